@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { NetworkConfig, OrgConfig } from './config';
+import { allOrgs, paths } from './config';
+import { run } from './exec';
+import { connectionProfile, idAttrs, seedIdentities } from './identities';
+import type { SeedIdentity } from './identities';
+import { normaliseMsp, tlsFromEnrollment, writeOrgMsp } from './msp';
+import type { ProcessSpec } from './processes';
+
+/** The process spec of an org's Fabric CA (TLS on; its operations endpoint answers `/healthz`). */
+export function caProcess(config: NetworkConfig, org: OrgConfig): ProcessSpec {
+  const p = paths(config);
+  const home = path.join(p.caHome(org), 'server');
+  const secret = bootstrapSecret(config, org);
+  const ca = org.ca;
+  return {
+    name: ca.name,
+    command: path.join(p.bin, 'fabric-ca-server'),
+    args: [
+      'start',
+      '-b',
+      `admin:${secret}`,
+      '--home',
+      home,
+      '--address',
+      config.bindHost,
+      '--port',
+      String(ca.port),
+      '--tls.enabled',
+      '--csr.cn',
+      `ca.${org.domain}`,
+      '--csr.hosts',
+      uniqueHosts(ca.host, `ca.${org.domain}`).join(','),
+      '--operations.listenaddress',
+      `${config.bindHost}:${String(ca.opsPort)}`,
+      '--registry.maxenrollments',
+      '-1',
+    ],
+    env: {},
+    ports: [
+      { host: config.bindHost, port: ca.port },
+      { host: config.bindHost, port: ca.opsPort },
+    ],
+    readiness: { kind: 'healthz', url: `http://${config.bindHost}:${String(ca.opsPort)}/healthz` },
+  };
+}
+
+/** The CA's root certificate, written by the server at first start. */
+export function caCertFile(config: NetworkConfig, org: OrgConfig): string {
+  return path.join(paths(config).caHome(org), 'server', 'ca-cert.pem');
+}
+
+/** The CA bootstrap admin password: random per network, kept in the (git-ignored) network home. */
+function bootstrapSecret(config: NetworkConfig, org: OrgConfig): string {
+  return secretFor(config, org, 'admin');
+}
+
+function secretFor(config: NetworkConfig, org: OrgConfig, id: string): string {
+  const dir = paths(config).caHome(org);
+  const file = path.join(dir, 'secrets.json');
+  let secrets: Record<string, string> = {};
+  if (fs.existsSync(file)) {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null) {
+      secrets = parsed as Record<string, string>;
+    }
+  }
+  const existing = secrets[id];
+  if (typeof existing === 'string') return existing;
+  const created = randomBytes(18).toString('base64url');
+  secrets[id] = created;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return created;
+}
+
+function uniqueHosts(...hosts: string[]): string[] {
+  return [...new Set([...hosts, 'localhost', '127.0.0.1'])];
+}
+
+/** A node (peer or orderer) to enroll: an enrollment certificate and a TLS server certificate. */
+export interface NodeEnrollment {
+  readonly org: OrgConfig;
+  readonly id: string;
+  readonly type: 'peer' | 'orderer' | 'client';
+  readonly hosts: readonly string[];
+  /** Folder that receives `msp/` and `tls/`. */
+  readonly dir: string;
+  /** Whether an MSP (enrollment certificate) is needed besides the TLS certificate. */
+  readonly withMsp: boolean;
+}
+
+class CaClient {
+  readonly #config: NetworkConfig;
+  readonly #org: OrgConfig;
+  readonly #bin: string;
+  readonly #caCert: string;
+  readonly #adminHome: string;
+
+  constructor(config: NetworkConfig, org: OrgConfig) {
+    this.#config = config;
+    this.#org = org;
+    this.#bin = path.join(paths(config).bin, 'fabric-ca-client');
+    this.#caCert = caCertFile(config, org);
+    this.#adminHome = path.join(paths(config).caHome(org), 'registrar');
+  }
+
+  get caCertPem(): string {
+    return fs.readFileSync(this.#caCert, 'utf8');
+  }
+
+  #url(id: string, secret: string): string {
+    return `https://${id}:${secret}@${this.#org.ca.host}:${String(this.#org.ca.port)}`;
+  }
+
+  async #client(args: string[], what: string): Promise<string> {
+    return run(this.#bin, [...args, '--tls.certfiles', this.#caCert], `${this.#org.ca.name}: ${what}`, {
+      env: { FABRIC_CA_CLIENT_HOME: this.#adminHome },
+    });
+  }
+
+  async enrollRegistrar(): Promise<void> {
+    if (fs.existsSync(path.join(this.#adminHome, 'msp', 'signcerts', 'cert.pem'))) return;
+    await this.#client(['enroll', '-u', this.#url('admin', bootstrapSecret(this.#config, this.#org))], 'enroll the CA registrar');
+  }
+
+  /** Registers an identity once; a second registration of the same id is not an error. */
+  async register(id: string, type: string, attrs?: string): Promise<string> {
+    const secret = secretFor(this.#config, this.#org, id);
+    const args = ['register', '--id.name', id, '--id.secret', secret, '--id.type', type];
+    if (attrs !== undefined) args.push('--id.attrs', attrs);
+    try {
+      await this.#client(args, `register ${id}`);
+    } catch (err) {
+      if (!(err instanceof Error) || !/already registered/i.test(err.message)) throw err;
+    }
+    return secret;
+  }
+
+  async enroll(id: string, secret: string, mspDir: string, options: { tls?: boolean; hosts?: readonly string[] } = {}): Promise<void> {
+    const args = ['enroll', '-u', this.#url(id, secret), '-M', mspDir];
+    if (options.tls === true) args.push('--enrollment.profile', 'tls');
+    if (options.hosts && options.hosts.length > 0) args.push('--csr.hosts', options.hosts.join(','));
+    await this.#client(args, `enroll ${id}${options.tls === true ? ' (TLS)' : ''}`);
+  }
+}
+
+/**
+ * Registers and enrolls, through each org's running CA, every node and seed identity of the network,
+ * writes the org MSPs used by the channel configuration, and a connection profile per identity.
+ * Skips whatever already exists, so it is safe to run again.
+ */
+export async function enrollAll(config: NetworkConfig, nodes: readonly NodeEnrollment[]): Promise<void> {
+  const p = paths(config);
+  const clients = new Map<string, CaClient>();
+  for (const org of allOrgs(config)) {
+    const client = new CaClient(config, org);
+    await client.enrollRegistrar();
+    writeOrgMsp(path.join(p.orgDir(org), 'msp'), client.caCertPem);
+    clients.set(org.key, client);
+  }
+  const clientFor = (org: OrgConfig): CaClient => {
+    const c = clients.get(org.key);
+    if (!c) throw new Error(`no CA client for ${org.key}`);
+    return c;
+  };
+
+  for (const node of nodes) {
+    const ca = clientFor(node.org);
+    const hosts = uniqueHosts(...node.hosts);
+    const secret = await ca.register(node.id, node.type);
+    const msp = path.join(node.dir, 'msp');
+    if (node.withMsp && !fs.existsSync(path.join(msp, 'signcerts', 'cert.pem'))) {
+      await ca.enroll(node.id, secret, msp, { hosts });
+      normaliseMsp(msp, ca.caCertPem);
+    }
+    const tls = path.join(node.dir, 'tls');
+    if (!fs.existsSync(path.join(tls, 'server.crt'))) {
+      const tmp = path.join(node.dir, 'tls-enroll');
+      fs.rmSync(tmp, { recursive: true, force: true });
+      await ca.enroll(node.id, secret, tmp, { tls: true, hosts });
+      tlsFromEnrollment(tmp, tls, ca.caCertPem);
+    }
+  }
+
+  for (const identity of seedIdentities(config)) {
+    await enrollIdentity(config, identity, clientFor(identity.org));
+  }
+}
+
+async function enrollIdentity(config: NetworkConfig, identity: SeedIdentity, ca: CaClient): Promise<void> {
+  const p = paths(config);
+  const dir = path.join(p.identities, identity.name);
+  const msp = path.join(dir, 'msp');
+  const secret = await ca.register(identity.name, identity.type, idAttrs(identity));
+  if (!fs.existsSync(path.join(msp, 'signcerts', 'cert.pem'))) {
+    await ca.enroll(identity.name, secret, msp);
+    normaliseMsp(msp, ca.caCertPem);
+  }
+  // admins also get a TLS client certificate (the orderer admin endpoint requires mutual TLS)
+  if (identity.type === 'admin' && !fs.existsSync(path.join(dir, 'tls', 'server.crt'))) {
+    const tmp = path.join(dir, 'tls-enroll');
+    fs.rmSync(tmp, { recursive: true, force: true });
+    await ca.enroll(identity.name, secret, tmp, { tls: true, hosts: [identity.name] });
+    tlsFromEnrollment(tmp, path.join(dir, 'tls'), ca.caCertPem);
+  }
+  const tlsRoots = path.join(dir, 'tls');
+  fs.mkdirSync(tlsRoots, { recursive: true });
+  for (const org of [config.orgs.hk, config.orgs.th, config.orgs.orderer]) {
+    fs.copyFileSync(caCertFile(config, org), path.join(tlsRoots, `${org.key}-ca.pem`));
+  }
+  fs.writeFileSync(path.join(dir, 'profile.json'), `${JSON.stringify(connectionProfile(config, identity), null, 2)}\n`);
+}

@@ -1,0 +1,201 @@
+import * as path from 'node:path';
+
+/** Network profiles: how many orderers and which consensus. */
+export type Profile = 'dev' | 'ha' | 'bft';
+/** Block cutting settings: `tuned` favours latency, `defaults` is Fabric's sample configuration. */
+export type BlockProfile = 'tuned' | 'defaults';
+
+export const PROFILES: readonly Profile[] = ['dev', 'ha', 'bft'];
+export const BLOCK_PROFILES: readonly BlockProfile[] = ['tuned', 'defaults'];
+
+export interface BlockSettings {
+  readonly batchTimeout: string;
+  readonly maxMessageCount: number;
+  readonly absoluteMaxBytes: string;
+  readonly preferredMaxBytes: string;
+}
+
+export const BLOCK_SETTINGS: Readonly<Record<BlockProfile, BlockSettings>> = {
+  tuned: { batchTimeout: '250ms', maxMessageCount: 100, absoluteMaxBytes: '10 MB', preferredMaxBytes: '512 KB' },
+  defaults: { batchTimeout: '2s', maxMessageCount: 10, absoluteMaxBytes: '99 MB', preferredMaxBytes: '512 KB' },
+};
+
+/** An organisation of the network and the processes it runs. */
+export interface OrgConfig {
+  /** Short lowercase key used in folder and host names (`hk`, `th`, `audit`, `orderer`). */
+  readonly key: string;
+  readonly mspId: string;
+  /** Name of the org in configtx.yaml. */
+  readonly name: string;
+  /** Domain used to name its nodes (`peer0.hk.xborder.local`). */
+  readonly domain: string;
+  readonly ca: CaNode;
+  readonly peer?: PeerNode;
+}
+
+export interface CaNode {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly opsPort: number;
+}
+
+export interface PeerNode {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly chaincodePort: number;
+  readonly opsPort: number;
+  /** First port for this org's chaincode servers; one port per deployed chaincode. */
+  readonly chaincodeServerBasePort: number;
+}
+
+export interface OrdererNode {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly adminPort: number;
+  readonly opsPort: number;
+}
+
+/** Everything the scripts need to know about one network, resolved from defaults, env and flags. */
+export interface NetworkConfig {
+  /** Folder that receives crypto material, ledgers, logs and pid files (git-ignored). */
+  readonly home: string;
+  /** Folder with the Fabric binaries and sample config (`bin/`, `config/`). */
+  readonly fabricHome: string;
+  /** Repository root (for the chaincode workspace and the CCaaS builder). */
+  readonly repoRoot: string;
+  readonly channel: string;
+  readonly profile: Profile;
+  readonly blocks: BlockProfile;
+  /** Address every process binds to. */
+  readonly bindHost: string;
+  readonly orgs: {
+    readonly hk: OrgConfig;
+    readonly th: OrgConfig;
+    readonly audit: OrgConfig;
+    readonly orderer: OrgConfig;
+  };
+  readonly orderers: readonly OrdererNode[];
+}
+
+/** Options a caller may set; every field has a default. */
+export interface NetworkOptions {
+  home?: string;
+  fabricHome?: string;
+  repoRoot?: string;
+  channel?: string;
+  profile?: Profile;
+  blocks?: BlockProfile;
+  bindHost?: string;
+  /** Host name clients use to reach every node (default `localhost`; a SAN of every TLS certificate). */
+  host?: string;
+  /** Added to every default port, so two networks can run side by side on one machine. */
+  portOffset?: number;
+}
+
+const ORDERER_COUNT: Readonly<Record<Profile, number>> = { dev: 1, ha: 3, bft: 4 };
+
+export function ordererCount(profile: Profile): number {
+  return ORDERER_COUNT[profile];
+}
+
+/**
+ * Resolves the network layout. Port plan (before `portOffset`): orderers 7050/7150/..., their admin
+ * endpoints +3 and operations +10; HK peer 7051 (chaincode 7052, ops 7061, chaincode servers 7100+);
+ * TH peer 8051 (8052, 8061, 8100+); CAs HK 7054, TH 8054, orderer 9054, audit 10054 (ops +10).
+ */
+export function resolveConfig(options: NetworkOptions = {}): NetworkConfig {
+  const repoRoot = path.resolve(options.repoRoot ?? path.join(__dirname, '..', '..'));
+  const home = path.resolve(options.home ?? path.join(repoRoot, '.xborder'));
+  const fabricHome = path.resolve(options.fabricHome ?? path.join(repoRoot, '.fabric'));
+  const host = options.host ?? 'localhost';
+  const offset = options.portOffset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset > 40000) {
+    throw new Error(`port offset must be an integer between 0 and 40000, got ${String(offset)}`);
+  }
+  const profile = options.profile ?? 'dev';
+  const port = (p: number): number => p + offset;
+  const ca = (key: string, base: number): CaNode => ({
+    name: `ca-${key}`,
+    host,
+    port: port(base),
+    opsPort: port(base + 10),
+  });
+  const peer = (key: string, base: number): PeerNode => ({
+    name: `peer0.${key}`,
+    host,
+    port: port(base + 1),
+    chaincodePort: port(base + 2),
+    opsPort: port(base + 11),
+    chaincodeServerBasePort: port(base + 50),
+  });
+  const orderers: OrdererNode[] = [];
+  for (let i = 0; i < ordererCount(profile); i++) {
+    const base = 7050 + i * 100;
+    orderers.push({ name: `orderer${String(i)}`, host, port: port(base), adminPort: port(base + 3), opsPort: port(base + 10) });
+  }
+  return {
+    home,
+    fabricHome,
+    repoRoot,
+    channel: options.channel ?? 'xborder',
+    profile,
+    blocks: options.blocks ?? 'tuned',
+    bindHost: options.bindHost ?? '127.0.0.1',
+    orgs: {
+      hk: { key: 'hk', mspId: 'HKMSP', name: 'HK', domain: 'hk.xborder.local', ca: ca('hk', 7054), peer: peer('hk', 7050) },
+      th: { key: 'th', mspId: 'THMSP', name: 'TH', domain: 'th.xborder.local', ca: ca('th', 8054), peer: peer('th', 8050) },
+      audit: { key: 'audit', mspId: 'AuditMSP', name: 'Audit', domain: 'audit.xborder.local', ca: ca('audit', 10054) },
+      orderer: { key: 'orderer', mspId: 'OrdererMSP', name: 'Orderer', domain: 'orderer.xborder.local', ca: ca('orderer', 9054) },
+    },
+    orderers,
+  };
+}
+
+/** The peer organisations, HK first. */
+export function peerOrgs(config: NetworkConfig): (OrgConfig & { peer: PeerNode })[] {
+  return [config.orgs.hk, config.orgs.th].map((org) => {
+    if (!org.peer) throw new Error(`org ${org.mspId} has no peer`);
+    return { ...org, peer: org.peer };
+  });
+}
+
+export function allOrgs(config: NetworkConfig): OrgConfig[] {
+  return [config.orgs.orderer, config.orgs.hk, config.orgs.th, config.orgs.audit];
+}
+
+/** Paths inside the network home. */
+export function paths(config: NetworkConfig): {
+  bin: string;
+  sampleConfig: string;
+  caHome: (org: OrgConfig) => string;
+  orgDir: (org: OrgConfig) => string;
+  identities: string;
+  channelBlock: string;
+  configtxDir: string;
+  data: (node: string) => string;
+  logs: string;
+  run: string;
+  chaincode: string;
+  peerConfig: string;
+  state: string;
+} {
+  const h = config.home;
+  return {
+    bin: path.join(config.fabricHome, 'bin'),
+    sampleConfig: path.join(config.fabricHome, 'config'),
+    caHome: (org) => path.join(h, 'ca', org.key),
+    orgDir: (org) => path.join(h, 'orgs', org.key),
+    identities: path.join(h, 'identities'),
+    channelBlock: path.join(h, 'channel', `${config.channel}.block`),
+    configtxDir: path.join(h, 'channel'),
+    data: (node) => path.join(h, 'data', node),
+    logs: path.join(h, 'logs'),
+    run: path.join(h, 'run'),
+    chaincode: path.join(h, 'chaincode'),
+    peerConfig: path.join(h, 'config'),
+    state: path.join(h, 'network.json'),
+  };
+}

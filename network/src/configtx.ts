@@ -1,0 +1,147 @@
+import * as path from 'node:path';
+
+import { stringify } from 'yaml';
+
+import type { NetworkConfig, OrgConfig } from './config';
+import { BLOCK_SETTINGS, paths } from './config';
+
+type Policy = { Type: 'Signature' | 'ImplicitMeta' | 'ImplicitOrderer'; Rule: string };
+
+const sig = (rule: string): Policy => ({ Type: 'Signature', Rule: rule });
+const meta = (rule: string): Policy => ({ Type: 'ImplicitMeta', Rule: rule });
+
+/** The endorsement policy both operators must satisfy (chaincode default and lifecycle). */
+export function bothOperators(config: NetworkConfig, role: 'peer' | 'admin'): string {
+  return `AND('${config.orgs.hk.mspId}.${role}','${config.orgs.th.mspId}.${role}')`;
+}
+
+function orgSection(config: NetworkConfig, org: OrgConfig): Record<string, unknown> {
+  const id = org.mspId;
+  const isOrderer = org === config.orgs.orderer;
+  const section: Record<string, unknown> = {
+    Name: org.name,
+    ID: id,
+    MSPDir: path.join(paths(config).orgDir(org), 'msp'),
+    Policies: isOrderer
+      ? {
+          Readers: sig(`OR('${id}.member')`),
+          Writers: sig(`OR('${id}.member')`),
+          Admins: sig(`OR('${id}.admin')`),
+        }
+      : {
+          Readers: sig(`OR('${id}.admin','${id}.peer','${id}.client')`),
+          Writers: sig(`OR('${id}.admin','${id}.client')`),
+          Admins: sig(`OR('${id}.admin')`),
+          Endorsement: sig(`OR('${id}.peer')`),
+        },
+  };
+  if (isOrderer) {
+    section.OrdererEndpoints = config.orderers.map((o) => `${o.host}:${String(o.port)}`);
+  }
+  if (org.peer) {
+    section.AnchorPeers = [{ Host: org.peer.host, Port: org.peer.port }];
+  }
+  return section;
+}
+
+function ordererTls(config: NetworkConfig, name: string): { cert: string; signcert: string } {
+  const dir = path.join(paths(config).orgDir(config.orgs.orderer), 'orderers', name);
+  return { cert: path.join(dir, 'tls', 'server.crt'), signcert: path.join(dir, 'msp', 'signcerts', 'cert.pem') };
+}
+
+/**
+ * The configtx.yaml document for the application channel: HK and TH operators (with anchor peers),
+ * the auditor org (no peers), the orderer org, Raft or BFT consensus and the selected block settings.
+ * Application admins, lifecycle and default endorsement all require both operators.
+ */
+export function configtx(config: NetworkConfig): Record<string, unknown> {
+  const blocks = BLOCK_SETTINGS[config.blocks];
+  const bft = config.profile === 'bft';
+  const orderer: Record<string, unknown> = {
+    OrdererType: bft ? 'BFT' : 'etcdraft',
+    BatchTimeout: blocks.batchTimeout,
+    BatchSize: {
+      MaxMessageCount: blocks.maxMessageCount,
+      AbsoluteMaxBytes: blocks.absoluteMaxBytes,
+      PreferredMaxBytes: blocks.preferredMaxBytes,
+    },
+    Organizations: [orgSection(config, config.orgs.orderer)],
+    Policies: {
+      Readers: meta('ANY Readers'),
+      Writers: meta('ANY Writers'),
+      Admins: meta('MAJORITY Admins'),
+      BlockValidation: bft ? { Type: 'ImplicitOrderer', Rule: 'SMARTBFT' } : meta('ANY Writers'),
+    },
+    Capabilities: { V2_0: true },
+  };
+  if (bft) {
+    orderer.ConsenterMapping = config.orderers.map((o, i) => {
+      const tls = ordererTls(config, o.name);
+      return {
+        ID: i + 1,
+        Host: o.host,
+        Port: o.port,
+        MSPID: config.orgs.orderer.mspId,
+        Identity: tls.signcert,
+        ClientTLSCert: tls.cert,
+        ServerTLSCert: tls.cert,
+      };
+    });
+    orderer.SmartBFT = {
+      RequestBatchMaxCount: blocks.maxMessageCount,
+      RequestBatchMaxInterval: blocks.batchTimeout,
+      RequestForwardTimeout: '2s',
+      RequestComplainTimeout: '20s',
+      RequestAutoRemoveTimeout: '3m0s',
+      ViewChangeResendInterval: '5s',
+      ViewChangeTimeout: '20s',
+      LeaderHeartbeatTimeout: '1m0s',
+      CollectTimeout: '1s',
+      IncomingMessageBufferSize: 200,
+      RequestPoolSize: 100000,
+      LeaderHeartbeatCount: 10,
+    };
+  } else {
+    orderer.EtcdRaft = {
+      Consenters: config.orderers.map((o) => {
+        const tls = ordererTls(config, o.name);
+        return { Host: o.host, Port: o.port, ClientTLSCert: tls.cert, ServerTLSCert: tls.cert };
+      }),
+      Options: {
+        TickInterval: '500ms',
+        ElectionTick: 10,
+        HeartbeatTick: 1,
+        MaxInflightBlocks: 5,
+        SnapshotIntervalSize: '16 MB',
+      },
+    };
+  }
+  return {
+    Profiles: {
+      XborderChannel: {
+        Policies: {
+          Readers: meta('ANY Readers'),
+          Writers: meta('ANY Writers'),
+          Admins: meta('MAJORITY Admins'),
+        },
+        Capabilities: { V3_0: true },
+        Orderer: orderer,
+        Application: {
+          Organizations: [config.orgs.hk, config.orgs.th, config.orgs.audit].map((o) => orgSection(config, o)),
+          Policies: {
+            Readers: meta('ANY Readers'),
+            Writers: meta('ANY Writers'),
+            Admins: sig(bothOperators(config, 'admin')),
+            LifecycleEndorsement: sig(bothOperators(config, 'peer')),
+            Endorsement: sig(bothOperators(config, 'peer')),
+          },
+          Capabilities: { V2_5: true },
+        },
+      },
+    },
+  };
+}
+
+export function configtxYaml(config: NetworkConfig): string {
+  return stringify(configtx(config), { lineWidth: 0 });
+}

@@ -1,0 +1,160 @@
+import * as path from 'node:path';
+
+import type { NetworkConfig, OrdererNode, OrgConfig, PeerNode } from './config';
+import { paths } from './config';
+import type { NodeEnrollment } from './ca';
+import type { ProcessSpec } from './processes';
+
+export function ordererDir(config: NetworkConfig, orderer: OrdererNode): string {
+  return path.join(paths(config).orgDir(config.orgs.orderer), 'orderers', orderer.name);
+}
+
+export function peerDir(config: NetworkConfig, org: OrgConfig, peer: PeerNode): string {
+  return path.join(paths(config).orgDir(org), 'peers', peer.name);
+}
+
+/** Folder of the TLS identity an org's chaincode servers present (server side of CCaaS). */
+export function chaincodeServerTlsDir(config: NetworkConfig, org: OrgConfig): string {
+  return path.join(paths(config).orgDir(org), 'chaincode', 'server');
+}
+
+/** Folder of the TLS client identity an org's peer presents to its chaincode servers. */
+export function chaincodeClientTlsDir(config: NetworkConfig, org: OrgConfig): string {
+  return path.join(paths(config).orgDir(org), 'chaincode', 'client');
+}
+
+/** Every node certificate the network needs, enrolled from the owning org's CA. */
+export function nodeEnrollments(config: NetworkConfig): NodeEnrollment[] {
+  const list: NodeEnrollment[] = config.orderers.map((o) => ({
+    org: config.orgs.orderer,
+    id: o.name,
+    type: 'orderer',
+    hosts: [o.host, `${o.name}.${config.orgs.orderer.domain}`],
+    dir: ordererDir(config, o),
+    withMsp: true,
+  }));
+  for (const org of [config.orgs.hk, config.orgs.th]) {
+    const peer = org.peer;
+    if (!peer) continue;
+    list.push({ org, id: peer.name, type: 'peer', hosts: [peer.host, `${peer.name}.${org.domain}`], dir: peerDir(config, org, peer), withMsp: true });
+    list.push({ org, id: `ccserver.${org.key}`, type: 'client', hosts: [config.bindHost, peer.host], dir: chaincodeServerTlsDir(config, org), withMsp: false });
+    list.push({ org, id: `ccclient.${org.key}`, type: 'client', hosts: [`ccclient.${org.domain}`], dir: chaincodeClientTlsDir(config, org), withMsp: false });
+  }
+  return list;
+}
+
+export function ordererProcess(config: NetworkConfig, orderer: OrdererNode): ProcessSpec {
+  const p = paths(config);
+  const dir = ordererDir(config, orderer);
+  const tls = path.join(dir, 'tls');
+  const data = p.data(orderer.name);
+  const adminTls = path.join(p.identities, 'orderer-admin', 'tls');
+  return {
+    name: orderer.name,
+    command: path.join(p.bin, 'orderer'),
+    args: [],
+    env: {
+      FABRIC_CFG_PATH: p.sampleConfig,
+      FABRIC_LOGGING_SPEC: 'info',
+      ORDERER_GENERAL_LISTENADDRESS: config.bindHost,
+      ORDERER_GENERAL_LISTENPORT: String(orderer.port),
+      ORDERER_GENERAL_LOCALMSPID: config.orgs.orderer.mspId,
+      ORDERER_GENERAL_LOCALMSPDIR: path.join(dir, 'msp'),
+      ORDERER_GENERAL_TLS_ENABLED: 'true',
+      ORDERER_GENERAL_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
+      ORDERER_GENERAL_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
+      ORDERER_GENERAL_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+      ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: path.join(tls, 'server.crt'),
+      ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, 'server.key'),
+      ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+      ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
+      ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
+      ORDERER_FILELEDGER_LOCATION: data,
+      ORDERER_CONSENSUS_WALDIR: path.join(data, 'etcdraft', 'wal'),
+      ORDERER_CONSENSUS_SNAPDIR: path.join(data, 'etcdraft', 'snapshot'),
+      ORDERER_OPERATIONS_LISTENADDRESS: `${config.bindHost}:${String(orderer.opsPort)}`,
+      ORDERER_ADMIN_LISTENADDRESS: `${config.bindHost}:${String(orderer.adminPort)}`,
+      ORDERER_ADMIN_TLS_ENABLED: 'true',
+      ORDERER_ADMIN_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
+      ORDERER_ADMIN_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
+      ORDERER_ADMIN_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+      ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
+      ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${path.join(adminTls, 'ca.crt')}]`,
+    },
+    ports: [
+      { host: config.bindHost, port: orderer.port },
+      { host: config.bindHost, port: orderer.adminPort },
+      { host: config.bindHost, port: orderer.opsPort },
+    ],
+    readiness: { kind: 'healthz', url: `http://${config.bindHost}:${String(orderer.opsPort)}/healthz` },
+  };
+}
+
+export function peerProcess(config: NetworkConfig, org: OrgConfig, peer: PeerNode): ProcessSpec {
+  const p = paths(config);
+  const dir = peerDir(config, org, peer);
+  const tls = path.join(dir, 'tls');
+  const data = p.data(peer.name);
+  const address = `${peer.host}:${String(peer.port)}`;
+  const builder = path.join(config.repoRoot, 'network', 'builders', 'ccaas');
+  return {
+    name: peer.name,
+    command: path.join(p.bin, 'peer'),
+    args: ['node', 'start'],
+    env: {
+      FABRIC_CFG_PATH: p.sampleConfig,
+      FABRIC_LOGGING_SPEC: 'info:gossip=warning:msp=warning',
+      CORE_PEER_ID: peer.name,
+      CORE_PEER_ADDRESS: address,
+      CORE_PEER_LISTENADDRESS: `${config.bindHost}:${String(peer.port)}`,
+      CORE_PEER_CHAINCODEADDRESS: `${peer.host}:${String(peer.chaincodePort)}`,
+      CORE_PEER_CHAINCODELISTENADDRESS: `${config.bindHost}:${String(peer.chaincodePort)}`,
+      CORE_PEER_GOSSIP_BOOTSTRAP: address,
+      CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
+      CORE_PEER_LOCALMSPID: org.mspId,
+      CORE_PEER_MSPCONFIGPATH: path.join(dir, 'msp'),
+      CORE_PEER_TLS_ENABLED: 'true',
+      CORE_PEER_TLS_CERT_FILE: path.join(tls, 'server.crt'),
+      CORE_PEER_TLS_KEY_FILE: path.join(tls, 'server.key'),
+      CORE_PEER_TLS_ROOTCERT_FILE: path.join(tls, 'ca.crt'),
+      CORE_PEER_FILESYSTEMPATH: data,
+      CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(data, 'snapshots'),
+      CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
+      CORE_OPERATIONS_LISTENADDRESS: `${config.bindHost}:${String(peer.opsPort)}`,
+      // no Docker: an empty endpoint also removes the Docker check from /healthz
+      CORE_VM_ENDPOINT: '',
+      CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: xborder-ccaas, path: ${builder}}]`,
+    },
+    ports: [
+      { host: config.bindHost, port: peer.port },
+      { host: config.bindHost, port: peer.chaincodePort },
+      { host: config.bindHost, port: peer.opsPort },
+    ],
+    readiness: { kind: 'healthz', url: `http://${config.bindHost}:${String(peer.opsPort)}/healthz` },
+  };
+}
+
+/** Environment for the `peer` CLI acting as an org's admin against its own peer. */
+export function peerAdminEnv(config: NetworkConfig, org: OrgConfig): Record<string, string> {
+  const peer = org.peer;
+  if (!peer) throw new Error(`${org.mspId} has no peer`);
+  const p = paths(config);
+  const admin = path.join(p.identities, `${org.key}-admin`);
+  return {
+    FABRIC_CFG_PATH: p.sampleConfig,
+    FABRIC_LOGGING_SPEC: 'warning',
+    CORE_PEER_TLS_ENABLED: 'true',
+    CORE_PEER_TLS_ROOTCERT_FILE: path.join(peerDir(config, org, peer), 'tls', 'ca.crt'),
+    CORE_PEER_ADDRESS: `${peer.host}:${String(peer.port)}`,
+    CORE_PEER_LOCALMSPID: org.mspId,
+    CORE_PEER_MSPCONFIGPATH: path.join(admin, 'msp'),
+    CORE_VM_ENDPOINT: '',
+  };
+}
+
+/** Flags the `peer` CLI needs to reach the first orderer over TLS. */
+export function ordererFlags(config: NetworkConfig): string[] {
+  const o = config.orderers[0];
+  if (!o) throw new Error('no orderer configured');
+  return ['-o', `${o.host}:${String(o.port)}`, '--tls', '--cafile', path.join(ordererDir(config, o), 'tls', 'ca.crt')];
+}
