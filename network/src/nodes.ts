@@ -14,13 +14,21 @@ export function peerDir(config: NetworkConfig, org: OrgConfig, peer: PeerNode): 
 }
 
 /** Folder of the TLS identity an org's chaincode servers present (server side of CCaaS). */
-export function chaincodeServerTlsDir(config: NetworkConfig, org: OrgConfig): string {
+export function chaincodeServerDir(config: NetworkConfig, org: OrgConfig): string {
   return path.join(paths(config).orgDir(org), 'chaincode', 'server');
 }
 
 /** Folder of the TLS client identity an org's peer presents to its chaincode servers. */
-export function chaincodeClientTlsDir(config: NetworkConfig, org: OrgConfig): string {
+export function chaincodeClientDir(config: NetworkConfig, org: OrgConfig): string {
   return path.join(paths(config).orgDir(org), 'chaincode', 'client');
+}
+
+export function chaincodeServerTlsDir(config: NetworkConfig, org: OrgConfig): string {
+  return path.join(chaincodeServerDir(config, org), 'tls');
+}
+
+export function chaincodeClientTlsDir(config: NetworkConfig, org: OrgConfig): string {
+  return path.join(chaincodeClientDir(config, org), 'tls');
 }
 
 /** Every node certificate the network needs, enrolled from the owning org's CA. */
@@ -37,8 +45,8 @@ export function nodeEnrollments(config: NetworkConfig): NodeEnrollment[] {
     const peer = org.peer;
     if (!peer) continue;
     list.push({ org, id: peer.name, type: 'peer', hosts: [peer.host, `${peer.name}.${org.domain}`], dir: peerDir(config, org, peer), withMsp: true });
-    list.push({ org, id: `ccserver.${org.key}`, type: 'client', hosts: [config.bindHost, peer.host], dir: chaincodeServerTlsDir(config, org), withMsp: false });
-    list.push({ org, id: `ccclient.${org.key}`, type: 'client', hosts: [`ccclient.${org.domain}`], dir: chaincodeClientTlsDir(config, org), withMsp: false });
+    list.push({ org, id: `ccserver.${org.key}`, type: 'client', hosts: [config.bindHost, peer.host], dir: chaincodeServerDir(config, org), withMsp: false });
+    list.push({ org, id: `ccclient.${org.key}`, type: 'client', hosts: [`ccclient.${org.domain}`], dir: chaincodeClientDir(config, org), withMsp: false });
   }
   return list;
 }

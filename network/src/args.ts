@@ -1,0 +1,134 @@
+import * as path from 'node:path';
+
+import type { ChaincodeSpec } from './chaincode';
+import type { BlockProfile, NetworkOptions, Profile } from './config';
+import { BLOCK_PROFILES, PROFILES } from './config';
+
+export const COMMANDS = ['up', 'down', 'restart', 'clean', 'status', 'deploy', 'restart-chaincode', 'help'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface ParsedArgs {
+  readonly command: Command;
+  readonly options: NetworkOptions;
+  readonly json: boolean;
+  /** For `deploy` and `restart-chaincode`. */
+  readonly chaincode?: ChaincodeSpec;
+  readonly chaincodeName?: string;
+  readonly skipDeploy: boolean;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `Usage: xbnet <command> [flags]
+
+Commands:
+  up                 install Fabric if needed, start CAs, orderers, peers, join the channel, deploy xborder
+  down               stop every process this network started (ledgers are kept)
+  restart            down, then up
+  clean              down, then remove crypto material, ledgers, logs and pid files
+  status             process health, channel height per peer, committed chaincodes
+  deploy             deploy (or redeploy with sequence+1) a chaincode as a service
+  restart-chaincode  restart the chaincode servers of a deployed chaincode (after a code change)
+
+Flags (env in brackets):
+  --profile dev|ha|bft     orderers: 1 Raft, 3 Raft, 4 BFT (default dev) [XB_PROFILE]
+  --blocks tuned|defaults  block cutting: 250ms/100 tx or 2s/10 tx (default tuned) [XB_BLOCKS]
+  --home DIR               network folder (default <repo>/.xborder) [XB_HOME]
+  --fabric-home DIR        Fabric binaries (default <repo>/.fabric) [XB_FABRIC_HOME]
+  --channel NAME           application channel (default xborder) [XB_CHANNEL]
+  --host NAME              host name clients use for every node (default localhost) [XB_HOST]
+  --bind ADDRESS           address processes listen on (default 127.0.0.1) [XB_BIND_HOST]
+  --port-offset N          added to every port, to run a second network (default 0) [XB_PORT_OFFSET]
+  --no-deploy              up: do not deploy the xborder chaincode
+  --json                   status: machine-readable output
+  deploy: --name NAME --path DIR [--collections FILE] [--policy POLICY]
+  restart-chaincode: --name NAME (default xborder)
+`;
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+}
+
+function integer(value: string, flag: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a non-negative integer; got "${value}"`);
+  return Number.parseInt(value, 10);
+}
+
+/** Parses `xbnet` arguments; env supplies defaults for the flags. */
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ParsedArgs {
+  const [first, ...rest] = argv;
+  const command = first === undefined || first === '--help' || first === '-h' ? 'help' : oneOf(first, COMMANDS, 'command');
+  const flags = new Map<string, string>();
+  const booleans = new Set<string>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] ?? '';
+    if (arg === '--json' || arg === '--no-deploy' || arg === '--help' || arg === '-h') {
+      booleans.add(arg);
+      continue;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!m?.[1]) throw new UsageError(`unexpected argument "${arg}"`);
+    const name = m[1];
+    const value = m[2] ?? rest[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    flags.set(name, value);
+  }
+  if (booleans.has('--help') || booleans.has('-h')) {
+    return { command: 'help', options: {}, json: false, skipDeploy: false };
+  }
+  const known = new Set(['profile', 'blocks', 'home', 'fabric-home', 'channel', 'host', 'bind', 'port-offset', 'name', 'path', 'collections', 'policy']);
+  for (const name of flags.keys()) {
+    if (!known.has(name)) throw new UsageError(`unknown flag --${name}`);
+  }
+  const get = (flag: string, envName: string): string | undefined => flags.get(flag) ?? (env[envName] !== '' ? env[envName] : undefined);
+
+  const options: NetworkOptions = {};
+  const profile = get('profile', 'XB_PROFILE');
+  if (profile !== undefined) options.profile = oneOf<Profile>(profile, PROFILES, '--profile');
+  const blocks = get('blocks', 'XB_BLOCKS');
+  if (blocks !== undefined) options.blocks = oneOf<BlockProfile>(blocks, BLOCK_PROFILES, '--blocks');
+  const home = get('home', 'XB_HOME');
+  if (home !== undefined) options.home = path.resolve(home);
+  const fabricHome = get('fabric-home', 'XB_FABRIC_HOME');
+  if (fabricHome !== undefined) options.fabricHome = path.resolve(fabricHome);
+  const channel = get('channel', 'XB_CHANNEL');
+  if (channel !== undefined) {
+    if (!/^[a-z][a-z0-9.-]{0,248}$/.test(channel)) throw new UsageError(`--channel "${channel}" is not a valid channel name`);
+    options.channel = channel;
+  }
+  const host = get('host', 'XB_HOST');
+  if (host !== undefined) options.host = host;
+  const bind = get('bind', 'XB_BIND_HOST');
+  if (bind !== undefined) options.bindHost = bind;
+  const offset = get('port-offset', 'XB_PORT_OFFSET');
+  if (offset !== undefined) options.portOffset = integer(offset, '--port-offset');
+
+  let chaincode: ChaincodeSpec | undefined;
+  const name = flags.get('name');
+  if (command === 'deploy' && (name !== undefined || flags.has('path'))) {
+    const modulePath = flags.get('path');
+    if (name === undefined || modulePath === undefined) throw new UsageError('deploy needs both --name and --path (or neither, for xborder)');
+    const collections = flags.get('collections');
+    const policy = flags.get('policy');
+    chaincode = {
+      name,
+      modulePath: path.resolve(modulePath),
+      ...(collections !== undefined ? { collections: path.resolve(collections) } : {}),
+      ...(policy !== undefined ? { policy } : {}),
+    };
+  }
+  return {
+    command,
+    options,
+    json: booleans.has('--json'),
+    ...(chaincode ? { chaincode } : {}),
+    chaincodeName: name ?? 'xborder',
+    skipDeploy: booleans.has('--no-deploy'),
+  };
+}

@@ -1,0 +1,268 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { NetworkConfig, OrgConfig, PeerNode } from './config';
+import { paths, peerOrgs } from './config';
+import { bothOperators } from './configtx';
+import { run } from './exec';
+import { chaincodeClientTlsDir, chaincodeServerTlsDir, ordererFlags, peerAdminEnv, peerDir } from './nodes';
+import type { ProcessManager, ProcessSpec } from './processes';
+import { NetworkError } from './processes';
+import { tarGz } from './tar';
+
+/** What to deploy: a chaincode module (a built Node package exporting `contracts`) and its definition. */
+export interface ChaincodeSpec {
+  /** Chaincode name on the channel. */
+  readonly name: string;
+  /** Folder of the Node package the chaincode servers run (`main` must point at built JS). */
+  readonly modulePath: string;
+  /** Signature policy; defaults to both operators' peers. */
+  readonly policy?: string;
+  /** Collections config file (JSON), part of the definition. */
+  readonly collections?: string;
+}
+
+interface ChaincodeRegistry {
+  /** Chaincode name -> slot; an org's chaincode server listens on its base port + slot. */
+  slots: Record<string, number>;
+}
+
+interface DeployedDefinition {
+  sequence: number;
+  hash: string;
+  packageIds: Record<string, string>;
+}
+
+export type DeployOutcome = 'committed' | 'unchanged';
+
+function chaincodeHome(config: NetworkConfig, name: string): string {
+  return path.join(paths(config).chaincode, name);
+}
+
+function readJson<T>(file: string, fallback: T): T {
+  if (!fs.existsSync(file)) return fallback;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+/** The slot (port offset) of a chaincode, assigned once per network in deployment order. */
+export function chaincodeSlot(config: NetworkConfig, name: string): number {
+  if (!/^[a-z][a-z0-9_-]{0,48}$/.test(name)) {
+    throw new NetworkError(`invalid chaincode name "${name}" (lowercase letters, digits, _ and -)`);
+  }
+  const file = path.join(paths(config).chaincode, 'registry.json');
+  const registry = readJson<ChaincodeRegistry>(file, { slots: {} });
+  const existing = registry.slots[name];
+  if (existing !== undefined) return existing;
+  const slot = Object.keys(registry.slots).length;
+  registry.slots[name] = slot;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(registry, null, 2));
+  return slot;
+}
+
+export function deployedChaincodes(config: NetworkConfig): string[] {
+  const file = path.join(paths(config).chaincode, 'registry.json');
+  return Object.keys(readJson<ChaincodeRegistry>(file, { slots: {} }).slots).filter((name) =>
+    fs.existsSync(path.join(chaincodeHome(config, name), 'spec.json')),
+  );
+}
+
+function serverAddress(config: NetworkConfig, peer: PeerNode, slot: number): { host: string; port: number } {
+  return { host: peer.host, port: peer.chaincodeServerBasePort + slot };
+}
+
+/**
+ * The CCaaS package of one org: `connection.json` tells its peer where its chaincode server listens,
+ * with mutual TLS (server certificate from the org CA, and a client certificate for the peer).
+ */
+export function packageFor(config: NetworkConfig, org: OrgConfig, name: string, slot: number): Buffer {
+  const peer = org.peer;
+  if (!peer) throw new Error(`${org.mspId} has no peer`);
+  const { host, port } = serverAddress(config, peer, slot);
+  const client = chaincodeClientTlsDir(config, org);
+  const connection = {
+    address: `${host}:${String(port)}`,
+    dial_timeout: '10s',
+    tls_required: true,
+    client_auth_required: true,
+    root_cert: fs.readFileSync(path.join(chaincodeServerTlsDir(config, org), 'ca.crt'), 'utf8'),
+    client_cert: fs.readFileSync(path.join(client, 'server.crt'), 'utf8'),
+    client_key: fs.readFileSync(path.join(client, 'server.key'), 'utf8'),
+  };
+  const code = tarGz([{ name: 'connection.json', data: Buffer.from(JSON.stringify(connection, null, 2)) }]);
+  const metadata = { type: 'ccaas', label: `${name}_${org.key}` };
+  return tarGz([
+    { name: 'metadata.json', data: Buffer.from(JSON.stringify(metadata)) },
+    { name: 'code.tar.gz', data: code },
+  ]);
+}
+
+/** Package ID as Fabric computes it: `<label>:<sha256 of the package bytes>`. */
+export function packageId(name: string, org: OrgConfig, pkg: Buffer): string {
+  return `${name}_${org.key}:${createHash('sha256').update(pkg).digest('hex')}`;
+}
+
+export function chaincodeServerProcess(
+  config: NetworkConfig,
+  org: OrgConfig,
+  spec: ChaincodeSpec,
+  slot: number,
+  id: string,
+): ProcessSpec {
+  const peer = org.peer;
+  if (!peer) throw new Error(`${org.mspId} has no peer`);
+  const tls = chaincodeServerTlsDir(config, org);
+  const port = peer.chaincodeServerBasePort + slot;
+  const shim = require.resolve('fabric-shim/cli', { paths: [spec.modulePath] });
+  return {
+    name: `cc-${spec.name}-${org.key}`,
+    command: process.execPath,
+    args: [
+      shim,
+      'server',
+      '--chaincode-address',
+      `${config.bindHost}:${String(port)}`,
+      '--chaincode-id',
+      id,
+      '--chaincode-tls-cert-file',
+      path.join(tls, 'server.crt'),
+      '--chaincode-tls-key-file',
+      path.join(tls, 'server.key'),
+      '--chaincode-tls-client-cacert-file',
+      path.join(chaincodeClientTlsDir(config, org), 'ca.crt'),
+      '--module-path',
+      spec.modulePath,
+    ],
+    env: { CORE_CHAINCODE_LOGGING_LEVEL: 'info', CORE_CHAINCODE_LOGGING_SHIM: 'warning', NODE_ENV: 'production' },
+    cwd: spec.modulePath,
+    ports: [{ host: config.bindHost, port }],
+    readiness: { kind: 'tcp', host: config.bindHost, port },
+  };
+}
+
+async function peerCli(config: NetworkConfig, org: OrgConfig, args: string[], what: string): Promise<string> {
+  return run(path.join(paths(config).bin, 'peer'), args, `${org.mspId} ${what}`, { env: peerAdminEnv(config, org), timeoutMs: 180_000 });
+}
+
+async function installPackage(config: NetworkConfig, org: OrgConfig, file: string, id: string): Promise<void> {
+  const installed = await peerCli(config, org, ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], 'queryinstalled');
+  const parsed = JSON.parse(installed || '{}') as { installed_chaincodes?: { package_id: string }[] };
+  if ((parsed.installed_chaincodes ?? []).some((c) => c.package_id === id)) return;
+  await peerCli(config, org, ['lifecycle', 'chaincode', 'install', file], 'install chaincode');
+}
+
+async function committedSequence(config: NetworkConfig, name: string): Promise<number> {
+  const org = config.orgs.hk;
+  try {
+    const out = await peerCli(config, org, ['lifecycle', 'chaincode', 'querycommitted', '-C', config.channel, '-n', name, '--output', 'json'], 'querycommitted');
+    const parsed = JSON.parse(out) as { sequence?: number };
+    return parsed.sequence ?? 0;
+  } catch (err) {
+    if (err instanceof Error && /not found|does not exist|is not defined/i.test(err.message)) return 0;
+    throw err;
+  }
+}
+
+/** Starts (or keeps) one org's chaincode server for a deployed package. */
+export async function startChaincodeServer(
+  config: NetworkConfig,
+  processes: ProcessManager,
+  org: OrgConfig,
+  spec: ChaincodeSpec,
+): Promise<void> {
+  const slot = chaincodeSlot(config, spec.name);
+  const idFile = path.join(chaincodeHome(config, spec.name), `${org.key}.package-id`);
+  if (!fs.existsSync(idFile)) throw new NetworkError(`chaincode ${spec.name} is not deployed; run deploy first`);
+  const id = fs.readFileSync(idFile, 'utf8').trim();
+  const server = chaincodeServerProcess(config, org, spec, slot, id);
+  // a server still running an older package (changed address or TLS material) is replaced
+  const runningFile = path.join(chaincodeHome(config, spec.name), `${org.key}.running-id`);
+  const runningId = fs.existsSync(runningFile) ? fs.readFileSync(runningFile, 'utf8').trim() : undefined;
+  if (runningId !== id) await processes.stop(server.name);
+  await processes.start(server, 30_000);
+  fs.writeFileSync(runningFile, id);
+  fs.writeFileSync(path.join(chaincodeHome(config, spec.name), 'spec.json'), JSON.stringify(spec, null, 2));
+}
+
+/** Restarts every server of a deployed chaincode (after a code change; no lifecycle step needed). */
+export async function restartChaincodeServers(config: NetworkConfig, processes: ProcessManager, name: string): Promise<void> {
+  const spec = savedSpec(config, name);
+  for (const org of peerOrgs(config)) {
+    await processes.stop(`cc-${name}-${org.key}`);
+    await startChaincodeServer(config, processes, org, spec);
+  }
+}
+
+/** The spec a chaincode was last deployed with. */
+export function savedSpec(config: NetworkConfig, name: string): ChaincodeSpec {
+  const file = path.join(chaincodeHome(config, name), 'spec.json');
+  const spec = readJson<ChaincodeSpec | undefined>(file, undefined);
+  if (!spec) throw new NetworkError(`chaincode ${name} was never deployed on this network`);
+  return spec;
+}
+
+/**
+ * Deploys a chaincode as a service: packages and installs it on both peers, starts one chaincode server
+ * per peer, approves as HK and TH, and commits. A definition identical to the committed one is left
+ * alone; a changed one (policy, collections, package) is committed with sequence + 1.
+ */
+export async function deployChaincode(
+  config: NetworkConfig,
+  processes: ProcessManager,
+  spec: ChaincodeSpec,
+  log: (line: string) => void,
+): Promise<DeployOutcome> {
+  const main = path.join(spec.modulePath, 'package.json');
+  if (!fs.existsSync(main)) throw new NetworkError(`chaincode module ${spec.modulePath} has no package.json`);
+  const slot = chaincodeSlot(config, spec.name);
+  const home = chaincodeHome(config, spec.name);
+  fs.mkdirSync(home, { recursive: true });
+  const policy = spec.policy ?? bothOperators(config, 'peer');
+  const collections = spec.collections !== undefined ? fs.readFileSync(spec.collections, 'utf8') : '';
+
+  const packageIds: Record<string, string> = {};
+  for (const org of peerOrgs(config)) {
+    const pkg = packageFor(config, org, spec.name, slot);
+    const id = packageId(spec.name, org, pkg);
+    const file = path.join(home, `${org.key}.tgz`);
+    fs.writeFileSync(file, pkg);
+    await installPackage(config, org, file, id);
+    fs.writeFileSync(path.join(home, `${org.key}.package-id`), id);
+    packageIds[org.mspId] = id;
+    await startChaincodeServer(config, processes, org, spec);
+  }
+
+  const hash = createHash('sha256').update(JSON.stringify({ policy, collections, packageIds })).digest('hex');
+  const stateFile = path.join(home, 'definition.json');
+  const previous = readJson<DeployedDefinition | undefined>(stateFile, undefined);
+  const committed = await committedSequence(config, spec.name);
+  if (previous && previous.hash === hash && previous.sequence === committed && committed > 0) {
+    log(`chaincode ${spec.name}: definition unchanged (sequence ${String(committed)})`);
+    return 'unchanged';
+  }
+  const sequence = committed + 1;
+  const version = hash.slice(0, 12);
+  const definition = ['--channelID', config.channel, '--name', spec.name, '--version', version, '--sequence', String(sequence), '--signature-policy', policy];
+  if (spec.collections !== undefined) definition.push('--collections-config', spec.collections);
+
+  const readiness = await peerCli(config, config.orgs.hk, ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '--output', 'json'], 'checkcommitreadiness');
+  const approvals = (JSON.parse(readiness) as { approvals?: Record<string, boolean> }).approvals ?? {};
+  for (const org of peerOrgs(config)) {
+    if (approvals[org.mspId] === true) continue;
+    log(`chaincode ${spec.name}: approving sequence ${String(sequence)} as ${org.mspId}`);
+    const id = packageIds[org.mspId] ?? '';
+    await peerCli(config, org, ['lifecycle', 'chaincode', 'approveformyorg', ...ordererFlags(config), ...definition, '--package-id', id, '--waitForEvent'], 'approveformyorg');
+  }
+  log(`chaincode ${spec.name}: committing sequence ${String(sequence)}`);
+  const peerFlags = peerOrgs(config).flatMap((org) => [
+    '--peerAddresses',
+    `${org.peer.host}:${String(org.peer.port)}`,
+    '--tlsRootCertFiles',
+    path.join(peerDir(config, org, org.peer), 'tls', 'ca.crt'),
+  ]);
+  await peerCli(config, config.orgs.hk, ['lifecycle', 'chaincode', 'commit', ...ordererFlags(config), ...definition, ...peerFlags, '--waitForEvent'], 'commit');
+  const state: DeployedDefinition = { sequence, hash, packageIds };
+  fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
+  return 'committed';
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import { USAGE, UsageError, parseArgs } from './args';
+import { clean, deploy, down, restartChaincode, status, up } from './network';
+import type { NetworkStatus } from './network';
+
+function log(line: string): void {
+  process.stdout.write(`[xbnet] ${line}\n`);
+}
+
+function printStatus(s: NetworkStatus): void {
+  log(`network ${s.home} (profile ${s.profile}, blocks ${s.blocks}, channel ${s.channel})`);
+  const width = Math.max(...s.processes.map((p) => p.name.length));
+  for (const p of s.processes) {
+    const pid = p.pid !== undefined ? String(p.pid).padStart(7) : '      -';
+    process.stdout.write(`  ${p.name.padEnd(width)}  ${pid}  ${p.healthy ? 'OK  ' : 'FAIL'}  ${p.detail}\n`);
+  }
+  for (const [peer, height] of Object.entries(s.heights)) process.stdout.write(`  height at ${peer}: ${String(height)}\n`);
+  for (const [name, seq] of Object.entries(s.chaincodes)) process.stdout.write(`  chaincode ${name}: sequence ${String(seq)}\n`);
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), process.env);
+  const started = Date.now();
+  switch (args.command) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return 0;
+    case 'up':
+      await up(args.options, log, !args.skipDeploy);
+      break;
+    case 'down':
+      await down(args.options, log);
+      break;
+    case 'restart':
+      await down(args.options, log);
+      await up(args.options, log, !args.skipDeploy);
+      break;
+    case 'clean':
+      await clean(args.options, log);
+      break;
+    case 'deploy':
+      await deploy(args.options, args.chaincode, log);
+      break;
+    case 'restart-chaincode':
+      await restartChaincode(args.options, args.chaincodeName ?? 'xborder', log);
+      break;
+    case 'status': {
+      const s = await status(args.options);
+      if (args.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+      else printStatus(s);
+      return s.processes.every((p) => p.healthy) ? 0 : 1;
+    }
+  }
+  log(`${args.command} done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`xbnet: ${err.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`xbnet: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './args';
+export * from './network';
+export * from './identities';
+export { ProcessManager, NetworkError } from './processes';

@@ -1,0 +1,285 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { caProcess, enrollAll } from './ca';
+import { deployChaincode, deployedChaincodes, restartChaincodeServers, savedSpec, startChaincodeServer } from './chaincode';
+import type { ChaincodeSpec } from './chaincode';
+import type { NetworkConfig, NetworkOptions } from './config';
+import { allOrgs, paths, peerOrgs, resolveConfig } from './config';
+import { configtxYaml } from './configtx';
+import { run } from './exec';
+import { ordererDir, ordererProcess, peerAdminEnv, peerProcess, nodeEnrollments } from './nodes';
+import { NetworkError, ProcessManager, healthz } from './processes';
+
+export type Logger = (line: string) => void;
+
+/** The options a network was created with; later commands reuse them. */
+type SavedOptions = Pick<NetworkOptions, 'profile' | 'blocks' | 'channel' | 'host' | 'bindHost' | 'portOffset'>;
+
+/**
+ * Resolves the configuration of the network in `home`: the options it was created with, unless this
+ * is a new network. Asking an existing network for a different profile or block setting is an error.
+ */
+export function loadConfig(options: NetworkOptions): NetworkConfig {
+  const probe = resolveConfig(options);
+  const file = paths(probe).state;
+  if (!fs.existsSync(file)) return probe;
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as SavedOptions;
+  for (const key of ['profile', 'blocks', 'channel', 'portOffset', 'host', 'bindHost'] as const) {
+    const asked = options[key];
+    if (asked !== undefined && saved[key] !== undefined && asked !== saved[key]) {
+      throw new NetworkError(
+        `the network in ${probe.home} was created with ${key}=${String(saved[key])}; ` +
+          `run clean first to create it again with ${key}=${String(asked)}`,
+      );
+    }
+  }
+  return resolveConfig({ ...options, ...saved });
+}
+
+function saveOptions(config: NetworkConfig, options: NetworkOptions): void {
+  const saved: SavedOptions = {
+    profile: config.profile,
+    blocks: config.blocks,
+    channel: config.channel,
+    host: options.host ?? 'localhost',
+    bindHost: config.bindHost,
+    portOffset: options.portOffset ?? 0,
+  };
+  fs.mkdirSync(config.home, { recursive: true });
+  fs.writeFileSync(paths(config).state, JSON.stringify(saved, null, 2));
+}
+
+export function processManager(config: NetworkConfig): ProcessManager {
+  const p = paths(config);
+  return new ProcessManager(p.run, p.logs);
+}
+
+/** The default chaincode of the project: the built `chaincode/` workspace with its collections. */
+export function defaultChaincode(config: NetworkConfig): ChaincodeSpec {
+  const modulePath = path.join(config.repoRoot, 'chaincode');
+  return { name: 'xborder', modulePath, collections: path.join(modulePath, 'collections.json') };
+}
+
+export async function installFabric(config: NetworkConfig, log: Logger): Promise<void> {
+  const script = path.join(config.repoRoot, 'network', 'scripts', 'install-fabric.sh');
+  const out = await run('bash', [script], 'Fabric install', {
+    env: { XB_FABRIC_HOME: config.fabricHome, ...goEnv() },
+    timeoutMs: 60 * 60_000,
+  });
+  for (const line of out.trim().split('\n')) log(line);
+}
+
+/** Go settings a caller may have set (module proxy, caches, toolchain). */
+function goEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && value !== '' && (key.startsWith('GO') || key === 'CGO_ENABLED' || key === 'CC')) env[key] = value;
+  }
+  return env;
+}
+
+/**
+ * Brings the network up: installs Fabric if needed, starts the CAs, enrolls every identity, creates the
+ * channel, starts orderers and peers, joins them, and deploys the project chaincode. Every step skips
+ * what already exists, so `up` twice is harmless and `up` after `down` resumes the same ledgers.
+ */
+export async function up(options: NetworkOptions, log: Logger, deploy = true): Promise<NetworkConfig> {
+  const config = loadConfig(options);
+  const p = paths(config);
+  await installFabric(config, log);
+  saveOptions(config, options);
+  const processes = processManager(config);
+
+  log(`starting CAs (${allOrgs(config).map((o) => o.ca.name).join(', ')})`);
+  await Promise.all(allOrgs(config).map((org) => processes.start(caProcess(config, org))));
+  log('enrolling nodes and identities through the CAs');
+  await enrollAll(config, nodeEnrollments(config));
+
+  if (!fs.existsSync(p.channelBlock)) {
+    log(`creating the genesis block of channel ${config.channel} (profile ${config.profile}, blocks ${config.blocks})`);
+    fs.mkdirSync(p.configtxDir, { recursive: true });
+    fs.writeFileSync(path.join(p.configtxDir, 'configtx.yaml'), configtxYaml(config));
+    await run(
+      path.join(p.bin, 'configtxgen'),
+      ['-profile', 'XborderChannel', '-channelID', config.channel, '-outputBlock', p.channelBlock],
+      'configtxgen',
+      { env: { FABRIC_CFG_PATH: p.configtxDir } },
+    );
+  }
+
+  log(`starting ${String(config.orderers.length)} orderer(s) and ${String(peerOrgs(config).length)} peers`);
+  await Promise.all([
+    ...config.orderers.map((o) => processes.start(ordererProcess(config, o))),
+    ...peerOrgs(config).map((org) => processes.start(peerProcess(config, org, org.peer))),
+  ]);
+  await joinOrderers(config, log);
+  await joinPeers(config, log);
+
+  for (const name of deployedChaincodes(config)) {
+    for (const org of peerOrgs(config)) await startChaincodeServer(config, processes, org, savedSpec(config, name));
+  }
+  if (deploy) {
+    const outcome = await deployChaincode(config, processes, defaultChaincode(config), log);
+    log(`chaincode xborder: ${outcome}`);
+  }
+  return config;
+}
+
+function osnadminFlags(config: NetworkConfig, orderer: NetworkConfig['orderers'][number]): string[] {
+  const admin = path.join(paths(config).identities, 'orderer-admin', 'tls');
+  return [
+    '-o',
+    `${orderer.host}:${String(orderer.adminPort)}`,
+    '--ca-file',
+    path.join(ordererDir(config, orderer), 'tls', 'ca.crt'),
+    '--client-cert',
+    path.join(admin, 'server.crt'),
+    '--client-key',
+    path.join(admin, 'server.key'),
+  ];
+}
+
+async function joinOrderers(config: NetworkConfig, log: Logger): Promise<void> {
+  const p = paths(config);
+  const osnadmin = path.join(p.bin, 'osnadmin');
+  for (const orderer of config.orderers) {
+    const list = await run(osnadmin, ['channel', 'list', ...osnadminFlags(config, orderer)], `${orderer.name} channel list`);
+    if (list.includes(`"name": "${config.channel}"`) || list.includes(`"name":"${config.channel}"`)) continue;
+    log(`joining ${orderer.name} to ${config.channel}`);
+    await run(osnadmin, ['channel', 'join', '--channelID', config.channel, '--config-block', p.channelBlock, ...osnadminFlags(config, orderer)], `${orderer.name} channel join`);
+  }
+}
+
+async function joinPeers(config: NetworkConfig, log: Logger): Promise<void> {
+  const peerBin = path.join(paths(config).bin, 'peer');
+  for (const org of peerOrgs(config)) {
+    const env = peerAdminEnv(config, org);
+    const list = await run(peerBin, ['channel', 'list'], `${org.peer.name} channel list`, { env });
+    if (list.split('\n').some((line) => line.trim() === config.channel)) continue;
+    log(`joining ${org.peer.name} to ${config.channel}`);
+    await retry(() => run(peerBin, ['channel', 'join', '-b', paths(config).channelBlock], `${org.peer.name} channel join`, { env }), 30_000);
+  }
+}
+
+/** Retries an operation that can fail while a just-started cluster elects its leader. */
+async function retry<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/** Stops every process the scripts started (by pid file), chaincode servers first, CAs last. */
+export async function down(options: NetworkOptions, log: Logger): Promise<void> {
+  const config = loadConfig(options);
+  const processes = processManager(config);
+  const names = processes.knownNames();
+  const rank = (n: string): number => (n.startsWith('cc-') ? 0 : n.startsWith('peer') ? 1 : n.startsWith('orderer') ? 2 : 3);
+  for (const level of [0, 1, 2, 3]) {
+    const batch = names.filter((n) => rank(n) === level);
+    const stopped = await Promise.all(batch.map((n) => processes.stop(n)));
+    batch.forEach((n, i) => {
+      if (stopped[i] === true) log(`stopped ${n}`);
+    });
+  }
+}
+
+/** Stops everything and removes crypto material, ledgers, logs and pid files. */
+export async function clean(options: NetworkOptions, log: Logger): Promise<void> {
+  const config = resolveConfig(options);
+  if (fs.existsSync(paths(config).state) || fs.existsSync(paths(config).run)) {
+    await down(options, log);
+  }
+  fs.rmSync(config.home, { recursive: true, force: true });
+  log(`removed ${config.home}`);
+}
+
+export async function deploy(options: NetworkOptions, spec: ChaincodeSpec | undefined, log: Logger): Promise<void> {
+  const config = loadConfig(options);
+  const outcome = await deployChaincode(config, processManager(config), spec ?? defaultChaincode(config), log);
+  log(`chaincode ${spec?.name ?? 'xborder'}: ${outcome}`);
+}
+
+export async function restartChaincode(options: NetworkOptions, name: string, log: Logger): Promise<void> {
+  const config = loadConfig(options);
+  await restartChaincodeServers(config, processManager(config), name);
+  log(`restarted the servers of chaincode ${name}`);
+}
+
+export interface ProcessStatus {
+  name: string;
+  pid?: number;
+  healthy: boolean;
+  detail: string;
+}
+
+export interface NetworkStatus {
+  home: string;
+  profile: string;
+  blocks: string;
+  channel: string;
+  processes: ProcessStatus[];
+  heights: Record<string, number | string>;
+  chaincodes: Record<string, number | string>;
+}
+
+/** Liveness and health of every process, the channel height at each peer and the committed chaincodes. */
+export async function status(options: NetworkOptions): Promise<NetworkStatus> {
+  const config = loadConfig(options);
+  const processes = processManager(config);
+  const bin = paths(config).bin;
+  const health = new Map<string, string>();
+  for (const o of config.orderers) health.set(o.name, `http://${config.bindHost}:${String(o.opsPort)}/healthz`);
+  for (const org of allOrgs(config)) {
+    health.set(org.ca.name, `http://${config.bindHost}:${String(org.ca.opsPort)}/healthz`);
+    if (org.peer) health.set(org.peer.name, `http://${config.bindHost}:${String(org.peer.opsPort)}/healthz`);
+  }
+  const names = [...new Set([...health.keys(), ...processes.knownNames()])];
+  const list: ProcessStatus[] = [];
+  for (const name of names) {
+    const pid = processes.runningPid(name);
+    if (pid === undefined) {
+      list.push({ name, healthy: false, detail: 'not running' });
+      continue;
+    }
+    const url = health.get(name);
+    if (url === undefined) {
+      list.push({ name, pid, healthy: true, detail: 'running' });
+      continue;
+    }
+    const h = await healthz(url);
+    list.push({ name, pid, healthy: h.ok, detail: h.ok ? 'healthy' : h.detail });
+  }
+  const heights: Record<string, number | string> = {};
+  const chaincodes: Record<string, number | string> = {};
+  for (const org of peerOrgs(config)) {
+    if (processes.runningPid(org.peer.name) === undefined) {
+      heights[org.peer.name] = 'down';
+      continue;
+    }
+    const env = peerAdminEnv(config, org);
+    try {
+      const info = await run(path.join(bin, 'peer'), ['channel', 'getinfo', '-c', config.channel], 'getinfo', { env });
+      const match = /\{.*\}/s.exec(info);
+      heights[org.peer.name] = match ? ((JSON.parse(match[0]) as { height?: number }).height ?? 0) : info.trim();
+    } catch (err) {
+      heights[org.peer.name] = err instanceof Error ? err.message.split('\n')[0] ?? 'error' : 'error';
+    }
+    if (org.mspId === config.orgs.hk.mspId) {
+      try {
+        const out = await run(path.join(bin, 'peer'), ['lifecycle', 'chaincode', 'querycommitted', '-C', config.channel, '--output', 'json'], 'querycommitted', { env });
+        const parsed = JSON.parse(out) as { chaincode_definitions?: { name: string; sequence: number }[] };
+        for (const cc of parsed.chaincode_definitions ?? []) chaincodes[cc.name] = cc.sequence;
+      } catch (err) {
+        chaincodes.error = err instanceof Error ? err.message.split('\n')[0] ?? 'error' : 'error';
+      }
+    }
+  }
+  return { home: config.home, profile: config.profile, blocks: config.blocks, channel: config.channel, processes: list, heights, chaincodes };
+}
