@@ -1,1 +1,11 @@
-export const placeholder = 1;
+export { connect, DEFAULT_DEADLINES } from './client';
+export type { ConnectOptions, Deadlines, XborderClient } from './client';
+export { XborderError, extractCode, toXborderError } from './errors';
+export type { PeerDetail } from './errors';
+export { defaultHome, listIdentities, loadProfile, loadProfileFile } from './profile';
+export type { PeerEndpoint, ResolvedProfile } from './profile';
+export { ProbeClient } from './probe';
+export type { WhoAmI } from './probe';
+export { newNodeSigner, signLowS, toLowS, parseDerSignature, encodeDerSignature } from './signer';
+export { Transactor } from './transactor';
+export type { SubmitRequest, Submitted } from './transactor';

@@ -1,0 +1,117 @@
+import { createPrivateKey } from 'node:crypto';
+
+import * as grpc from '@grpc/grpc-js';
+import { connect as gatewayConnect, hash, signers } from '@hyperledger/fabric-gateway';
+import type { Gateway } from '@hyperledger/fabric-gateway';
+
+import { acquireConnection } from './connection';
+import { XborderError } from './errors';
+import { ProbeClient } from './probe';
+import { defaultHome, loadProfile, loadProfileFile } from './profile';
+import type { ResolvedProfile } from './profile';
+import { newNodeSigner } from './signer';
+import { Transactor } from './transactor';
+
+/** Per-call deadlines, in milliseconds. */
+export interface Deadlines {
+  readonly evaluateMs: number;
+  readonly endorseMs: number;
+  readonly submitMs: number;
+  readonly commitStatusMs: number;
+}
+
+export const DEFAULT_DEADLINES: Deadlines = { evaluateMs: 10_000, endorseMs: 30_000, submitMs: 10_000, commitStatusMs: 60_000 };
+
+/** How to connect. Give one of `identity`, `profileFile` or `profile`; the rest has defaults. */
+export interface ConnectOptions {
+  /** Name of a local identity (`hk-bank-a`) in the network home. Default: env `XB_IDENTITY`. */
+  readonly identity?: string;
+  /** Path of a connection profile file. */
+  readonly profileFile?: string;
+  /** A profile given in code. */
+  readonly profile?: ResolvedProfile;
+  /** Network home with `identities/` (default: env `XB_HOME` or the nearest `.xborder`). */
+  readonly home?: string;
+  /** Name of the peer to use as gateway (default: the profile's first, i.e. the caller's own operator). */
+  readonly peer?: string;
+  /** Chaincode name (default `xborder`, env `XB_CHAINCODE`). */
+  readonly chaincode?: string;
+  readonly deadlines?: Partial<Deadlines>;
+  /** `node` (default): node:crypto signer; `sdk`: the fabric-gateway default private key signer. */
+  readonly signer?: 'node' | 'sdk';
+}
+
+/** A connected client. Close it when done (or use `await using`). */
+export interface XborderClient extends AsyncDisposable {
+  /** The identity this client acts as. */
+  readonly profile: ResolvedProfile;
+  /** Transport for the typed facades; use directly only for contracts without a facade. */
+  readonly transactor: Transactor;
+  /** Network diagnostics: identity echo and a probe put/get. */
+  readonly probe: ProbeClient;
+  /** The underlying fabric-gateway connection. */
+  readonly gateway: Gateway;
+  close(): void;
+}
+
+function resolveProfile(options: Readonly<ConnectOptions>): ResolvedProfile {
+  if (options.profile) return options.profile;
+  if (options.profileFile !== undefined) return loadProfileFile(options.profileFile);
+  const name = options.identity ?? process.env.XB_IDENTITY;
+  if (name === undefined || name === '') {
+    throw new XborderError('CONFIG', 'no identity given: pass identity (or set XB_IDENTITY), profileFile or profile');
+  }
+  return loadProfile(name, options.home ?? defaultHome());
+}
+
+/**
+ * Connects to the xborder network as one identity.
+ *
+ * @example
+ * ```ts
+ * const client = connect({ identity: 'hk-bank-a' });
+ * try {
+ *   const me = await client.probe.whoAmI();
+ * } finally {
+ *   client.close();
+ * }
+ * ```
+ */
+export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
+  const profile = resolveProfile(options);
+  const peer = options.peer !== undefined ? profile.peers.find((p) => p.name === options.peer) : profile.peers[0];
+  if (!peer) throw new XborderError('CONFIG', `peer ${options.peer ?? '(first)'} is not in the profile of ${profile.name}`);
+  const deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
+  const connection = acquireConnection(peer);
+  const key = createPrivateKey(profile.privateKey);
+  const useNode = (options.signer ?? 'node') === 'node';
+  const gateway = gatewayConnect({
+    client: connection.client as unknown as grpc.Client,
+    identity: { mspId: profile.mspId, credentials: Buffer.from(profile.certificate) },
+    signer: useNode ? newNodeSigner(key) : signers.newPrivateKeySigner(key),
+    hash: useNode ? hash.none : hash.sha256,
+    evaluateOptions: () => ({ deadline: Date.now() + deadlines.evaluateMs }),
+    endorseOptions: () => ({ deadline: Date.now() + deadlines.endorseMs }),
+    submitOptions: () => ({ deadline: Date.now() + deadlines.submitMs }),
+    commitStatusOptions: () => ({ deadline: Date.now() + deadlines.commitStatusMs }),
+  });
+  const transactor = new Transactor(gateway, profile.channel, options.chaincode ?? process.env.XB_CHAINCODE ?? 'xborder');
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    gateway.close();
+    connection.release();
+  };
+  return {
+    profile,
+    transactor,
+    gateway,
+    probe: new ProbeClient(transactor),
+    close,
+    [Symbol.asyncDispose]: () => {
+      close();
+      return Promise.resolve();
+    },
+  };
+}

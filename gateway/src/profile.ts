@@ -1,0 +1,112 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { XborderError } from './errors';
+
+/** A peer a client may connect to. */
+export interface PeerEndpoint {
+  readonly name: string;
+  readonly mspId: string;
+  /** `host:port` */
+  readonly endpoint: string;
+  /** PEM of the CA that issued the peer's TLS certificate. */
+  readonly tlsRootCert: string;
+}
+
+/** A local identity and where it connects: what `xbnet up` writes next to each enrolled identity. */
+export interface ResolvedProfile {
+  readonly name: string;
+  readonly mspId: string;
+  readonly role: string;
+  readonly institution: string;
+  readonly channel: string;
+  /** PEM of the enrollment certificate. */
+  readonly certificate: string;
+  /** PEM of the private key. */
+  readonly privateKey: string;
+  readonly peers: readonly PeerEndpoint[];
+}
+
+function str(obj: Record<string, unknown>, key: string, where: string): string {
+  const v = obj[key];
+  if (typeof v !== 'string' || v === '') throw new XborderError('CONFIG', `${where}: "${key}" must be a non-empty string`);
+  return v;
+}
+
+/**
+ * The network home: `XB_HOME`, else the nearest `.xborder` folder at or above the working directory.
+ */
+export function defaultHome(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): string {
+  const fromEnv = env.XB_HOME;
+  if (fromEnv !== undefined && fromEnv !== '') return path.resolve(fromEnv);
+  let dir = path.resolve(cwd);
+  for (;;) {
+    const candidate = path.join(dir, '.xborder');
+    if (fs.existsSync(path.join(candidate, 'identities'))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.join(path.resolve(cwd), '.xborder');
+    dir = parent;
+  }
+}
+
+/** Local identity names available in a network home. */
+export function listIdentities(home: string): string[] {
+  const dir = path.join(home, 'identities');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((n) => fs.existsSync(path.join(dir, n, 'profile.json')))
+    .sort();
+}
+
+/** Loads a connection profile file (paths inside it are relative to the file) and the files it names. */
+export function loadProfileFile(file: string): ResolvedProfile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new XborderError('CONFIG', `cannot read connection profile ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof raw !== 'object' || raw === null) throw new XborderError('CONFIG', `${file}: not a JSON object`);
+  const obj = raw as Record<string, unknown>;
+  const dir = path.dirname(file);
+  const read = (rel: string): string => {
+    try {
+      return fs.readFileSync(path.resolve(dir, rel), 'utf8');
+    } catch {
+      throw new XborderError('CONFIG', `${file}: cannot read ${rel}`);
+    }
+  };
+  const peersRaw = obj.peers;
+  if (!Array.isArray(peersRaw) || peersRaw.length === 0) throw new XborderError('CONFIG', `${file}: "peers" must be a non-empty array`);
+  const peers = peersRaw.map((p: unknown, i): PeerEndpoint => {
+    if (typeof p !== 'object' || p === null) throw new XborderError('CONFIG', `${file}: peers[${String(i)}] is not an object`);
+    const peer = p as Record<string, unknown>;
+    const where = `${file} peers[${String(i)}]`;
+    return { name: str(peer, 'name', where), mspId: str(peer, 'mspId', where), endpoint: str(peer, 'endpoint', where), tlsRootCert: read(str(peer, 'tlsRootCert', where)) };
+  });
+  return {
+    name: str(obj, 'name', file),
+    mspId: str(obj, 'mspId', file),
+    role: str(obj, 'role', file),
+    institution: str(obj, 'institution', file),
+    channel: str(obj, 'channel', file),
+    certificate: read(str(obj, 'certificate', file)),
+    privateKey: read(str(obj, 'privateKey', file)),
+    peers,
+  };
+}
+
+/** Loads the profile of a local identity by name (`hk-bank-a`) from a network home. */
+export function loadProfile(name: string, home = defaultHome()): ResolvedProfile {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new XborderError('CONFIG', `invalid identity name "${name}"`);
+  const file = path.join(home, 'identities', name, 'profile.json');
+  if (!fs.existsSync(file)) {
+    const known = listIdentities(home);
+    throw new XborderError(
+      'CONFIG',
+      `no identity "${name}" in ${home}` + (known.length > 0 ? ` (known: ${known.join(', ')})` : ' (is the network set up? run npm run network:up)'),
+    );
+  }
+  return loadProfileFile(file);
+}

@@ -1,0 +1,88 @@
+import type { Contract, Gateway, Network } from '@hyperledger/fabric-gateway';
+
+import { XborderError, toXborderError } from './errors';
+
+/** Options of one submitted transaction. */
+export interface SubmitRequest {
+  readonly args?: readonly string[];
+  /** Private inputs: sent to endorsing peers only, never written to the ledger. */
+  readonly transient?: Readonly<Record<string, Uint8Array>>;
+  /** Restrict endorsement to these orgs (needed when transient data must stay in one org). */
+  readonly endorsingOrganizations?: readonly string[];
+}
+
+/** The outcome of a committed transaction. */
+export interface Submitted {
+  readonly transactionId: string;
+  readonly blockNumber: bigint;
+  readonly result: Uint8Array;
+}
+
+const MAX_MVCC_ATTEMPTS = 3;
+const MAX_STATUS_ATTEMPTS = 3;
+
+/**
+ * Submits and evaluates transactions of one chaincode with error mapping and the only safe retries:
+ * a commit status that could not be read is asked again; an MVCC conflict is resubmitted as a new
+ * transaction (new id), a bounded number of times. Everything else fails with the transaction id.
+ */
+export class Transactor {
+  readonly #network: Network;
+  readonly #chaincode: string;
+
+  constructor(gateway: Gateway, channel: string, chaincode: string) {
+    this.#network = gateway.getNetwork(channel);
+    this.#chaincode = chaincode;
+  }
+
+  #contract(name: string): Contract {
+    return this.#network.getContract(this.#chaincode, name);
+  }
+
+  async evaluate(contract: string, fn: string, args: readonly string[] = []): Promise<Uint8Array> {
+    try {
+      return await this.#contract(contract).evaluate(fn, { arguments: [...args] });
+    } catch (err) {
+      throw toXborderError(err);
+    }
+  }
+
+  async submit(contract: string, fn: string, request: SubmitRequest = {}): Promise<Submitted> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#submitOnce(contract, fn, request);
+      } catch (err) {
+        const mapped = toXborderError(err);
+        if (mapped.code === 'MVCC_READ_CONFLICT' && attempt < MAX_MVCC_ATTEMPTS) continue;
+        throw mapped;
+      }
+    }
+  }
+
+  async #submitOnce(contract: string, fn: string, request: SubmitRequest): Promise<Submitted> {
+    const submitted = await this.#contract(contract).submitAsync(fn, {
+      arguments: [...(request.args ?? [])],
+      ...(request.transient ? { transientData: { ...request.transient } } : {}),
+      ...(request.endorsingOrganizations ? { endorsingOrganizations: [...request.endorsingOrganizations] } : {}),
+    });
+    const transactionId = submitted.getTransactionId();
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= MAX_STATUS_ATTEMPTS; attempt++) {
+      try {
+        const status = await submitted.getStatus();
+        if (!status.successful) {
+          const codeName = status.code === 11 ? 'MVCC_READ_CONFLICT' : status.code === 10 ? 'ENDORSEMENT_POLICY_FAILURE' : 'COMMIT_FAILED';
+          throw new XborderError(codeName, `transaction ${transactionId} committed as invalid (validation code ${String(status.code)})`, {
+            transactionId,
+          });
+        }
+        return { transactionId, blockNumber: status.blockNumber, result: submitted.getResult() };
+      } catch (err) {
+        if (err instanceof XborderError) throw err;
+        lastError = err;
+      }
+    }
+    const mapped = toXborderError(lastError);
+    throw new XborderError(mapped.code, `commit status of ${transactionId} unknown: ${mapped.message}`, { transactionId, cause: lastError });
+  }
+}
