@@ -40,7 +40,7 @@ command -v gcc >/dev/null 2>&1 || die "gcc is missing (fabric-ca-server needs cg
 
 all_present() {
   local f
-  for f in "$bin"/{peer,orderer,configtxgen,osnadmin,configtxlator,fabric-ca-server,fabric-ca-client}; do
+  for f in "$bin"/{peer,orderer,configtxgen,osnadmin,configtxlator,discover,fabric-ca-server,fabric-ca-client}; do
     [ -x "$f" ] || return 1
   done
   [ -f "$config/core.yaml" ] && [ -f "$config/orderer.yaml" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]
@@ -55,12 +55,12 @@ mkdir -p "$bin" "$config"
 rm -f "$stamp"
 start=$(date +%s)
 
-say "building Fabric $fabric_version (github.com/hyperledger/fabric@$fabric_modver): peer orderer configtxgen osnadmin configtxlator"
+say "building Fabric $fabric_version (github.com/hyperledger/fabric@$fabric_modver): peer orderer configtxgen osnadmin configtxlator discover"
 (cd "$tools/fabric" && go build -trimpath \
   -ldflags "-X github.com/hyperledger/fabric/common/metadata.Version=$fabric_version" -o "$bin/" \
   github.com/hyperledger/fabric/cmd/peer github.com/hyperledger/fabric/cmd/orderer \
   github.com/hyperledger/fabric/cmd/configtxgen github.com/hyperledger/fabric/cmd/osnadmin \
-  github.com/hyperledger/fabric/cmd/configtxlator)
+  github.com/hyperledger/fabric/cmd/configtxlator github.com/hyperledger/fabric/cmd/discover)
 say "Fabric built after $(( $(date +%s) - start ))s"
 
 say "building Fabric CA ${ca_modver#v} (cgo, SQLite): fabric-ca-server fabric-ca-client"

@@ -164,6 +164,41 @@ async function committedSequence(config: NetworkConfig, name: string): Promise<n
   }
 }
 
+/**
+ * Waits until service discovery at every peer can plan an endorsement of the chaincode by both
+ * operators (gossip has spread membership and the installed chaincode), so clients never see
+ * "no combination of peers can be derived" right after start-up.
+ */
+export async function waitForEndorsers(config: NetworkConfig, name: string, timeoutMs = 90_000): Promise<void> {
+  const p = paths(config);
+  const deadline = Date.now() + timeoutMs;
+  for (const org of peerOrgs(config)) {
+    const admin = path.join(p.identities, `${org.key}-admin`, 'msp');
+    const args = [
+      '--peerTLSCA', path.join(peerDir(config, org, org.peer), 'tls', 'ca.crt'),
+      '--userKey', path.join(admin, 'keystore', 'priv_sk'),
+      '--userCert', path.join(admin, 'signcerts', 'cert.pem'),
+      '--MSP', org.mspId,
+      'endorsers', '--channel', config.channel, '--chaincode', name,
+      '--server', `${org.peer.host}:${String(org.peer.port)}`,
+    ];
+    let last = '';
+    for (;;) {
+      try {
+        const out = await run(path.join(p.bin, 'discover'), args, `${org.peer.name} discover endorsers`, { env: { FABRIC_LOGGING_SPEC: 'error' } });
+        if (peerOrgs(config).every((o) => out.includes(`"MSPID": "${o.mspId}"`))) break;
+        last = 'not every operator is in the endorsement plan yet';
+      } catch (err) {
+        last = err instanceof Error ? err.message.split('\n').slice(0, 3).join(' ') : String(err);
+      }
+      if (Date.now() > deadline) {
+        throw new NetworkError(`${org.peer.name}: discovery cannot plan endorsements of ${name} after ${String(timeoutMs / 1000)}s: ${last}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 /** Starts (or keeps) one org's chaincode server for a deployed package. */
 export async function startChaincodeServer(
   config: NetworkConfig,

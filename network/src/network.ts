@@ -1,8 +1,16 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 
 import { caProcess, enrollAll } from './ca';
-import { deployChaincode, deployedChaincodes, restartChaincodeServers, savedSpec, startChaincodeServer } from './chaincode';
+import {
+  deployChaincode,
+  deployedChaincodes,
+  restartChaincodeServers,
+  savedSpec,
+  startChaincodeServer,
+  waitForEndorsers,
+} from './chaincode';
 import type { ChaincodeSpec } from './chaincode';
 import type { NetworkConfig, NetworkOptions } from './config';
 import { allOrgs, paths, peerOrgs, resolveConfig } from './config';
@@ -114,6 +122,7 @@ export async function up(options: NetworkOptions, log: Logger, deploy = true): P
     ...peerOrgs(config).map((org) => processes.start(peerProcess(config, org, org.peer))),
   ]);
   await joinOrderers(config, log);
+  await waitForOrderingLeader(config, log);
   await joinPeers(config, log);
 
   for (const name of deployedChaincodes(config)) {
@@ -122,6 +131,10 @@ export async function up(options: NetworkOptions, log: Logger, deploy = true): P
   if (deploy) {
     const outcome = await deployChaincode(config, processes, defaultChaincode(config), log);
     log(`chaincode xborder: ${outcome}`);
+  }
+  for (const name of deployedChaincodes(config)) {
+    log(`waiting until discovery plans endorsements of ${name} by both operators`);
+    await waitForEndorsers(config, name);
   }
   return config;
 }
@@ -148,6 +161,46 @@ async function joinOrderers(config: NetworkConfig, log: Logger): Promise<void> {
     if (list.includes(`"name": "${config.channel}"`) || list.includes(`"name":"${config.channel}"`)) continue;
     log(`joining ${orderer.name} to ${config.channel}`);
     await run(osnadmin, ['channel', 'join', '--channelID', config.channel, '--config-block', p.channelBlock, ...osnadminFlags(config, orderer)], `${orderer.name} channel join`);
+  }
+}
+
+/** Fetches an operations endpoint path as text. */
+function httpText(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: 2000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        resolve(body);
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Waits until the ordering service can order transactions on the channel: with Raft, until one
+ * orderer reports itself leader in its Prometheus metrics (right after a restart the node is healthy
+ * but still electing). BFT clusters are ready once joined.
+ */
+async function waitForOrderingLeader(config: NetworkConfig, log: Logger, timeoutMs = 60_000): Promise<void> {
+  if (config.profile === 'bft') return;
+  const deadline = Date.now() + timeoutMs;
+  const pattern = new RegExp(`^consensus_etcdraft_is_leader\\{channel="${config.channel}"\\} 1$`, 'm');
+  let logged = false;
+  for (;;) {
+    for (const o of config.orderers) {
+      const text = await httpText(`http://${config.bindHost}:${String(o.opsPort)}/metrics`).catch(() => '');
+      if (pattern.test(text)) return;
+    }
+    if (!logged) {
+      log('waiting for the Raft leader election');
+      logged = true;
+    }
+    if (Date.now() > deadline) throw new NetworkError(`no Raft leader for channel ${config.channel} after ${String(timeoutMs / 1000)}s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
@@ -202,8 +255,10 @@ export async function clean(options: NetworkOptions, log: Logger): Promise<void>
 
 export async function deploy(options: NetworkOptions, spec: ChaincodeSpec | undefined, log: Logger): Promise<void> {
   const config = loadConfig(options);
-  const outcome = await deployChaincode(config, processManager(config), spec ?? defaultChaincode(config), log);
-  log(`chaincode ${spec?.name ?? 'xborder'}: ${outcome}`);
+  const chosen = spec ?? defaultChaincode(config);
+  const outcome = await deployChaincode(config, processManager(config), chosen, log);
+  await waitForEndorsers(config, chosen.name);
+  log(`chaincode ${chosen.name}: ${outcome}`);
 }
 
 export async function restartChaincode(options: NetworkOptions, name: string, log: Logger): Promise<void> {

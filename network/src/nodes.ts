@@ -80,6 +80,7 @@ export function ordererProcess(config: NetworkConfig, orderer: OrdererNode): Pro
       ORDERER_FILELEDGER_LOCATION: data,
       ORDERER_CONSENSUS_WALDIR: path.join(data, 'etcdraft', 'wal'),
       ORDERER_CONSENSUS_SNAPDIR: path.join(data, 'etcdraft', 'snapshot'),
+      ORDERER_METRICS_PROVIDER: 'prometheus',
       ORDERER_OPERATIONS_LISTENADDRESS: `${config.bindHost}:${String(orderer.opsPort)}`,
       ORDERER_ADMIN_LISTENADDRESS: `${config.bindHost}:${String(orderer.adminPort)}`,
       ORDERER_ADMIN_TLS_ENABLED: 'true',
@@ -128,6 +129,7 @@ export function peerProcess(config: NetworkConfig, org: OrgConfig, peer: PeerNod
       CORE_PEER_FILESYSTEMPATH: data,
       CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(data, 'snapshots'),
       CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
+      CORE_METRICS_PROVIDER: 'prometheus',
       CORE_OPERATIONS_LISTENADDRESS: `${config.bindHost}:${String(peer.opsPort)}`,
       // no Docker: an empty endpoint also removes the Docker check from /healthz
       CORE_VM_ENDPOINT: '',

@@ -1,4 +1,5 @@
 module xborder.local/network/tools/fabric
+
 // fabric-release: 3.1.1
 // Fabric v3.1.1 (tag commit 435a7f1a780a). v3.1.5 = v1.4.0-rc1.0.20260618074816-86c1172bec37 is the
 // intended pin, but the Go module proxy answers 403 "module version not available" for it (and for
@@ -10,6 +11,7 @@ go 1.24.2
 tool (
 	github.com/hyperledger/fabric/cmd/configtxgen
 	github.com/hyperledger/fabric/cmd/configtxlator
+	github.com/hyperledger/fabric/cmd/discover
 	github.com/hyperledger/fabric/cmd/orderer
 	github.com/hyperledger/fabric/cmd/osnadmin
 	github.com/hyperledger/fabric/cmd/peer

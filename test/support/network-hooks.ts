@@ -1,0 +1,49 @@
+/**
+ * Mocha root hooks for the integration suite: the real network is started once per test run (in its
+ * own home and on shifted ports, so a demo network can keep running) and stopped at the end, also
+ * after failures. XB_TEST_REUSE=1 keeps a running test network between runs (no clean, no down).
+ */
+import * as path from 'node:path';
+
+import { clean, down, status, up } from '@xborder/network';
+import type { NetworkOptions } from '@xborder/network';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+export const testNetwork: NetworkOptions = {
+  home: process.env.XB_TEST_HOME ?? path.join(repoRoot, '.xborder-test'),
+  portOffset: Number.parseInt(process.env.XB_TEST_PORT_OFFSET ?? '20000', 10),
+  repoRoot,
+};
+
+const reuse = process.env.XB_TEST_REUSE === '1';
+const log = (line: string): void => {
+  if (process.env.XB_TEST_VERBOSE === '1') process.stdout.write(`      [network] ${line}\n`);
+};
+
+process.env.XB_HOME = testNetwork.home;
+
+async function healthy(): Promise<boolean> {
+  try {
+    const s = await status(testNetwork);
+    return s.processes.length > 0 && s.processes.every((p) => p.healthy);
+  } catch {
+    return false;
+  }
+}
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    this.timeout(30 * 60_000);
+    if (reuse && (await healthy())) {
+      await up(testNetwork, log);
+      return;
+    }
+    await clean(testNetwork, log);
+    await up(testNetwork, log);
+  },
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(120_000);
+    if (!reuse) await down(testNetwork, log);
+  },
+};
