@@ -120,6 +120,9 @@ export function peerProcess(config: NetworkConfig, org: OrgConfig, peer: PeerNod
       CORE_PEER_CHAINCODELISTENADDRESS: `${config.bindHost}:${String(peer.chaincodePort)}`,
       CORE_PEER_GOSSIP_BOOTSTRAP: address,
       CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
+      // a peer that joins before the other operator's peer retries the anchor peer every 25s by
+      // default; on a network this small a short interval gets membership (and discovery) in seconds
+      CORE_PEER_GOSSIP_RECONNECTINTERVAL: '2s',
       CORE_PEER_LOCALMSPID: org.mspId,
       CORE_PEER_MSPCONFIGPATH: path.join(dir, 'msp'),
       CORE_PEER_TLS_ENABLED: 'true',

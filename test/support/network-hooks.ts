@@ -18,7 +18,7 @@ export const testNetwork: NetworkOptions = {
 
 const reuse = process.env.XB_TEST_REUSE === '1';
 const log = (line: string): void => {
-  if (process.env.XB_TEST_VERBOSE === '1') process.stdout.write(`      [network] ${line}\n`);
+  if (process.env.XB_TEST_VERBOSE === '1') process.stdout.write(`      [network ${new Date().toISOString().slice(11, 23)}] ${line}\n`);
 };
 
 process.env.XB_HOME = testNetwork.home;
