@@ -23,7 +23,9 @@ export class ProbeContract extends Contract {
     const who = caller(ctx);
     const ts = ctx.stub.getDateTimestamp();
     return Promise.resolve(
-      decoder.decode(canonicalBytes({ mspId: who.mspId, role: who.role ?? null, institution: who.institution ?? null, txTime: ts.toISOString() })),
+      decoder.decode(
+        canonicalBytes({ mspId: who.mspId, role: who.role ?? null, institution: who.institution ?? null, txTime: ts.toISOString() }),
+      ),
     );
   }
 

@@ -1,6 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
 
-import * as grpc from '@grpc/grpc-js';
 import { connect as gatewayConnect, hash, signers } from '@hyperledger/fabric-gateway';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 
@@ -86,7 +85,7 @@ export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
   const key = createPrivateKey(profile.privateKey);
   const useNode = (options.signer ?? 'node') === 'node';
   const gateway = gatewayConnect({
-    client: connection.client as unknown as grpc.Client,
+    client: connection.client,
     identity: { mspId: profile.mspId, credentials: Buffer.from(profile.certificate) },
     signer: useNode ? newNodeSigner(key) : signers.newPrivateKeySigner(key),
     hash: useNode ? hash.none : hash.sha256,

@@ -83,7 +83,12 @@ export function loadProfileFile(file: string): ResolvedProfile {
     if (typeof p !== 'object' || p === null) throw new XborderError('CONFIG', `${file}: peers[${String(i)}] is not an object`);
     const peer = p as Record<string, unknown>;
     const where = `${file} peers[${String(i)}]`;
-    return { name: str(peer, 'name', where), mspId: str(peer, 'mspId', where), endpoint: str(peer, 'endpoint', where), tlsRootCert: read(str(peer, 'tlsRootCert', where)) };
+    return {
+      name: str(peer, 'name', where),
+      mspId: str(peer, 'mspId', where),
+      endpoint: str(peer, 'endpoint', where),
+      tlsRootCert: read(str(peer, 'tlsRootCert', where)),
+    };
   });
   return {
     name: str(obj, 'name', file),
@@ -105,7 +110,8 @@ export function loadProfile(name: string, home = defaultHome()): ResolvedProfile
     const known = listIdentities(home);
     throw new XborderError(
       'CONFIG',
-      `no identity "${name}" in ${home}` + (known.length > 0 ? ` (known: ${known.join(', ')})` : ' (is the network set up? run npm run network:up)'),
+      `no identity "${name}" in ${home}` +
+        (known.length > 0 ? ` (known: ${known.join(', ')})` : ' (is the network set up? run npm run network:up)'),
     );
   }
   return loadProfileFile(file);

@@ -83,6 +83,9 @@ export class Transactor {
       }
     }
     const mapped = toXborderError(lastError);
-    throw new XborderError(mapped.code, `commit status of ${transactionId} unknown: ${mapped.message}`, { transactionId, cause: lastError });
+    throw new XborderError(mapped.code, `commit status of ${transactionId} unknown: ${mapped.message}`, {
+      transactionId,
+      cause: lastError,
+    });
   }
 }

@@ -82,7 +82,20 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   if (booleans.has('--help') || booleans.has('-h')) {
     return { command: 'help', options: {}, json: false, skipDeploy: false };
   }
-  const known = new Set(['profile', 'blocks', 'home', 'fabric-home', 'channel', 'host', 'bind', 'port-offset', 'name', 'path', 'collections', 'policy']);
+  const known = new Set([
+    'profile',
+    'blocks',
+    'home',
+    'fabric-home',
+    'channel',
+    'host',
+    'bind',
+    'port-offset',
+    'name',
+    'path',
+    'collections',
+    'policy',
+  ]);
   for (const name of flags.keys()) {
     if (!known.has(name)) throw new UsageError(`unknown flag --${name}`);
   }
@@ -113,7 +126,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const name = flags.get('name');
   if (command === 'deploy' && (name !== undefined || flags.has('path'))) {
     const modulePath = flags.get('path');
-    if (name === undefined || modulePath === undefined) throw new UsageError('deploy needs both --name and --path (or neither, for xborder)');
+    if (name === undefined || modulePath === undefined)
+      throw new UsageError('deploy needs both --name and --path (or neither, for xborder)');
     const collections = flags.get('collections');
     const policy = flags.get('policy');
     chaincode = {

@@ -103,13 +103,7 @@ export function packageId(name: string, org: OrgConfig, pkg: Buffer): string {
   return `${name}_${org.key}:${createHash('sha256').update(pkg).digest('hex')}`;
 }
 
-export function chaincodeServerProcess(
-  config: NetworkConfig,
-  org: OrgConfig,
-  spec: ChaincodeSpec,
-  slot: number,
-  id: string,
-): ProcessSpec {
+export function chaincodeServerProcess(config: NetworkConfig, org: OrgConfig, spec: ChaincodeSpec, slot: number, id: string): ProcessSpec {
   const peer = org.peer;
   if (!peer) throw new Error(`${org.mspId} has no peer`);
   const tls = chaincodeServerTlsDir(config, org);
@@ -155,7 +149,12 @@ async function installPackage(config: NetworkConfig, org: OrgConfig, file: strin
 async function committedSequence(config: NetworkConfig, name: string): Promise<number> {
   const org = config.orgs.hk;
   try {
-    const out = await peerCli(config, org, ['lifecycle', 'chaincode', 'querycommitted', '-C', config.channel, '-n', name, '--output', 'json'], 'querycommitted');
+    const out = await peerCli(
+      config,
+      org,
+      ['lifecycle', 'chaincode', 'querycommitted', '-C', config.channel, '-n', name, '--output', 'json'],
+      'querycommitted',
+    );
     const parsed = JSON.parse(out) as { sequence?: number };
     return parsed.sequence ?? 0;
   } catch (err) {
@@ -175,24 +174,37 @@ export async function waitForEndorsers(config: NetworkConfig, name: string, time
   for (const org of peerOrgs(config)) {
     const admin = path.join(p.identities, `${org.key}-admin`, 'msp');
     const args = [
-      '--peerTLSCA', path.join(peerDir(config, org, org.peer), 'tls', 'ca.crt'),
-      '--userKey', path.join(admin, 'keystore', 'priv_sk'),
-      '--userCert', path.join(admin, 'signcerts', 'cert.pem'),
-      '--MSP', org.mspId,
-      'endorsers', '--channel', config.channel, '--chaincode', name,
-      '--server', `${org.peer.host}:${String(org.peer.port)}`,
+      '--peerTLSCA',
+      path.join(peerDir(config, org, org.peer), 'tls', 'ca.crt'),
+      '--userKey',
+      path.join(admin, 'keystore', 'priv_sk'),
+      '--userCert',
+      path.join(admin, 'signcerts', 'cert.pem'),
+      '--MSP',
+      org.mspId,
+      'endorsers',
+      '--channel',
+      config.channel,
+      '--chaincode',
+      name,
+      '--server',
+      `${org.peer.host}:${String(org.peer.port)}`,
     ];
-    let last = '';
     for (;;) {
+      let last: string;
       try {
-        const out = await run(path.join(p.bin, 'discover'), args, `${org.peer.name} discover endorsers`, { env: { FABRIC_LOGGING_SPEC: 'error' } });
+        const out = await run(path.join(p.bin, 'discover'), args, `${org.peer.name} discover endorsers`, {
+          env: { FABRIC_LOGGING_SPEC: 'error' },
+        });
         if (peerOrgs(config).every((o) => out.includes(`"MSPID": "${o.mspId}"`))) break;
         last = 'not every operator is in the endorsement plan yet';
       } catch (err) {
         last = err instanceof Error ? err.message.split('\n').slice(0, 3).join(' ') : String(err);
       }
       if (Date.now() > deadline) {
-        throw new NetworkError(`${org.peer.name}: discovery cannot plan endorsements of ${name} after ${String(timeoutMs / 1000)}s: ${last}`);
+        throw new NetworkError(
+          `${org.peer.name}: discovery cannot plan endorsements of ${name} after ${String(timeoutMs / 1000)}s: ${last}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -278,16 +290,37 @@ export async function deployChaincode(
   }
   const sequence = committed + 1;
   const version = hash.slice(0, 12);
-  const definition = ['--channelID', config.channel, '--name', spec.name, '--version', version, '--sequence', String(sequence), '--signature-policy', policy];
+  const definition = [
+    '--channelID',
+    config.channel,
+    '--name',
+    spec.name,
+    '--version',
+    version,
+    '--sequence',
+    String(sequence),
+    '--signature-policy',
+    policy,
+  ];
   if (spec.collections !== undefined) definition.push('--collections-config', spec.collections);
 
-  const readiness = await peerCli(config, config.orgs.hk, ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '--output', 'json'], 'checkcommitreadiness');
+  const readiness = await peerCli(
+    config,
+    config.orgs.hk,
+    ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '--output', 'json'],
+    'checkcommitreadiness',
+  );
   const approvals = (JSON.parse(readiness) as { approvals?: Record<string, boolean> }).approvals ?? {};
   for (const org of peerOrgs(config)) {
     if (approvals[org.mspId] === true) continue;
     log(`chaincode ${spec.name}: approving sequence ${String(sequence)} as ${org.mspId}`);
     const id = packageIds[org.mspId] ?? '';
-    await peerCli(config, org, ['lifecycle', 'chaincode', 'approveformyorg', ...ordererFlags(config), ...definition, '--package-id', id, '--waitForEvent'], 'approveformyorg');
+    await peerCli(
+      config,
+      org,
+      ['lifecycle', 'chaincode', 'approveformyorg', ...ordererFlags(config), ...definition, '--package-id', id, '--waitForEvent'],
+      'approveformyorg',
+    );
   }
   log(`chaincode ${spec.name}: committing sequence ${String(sequence)}`);
   const peerFlags = peerOrgs(config).flatMap((org) => [
@@ -296,7 +329,12 @@ export async function deployChaincode(
     '--tlsRootCertFiles',
     path.join(peerDir(config, org, org.peer), 'tls', 'ca.crt'),
   ]);
-  await peerCli(config, config.orgs.hk, ['lifecycle', 'chaincode', 'commit', ...ordererFlags(config), ...definition, ...peerFlags, '--waitForEvent'], 'commit');
+  await peerCli(
+    config,
+    config.orgs.hk,
+    ['lifecycle', 'chaincode', 'commit', ...ordererFlags(config), ...definition, ...peerFlags, '--waitForEvent'],
+    'commit',
+  );
   const state: DeployedDefinition = { sequence, hash, packageIds };
   fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
   return 'committed';

@@ -99,7 +99,11 @@ export async function up(options: NetworkOptions, log: Logger, deploy = true): P
   saveOptions(config, options);
   const processes = processManager(config);
 
-  log(`starting CAs (${allOrgs(config).map((o) => o.ca.name).join(', ')})`);
+  log(
+    `starting CAs (${allOrgs(config)
+      .map((o) => o.ca.name)
+      .join(', ')})`,
+  );
   await Promise.all(allOrgs(config).map((org) => processes.start(caProcess(config, org))));
   log('enrolling nodes and identities through the CAs');
   await enrollAll(config, nodeEnrollments(config));
@@ -160,7 +164,11 @@ async function joinOrderers(config: NetworkConfig, log: Logger): Promise<void> {
     const list = await run(osnadmin, ['channel', 'list', ...osnadminFlags(config, orderer)], `${orderer.name} channel list`);
     if (list.includes(`"name": "${config.channel}"`) || list.includes(`"name":"${config.channel}"`)) continue;
     log(`joining ${orderer.name} to ${config.channel}`);
-    await run(osnadmin, ['channel', 'join', '--channelID', config.channel, '--config-block', p.channelBlock, ...osnadminFlags(config, orderer)], `${orderer.name} channel join`);
+    await run(
+      osnadmin,
+      ['channel', 'join', '--channelID', config.channel, '--config-block', p.channelBlock, ...osnadminFlags(config, orderer)],
+      `${orderer.name} channel join`,
+    );
   }
 }
 
@@ -211,7 +219,10 @@ async function joinPeers(config: NetworkConfig, log: Logger): Promise<void> {
     const list = await run(peerBin, ['channel', 'list'], `${org.peer.name} channel list`, { env });
     if (list.split('\n').some((line) => line.trim() === config.channel)) continue;
     log(`joining ${org.peer.name} to ${config.channel}`);
-    await retry(() => run(peerBin, ['channel', 'join', '-b', paths(config).channelBlock], `${org.peer.name} channel join`, { env }), 30_000);
+    await retry(
+      () => run(peerBin, ['channel', 'join', '-b', paths(config).channelBlock], `${org.peer.name} channel join`, { env }),
+      30_000,
+    );
   }
 }
 
@@ -324,17 +335,30 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
       const match = /\{.*\}/s.exec(info);
       heights[org.peer.name] = match ? ((JSON.parse(match[0]) as { height?: number }).height ?? 0) : info.trim();
     } catch (err) {
-      heights[org.peer.name] = err instanceof Error ? err.message.split('\n')[0] ?? 'error' : 'error';
+      heights[org.peer.name] = err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : 'error';
     }
     if (org.mspId === config.orgs.hk.mspId) {
       try {
-        const out = await run(path.join(bin, 'peer'), ['lifecycle', 'chaincode', 'querycommitted', '-C', config.channel, '--output', 'json'], 'querycommitted', { env });
+        const out = await run(
+          path.join(bin, 'peer'),
+          ['lifecycle', 'chaincode', 'querycommitted', '-C', config.channel, '--output', 'json'],
+          'querycommitted',
+          { env },
+        );
         const parsed = JSON.parse(out) as { chaincode_definitions?: { name: string; sequence: number }[] };
         for (const cc of parsed.chaincode_definitions ?? []) chaincodes[cc.name] = cc.sequence;
       } catch (err) {
-        chaincodes.error = err instanceof Error ? err.message.split('\n')[0] ?? 'error' : 'error';
+        chaincodes.error = err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : 'error';
       }
     }
   }
-  return { home: config.home, profile: config.profile, blocks: config.blocks, channel: config.channel, processes: list, heights, chaincodes };
+  return {
+    home: config.home,
+    profile: config.profile,
+    blocks: config.blocks,
+    channel: config.channel,
+    processes: list,
+    heights,
+    chaincodes,
+  };
 }

@@ -44,9 +44,30 @@ export function nodeEnrollments(config: NetworkConfig): NodeEnrollment[] {
   for (const org of [config.orgs.hk, config.orgs.th]) {
     const peer = org.peer;
     if (!peer) continue;
-    list.push({ org, id: peer.name, type: 'peer', hosts: [peer.host, `${peer.name}.${org.domain}`], dir: peerDir(config, org, peer), withMsp: true });
-    list.push({ org, id: `ccserver.${org.key}`, type: 'client', hosts: [config.bindHost, peer.host], dir: chaincodeServerDir(config, org), withMsp: false });
-    list.push({ org, id: `ccclient.${org.key}`, type: 'client', hosts: [`ccclient.${org.domain}`], dir: chaincodeClientDir(config, org), withMsp: false });
+    list.push({
+      org,
+      id: peer.name,
+      type: 'peer',
+      hosts: [peer.host, `${peer.name}.${org.domain}`],
+      dir: peerDir(config, org, peer),
+      withMsp: true,
+    });
+    list.push({
+      org,
+      id: `ccserver.${org.key}`,
+      type: 'client',
+      hosts: [config.bindHost, peer.host],
+      dir: chaincodeServerDir(config, org),
+      withMsp: false,
+    });
+    list.push({
+      org,
+      id: `ccclient.${org.key}`,
+      type: 'client',
+      hosts: [`ccclient.${org.domain}`],
+      dir: chaincodeClientDir(config, org),
+      withMsp: false,
+    });
   }
   return list;
 }

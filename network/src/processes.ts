@@ -19,8 +19,7 @@ export interface ProcessSpec {
 }
 
 export type Readiness =
-  | { readonly kind: 'healthz'; readonly url: string }
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
+  { readonly kind: 'healthz'; readonly url: string } | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
 
 export class NetworkError extends Error {
   constructor(message: string) {
@@ -118,7 +117,6 @@ export class ProcessManager {
 
   async waitReady(spec: ProcessSpec, timeoutMs: number, exited: () => string | undefined = () => undefined): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    let last = 'not ready';
     for (;;) {
       const gone = exited();
       if (gone !== undefined) {
@@ -126,11 +124,8 @@ export class ProcessManager {
       }
       const result = await probe(spec.readiness);
       if (result === true) return;
-      last = result;
       if (Date.now() > deadline) {
-        throw new NetworkError(
-          `${spec.name} not ready after ${String(timeoutMs / 1000)}s (${last})\n${this.logTail(spec.name)}`,
-        );
+        throw new NetworkError(`${spec.name} not ready after ${String(timeoutMs / 1000)}s (${result})\n${this.logTail(spec.name)}`);
       }
       await delay(200);
     }

@@ -29,7 +29,17 @@ describe('network: a real Fabric network with HK, TH and auditor identities', ()
 
   it('reports every process healthy and both peers at the same height', async () => {
     const s = await status(testNetwork);
-    expect(s.processes.map((p) => p.name)).to.include.members(['orderer0', 'peer0.hk', 'peer0.th', 'ca-hk', 'ca-th', 'ca-audit', 'ca-orderer', 'cc-xborder-hk', 'cc-xborder-th']);
+    expect(s.processes.map((p) => p.name)).to.include.members([
+      'orderer0',
+      'peer0.hk',
+      'peer0.th',
+      'ca-hk',
+      'ca-th',
+      'ca-audit',
+      'ca-orderer',
+      'cc-xborder-hk',
+      'cc-xborder-th',
+    ]);
     for (const p of s.processes) expect(p.healthy, `${p.name}: ${p.detail}`).to.equal(true);
     expect(s.heights['peer0.hk']).to.be.a('number').greaterThan(1);
     expect(s.chaincodes.xborder).to.be.a('number').greaterThan(0);
