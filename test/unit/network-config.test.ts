@@ -1,0 +1,218 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+import { expect } from 'chai';
+import { parse } from 'yaml';
+
+import { USAGE, UsageError, parseArgs } from '@xborder/network/dist/args';
+import { packageId } from '@xborder/network/dist/chaincode';
+import { resolveConfig } from '@xborder/network/dist/config';
+import type { NetworkConfig } from '@xborder/network/dist/config';
+import { configtx } from '@xborder/network/dist/configtx';
+import { connectionProfile, idAttrs, seedIdentities } from '@xborder/network/dist/identities';
+import { nodeOUsConfig } from '@xborder/network/dist/msp';
+import { tarGz } from '@xborder/network/dist/tar';
+
+function allPorts(config: NetworkConfig): number[] {
+  const ports: number[] = [];
+  for (const o of config.orderers) ports.push(o.port, o.adminPort, o.opsPort);
+  for (const org of Object.values(config.orgs)) {
+    ports.push(org.ca.port, org.ca.opsPort);
+    if (org.peer) ports.push(org.peer.port, org.peer.chaincodePort, org.peer.opsPort, org.peer.chaincodeServerBasePort);
+  }
+  return ports;
+}
+
+type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('network configuration', () => {
+  it('gives every process of every profile its own ports, shifted by the offset', () => {
+    for (const profile of ['dev', 'ha', 'bft'] as const) {
+      const ports = allPorts(resolveConfig({ profile, repoRoot: '/r' }));
+      expect(new Set(ports).size).to.equal(ports.length, `duplicate port in ${profile}`);
+      const shifted = allPorts(resolveConfig({ profile, repoRoot: '/r', portOffset: 20000 }));
+      expect(shifted).to.deep.equal(ports.map((p) => p + 20000));
+    }
+  });
+
+  it('has 1, 3 and 4 orderers for dev, ha and bft', () => {
+    expect(resolveConfig({ profile: 'dev' }).orderers).to.have.length(1);
+    expect(resolveConfig({ profile: 'ha' }).orderers).to.have.length(3);
+    expect(resolveConfig({ profile: 'bft' }).orderers).to.have.length(4);
+  });
+
+  it('refuses an offset that would push ports out of range', () => {
+    expect(() => resolveConfig({ portOffset: 60000 })).to.throw(/port offset/);
+    expect(() => resolveConfig({ portOffset: -1 })).to.throw(/port offset/);
+  });
+
+  it('places home and Fabric folders under the repository by default', () => {
+    const c = resolveConfig({ repoRoot: '/repo' });
+    expect(c.home).to.equal('/repo/.xborder');
+    expect(c.fabricHome).to.equal('/repo/.fabric');
+    expect(resolveConfig({ repoRoot: '/repo', home: '/elsewhere' }).home).to.equal('/elsewhere');
+  });
+});
+
+describe('configtx generation', () => {
+  const raft = configtx(resolveConfig({ repoRoot: '/repo' })) as Doc;
+  const profile = raft.Profiles.XborderChannel as Doc;
+
+  it('requires both operators for application admins, lifecycle and default endorsement', () => {
+    const policies = profile.Application.Policies as Doc;
+    for (const name of ['Admins', 'LifecycleEndorsement', 'Endorsement']) {
+      expect(policies[name].Type).to.equal('Signature');
+      expect(policies[name].Rule).to.match(/^AND\('HKMSP\.(peer|admin)','THMSP\.(peer|admin)'\)$/);
+    }
+  });
+
+  it('has the HK, TH and auditor orgs, anchor peers for the operators only', () => {
+    const orgs = profile.Application.Organizations as Doc[];
+    expect(orgs.map((o) => o.ID)).to.deep.equal(['HKMSP', 'THMSP', 'AuditMSP']);
+    expect(orgs[0]!.AnchorPeers).to.deep.equal([{ Host: 'localhost', Port: 7051 }]);
+    expect(orgs[1]!.AnchorPeers).to.deep.equal([{ Host: 'localhost', Port: 8051 }]);
+    expect(orgs[2]!.AnchorPeers).to.equal(undefined);
+    expect(orgs[2]!.Policies.Admins.Rule).to.equal("OR('AuditMSP.admin')");
+  });
+
+  it('uses Raft with one consenter per orderer and the tuned block settings by default', () => {
+    const orderer = profile.Orderer as Doc;
+    expect(orderer.OrdererType).to.equal('etcdraft');
+    expect(orderer.BatchTimeout).to.equal('250ms');
+    expect(orderer.BatchSize.MaxMessageCount).to.equal(100);
+    expect(orderer.BatchSize.PreferredMaxBytes).to.equal('512 KB');
+    expect(orderer.EtcdRaft.Consenters).to.have.length(1);
+    expect(orderer.Organizations[0].OrdererEndpoints).to.deep.equal(['localhost:7050']);
+    expect(orderer.Capabilities).to.deep.equal({ V2_0: true });
+    expect(profile.Capabilities).to.deep.equal({ V3_0: true });
+  });
+
+  it('switches to Fabric defaults (2s, 10 tx) and to BFT when asked', () => {
+    const defaults = configtx(resolveConfig({ blocks: 'defaults', profile: 'ha' })) as Doc;
+    const orderer = defaults.Profiles.XborderChannel.Orderer as Doc;
+    expect(orderer.BatchTimeout).to.equal('2s');
+    expect(orderer.BatchSize.MaxMessageCount).to.equal(10);
+    expect(orderer.EtcdRaft.Consenters).to.have.length(3);
+    const bft = (configtx(resolveConfig({ profile: 'bft' })) as Doc).Profiles.XborderChannel.Orderer as Doc;
+    expect(bft.OrdererType).to.equal('BFT');
+    expect(bft.ConsenterMapping.map((c: Doc) => c.ID)).to.deep.equal([1, 2, 3, 4]);
+    expect(bft.Policies.BlockValidation).to.deep.equal({ Type: 'ImplicitOrderer', Rule: 'SMARTBFT' });
+  });
+});
+
+describe('identities and MSP files', () => {
+  const config = resolveConfig({ repoRoot: '/repo' });
+
+  it('seeds an admin per org, two banks per operator and one auditor', () => {
+    const ids = seedIdentities(config);
+    expect(ids.filter((i) => i.role === 'submitter').map((i) => i.institution)).to.deep.equal([
+      'hk-bank-a',
+      'hk-bank-b',
+      'th-bank-a',
+      'th-bank-b',
+    ]);
+    expect(ids.find((i) => i.name === 'audit-1')).to.include({ role: 'auditor', type: 'client' });
+    expect(ids.filter((i) => i.role === 'admin')).to.have.length(4);
+  });
+
+  it('puts role and institution into the enrollment certificate', () => {
+    expect(idAttrs({ role: 'submitter', institution: 'hk-bank-a' })).to.equal(
+      'xborder.role=submitter:ecert,xborder.institution=hk-bank-a:ecert',
+    );
+    expect(() => idAttrs({ role: 'submitter', institution: 'Bad Id,x=1' })).to.throw(/invalid institution/);
+  });
+
+  it('lists the own operator peer first in a connection profile; auditors start with HK', () => {
+    const ids = seedIdentities(config);
+    const th = connectionProfile(
+      config,
+      ids.find((i) => i.name === 'th-bank-a')!,
+    );
+    expect(th.peers.map((p) => p.mspId)).to.deep.equal(['THMSP', 'HKMSP']);
+    expect(th.peers[0]!.endpoint).to.equal('localhost:8051');
+    const audit = connectionProfile(
+      config,
+      ids.find((i) => i.name === 'audit-1')!,
+    );
+    expect(audit.peers.map((p) => p.mspId)).to.deep.equal(['HKMSP', 'THMSP']);
+  });
+
+  it('writes a NodeOUs config that maps the four OUs to the CA certificate', () => {
+    const doc = parse(nodeOUsConfig()) as Doc;
+    expect(doc.NodeOUs.Enable).to.equal(true);
+    for (const ou of ['client', 'peer', 'admin', 'orderer']) {
+      const key = `${ou[0]!.toUpperCase()}${ou.slice(1)}OUIdentifier`;
+      expect(doc.NodeOUs[key]).to.deep.equal({ Certificate: 'cacerts/ca.pem', OrganizationalUnitIdentifier: ou });
+    }
+  });
+});
+
+describe('chaincode packages', () => {
+  it('are byte-for-byte reproducible, so an unchanged chaincode keeps its package id', () => {
+    const files = [{ name: 'connection.json', data: Buffer.from('{"address":"localhost:7100"}') }];
+    const a = tarGz(files);
+    const b = tarGz(files);
+    expect(a.equals(b)).to.equal(true);
+    const org = resolveConfig().orgs.hk;
+    expect(packageId('xborder', org, a)).to.equal(`xborder_hk:${crypto.createHash('sha256').update(a).digest('hex')}`);
+  });
+
+  it('are tar archives that GNU tar can list and extract', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-tar-'));
+    const file = path.join(dir, 'p.tar');
+    fs.writeFileSync(
+      file,
+      gunzipSync(
+        tarGz([
+          { name: 'metadata.json', data: Buffer.from('{"type":"ccaas"}') },
+          { name: 'code.tar.gz', data: Buffer.alloc(700, 1) },
+        ]),
+      ),
+    );
+    const { execFileSync } = await import('node:child_process');
+    expect(execFileSync('tar', ['-tf', file], { encoding: 'utf8' }).trim().split('\n')).to.deep.equal(['code.tar.gz', 'metadata.json']);
+    execFileSync('tar', ['-xf', file, '-C', dir]);
+    expect(fs.readFileSync(path.join(dir, 'metadata.json'), 'utf8')).to.equal('{"type":"ccaas"}');
+    expect(fs.statSync(path.join(dir, 'code.tar.gz')).size).to.equal(700);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('xbnet arguments', () => {
+  it('parses a command with flags in both --flag value and --flag=value form', () => {
+    const a = parseArgs(['up', '--profile', 'ha', '--blocks=defaults', '--port-offset', '100', '--no-deploy']);
+    expect(a.command).to.equal('up');
+    expect(a.options).to.include({ profile: 'ha', blocks: 'defaults', portOffset: 100 });
+    expect(a.skipDeploy).to.equal(true);
+  });
+
+  it('takes defaults from the environment, flags win', () => {
+    const a = parseArgs(['status', '--profile', 'dev'], { XB_PROFILE: 'ha', XB_BLOCKS: 'defaults', XB_HOME: '/tmp/x' });
+    expect(a.options).to.include({ profile: 'dev', blocks: 'defaults', home: '/tmp/x' });
+  });
+
+  it('reads deploy flags for a named chaincode', () => {
+    const a = parseArgs(['deploy', '--name', 'baseline', '--path', '/tmp/cc', '--policy', "OR('HKMSP.peer')"]);
+    expect(a.chaincode).to.deep.equal({ name: 'baseline', modulePath: '/tmp/cc', policy: "OR('HKMSP.peer')" });
+    expect(parseArgs(['deploy']).chaincode).to.equal(undefined);
+  });
+
+  it('rejects unknown commands, unknown flags, bad values and a missing value', () => {
+    expect(() => parseArgs(['launch'])).to.throw(UsageError, /command must be one of/);
+    expect(() => parseArgs(['up', '--colour', 'red'])).to.throw(UsageError, /unknown flag --colour/);
+    expect(() => parseArgs(['up', '--profile', 'huge'])).to.throw(UsageError, /--profile must be one of dev, ha, bft/);
+    expect(() => parseArgs(['up', '--port-offset', '-5'])).to.throw(UsageError, /non-negative integer/);
+    expect(() => parseArgs(['up', '--blocks'])).to.throw(UsageError, /--blocks needs a value/);
+    expect(() => parseArgs(['deploy', '--name', 'x'])).to.throw(UsageError, /both --name and --path/);
+    expect(() => parseArgs(['up', '--channel', 'Bad Name'])).to.throw(UsageError, /not a valid channel name/);
+  });
+
+  it('shows help for no command or --help', () => {
+    expect(parseArgs([]).command).to.equal('help');
+    expect(parseArgs(['up', '--help']).command).to.equal('help');
+    expect(USAGE).to.match(/restart-chaincode/);
+  });
+});
