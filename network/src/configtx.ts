@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import type { NetworkConfig, OrgConfig } from './config';
 import { BLOCK_SETTINGS, paths } from './config';
 
-type Policy = { Type: 'Signature' | 'ImplicitMeta' | 'ImplicitOrderer'; Rule: string };
+type Policy = { Type: 'Signature' | 'ImplicitMeta'; Rule: string };
 
 const sig = (rule: string): Policy => ({ Type: 'Signature', Rule: rule });
 const meta = (rule: string): Policy => ({ Type: 'ImplicitMeta', Rule: rule });
@@ -70,7 +70,8 @@ export function configtx(config: NetworkConfig): Record<string, unknown> {
       Readers: meta('ANY Readers'),
       Writers: meta('ANY Writers'),
       Admins: meta('MAJORITY Admins'),
-      BlockValidation: bft ? { Type: 'ImplicitOrderer', Rule: 'SMARTBFT' } : meta('ANY Writers'),
+      // for BFT, configtxgen replaces this with a policy requiring a quorum of consenter signatures
+      BlockValidation: meta('ANY Writers'),
     },
     Capabilities: { V2_0: true },
   };

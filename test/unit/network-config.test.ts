@@ -99,7 +99,7 @@ describe('configtx generation', () => {
     const bft = (configtx(resolveConfig({ profile: 'bft' })) as Doc).Profiles.XborderChannel.Orderer as Doc;
     expect(bft.OrdererType).to.equal('BFT');
     expect(bft.ConsenterMapping.map((c: Doc) => c.ID)).to.deep.equal([1, 2, 3, 4]);
-    expect(bft.Policies.BlockValidation).to.deep.equal({ Type: 'ImplicitOrderer', Rule: 'SMARTBFT' });
+    expect(bft.SmartBFT.RequestBatchMaxCount).to.equal(100);
   });
 });
 
