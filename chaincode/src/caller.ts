@@ -1,6 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 
-import { ChaincodeError } from './errors';
+import { ChaincodeError } from './shared/errors';
 
 export type Role = 'submitter' | 'auditor' | 'admin';
 

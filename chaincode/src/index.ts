@@ -1,6 +1,10 @@
+import { IntelContract } from './intel';
 import { ProbeContract } from './probe';
+import { RegistryContract } from './registry';
 
+export { IntelContract } from './intel';
 export { ProbeContract } from './probe';
+export { RegistryContract } from './registry';
 
-/** The contracts fabric-chaincode-node serves from this package. */
-export const contracts: (typeof ProbeContract)[] = [ProbeContract];
+/** The contracts fabric-chaincode-node serves from this package (the first is the default). */
+export const contracts: (typeof IntelContract | typeof RegistryContract | typeof ProbeContract)[] = [IntelContract, RegistryContract, ProbeContract];

@@ -1,7 +1,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 
 import { caller, requireRole } from './caller';
-import { ChaincodeError } from './errors';
+import { ChaincodeError } from './shared/errors';
 import { canonicalBytes } from './shared/jcs';
 
 const decoder = new TextDecoder();

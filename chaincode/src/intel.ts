@@ -1,0 +1,535 @@
+import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+
+import { requireRole } from './caller';
+import { requireRegisteredSigner } from './registry';
+import type { SigningKey } from './registry';
+import { ChaincodeError } from './shared/errors';
+import { isSha256Hex, sha256Hex, verifyWithCertificate } from './shared/hash';
+import { canonicalize } from './shared/jcs';
+import { checkStatementMatchesContent, parseCanonical, parseIntelStatement, parseJson, statementBytes } from './shared/statement';
+import type { IntelStatement } from './shared/statement';
+import { isStixId, isStixTimestamp, stixFacts, timestampKey } from './shared/stix';
+import type { StixFacts } from './shared/stix';
+import { isStrict, TLP_LEVELS } from './shared/tlp';
+import type { TlpLevel } from './shared/tlp';
+import { decodeText, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
+
+/** Private collection both operators' peers hold: content marked CLEAR, GREEN or AMBER. */
+export const SHARED_COLLECTION = 'hkThShared';
+/** Private collection of one org only: content marked AMBER+STRICT or RED. */
+export const implicitCollection = (mspId: string): string => `_implicit_org_${mspId}`;
+export const MAX_BATCH = 100;
+
+/** The public ledger record of one STIX object version. No content, no guessable values. */
+export interface IntelRecord {
+  readonly stixId: string;
+  readonly stixType: string;
+  readonly modified: string;
+  readonly contentHash: string;
+  readonly tlp: TlpLevel;
+  readonly producer: string;
+  readonly mspId: string;
+  readonly signerFingerprint: string;
+  /** The canonical statement exactly as signed, and its base64 DER signature. */
+  readonly statement: string;
+  readonly signature: string;
+  /** From the content when the chaincode sees it (CLEAR/GREEN/AMBER); null for strict levels. */
+  readonly specVersion: string | null;
+  readonly created: string | null;
+  readonly confidence: number | null;
+  readonly labels: readonly string[] | null;
+  readonly validUntil: string | null;
+  readonly previousModified: string | null;
+  readonly revoked: boolean;
+  readonly revokedAt: string | null;
+  readonly revokeReason: string | null;
+  readonly revokeTxId: string | null;
+  readonly txId: string;
+  readonly txTime: string;
+}
+
+/** Per STIX id: who produced it, its latest version, whether it is revoked. */
+interface IntelHead {
+  readonly stixId: string;
+  readonly stixType: string;
+  readonly producer: string;
+  readonly mspId: string;
+  readonly latestModified: string;
+  readonly versions: number;
+  readonly revoked: boolean;
+}
+
+export interface Sighting {
+  readonly stixId: string;
+  readonly institution: string;
+  readonly mspId: string;
+  readonly count: number;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly falsePositive: boolean;
+  readonly noteHash: string | null;
+  readonly txId: string;
+  readonly txTime: string;
+}
+
+const versionKey = (stixId: string, modified: string): string => key('intel', stixId, timestampKey(modified));
+const headKey = (stixId: string): string => key('intel-head', stixId);
+const hashKey = (contentHash: string): string => key('intel-hash', contentHash);
+const contentKey = (stixId: string, modified: string): string => key('content', stixId, timestampKey(modified));
+const sightingKey = (stixId: string, txTimeKey: string, txId: string): string => key('sighting', stixId, txTimeKey, txId);
+
+/** Listing indexes: one family per filter, ordered by transaction time. */
+const LIST_FILTERS = ['type', 'tlp', 'producer', 'org', 'all'] as const;
+type ListFilter = (typeof LIST_FILTERS)[number];
+const indexKey = (filter: ListFilter, value: string, time: string, stixId: string, modified: string): string =>
+  key('intel-by', filter, value, time, stixId, timestampKey(modified));
+
+function b64(value: string, what: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length > 400) throw new ChaincodeError('INVALID_ARGUMENT', `${what} must be base64`);
+  return Buffer.from(value, 'base64');
+}
+
+interface Submission {
+  readonly statement: IntelStatement;
+  readonly statementText: string;
+  readonly signature: string;
+  /** Canonical content, present for CLEAR/GREEN/AMBER. */
+  readonly content?: string;
+  readonly facts?: StixFacts;
+}
+
+/** Parses and checks one submission without touching the ledger. */
+function checkSubmission(
+  signer: { who: { institution: string; mspId: string }; key: SigningKey },
+  statementJson: string,
+  signatureB64: string,
+  contentBytes: Uint8Array | undefined,
+): Submission {
+  const statement = parseIntelStatement(parseJson(statementJson, 'INTEL_INVALID_JSON', 'statement'));
+  if (statement.institution !== signer.who.institution || statement.mspId !== signer.who.mspId) {
+    throw new ChaincodeError('INTEL_STATEMENT_MISMATCH', `statement names ${statement.institution}/${statement.mspId}, the submitter is ${signer.who.institution}/${signer.who.mspId}`);
+  }
+  const bytes = statementBytes(statement);
+  const signature = b64(signatureB64, 'signature');
+  if (!verifyWithCertificate(signer.key.certificate, bytes, signature)) {
+    throw new ChaincodeError('INTEL_SIGNATURE_INVALID', "the signature does not verify over the canonical statement with the submitter's registered certificate");
+  }
+  const statementText = new TextDecoder().decode(bytes);
+  if (isStrict(statement.tlp)) {
+    if (contentBytes !== undefined) {
+      throw new ChaincodeError('INTEL_CONTENT_UNEXPECTED', `${statement.tlp} content must not travel with the public record; store it with StoreStrictContent`);
+    }
+    return { statement, statementText, signature: signatureB64 };
+  }
+  if (contentBytes === undefined) throw new ChaincodeError('INTEL_CONTENT_MISSING', `${statement.tlp} content must be sent as transient data`);
+  if (contentBytes.length > 1024 * 1024) throw new ChaincodeError('INTEL_INVALID_OBJECT', 'content larger than 1 MiB');
+  const content = new TextDecoder('utf-8', { fatal: false }).decode(contentBytes);
+  const facts = stixFacts(parseCanonical(content, 'content'));
+  checkStatementMatchesContent(statement, content, facts);
+  return { statement, statementText, signature: signatureB64, content, facts };
+}
+
+/** The ledger read/write steps of SubmitIntel and SubmitIntelBatch, with an overlay for batches. */
+class IntelWriter {
+  readonly #ctx: Context;
+  readonly #heads = new Map<string, IntelHead | undefined>();
+  readonly #versions = new Map<string, IntelRecord | undefined>();
+
+  constructor(ctx: Context) {
+    this.#ctx = ctx;
+  }
+
+  async #head(stixId: string): Promise<IntelHead | undefined> {
+    if (!this.#heads.has(stixId)) this.#heads.set(stixId, await getRecord<IntelHead>(this.#ctx, headKey(stixId)));
+    return this.#heads.get(stixId);
+  }
+
+  async #version(stixId: string, modified: string): Promise<IntelRecord | undefined> {
+    const k = versionKey(stixId, modified);
+    if (!this.#versions.has(k)) this.#versions.set(k, await getRecord<IntelRecord>(this.#ctx, k));
+    return this.#versions.get(k);
+  }
+
+  /** Writes one version; returns the existing record instead when this exact version is already there. */
+  async write(sub: Submission, signer: SigningKey): Promise<{ record: IntelRecord; created: boolean }> {
+    const ctx = this.#ctx;
+    const s = sub.statement;
+    const existing = await this.#version(s.stixId, s.modified);
+    if (existing) {
+      if (existing.contentHash !== s.contentHash) {
+        throw new ChaincodeError('INTEL_VERSION_CONFLICT', `${s.stixId} version ${s.modified} exists with content hash ${existing.contentHash}`);
+      }
+      return { record: existing, created: false };
+    }
+    const head = await this.#head(s.stixId);
+    if (head) {
+      if (head.producer !== s.institution) throw new ChaincodeError('INTEL_NOT_PRODUCER', `${s.stixId} was first produced by ${head.producer}`);
+      if (head.revoked) throw new ChaincodeError('INTEL_REVOKED', `${s.stixId} is revoked`);
+      if (timestampKey(s.modified) <= timestampKey(head.latestModified)) {
+        throw new ChaincodeError('INTEL_VERSION_CONFLICT', `modified ${s.modified} is not later than the latest version ${head.latestModified}`);
+      }
+    }
+    const now = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const f = sub.facts;
+    const record: IntelRecord = {
+      stixId: s.stixId,
+      stixType: s.stixType,
+      modified: s.modified,
+      contentHash: s.contentHash,
+      tlp: s.tlp,
+      producer: s.institution,
+      mspId: s.mspId,
+      signerFingerprint: signer.fingerprint,
+      statement: sub.statementText,
+      signature: sub.signature,
+      specVersion: f ? f.specVersion : null,
+      created: f ? f.created : null,
+      confidence: f?.confidence ?? null,
+      labels: f?.labels ?? null,
+      validUntil: f?.validUntil ?? null,
+      previousModified: head ? head.latestModified : null,
+      revoked: false,
+      revokedAt: null,
+      revokeReason: null,
+      revokeTxId: null,
+      txId,
+      txTime: now,
+    };
+    const k = versionKey(s.stixId, s.modified);
+    await putRecord(ctx, k, record);
+    const newHead: IntelHead = {
+      stixId: s.stixId,
+      stixType: s.stixType,
+      producer: s.institution,
+      mspId: s.mspId,
+      latestModified: s.modified,
+      versions: (head?.versions ?? 0) + 1,
+      revoked: false,
+    };
+    await putRecord(ctx, headKey(s.stixId), newHead);
+    await putIndex(ctx, hashKey(s.contentHash), k);
+    const timeKey = `${now}${txId.slice(0, 8)}`;
+    const entries: [ListFilter, string][] = [
+      ['all', '*'],
+      ['type', s.stixType],
+      ['tlp', s.tlp],
+      ['producer', s.institution],
+      ['org', s.mspId],
+    ];
+    for (const [filter, value] of entries) await putIndex(ctx, indexKey(filter, value, timeKey, s.stixId, s.modified), k);
+    if (sub.content !== undefined) {
+      await ctx.stub.putPrivateData(SHARED_COLLECTION, contentKey(s.stixId, s.modified), new TextEncoder().encode(sub.content));
+    }
+    this.#versions.set(k, record);
+    this.#heads.set(s.stixId, newHead);
+    return { record, created: true };
+  }
+}
+
+function transientContent(ctx: Context, name: string): Uint8Array | undefined {
+  const value = ctx.stub.getTransient().get(name);
+  return value === undefined || value.length === 0 ? undefined : value;
+}
+
+function requireReader(ctx: Context): void {
+  requireRole(ctx, ['submitter', 'auditor', 'admin'], false);
+}
+
+function emit(ctx: Context, name: string, payload: unknown): void {
+  ctx.stub.setEvent(name, Buffer.from(canonicalize(payload)));
+}
+
+/**
+ * Hashed, signed STIX 2.1 records. The ledger keeps the commitment, the producer's signed statement and
+ * the sharing metadata; the canonical object itself goes to private data (the HK-TH collection for
+ * CLEAR/GREEN/AMBER, the producer's own org collection for AMBER+STRICT/RED).
+ */
+@Info({ title: 'IntelContract', description: 'Threat-intelligence commitments, sightings and revocations' })
+export class IntelContract extends Contract {
+  constructor() {
+    super('intel');
+  }
+
+  /**
+   * Records one STIX object version. For CLEAR/GREEN/AMBER the canonical object travels as transient
+   * data `content`; for AMBER+STRICT/RED it must not (see StoreStrictContent). Resubmitting the same
+   * version returns the existing record and writes nothing.
+   */
+  @Transaction()
+  @Param('statementJson', 'string', 'the canonical intel statement')
+  @Param('signature', 'string', 'base64 DER ECDSA P-256/SHA-256 signature over the canonical statement')
+  @Returns('string')
+  async SubmitIntel(ctx: Context, statementJson: string, signature: string): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    const sub = checkSubmission(signer, statementJson, signature, transientContent(ctx, 'content'));
+    const { record, created } = await new IntelWriter(ctx).write(sub, signer.key);
+    if (created) {
+      emit(ctx, 'IntelSubmitted', [{ stixId: record.stixId, modified: record.modified, contentHash: record.contentHash, tlp: record.tlp }]);
+    }
+    return JSON.stringify({ created, record });
+  }
+
+  /**
+   * Records up to 100 object versions in one transaction, all or nothing. `itemsJson` is a list of
+   * `{statement, signature}`; the content of item i (shared levels) is transient data `content<i>`.
+   */
+  @Transaction()
+  @Returns('string')
+  async SubmitIntelBatch(ctx: Context, itemsJson: string): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    const items = parseJson(itemsJson, 'INTEL_INVALID_JSON', 'items');
+    if (!Array.isArray(items) || items.length === 0) throw new ChaincodeError('INVALID_ARGUMENT', 'items must be a non-empty list');
+    if (items.length > MAX_BATCH) throw new ChaincodeError('BATCH_TOO_LARGE', `${String(items.length)} items; at most ${String(MAX_BATCH)} per transaction`);
+    const subs = items.map((item: unknown, i) => {
+      if (typeof item !== 'object' || item === null) throw new ChaincodeError('INVALID_ARGUMENT', `item ${String(i)} is not an object`);
+      const { statement, signature } = item as Record<string, unknown>;
+      if (typeof statement !== 'string' || typeof signature !== 'string') {
+        throw new ChaincodeError('INVALID_ARGUMENT', `item ${String(i)} needs statement (string) and signature (string)`);
+      }
+      try {
+        return checkSubmission(signer, statement, signature, transientContent(ctx, `content${String(i)}`));
+      } catch (err) {
+        if (err instanceof ChaincodeError) throw new ChaincodeError(err.code, `item ${String(i)}: ${err.message.slice(err.code.length + 2)}`);
+        throw err;
+      }
+    });
+    const writer = new IntelWriter(ctx);
+    const results: { created: boolean; record: IntelRecord }[] = [];
+    for (const [i, sub] of subs.entries()) {
+      try {
+        results.push(await writer.write(sub, signer.key));
+      } catch (err) {
+        if (err instanceof ChaincodeError) throw new ChaincodeError(err.code, `item ${String(i)}: ${err.message.slice(err.code.length + 2)}`);
+        throw err;
+      }
+    }
+    const createdOnes = results.filter((r) => r.created).map((r) => ({ stixId: r.record.stixId, modified: r.record.modified, contentHash: r.record.contentHash, tlp: r.record.tlp }));
+    if (createdOnes.length > 0) emit(ctx, 'IntelSubmitted', createdOnes);
+    return JSON.stringify(results);
+  }
+
+  /**
+   * Stores the content of an AMBER+STRICT or RED version in the producer's own org collection. Writes
+   * nothing public, so the producer's org endorses it alone and the content never reaches the other
+   * operator's peer. The content must hash to the committed record's hash.
+   */
+  @Transaction()
+  @Returns('string')
+  async StoreStrictContent(ctx: Context, stixId: string, modified: string): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    if (!isStixId(stixId) || !isStixTimestamp(modified)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
+    const record = await getRecord<IntelRecord>(ctx, versionKey(stixId, modified));
+    if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no version ${modified} of ${stixId}`);
+    if (!isStrict(record.tlp)) throw new ChaincodeError('INTEL_CONTENT_UNEXPECTED', `${record.tlp} content is stored with SubmitIntel`);
+    if (record.producer !== signer.who.institution) throw new ChaincodeError('INTEL_NOT_PRODUCER', `${stixId} was produced by ${record.producer}`);
+    const bytes = transientContent(ctx, 'content');
+    if (!bytes) throw new ChaincodeError('INTEL_CONTENT_MISSING', 'content must be sent as transient data');
+    const content = new TextDecoder().decode(bytes);
+    const facts = stixFacts(parseCanonical(content, 'content'));
+    checkStatementMatchesContent(parseIntelStatement(JSON.parse(record.statement)), content, facts);
+    const collection = implicitCollection(record.mspId);
+    const k = contentKey(stixId, modified);
+    const existingHash = await ctx.stub.getPrivateDataHash(collection, k);
+    if (existingHash.length > 0 && Buffer.from(existingHash).toString('hex') === record.contentHash) {
+      return JSON.stringify({ stored: false, stixId, modified, contentHash: record.contentHash });
+    }
+    await ctx.stub.putPrivateData(collection, k, bytes);
+    return JSON.stringify({ stored: true, stixId, modified, contentHash: record.contentHash });
+  }
+
+  /** Records that the caller's institution saw an intel object. Each sighting has keys of its own. */
+  @Transaction()
+  @Param('sightingJson', 'string', '{"stixId","count","firstSeen","lastSeen","falsePositive"?,"noteHash"?}')
+  @Returns('string')
+  async RecordSighting(ctx: Context, sightingJson: string): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    const v = parseJson(sightingJson, 'INTEL_INVALID_JSON', 'sighting');
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ChaincodeError('SIGHTING_INVALID', 'sighting must be a JSON object');
+    const s = v as Record<string, unknown>;
+    const extra = Object.keys(s).filter((k) => !['stixId', 'count', 'firstSeen', 'lastSeen', 'falsePositive', 'noteHash'].includes(k));
+    if (extra.length > 0) throw new ChaincodeError('SIGHTING_INVALID', `unknown fields: ${extra.join(', ')}`);
+    if (typeof s.stixId !== 'string' || !isStixId(s.stixId)) throw new ChaincodeError('SIGHTING_INVALID', 'stixId must be a STIX id');
+    if (typeof s.count !== 'number' || !Number.isInteger(s.count) || s.count < 1 || s.count > 999_999_999) {
+      throw new ChaincodeError('SIGHTING_INVALID', 'count must be an integer from 1 to 999999999');
+    }
+    if (typeof s.firstSeen !== 'string' || !isStixTimestamp(s.firstSeen) || typeof s.lastSeen !== 'string' || !isStixTimestamp(s.lastSeen)) {
+      throw new ChaincodeError('SIGHTING_INVALID', 'firstSeen and lastSeen must be STIX timestamps');
+    }
+    if (timestampKey(s.lastSeen) < timestampKey(s.firstSeen)) throw new ChaincodeError('SIGHTING_INVALID', 'lastSeen is before firstSeen');
+    const fp = s.falsePositive ?? false;
+    if (typeof fp !== 'boolean') throw new ChaincodeError('SIGHTING_INVALID', 'falsePositive must be a boolean');
+    const noteHash = s.noteHash ?? null;
+    if (noteHash !== null && (typeof noteHash !== 'string' || !isSha256Hex(noteHash))) throw new ChaincodeError('SIGHTING_INVALID', 'noteHash must be a SHA-256 hex digest');
+    const head = await getRecord<IntelHead>(ctx, headKey(s.stixId));
+    if (!head) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel ${s.stixId}`);
+    if (head.revoked) throw new ChaincodeError('INTEL_REVOKED', `${s.stixId} is revoked`);
+    const now = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const sighting: Sighting = {
+      stixId: s.stixId,
+      institution: signer.who.institution,
+      mspId: signer.who.mspId,
+      count: s.count,
+      firstSeen: s.firstSeen,
+      lastSeen: s.lastSeen,
+      falsePositive: fp,
+      noteHash,
+      txId,
+      txTime: now,
+    };
+    await putRecord(ctx, sightingKey(s.stixId, now, txId), sighting);
+    emit(ctx, 'SightingRecorded', { stixId: s.stixId, institution: sighting.institution, txId });
+    return JSON.stringify(sighting);
+  }
+
+  /** Revokes an intel object (its producer only, with a reason). Terminal: no new versions or sightings. */
+  @Transaction()
+  @Returns('string')
+  async RevokeIntel(ctx: Context, stixId: string, reason: string): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    if (!isStixId(stixId)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId must be a STIX id');
+    if (reason.trim().length === 0 || reason.length > 500 || /[\u0000-\u001f]/.test(reason)) {
+      throw new ChaincodeError('INVALID_ARGUMENT', 'reason must be 1-500 printable characters');
+    }
+    const head = await getRecord<IntelHead>(ctx, headKey(stixId));
+    if (!head) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel ${stixId}`);
+    if (head.producer !== signer.who.institution) throw new ChaincodeError('INTEL_NOT_PRODUCER', `${stixId} was produced by ${head.producer}`);
+    if (head.revoked) throw new ChaincodeError('INTEL_REVOKED', `${stixId} is already revoked`);
+    const latest = await getRecord<IntelRecord>(ctx, versionKey(stixId, head.latestModified));
+    if (!latest) throw new ChaincodeError('INTEL_NOT_FOUND', `latest version of ${stixId} is missing`);
+    const now = txTime(ctx);
+    const revoked: IntelRecord = { ...latest, revoked: true, revokedAt: now, revokeReason: reason, revokeTxId: ctx.stub.getTxID() };
+    await putRecord(ctx, versionKey(stixId, head.latestModified), revoked);
+    await putRecord(ctx, headKey(stixId), { ...head, revoked: true });
+    emit(ctx, 'IntelRevoked', { stixId, modified: latest.modified, contentHash: latest.contentHash });
+    return JSON.stringify(revoked);
+  }
+
+  /** The latest version of an intel object. */
+  @Transaction(false)
+  @Returns('string')
+  async GetIntel(ctx: Context, stixId: string): Promise<string> {
+    requireReader(ctx);
+    if (!isStixId(stixId)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId must be a STIX id');
+    const head = await getRecord<IntelHead>(ctx, headKey(stixId));
+    if (!head) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel ${stixId}`);
+    const record = await getRecord<IntelRecord>(ctx, versionKey(stixId, head.latestModified));
+    if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `latest version of ${stixId} is missing`);
+    return JSON.stringify(record);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetIntelVersion(ctx: Context, stixId: string, modified: string): Promise<string> {
+    requireReader(ctx);
+    if (!isStixId(stixId) || !isStixTimestamp(modified)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
+    const record = await getRecord<IntelRecord>(ctx, versionKey(stixId, modified));
+    if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no version ${modified} of ${stixId}`);
+    return JSON.stringify(record);
+  }
+
+  /** Every version of an object, oldest first, each with its transaction id and time. */
+  @Transaction(false)
+  @Returns('string')
+  async GetIntelHistory(ctx: Context, stixId: string): Promise<string> {
+    requireReader(ctx);
+    if (!isStixId(stixId)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId must be a STIX id');
+    const entries = await rangeAll(ctx, prefixRange('intel', stixId));
+    if (entries.length === 0) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel ${stixId}`);
+    return JSON.stringify(entries.map((e) => JSON.parse(decodeText(e.value)) as IntelRecord));
+  }
+
+  /** The version whose canonical content hashes to `contentHash` (proof that the ledger holds it). */
+  @Transaction(false)
+  @Returns('string')
+  async GetIntelByHash(ctx: Context, contentHash: string): Promise<string> {
+    requireReader(ctx);
+    if (!isSha256Hex(contentHash)) throw new ChaincodeError('INVALID_ARGUMENT', 'contentHash must be 64 lowercase hex digits');
+    const target = await ctx.stub.getState(hashKey(contentHash));
+    if (target.length === 0) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel with content hash ${contentHash}`);
+    const record = await getRecord<IntelRecord>(ctx, decodeText(target));
+    if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel with content hash ${contentHash}`);
+    return JSON.stringify(record);
+  }
+
+  /**
+   * A page of records by submission time, filtered by one of type, tlp, producer, org (or all),
+   * within an optional time window [from, to).
+   */
+  @Transaction(false)
+  @Param('queryJson', 'string', '{"filter":"type|tlp|producer|org|all","value"?,"from"?,"to"?,"pageSize"?,"bookmark"?}')
+  @Returns('string')
+  async ListIntel(ctx: Context, queryJson: string): Promise<string> {
+    requireReader(ctx);
+    const q = parseJson(queryJson, 'INVALID_ARGUMENT', 'query');
+    if (typeof q !== 'object' || q === null || Array.isArray(q)) throw new ChaincodeError('INVALID_ARGUMENT', 'query must be a JSON object');
+    const { filter, value, from, to, pageSize: size, bookmark } = q as Record<string, unknown>;
+    if (typeof filter !== 'string' || !(LIST_FILTERS as readonly string[]).includes(filter)) {
+      throw new ChaincodeError('INVALID_ARGUMENT', `filter must be one of ${LIST_FILTERS.join(', ')}`);
+    }
+    const given: unknown = filter === 'all' ? '*' : value;
+    if (typeof given !== 'string' || given.length === 0 || given.length > 250) throw new ChaincodeError('INVALID_ARGUMENT', `filter ${filter} needs a value`);
+    const v = filter === 'tlp' ? given.toUpperCase() : given;
+    if (filter === 'tlp' && !(TLP_LEVELS as readonly string[]).includes(v)) throw new ChaincodeError('TLP_UNKNOWN', `unknown TLP ${given}`);
+    for (const [name, t] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
+      if (t !== undefined && (typeof t !== 'string' || Number.isNaN(Date.parse(t)))) throw new ChaincodeError('INVALID_ARGUMENT', `${name} must be an ISO 8601 time`);
+    }
+    const base = prefixRange('intel-by', filter, v);
+    const start = typeof from === 'string' ? key('intel-by', filter, v, new Date(from).toISOString()) : base.start;
+    const end = typeof to === 'string' ? key('intel-by', filter, v, new Date(to).toISOString()) : base.end;
+    if (bookmark !== undefined && typeof bookmark !== 'string') throw new ChaincodeError('PAGE_INVALID', 'bookmark must be a string');
+    if (size !== undefined && typeof size !== 'number') throw new ChaincodeError('PAGE_INVALID', 'pageSize must be a number');
+    const page = await rangePage(ctx, { start, end }, pageSize(size === undefined ? undefined : String(size)), bookmark ?? '', (_k, target) =>
+      getRecord<IntelRecord>(ctx, decodeText(target)),
+    );
+    return JSON.stringify(page);
+  }
+
+  /** Sightings of an object, oldest first, one page at a time. */
+  @Transaction(false)
+  @Returns('string')
+  async GetSightings(ctx: Context, stixId: string, size: string, bookmark: string): Promise<string> {
+    requireReader(ctx);
+    if (!isStixId(stixId)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId must be a STIX id');
+    const page = await rangePage(ctx, prefixRange('sighting', stixId), pageSize(size), bookmark, (_k, value) => Promise.resolve(JSON.parse(decodeText(value)) as Sighting));
+    return JSON.stringify(page);
+  }
+
+  /**
+   * The canonical content of a version, to HK and TH institutions; AMBER+STRICT and RED only to the
+   * producer's org (and only its own peer holds it). Auditors never read content.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async GetIntelContent(ctx: Context, stixId: string, modified: string): Promise<string> {
+    const who = requireRole(ctx, ['submitter', 'admin'], true);
+    if (!isStixId(stixId) || !isStixTimestamp(modified)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
+    const record = await getRecord<IntelRecord>(ctx, versionKey(stixId, modified));
+    if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no version ${modified} of ${stixId}`);
+    if (isStrict(record.tlp) && who.mspId !== record.mspId) {
+      throw new ChaincodeError('ACCESS_DENIED', `${record.tlp} content is readable by ${record.mspId} only`);
+    }
+    const collection = isStrict(record.tlp) ? implicitCollection(record.mspId) : SHARED_COLLECTION;
+    const bytes = await ctx.stub.getPrivateData(collection, contentKey(stixId, modified));
+    if (bytes.length === 0) throw new ChaincodeError('INTEL_NOT_FOUND', `content of ${stixId} ${modified} is not on this peer${isStrict(record.tlp) ? ' (strict content is stored by StoreStrictContent)' : ''}`);
+    const content = decodeText(bytes);
+    if (sha256Hex(content) !== record.contentHash) throw new ChaincodeError('INTEL_HASH_MISMATCH', 'stored content does not match the recorded hash');
+    return content;
+  }
+
+  /** Whether a content hash is on the ledger, with its record (auditors verify files with this). */
+  @Transaction(false)
+  @Returns('string')
+  async VerifyIntel(ctx: Context, contentHash: string): Promise<string> {
+    requireReader(ctx);
+    if (!isSha256Hex(contentHash)) throw new ChaincodeError('INVALID_ARGUMENT', 'contentHash must be 64 lowercase hex digits');
+    const target = await ctx.stub.getState(hashKey(contentHash));
+    if (target.length === 0) return JSON.stringify({ found: false, contentHash });
+    const record = await getRecord<IntelRecord>(ctx, decodeText(target));
+    return JSON.stringify({ found: record !== undefined, contentHash, record: record ?? null });
+  }
+}

@@ -1,0 +1,319 @@
+import { X509Certificate } from 'node:crypto';
+
+import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+
+import { caller, requireRole } from './caller';
+import type { Caller } from './caller';
+import { ChaincodeError } from './shared/errors';
+import { certificateFingerprint, isSha256Hex } from './shared/hash';
+import { isInstitutionId, isMspId, parseJson } from './shared/statement';
+import { decodeJson, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
+import type { Page } from './state';
+
+export const INSTITUTION_KINDS = ['bank', 'payment-operator', 'cert', 'regulator'] as const;
+export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
+
+/** A member institution of one operator (or the auditor org). */
+export interface Institution {
+  readonly id: string;
+  readonly mspId: string;
+  readonly name: string;
+  readonly kind: InstitutionKind;
+  readonly bic: string | null;
+  readonly clearingCode: string | null;
+  readonly status: 'active' | 'suspended';
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+  readonly txId: string;
+}
+
+/** A certificate registered as an institution's signing key. */
+export interface SigningKey {
+  /** SHA-256 of the certificate DER, lowercase hex. */
+  readonly fingerprint: string;
+  readonly institution: string;
+  readonly mspId: string;
+  readonly subject: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly registeredAt: string;
+  readonly registeredBy: string;
+  readonly revokedAt: string | null;
+  readonly revokeReason: string | null;
+  readonly txId: string;
+  /** The certificate itself, so anyone can verify old signatures offline. */
+  readonly certificate: string;
+}
+
+const institutionKey = (id: string): string => key('institution', id);
+const institutionByOrgKey = (mspId: string, id: string): string => key('institution-by-org', mspId, id);
+const signingKeyKey = (fingerprint: string): string => key('key', fingerprint);
+const keyByInstitutionKey = (institution: string, fingerprint: string): string => key('key-by-institution', institution, fingerprint);
+
+const BIC_RE = /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
+const CLEARING_RE = /^[A-Za-z0-9-]{2,35}$/;
+
+function requireAdminOf(ctx: Context, mspId: string): Caller {
+  const who = requireRole(ctx, ['admin'], false);
+  if (who.mspId !== mspId) throw new ChaincodeError('ACCESS_DENIED', `an admin of ${who.mspId} may not manage ${mspId} institutions`);
+  return who;
+}
+
+function parseInstitutionInput(json: string): Pick<Institution, 'id' | 'name' | 'kind' | 'bic' | 'clearingCode'> {
+  const value = parseJson(json, 'INVALID_ARGUMENT', 'institution');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ChaincodeError('INSTITUTION_INVALID', 'institution must be a JSON object');
+  const v = value as Record<string, unknown>;
+  const unknownKeys = Object.keys(v).filter((k) => !['id', 'name', 'kind', 'bic', 'clearingCode'].includes(k));
+  if (unknownKeys.length > 0) throw new ChaincodeError('INSTITUTION_INVALID', `unknown fields: ${unknownKeys.join(', ')}`);
+  if (!isInstitutionId(v.id)) throw new ChaincodeError('INSTITUTION_INVALID', 'id must be 2-63 characters of a-z, 0-9 and -');
+  if (typeof v.name !== 'string' || v.name.trim().length === 0 || v.name.length > 140 || /[\u0000-\u001f]/.test(v.name)) {
+    throw new ChaincodeError('INSTITUTION_INVALID', 'name must be 1-140 printable characters');
+  }
+  if (typeof v.kind !== 'string' || !(INSTITUTION_KINDS as readonly string[]).includes(v.kind)) {
+    throw new ChaincodeError('INSTITUTION_INVALID', `kind must be one of ${INSTITUTION_KINDS.join(', ')}`);
+  }
+  const bic = v.bic ?? null;
+  if (bic !== null && (typeof bic !== 'string' || !BIC_RE.test(bic))) throw new ChaincodeError('INSTITUTION_INVALID', 'bic must be an 8 or 11 character BIC');
+  const clearingCode = v.clearingCode ?? null;
+  if (clearingCode !== null && (typeof clearingCode !== 'string' || !CLEARING_RE.test(clearingCode))) {
+    throw new ChaincodeError('INSTITUTION_INVALID', 'clearingCode must be 2-35 letters, digits or -');
+  }
+  return { id: v.id, name: v.name, kind: v.kind as InstitutionKind, bic, clearingCode };
+}
+
+/** The `xborder.institution` attribute Fabric CA wrote into a certificate (extension 1.2.3.4.5.6.7.8.1). */
+export function certificateInstitution(cert: X509Certificate): string | undefined {
+  const text = Buffer.from(cert.raw).toString('latin1');
+  const start = text.indexOf('{"attrs":');
+  if (start < 0) return undefined;
+  const end = text.indexOf('}}', start);
+  if (end < 0) return undefined;
+  try {
+    const parsed = JSON.parse(text.slice(start, end + 2)) as { attrs?: Record<string, unknown> };
+    const value = parsed.attrs?.['xborder.institution'];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function getInstitution(ctx: Context, id: string): Promise<Institution | undefined> {
+  return getRecord<Institution>(ctx, institutionKey(id));
+}
+
+/**
+ * The check behind every submitted record: the caller's certificate must be registered to the
+ * institution named in its `xborder.institution` attribute, not revoked, within its validity at the
+ * transaction time, and the institution active and of the caller's org.
+ */
+export async function requireRegisteredSigner(ctx: Context): Promise<{ who: Caller & { institution: string }; key: SigningKey; institution: Institution }> {
+  const who = requireRole(ctx, ['submitter'], true);
+  if (who.institution === undefined) throw new ChaincodeError('ACCESS_DENIED', 'the certificate carries no xborder.institution attribute');
+  const institution = await getInstitution(ctx, who.institution);
+  if (!institution || institution.mspId !== who.mspId) {
+    throw new ChaincodeError('KEY_NOT_REGISTERED', `institution ${who.institution} is not registered for ${who.mspId}`);
+  }
+  if (institution.status !== 'active') throw new ChaincodeError('INSTITUTION_SUSPENDED', `institution ${institution.id} is suspended`);
+  const pem = new TextDecoder().decode(ctx.clientIdentity.getIDBytes());
+  const fingerprint = certificateFingerprint(pem);
+  const signingKey = await getRecord<SigningKey>(ctx, signingKeyKey(fingerprint));
+  if (!signingKey || signingKey.institution !== who.institution) {
+    throw new ChaincodeError('KEY_NOT_REGISTERED', `certificate ${fingerprint.slice(0, 16)}... is not registered to ${who.institution}`);
+  }
+  const now = txTime(ctx);
+  if (signingKey.revokedAt !== null) throw new ChaincodeError('KEY_REVOKED', `certificate ${fingerprint.slice(0, 16)}... was revoked at ${signingKey.revokedAt}`);
+  if (now < signingKey.notBefore || now > signingKey.notAfter) {
+    throw new ChaincodeError('KEY_EXPIRED', `certificate valid ${signingKey.notBefore} to ${signingKey.notAfter}, transaction at ${now}`);
+  }
+  return { who: { ...who, institution: who.institution }, key: signingKey, institution };
+}
+
+/**
+ * Member institutions and their signing keys. Each org's admin manages its own org's entries; every
+ * record keeps its history (Fabric key history), so auditors can tell who held which key when.
+ */
+@Info({ title: 'RegistryContract', description: 'Member institutions and their registered signing certificates' })
+export class RegistryContract extends Contract {
+  constructor() {
+    super('registry');
+  }
+
+  /** Registers an institution of the caller's own org (admin). Registering the same details again is a no-op. */
+  @Transaction()
+  @Param('institutionJson', 'string', '{"id","name","kind","bic"?,"clearingCode"?}')
+  @Returns('string')
+  async RegisterInstitution(ctx: Context, institutionJson: string): Promise<string> {
+    const who = requireRole(ctx, ['admin'], false);
+    const input = parseInstitutionInput(institutionJson);
+    const existing = await getInstitution(ctx, input.id);
+    if (existing) {
+      const same =
+        existing.mspId === who.mspId && existing.name === input.name && existing.kind === input.kind && existing.bic === input.bic && existing.clearingCode === input.clearingCode;
+      if (!same) throw new ChaincodeError('INSTITUTION_CONFLICT', `institution ${input.id} is already registered with other details`);
+      return JSON.stringify(existing);
+    }
+    const now = txTime(ctx);
+    const record: Institution = { ...input, mspId: who.mspId, status: 'active', registeredAt: now, updatedAt: now, txId: ctx.stub.getTxID() };
+    await putRecord(ctx, institutionKey(record.id), record);
+    await putIndex(ctx, institutionByOrgKey(record.mspId, record.id), institutionKey(record.id));
+    ctx.stub.setEvent('InstitutionRegistered', Buffer.from(JSON.stringify({ id: record.id, mspId: record.mspId })));
+    return JSON.stringify(record);
+  }
+
+  /** Suspends or re-activates an institution of the caller's org (admin). */
+  @Transaction()
+  @Returns('string')
+  async SetInstitutionStatus(ctx: Context, id: string, status: string): Promise<string> {
+    if (status !== 'active' && status !== 'suspended') throw new ChaincodeError('INVALID_ARGUMENT', 'status must be active or suspended');
+    const existing = await getInstitution(ctx, id);
+    if (!existing) throw new ChaincodeError('INSTITUTION_NOT_FOUND', `no institution ${id}`);
+    requireAdminOf(ctx, existing.mspId);
+    if (existing.status === status) return JSON.stringify(existing);
+    const record: Institution = { ...existing, status, updatedAt: txTime(ctx), txId: ctx.stub.getTxID() };
+    await putRecord(ctx, institutionKey(id), record);
+    return JSON.stringify(record);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetInstitution(ctx: Context, id: string): Promise<string> {
+    const record = await getInstitution(ctx, id);
+    if (!record) throw new ChaincodeError('INSTITUTION_NOT_FOUND', `no institution ${id}`);
+    return JSON.stringify(record);
+  }
+
+  /** Institutions of one org, one page at a time. */
+  @Transaction(false)
+  @Returns('string')
+  async ListInstitutions(ctx: Context, mspId: string, size: string, bookmark: string): Promise<string> {
+    if (!isMspId(mspId)) throw new ChaincodeError('INVALID_ARGUMENT', 'mspId is malformed');
+    const page: Page<Institution> = await rangePage(ctx, prefixRange('institution-by-org', mspId), pageSize(size), bookmark, (_k, target) =>
+      getRecord<Institution>(ctx, new TextDecoder().decode(target)),
+    );
+    return JSON.stringify(page);
+  }
+
+  /**
+   * Registers a certificate (PEM) as a signing key of an institution of the caller's org (admin). The
+   * certificate must name that institution in its `xborder.institution` attribute, come from the same
+   * issuer as the admin's own certificate, and be valid now. Registering it again is a no-op.
+   */
+  @Transaction()
+  @Returns('string')
+  async RegisterKey(ctx: Context, institutionId: string, certificatePem: string): Promise<string> {
+    const institution = await getInstitution(ctx, institutionId);
+    if (!institution) throw new ChaincodeError('INSTITUTION_NOT_FOUND', `no institution ${institutionId}`);
+    const who = requireAdminOf(ctx, institution.mspId);
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(certificatePem);
+    } catch {
+      throw new ChaincodeError('KEY_INVALID', 'not a PEM X.509 certificate');
+    }
+    const admin = new X509Certificate(new TextDecoder().decode(ctx.clientIdentity.getIDBytes()));
+    if (cert.issuer !== admin.issuer) throw new ChaincodeError('KEY_INVALID', `certificate issued by "${cert.issuer}", not by the ${institution.mspId} CA`);
+    const named = certificateInstitution(cert);
+    if (named !== institutionId) throw new ChaincodeError('KEY_INVALID', `certificate names institution ${named ?? '(none)'}, not ${institutionId}`);
+    const notBefore = new Date(cert.validFrom).toISOString();
+    const notAfter = new Date(cert.validTo).toISOString();
+    const now = txTime(ctx);
+    if (now > notAfter) throw new ChaincodeError('KEY_INVALID', `certificate expired at ${notAfter}`);
+    const fingerprint = certificateFingerprint(certificatePem);
+    const existing = await getRecord<SigningKey>(ctx, signingKeyKey(fingerprint));
+    if (existing) {
+      if (existing.institution !== institutionId) throw new ChaincodeError('KEY_INVALID', `certificate already registered to ${existing.institution}`);
+      return JSON.stringify(existing);
+    }
+    const record: SigningKey = {
+      fingerprint,
+      institution: institutionId,
+      mspId: institution.mspId,
+      subject: cert.subject,
+      notBefore,
+      notAfter,
+      registeredAt: now,
+      registeredBy: who.institution ?? who.mspId,
+      revokedAt: null,
+      revokeReason: null,
+      txId: ctx.stub.getTxID(),
+      certificate: cert.toString(),
+    };
+    await putRecord(ctx, signingKeyKey(fingerprint), record);
+    await putIndex(ctx, keyByInstitutionKey(institutionId, fingerprint), signingKeyKey(fingerprint));
+    ctx.stub.setEvent('KeyRegistered', Buffer.from(JSON.stringify({ fingerprint, institution: institutionId })));
+    return JSON.stringify(record);
+  }
+
+  /** Revokes a signing key (admin of its org); terminal. Earlier records signed with it stay valid. */
+  @Transaction()
+  @Returns('string')
+  async RevokeKey(ctx: Context, fingerprint: string, reason: string): Promise<string> {
+    if (!isSha256Hex(fingerprint)) throw new ChaincodeError('INVALID_ARGUMENT', 'fingerprint must be 64 lowercase hex digits');
+    if (reason.trim().length === 0 || reason.length > 500) throw new ChaincodeError('INVALID_ARGUMENT', 'reason must be 1-500 characters');
+    const existing = await getRecord<SigningKey>(ctx, signingKeyKey(fingerprint));
+    if (!existing) throw new ChaincodeError('NOT_FOUND', `no key ${fingerprint}`);
+    requireAdminOf(ctx, existing.mspId);
+    if (existing.revokedAt !== null) return JSON.stringify(existing);
+    const record: SigningKey = { ...existing, revokedAt: txTime(ctx), revokeReason: reason, txId: ctx.stub.getTxID() };
+    await putRecord(ctx, signingKeyKey(fingerprint), record);
+    ctx.stub.setEvent('KeyRevoked', Buffer.from(JSON.stringify({ fingerprint, institution: existing.institution })));
+    return JSON.stringify(record);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetKey(ctx: Context, fingerprint: string): Promise<string> {
+    if (!isSha256Hex(fingerprint)) throw new ChaincodeError('INVALID_ARGUMENT', 'fingerprint must be 64 lowercase hex digits');
+    const record = await getRecord<SigningKey>(ctx, signingKeyKey(fingerprint));
+    if (!record) throw new ChaincodeError('NOT_FOUND', `no key ${fingerprint}`);
+    return JSON.stringify(record);
+  }
+
+  /** Every key ever registered to an institution (bounded by what its admin registered). */
+  @Transaction(false)
+  @Returns('string')
+  async ListKeys(ctx: Context, institutionId: string): Promise<string> {
+    if (!isInstitutionId(institutionId)) throw new ChaincodeError('INVALID_ARGUMENT', 'institution id is malformed');
+    const entries = await rangeAll(ctx, prefixRange('key-by-institution', institutionId));
+    const keys: SigningKey[] = [];
+    for (const e of entries) {
+      const record = await getRecord<SigningKey>(ctx, new TextDecoder().decode(e.value));
+      if (record) keys.push(record);
+    }
+    return JSON.stringify(keys);
+  }
+
+  /** Every committed state of a key record, oldest first, with transaction ids and times. */
+  @Transaction(false)
+  @Returns('string')
+  async GetKeyHistory(ctx: Context, fingerprint: string): Promise<string> {
+    if (!isSha256Hex(fingerprint)) throw new ChaincodeError('INVALID_ARGUMENT', 'fingerprint must be 64 lowercase hex digits');
+    const iterator = await ctx.stub.getHistoryForKey(signingKeyKey(fingerprint));
+    const history: { txId: string; timestamp: string; record: SigningKey | null }[] = [];
+    try {
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+        const ts = r.value.timestamp;
+        const millis = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
+        history.push({
+          txId: r.value.txId,
+          timestamp: new Date(millis).toISOString(),
+          record: r.value.isDelete ? null : decodeJson<SigningKey>(r.value.value),
+        });
+      }
+    } finally {
+      await iterator.close();
+    }
+    history.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+    if (history.length === 0) throw new ChaincodeError('NOT_FOUND', `no key ${fingerprint}`);
+    return JSON.stringify(history);
+  }
+
+  /** Which institution and key the caller would submit as (a dry run of the submit check). */
+  @Transaction(false)
+  @Returns('string')
+  async WhoCanISubmitAs(ctx: Context): Promise<string> {
+    const who = caller(ctx);
+    const checked = await requireRegisteredSigner(ctx);
+    return JSON.stringify({ mspId: who.mspId, institution: checked.institution.id, fingerprint: checked.key.fingerprint });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The one table of error codes, shared by the chaincode and the SDK. Every rejection throws a
+ * {@link ChaincodeError} whose message starts with its code (`CODE: reason`), because only the message
+ * crosses the chain boundary to the client; a rejected transaction writes nothing.
+ */
+export const ERROR_CODES = {
+  INVALID_ARGUMENT: 'an argument is missing, malformed or out of range',
+  ACCESS_DENIED: "the caller's org, role or institution may not run this transaction",
+  NOT_FOUND: 'the requested record does not exist',
+  // registry
+  INSTITUTION_INVALID: 'an institution record is malformed (id, kind, name, BIC or clearing code)',
+  INSTITUTION_NOT_FOUND: 'no institution with this id',
+  INSTITUTION_CONFLICT: 'an institution with this id exists with different details',
+  INSTITUTION_SUSPENDED: 'the institution is suspended and may not submit',
+  KEY_INVALID: 'the certificate to register is malformed, expired or not issued to this institution',
+  KEY_NOT_REGISTERED: "the submitter's certificate is not registered to its institution",
+  KEY_REVOKED: "the submitter's certificate was revoked",
+  KEY_EXPIRED: "the submitter's certificate is outside its validity period at the transaction time",
+  // intel
+  INTEL_INVALID_JSON: 'an intel argument or content is not valid JSON',
+  INTEL_NOT_CANONICAL: 'the content is not in RFC 8785 canonical form',
+  INTEL_INVALID_OBJECT: 'the STIX object breaks a STIX 2.1 rule (type, id, spec_version, timestamps)',
+  INTEL_UNSUPPORTED_OBJECT: 'the STIX object kind is not recorded (cyber-observables and marking definitions)',
+  INTEL_HASH_MISMATCH: "the content does not hash to the statement's content hash",
+  INTEL_STATEMENT_MISMATCH: 'the statement does not match the content, the caller or the record',
+  INTEL_SIGNATURE_INVALID: "the statement's signature does not verify with the submitter's certificate",
+  INTEL_VERSION_CONFLICT: 'this version exists with a different content hash, or is not newer than the latest',
+  INTEL_NOT_PRODUCER: 'only the institution that produced the first version may version or revoke it',
+  INTEL_REVOKED: 'the intel object is revoked and takes no new versions or sightings',
+  INTEL_NOT_FOUND: 'no such intel object or version',
+  INTEL_CONTENT_MISSING: 'the content (transient data) required for this TLP level is missing',
+  INTEL_CONTENT_UNEXPECTED: 'content was sent in a transaction that must not carry it',
+  TLP_UNKNOWN: 'the TLP level is not one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED (or a known alias)',
+  SIGHTING_INVALID: 'a sighting is malformed (count, first_seen, last_seen, note hash)',
+  BATCH_TOO_LARGE: 'a batch holds more objects than allowed',
+  PAGE_INVALID: 'page size or bookmark is invalid',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class ChaincodeError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, reason: string) {
+    super(`${code}: ${reason}`);
+    this.name = 'ChaincodeError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,68 @@
+/** Canonical TLP 2.0 levels, least to most restrictive. */
+export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
+export type TlpLevel = (typeof TLP_LEVELS)[number];
+
+/**
+ * Level used when an object carries no TLP marking. AMBER keeps unmarked intelligence inside the
+ * HK-TH community (shared collection) without making it producer-only.
+ */
+export const DEFAULT_TLP: TlpLevel = 'AMBER';
+
+/** Marking-definition ids that denote a TLP level, from every source seen in the wild. */
+export const TLP_MARKING_IDS: Readonly<Record<string, TlpLevel>> = {
+  // OASIS TLP 2.0 (cti-stix-common-objects, extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d)
+  'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487': 'CLEAR',
+  'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb': 'GREEN',
+  'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421': 'AMBER',
+  'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003': 'AMBER+STRICT',
+  'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1': 'RED',
+  // TLP 1.0, built into the STIX 2.1 specification (WHITE is CLEAR in TLP 2.0)
+  'marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9': 'CLEAR',
+  'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da': 'GREEN',
+  'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82': 'AMBER',
+  'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed': 'RED',
+  // OpenCTI's own AMBER+STRICT
+  'marking-definition--826578e1-40ad-459f-bc73-ede076f81f37': 'AMBER+STRICT',
+};
+
+const ALIASES: Readonly<Record<string, TlpLevel>> = {
+  CLEAR: 'CLEAR',
+  WHITE: 'CLEAR',
+  GREEN: 'GREEN',
+  AMBER: 'AMBER',
+  'AMBER+STRICT': 'AMBER+STRICT',
+  AMBER_STRICT: 'AMBER+STRICT',
+  'AMBER STRICT': 'AMBER+STRICT',
+  RED: 'RED',
+};
+
+/** `TLP:amber+strict`, `white`, `AMBER_STRICT` ... -> canonical level, or undefined if unknown. */
+export function tlpFromName(name: string): TlpLevel | undefined {
+  const upper = name.trim().toUpperCase().replace(/^TLP[:\s-]?/, '');
+  return ALIASES[upper];
+}
+
+/** True when the level keeps content within the producer's org (implicit collection). */
+export function isStrict(level: TlpLevel): boolean {
+  return level === 'AMBER+STRICT' || level === 'RED';
+}
+
+export function mostRestrictive(levels: readonly TlpLevel[]): TlpLevel | undefined {
+  let best: TlpLevel | undefined;
+  for (const level of levels) {
+    if (best === undefined || TLP_LEVELS.indexOf(level) > TLP_LEVELS.indexOf(best)) best = level;
+  }
+  return best;
+}
+
+/**
+ * The TLP level of a STIX object from its `object_marking_refs`: TLP marking ids are mapped, other
+ * markings are ignored, several TLP markings resolve to the most restrictive, none to {@link DEFAULT_TLP}.
+ */
+export function tlpFromMarkings(refs: readonly string[] | undefined): TlpLevel {
+  const levels = (refs ?? []).flatMap((ref) => {
+    const level = TLP_MARKING_IDS[ref];
+    return level ? [level] : [];
+  });
+  return mostRestrictive(levels) ?? DEFAULT_TLP;
+}

@@ -1,0 +1,112 @@
+import type { Context } from 'fabric-contract-api';
+
+import { ChaincodeError } from './shared/errors';
+import { canonicalBytes } from './shared/jcs';
+
+/**
+ * Ledger keys are simple keys made of parts joined by U+0001 (inputs never contain control
+ * characters), so every family of keys can be read with (paginated) range queries, which Fabric does
+ * not allow on composite keys.
+ */
+const SEP = '\u0001';
+const END = '\u0002';
+
+export function key(...parts: readonly string[]): string {
+  for (const part of parts) {
+    if (part.length === 0 || /[\u0000-\u001f]/.test(part)) throw new ChaincodeError('INVALID_ARGUMENT', 'key parts must be non-empty and free of control characters');
+  }
+  return parts.join(SEP);
+}
+
+/** Start and end keys covering every key that begins with these parts. */
+export function prefixRange(...parts: readonly string[]): { start: string; end: string } {
+  const p = key(...parts);
+  return { start: p + SEP, end: p + END };
+}
+
+const decoder = new TextDecoder();
+
+/** Reads a JSON record written by {@link putRecord}; undefined when absent. */
+export async function getRecord<T>(ctx: Context, k: string): Promise<T | undefined> {
+  const bytes = await ctx.stub.getState(k);
+  if (bytes.length === 0) return undefined;
+  return JSON.parse(decoder.decode(bytes)) as T;
+}
+
+/** The single way state is written: canonical JSON. */
+export async function putRecord(ctx: Context, k: string, value: unknown): Promise<void> {
+  await ctx.stub.putState(k, canonicalBytes(value));
+}
+
+/** Index entries carry the key of the record they point to. */
+export async function putIndex(ctx: Context, k: string, target: string): Promise<void> {
+  await ctx.stub.putState(k, new TextEncoder().encode(target));
+}
+
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+export function pageSize(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_PAGE_SIZE;
+  if (!/^\d{1,4}$/.test(value)) throw new ChaincodeError('PAGE_INVALID', 'page size must be a positive integer');
+  const n = Number.parseInt(value, 10);
+  if (n < 1 || n > MAX_PAGE_SIZE) throw new ChaincodeError('PAGE_INVALID', `page size must be between 1 and ${String(MAX_PAGE_SIZE)}`);
+  return n;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Opaque; pass it back to get the next page. Empty when there is no next page. */
+  readonly bookmark: string;
+}
+
+/**
+ * One page of a key range (evaluate only: Fabric refuses paginated reads in submitted transactions).
+ * `resolve` turns an entry into an item (e.g. an index entry into the record it points to).
+ */
+export async function rangePage<T>(
+  ctx: Context,
+  range: { start: string; end: string },
+  size: number,
+  bookmark: string,
+  resolve: (key: string, value: Uint8Array) => Promise<T | undefined>,
+): Promise<Page<T>> {
+  if (bookmark.length > 1024 || /[\u0000]/.test(bookmark)) throw new ChaincodeError('PAGE_INVALID', 'bookmark is malformed');
+  const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(range.start, range.end, size, bookmark);
+  const items: T[] = [];
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      const item = await resolve(r.value.key, r.value.value);
+      if (item !== undefined) items.push(item);
+    }
+  } finally {
+    await iterator.close();
+  }
+  const fetched = metadata.fetchedRecordsCount;
+  return { items, bookmark: fetched < size ? '' : metadata.bookmark };
+}
+
+/** Every entry of a small, bounded key range (allowed in submit paths: the caller bounds the range). */
+export async function rangeAll(ctx: Context, range: { start: string; end: string }): Promise<{ key: string; value: Uint8Array }[]> {
+  const iterator = await ctx.stub.getStateByRange(range.start, range.end);
+  const out: { key: string; value: Uint8Array }[] = [];
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) out.push({ key: r.value.key, value: r.value.value });
+  } finally {
+    await iterator.close();
+  }
+  return out;
+}
+
+export function decodeJson<T>(bytes: Uint8Array): T {
+  return JSON.parse(decoder.decode(bytes)) as T;
+}
+
+export function decodeText(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+/** The transaction time (from the proposal timestamp: deterministic on every endorser). */
+export function txTime(ctx: Context): string {
+  return ctx.stub.getDateTimestamp().toISOString();
+}
