@@ -1,0 +1,124 @@
+import { expect } from 'chai';
+
+import { certificateFingerprint } from '@xborder/chaincode/dist/shared/hash';
+
+import { testIdentity } from '../support/certs';
+import { ids, registeredWorld, registry } from '../support/chaincode-fixture';
+import { FakeWorld } from '../support/fake-world';
+
+describe('registry contract', () => {
+  let world: FakeWorld;
+  beforeEach(() => {
+    world = new FakeWorld();
+  });
+  afterEach(() => {
+    world.restore();
+  });
+
+  const register = (who = ids.hkAdmin, body: Record<string, unknown> = { id: 'hk-bank-a', name: 'Harbour Bank', kind: 'bank', bic: 'HRBKHKHHXXX' }) =>
+    world.invoke(who, (ctx) => registry.RegisterInstitution(ctx, JSON.stringify(body)));
+
+  it('lets an org admin register an institution of its own org, once', async () => {
+    const first = await register();
+    expect(first.error).to.equal(undefined);
+    const record = JSON.parse(first.value as string) as Record<string, unknown>;
+    expect(record).to.include({ id: 'hk-bank-a', mspId: 'HKMSP', status: 'active', bic: 'HRBKHKHHXXX', kind: 'bank' });
+    expect(first.event?.name).to.equal('InstitutionRegistered');
+    const again = await register();
+    expect(again.writes).to.equal(0);
+    expect(JSON.parse(again.value as string)).to.deep.equal(record);
+  });
+
+  it('refuses different details for an existing id, bad input and non-admins, writing nothing', async () => {
+    await register();
+    const before = world.snapshot();
+    const cases: [Awaited<ReturnType<typeof register>>, RegExp][] = [
+      [await register(ids.hkAdmin, { id: 'hk-bank-a', name: 'Other name', kind: 'bank' }), /^INSTITUTION_CONFLICT: /],
+      [await register(ids.thAdmin, { id: 'hk-bank-a', name: 'Harbour Bank', kind: 'bank', bic: 'HRBKHKHHXXX' }), /^INSTITUTION_CONFLICT: /],
+      [await register(ids.hkAdmin, { id: 'Bad Id', name: 'x', kind: 'bank' }), /^INSTITUTION_INVALID: id/],
+      [await register(ids.hkAdmin, { id: 'hk-x', name: 'x', kind: 'casino' }), /^INSTITUTION_INVALID: kind/],
+      [await register(ids.hkAdmin, { id: 'hk-x', name: 'x', kind: 'bank', bic: 'nope' }), /^INSTITUTION_INVALID: bic/],
+      [await register(ids.hkAdmin, { id: 'hk-x', name: 'x', kind: 'bank', extra: 1 }), /^INSTITUTION_INVALID: unknown fields: extra/],
+      [await register(ids.hkBankA, { id: 'hk-y', name: 'x', kind: 'bank' }), /^ACCESS_DENIED: /],
+      [await register(ids.auditor, { id: 'hk-y', name: 'x', kind: 'bank' }), /^ACCESS_DENIED: /],
+      [await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterInstitution(ctx, '{not json')), /^INVALID_ARGUMENT: /],
+    ];
+    for (const [result, pattern] of cases) {
+      expect(result.error?.message).to.match(pattern);
+      expect(result.writes).to.equal(0);
+    }
+    expect(world.snapshot()).to.equal(before);
+  });
+
+  it('suspends only through the own org admin and lists institutions by org with pages', async () => {
+    await register();
+    await register(ids.hkAdmin, { id: 'hk-bank-b', name: 'Peak Bank', kind: 'bank' });
+    await register(ids.hkAdmin, { id: 'hk-cert', name: 'HK CERT', kind: 'cert' });
+    const denied = await world.invoke(ids.thAdmin, (ctx) => registry.SetInstitutionStatus(ctx, 'hk-bank-a', 'suspended'));
+    expect(denied.error?.message).to.match(/^ACCESS_DENIED: an admin of THMSP/);
+    const ok = await world.invoke(ids.hkAdmin, (ctx) => registry.SetInstitutionStatus(ctx, 'hk-bank-a', 'suspended'));
+    expect(JSON.parse(ok.value as string)).to.include({ status: 'suspended' });
+    const page1 = await world.invoke(ids.auditor, (ctx) => registry.ListInstitutions(ctx, 'HKMSP', '2', ''));
+    const p1 = JSON.parse(page1.value as string) as { items: { id: string }[]; bookmark: string };
+    expect(p1.items.map((i) => i.id)).to.deep.equal(['hk-bank-a', 'hk-bank-b']);
+    const page2 = await world.invoke(ids.auditor, (ctx) => registry.ListInstitutions(ctx, 'HKMSP', '2', p1.bookmark));
+    const p2 = JSON.parse(page2.value as string) as { items: { id: string }[]; bookmark: string };
+    expect(p2.items.map((i) => i.id)).to.deep.equal(['hk-cert']);
+    expect(p2.bookmark).to.equal('');
+    const bad = await world.invoke(ids.auditor, (ctx) => registry.ListInstitutions(ctx, 'HKMSP', '5000', ''));
+    expect(bad.error?.message).to.match(/^PAGE_INVALID: /);
+  });
+
+  it('registers a certificate naming the institution and keeps its history through revocation', async () => {
+    await register();
+    const fp = certificateFingerprint(ids.hkBankA.certPem);
+    const reg = await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', ids.hkBankA.certPem));
+    expect(reg.error).to.equal(undefined);
+    expect(JSON.parse(reg.value as string)).to.include({ fingerprint: fp, institution: 'hk-bank-a', revokedAt: null });
+    const again = await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', ids.hkBankA.certPem));
+    expect(again.writes).to.equal(0);
+    const revoke = await world.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, fp, 'laptop stolen'));
+    expect(JSON.parse(revoke.value as string)).to.include({ revokeReason: 'laptop stolen' });
+    const history = await world.invoke(ids.auditor, (ctx) => registry.GetKeyHistory(ctx, fp));
+    const h = JSON.parse(history.value as string) as { txId: string; record: { revokedAt: string | null } }[];
+    expect(h).to.have.length(2);
+    expect(h[0]!.record.revokedAt).to.equal(null);
+    expect(h[1]!.record.revokedAt).to.be.a('string');
+    expect(h[0]!.txId).to.equal(reg.txId);
+    const list = await world.invoke(ids.auditor, (ctx) => registry.ListKeys(ctx, 'hk-bank-a'));
+    expect((JSON.parse(list.value as string) as unknown[]).length).to.equal(1);
+  });
+
+  it('refuses certificates of another institution, another issuer, or not PEM', async () => {
+    await register();
+    await register(ids.hkAdmin, { id: 'hk-bank-b', name: 'Peak Bank', kind: 'bank' });
+    const foreign = testIdentity('hk-bank-a-foreign', 'HKMSP', 'submitter', 'hk-bank-a', { issuer: 'THMSP' });
+    const cases = [
+      [await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-b', ids.hkBankA.certPem)), /^KEY_INVALID: certificate names institution hk-bank-a/],
+      [await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', foreign.certPem)), /^KEY_INVALID: certificate issued by/],
+      [await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', 'not a certificate')), /^KEY_INVALID: not a PEM/],
+      [await world.invoke(ids.thAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', ids.hkBankA.certPem)), /^ACCESS_DENIED: /],
+      [await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-nobody', ids.hkBankA.certPem)), /^INSTITUTION_NOT_FOUND: /],
+    ] as const;
+    for (const [result, pattern] of cases) {
+      expect(result.error?.message).to.match(pattern);
+      expect(result.writes).to.equal(0);
+    }
+  });
+
+  it('checks the submitter: registered, not revoked, within validity, institution active', async () => {
+    const w = await registeredWorld();
+    const ok = await w.invoke(ids.hkBankA, (ctx) => registry.WhoCanISubmitAs(ctx));
+    expect(JSON.parse(ok.value as string)).to.include({ institution: 'hk-bank-a', fingerprint: certificateFingerprint(ids.hkBankA.certPem) });
+    const stranger = testIdentity('hk-bank-a-2', 'HKMSP', 'submitter', 'hk-bank-a');
+    expect((await w.invoke(stranger, (ctx) => registry.WhoCanISubmitAs(ctx))).error?.message).to.match(/^KEY_NOT_REGISTERED: /);
+    const later = new Date(Date.now() + 60 * 86_400_000);
+    expect((await w.invoke(ids.hkBankA, (ctx) => registry.WhoCanISubmitAs(ctx), { time: later })).error?.message).to.match(/^KEY_EXPIRED: /);
+    await w.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, certificateFingerprint(ids.hkBankB.certPem), 'rotated'));
+    expect((await w.invoke(ids.hkBankB, (ctx) => registry.WhoCanISubmitAs(ctx))).error?.message).to.match(/^KEY_REVOKED: /);
+    await w.invoke(ids.thAdmin, (ctx) => registry.SetInstitutionStatus(ctx, 'th-bank-a', 'suspended'));
+    expect((await w.invoke(ids.thBankA, (ctx) => registry.WhoCanISubmitAs(ctx))).error?.message).to.match(/^INSTITUTION_SUSPENDED: /);
+    expect((await w.invoke(ids.auditor, (ctx) => registry.WhoCanISubmitAs(ctx))).error?.message).to.match(/^ACCESS_DENIED: /);
+    w.restore();
+  });
+});
