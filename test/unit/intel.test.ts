@@ -1,0 +1,264 @@
+import { expect } from 'chai';
+
+import { certificateFingerprint, sha256Hex } from '@xborder/chaincode/dist/shared/hash';
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+
+import { TLP, ids, intel, registeredWorld, registry, signIntel, stixIndicator, submit } from '../support/chaincode-fixture';
+import type { FakeWorld } from '../support/fake-world';
+
+type Rec = Record<string, unknown>;
+const parse = (v: unknown): Rec => JSON.parse(v as string) as Rec;
+
+describe('intel contract', () => {
+  let world: FakeWorld;
+  beforeEach(async () => {
+    world = await registeredWorld();
+  });
+  afterEach(() => {
+    world.restore();
+  });
+
+  describe('SubmitIntel', () => {
+    it('records an AMBER object: public commitment, content in the HK-TH collection, an event with ids and hashes only', async () => {
+      const obj = stixIndicator();
+      const signed = signIntel(obj, ids.hkBankA);
+      const r = await submit(world, ids.hkBankA, signed);
+      expect(r.error).to.equal(undefined);
+      const { created, record } = parse(r.value) as { created: boolean; record: Rec };
+      expect(created).to.equal(true);
+      expect(record).to.include({
+        stixId: obj.id,
+        stixType: 'indicator',
+        tlp: 'AMBER',
+        producer: 'hk-bank-a',
+        mspId: 'HKMSP',
+        contentHash: sha256Hex(canonicalize(obj)),
+        signerFingerprint: certificateFingerprint(ids.hkBankA.certPem),
+        confidence: 80,
+        previousModified: null,
+        revoked: false,
+        txId: r.txId,
+      });
+      expect(record.statement).to.equal(signed.statementJson);
+      const content = [...world.collection('hkThShared').values()].map((v) => Buffer.from(v).toString());
+      expect(content).to.deep.equal([signed.prepared.canonical]);
+      expect(r.event?.name).to.equal('IntelSubmitted');
+      expect(JSON.stringify(r.event?.payload)).not.to.contain('pay-promptp4y');
+      // no guessable value anywhere in public state
+      for (const v of world.state.values()) expect(Buffer.from(v).toString()).not.to.contain('pay-promptp4y');
+    });
+
+    it('is idempotent: the same version again returns the record and writes nothing', async () => {
+      const signed = signIntel(stixIndicator(), ids.hkBankA);
+      await submit(world, ids.hkBankA, signed);
+      const before = world.snapshot();
+      const again = await submit(world, ids.hkBankA, signed);
+      expect(parse(again.value).created).to.equal(false);
+      expect(again.writes).to.equal(0);
+      expect(again.event).to.equal(undefined);
+      expect(world.snapshot()).to.equal(before);
+    });
+
+    it('rejects every malformed or dishonest submission with its code and writes nothing', async () => {
+      const obj = stixIndicator();
+      const good = signIntel(obj, ids.hkBankA);
+      await submit(world, ids.hkBankA, good);
+      const before = world.snapshot();
+      const other = signIntel(stixIndicator({ id: obj.id, name: 'changed' }), ids.hkBankA);
+      const greenStatement = { ...good.prepared.statement, tlp: 'GREEN' };
+      const greenSigned = signIntel(stixIndicator(), ids.hkBankA);
+      const cases: [Promise<{ error?: Error; writes: number }>, RegExp][] = [
+        [submit(world, ids.hkBankA, other), /^INTEL_VERSION_CONFLICT: /],
+        [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, good.statementJson, Buffer.from('bad').toString('base64')), { transient: { content: good.prepared.canonical } }), /^INTEL_SIGNATURE_INVALID: /],
+        [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, '{"x":', good.signature)), /^INTEL_INVALID_JSON: /],
+        [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, canonicalize(greenStatement), greenSigned.signature), { transient: { content: greenSigned.prepared.canonical } }), /^INTEL_SIGNATURE_INVALID: /],
+        [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, greenSigned.statementJson, greenSigned.signature)), /^INTEL_CONTENT_MISSING: /],
+        [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, greenSigned.statementJson, greenSigned.signature), { transient: { content: JSON.stringify(JSON.parse(greenSigned.prepared.canonical), null, 1) } }), /^INTEL_NOT_CANONICAL: /],
+        [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, greenSigned.statementJson, greenSigned.signature), { transient: { content: good.prepared.canonical } }), /^INTEL_HASH_MISMATCH: /],
+        [submit(world, ids.hkBankB, greenSigned), /^INTEL_STATEMENT_MISMATCH: statement names hk-bank-a/],
+        [submit(world, ids.auditor, greenSigned), /^ACCESS_DENIED: /],
+        [submit(world, ids.hkAdmin, greenSigned), /^ACCESS_DENIED: /],
+      ];
+      for (const [promise, pattern] of cases) {
+        const result = await promise;
+        expect(result.error?.message).to.match(pattern);
+        expect(result.writes).to.equal(0);
+      }
+      expect(world.snapshot()).to.equal(before);
+    });
+
+    it('refuses a statement whose TLP differs from the markings in the content', async () => {
+      const obj = stixIndicator({ object_marking_refs: [TLP.GREEN] });
+      const signed = signIntel(obj, ids.hkBankA);
+      const lying = signIntel(stixIndicator({ id: obj.id, object_marking_refs: [TLP.GREEN] }), ids.hkBankA);
+      // sign a statement claiming CLEAR for GREEN content
+      const { createPrivateKey, sign } = await import('node:crypto');
+      const statement = { ...lying.prepared.statement, contentHash: signed.prepared.statement.contentHash, tlp: 'CLEAR' };
+      const sig = sign('sha256', Buffer.from(canonicalize(statement)), createPrivateKey(ids.hkBankA.keyPem)).toString('base64');
+      const r = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, canonicalize(statement), sig), { transient: { content: signed.prepared.canonical } });
+      expect(r.error?.message).to.match(/^INTEL_STATEMENT_MISMATCH: .*tlp \(content is GREEN\)/);
+    });
+
+    it('versions: newer modified from the producer only, never older, never after revocation', async () => {
+      const v1 = stixIndicator();
+      await submit(world, ids.hkBankA, signIntel(v1, ids.hkBankA));
+      const v2 = { ...v1, modified: '2026-11-21T09:30:00Z', confidence: 90 };
+      const r2 = await submit(world, ids.hkBankA, signIntel(v2, ids.hkBankA));
+      expect((parse(r2.value).record as Rec).previousModified).to.equal(v1.modified);
+      const older = { ...v1, modified: '2026-11-20T23:59:59.999Z' };
+      expect((await submit(world, ids.hkBankA, signIntel(older, ids.hkBankA))).error?.message).to.match(/^INTEL_VERSION_CONFLICT: modified .* is not later/);
+      const hijack = { ...v1, modified: '2026-11-22T00:00:00Z' };
+      expect((await submit(world, ids.hkBankB, signIntel(hijack, ids.hkBankB))).error?.message).to.match(/^INTEL_NOT_PRODUCER: /);
+      const history = parse(`{"h":${String((await world.invoke(ids.auditor, (ctx) => intel.GetIntelHistory(ctx, v1.id as string))).value)}}`).h as Rec[];
+      expect(history.map((h) => h.modified)).to.deep.equal([v1.modified, v2.modified]);
+      expect(history.every((h) => typeof h.txId === 'string' && typeof h.txTime === 'string')).to.equal(true);
+      const latest = parse((await world.invoke(ids.thBankA, (ctx) => intel.GetIntel(ctx, v1.id as string))).value);
+      expect(latest.modified).to.equal(v2.modified);
+
+      expect((await world.invoke(ids.hkBankB, (ctx) => intel.RevokeIntel(ctx, v1.id as string, 'not mine'))).error?.message).to.match(/^INTEL_NOT_PRODUCER: /);
+      const rev = await world.invoke(ids.hkBankA, (ctx) => intel.RevokeIntel(ctx, v1.id as string, 'false positive: domain is a sinkhole'));
+      expect(parse(rev.value)).to.include({ revoked: true, revokeReason: 'false positive: domain is a sinkhole' });
+      expect(rev.event?.name).to.equal('IntelRevoked');
+      const v3 = { ...v1, modified: '2026-11-23T00:00:00Z' };
+      expect((await submit(world, ids.hkBankA, signIntel(v3, ids.hkBankA))).error?.message).to.match(/^INTEL_REVOKED: /);
+      expect((await world.invoke(ids.hkBankA, (ctx) => intel.RevokeIntel(ctx, v1.id as string, 'again'))).error?.message).to.match(/^INTEL_REVOKED: /);
+    });
+  });
+
+  describe('strict TLP content', () => {
+    it('keeps AMBER+STRICT content out of the public transaction and in the producer org collection', async () => {
+      const obj = stixIndicator({ object_marking_refs: [TLP.AMBER_STRICT] });
+      const signed = signIntel(obj, ids.hkBankA);
+      expect((await submit(world, ids.hkBankA, signed, true)).error?.message).to.match(/^INTEL_CONTENT_UNEXPECTED: /);
+      const r = await submit(world, ids.hkBankA, signed, false);
+      expect(parse(r.value).record).to.include({ tlp: 'AMBER+STRICT', confidence: null, labels: null });
+      expect(world.collection('hkThShared').size).to.equal(0);
+
+      const store = (who = ids.hkBankA, content = signed.prepared.canonical) =>
+        world.invoke(who, (ctx) => intel.StoreStrictContent(ctx, obj.id as string, obj.modified as string), { transient: { content } });
+      expect((await store(ids.thBankA)).error?.message).to.match(/^INTEL_NOT_PRODUCER: /);
+      expect((await store(ids.hkBankA, canonicalize(stixIndicator({ id: obj.id, name: 'tampered', object_marking_refs: [TLP.AMBER_STRICT] })))).error?.message).to.match(/^INTEL_HASH_MISMATCH: /);
+      const ok = await store();
+      expect(parse(ok.value)).to.include({ stored: true });
+      expect([...world.collection('_implicit_org_HKMSP').values()].map((v) => Buffer.from(v).toString())).to.deep.equal([signed.prepared.canonical]);
+      expect((await store()).writes).to.equal(0);
+
+      const read = (who = ids.hkBankB) => world.invoke(who, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
+      expect((await read()).value).to.equal(signed.prepared.canonical);
+      expect((await read(ids.thBankA)).error?.message).to.match(/^ACCESS_DENIED: AMBER\+STRICT content is readable by HKMSP only/);
+      expect((await read(ids.auditor)).error?.message).to.match(/^ACCESS_DENIED: /);
+    });
+
+    it('lets TH institutions read AMBER content but never auditors', async () => {
+      const obj = stixIndicator();
+      const signed = signIntel(obj, ids.hkBankA);
+      await submit(world, ids.hkBankA, signed);
+      const th = await world.invoke(ids.thBankA, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
+      expect(th.value).to.equal(signed.prepared.canonical);
+      const audit = await world.invoke(ids.auditor, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
+      expect(audit.error?.message).to.match(/^ACCESS_DENIED: /);
+    });
+  });
+
+  describe('sightings', () => {
+    it('records sightings of several institutions under keys of their own', async () => {
+      const obj = stixIndicator();
+      await submit(world, ids.hkBankA, signIntel(obj, ids.hkBankA));
+      const body = { stixId: obj.id, count: 3, firstSeen: '2026-11-24T01:00:00Z', lastSeen: '2026-11-24T05:00:00Z' };
+      const a = await world.invoke(ids.thBankA, (ctx) => intel.RecordSighting(ctx, JSON.stringify(body)));
+      const b = await world.invoke(ids.hkBankB, (ctx) => intel.RecordSighting(ctx, JSON.stringify({ ...body, falsePositive: true, noteHash: 'a'.repeat(64) })));
+      expect(a.error).to.equal(undefined);
+      expect(b.error).to.equal(undefined);
+      expect(a.event?.name).to.equal('SightingRecorded');
+      const page = parse((await world.invoke(ids.auditor, (ctx) => intel.GetSightings(ctx, obj.id as string, '10', ''))).value) as { items: Rec[] };
+      expect(page.items.map((s) => s.institution)).to.deep.equal(['th-bank-a', 'hk-bank-b']);
+      const bad = [
+        [{ ...body, count: 0 }, /^SIGHTING_INVALID: count/],
+        [{ ...body, lastSeen: '2026-11-23T00:00:00Z' }, /^SIGHTING_INVALID: lastSeen is before/],
+        [{ ...body, noteHash: 'xyz' }, /^SIGHTING_INVALID: noteHash/],
+        [{ ...body, stixId: 'indicator--00000000-0000-4000-8000-000000000000' }, /^INTEL_NOT_FOUND: /],
+        [{ ...body, secret: 1 }, /^SIGHTING_INVALID: unknown fields/],
+      ] as const;
+      for (const [input, pattern] of bad) {
+        const r = await world.invoke(ids.thBankA, (ctx) => intel.RecordSighting(ctx, JSON.stringify(input)));
+        expect(r.error?.message).to.match(pattern);
+        expect(r.writes).to.equal(0);
+      }
+    });
+  });
+
+  describe('reads for auditors', () => {
+    it('lists by type, TLP, producer and org with pages and a time window, looks up by hash, never writes', async () => {
+      const objects = [0, 1, 2, 3, 4].map((i) => stixIndicator({ object_marking_refs: [i % 2 === 0 ? TLP.AMBER : TLP.GREEN] }));
+      for (const o of objects) await submit(world, ids.hkBankA, signIntel(o, ids.hkBankA));
+      const campaign = { type: 'campaign', spec_version: '2.1', id: 'campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', created: '2026-11-19T00:00:00Z', modified: '2026-11-19T00:00:00Z', name: 'QR phishing wave' };
+      await submit(world, ids.thBankA, signIntel(campaign, ids.thBankA));
+      const list = async (q: Rec): Promise<{ items: Rec[]; bookmark: string }> => {
+        const r = await world.invoke(ids.auditor, (ctx) => intel.ListIntel(ctx, JSON.stringify(q)));
+        if (r.error) throw r.error;
+        expect(r.writes).to.equal(0);
+        return JSON.parse(r.value as string) as { items: Rec[]; bookmark: string };
+      };
+      expect((await list({ filter: 'type', value: 'indicator' })).items).to.have.length(5);
+      expect((await list({ filter: 'tlp', value: 'green' })).items).to.have.length(2);
+      expect((await list({ filter: 'producer', value: 'th-bank-a' })).items.map((i) => i.stixId)).to.deep.equal([campaign.id]);
+      expect((await list({ filter: 'org', value: 'HKMSP' })).items).to.have.length(5);
+      const p1 = await list({ filter: 'all', pageSize: 4 });
+      const p2 = await list({ filter: 'all', pageSize: 4, bookmark: p1.bookmark });
+      expect(p1.items).to.have.length(4);
+      expect(p2.items).to.have.length(2);
+      expect(p2.bookmark).to.equal('');
+      const times = [...p1.items, ...p2.items].map((i) => i.txTime as string);
+      const windowed = await list({ filter: 'all', from: times[1], to: times[3] });
+      expect(windowed.items.map((i) => i.txTime)).to.deep.equal([times[1], times[2]]);
+      const hash = sha256Hex(canonicalize(objects[2]));
+      const byHash = parse((await world.invoke(ids.auditor, (ctx) => intel.GetIntelByHash(ctx, hash))).value);
+      expect(byHash.stixId).to.equal(objects[2]!.id);
+      const verify = parse((await world.invoke(ids.auditor, (ctx) => intel.VerifyIntel(ctx, '0'.repeat(64)))).value);
+      expect(verify).to.include({ found: false });
+      for (const q of [{ filter: 'colour', value: 'x' }, { filter: 'tlp', value: 'PURPLE' }, { filter: 'all', pageSize: 0 }, { filter: 'all', from: 'yesterday' }]) {
+        const r = await world.invoke(ids.auditor, (ctx) => intel.ListIntel(ctx, JSON.stringify(q)));
+        expect(r.error?.message).to.match(/^(INVALID_ARGUMENT|TLP_UNKNOWN|PAGE_INVALID): /);
+      }
+    });
+  });
+
+  describe('SubmitIntelBatch', () => {
+    it('records up to 100 objects all or nothing', async () => {
+      const objs = [0, 1, 2].map(() => stixIndicator());
+      const signed = objs.map((o) => signIntel(o, ids.hkBankA));
+      const items = JSON.stringify(signed.map((s) => ({ statement: s.statementJson, signature: s.signature })));
+      const transient = Object.fromEntries(signed.map((s, i) => [`content${String(i)}`, s.prepared.canonical]));
+      const r = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntelBatch(ctx, items), { transient });
+      expect(r.error).to.equal(undefined);
+      expect((JSON.parse(r.value as string) as { created: boolean }[]).map((x) => x.created)).to.deep.equal([true, true, true]);
+      expect((r.event?.payload as unknown[]).length).to.equal(3);
+      const again = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntelBatch(ctx, items), { transient });
+      expect(again.writes).to.equal(0);
+
+      const more = [0, 1].map(() => signIntel(stixIndicator(), ids.hkBankA));
+      const broken = JSON.stringify([...more.map((s) => ({ statement: s.statementJson, signature: s.signature })), { statement: more[0]!.statementJson, signature: more[1]!.signature }]);
+      const t2 = { content0: more[0]!.prepared.canonical, content1: more[1]!.prepared.canonical, content2: more[0]!.prepared.canonical };
+      const before = world.snapshot();
+      const failed = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntelBatch(ctx, broken), { transient: t2 });
+      expect(failed.error?.message).to.match(/^INTEL_SIGNATURE_INVALID: item 2: /);
+      expect(failed.writes).to.equal(0);
+      expect(world.snapshot()).to.equal(before);
+      const tooMany = JSON.stringify(Array.from({ length: 101 }, () => ({ statement: '{}', signature: 'AA==' })));
+      expect((await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntelBatch(ctx, tooMany))).error?.message).to.match(/^BATCH_TOO_LARGE: /);
+    });
+  });
+
+  it('keeps earlier records verifiable after the signing key is revoked, and refuses new ones', async () => {
+    const obj = stixIndicator();
+    const signed = signIntel(obj, ids.hkBankA);
+    await submit(world, ids.hkBankA, signed);
+    await world.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, certificateFingerprint(ids.hkBankA.certPem), 'rotated'));
+    expect((await submit(world, ids.hkBankA, signIntel(stixIndicator(), ids.hkBankA))).error?.message).to.match(/^KEY_REVOKED: /);
+    const record = parse((await world.invoke(ids.auditor, (ctx) => intel.GetIntel(ctx, obj.id as string))).value);
+    const key = parse((await world.invoke(ids.auditor, (ctx) => registry.GetKey(ctx, record.signerFingerprint as string))).value);
+    const { X509Certificate, verify } = await import('node:crypto');
+    const ok = verify('sha256', Buffer.from(record.statement as string), new X509Certificate(key.certificate as string).publicKey, Buffer.from(record.signature as string, 'base64'));
+    expect(ok).to.equal(true);
+  });
+});
