@@ -7,4 +7,8 @@ export { ProbeContract } from './probe';
 export { RegistryContract } from './registry';
 
 /** The contracts fabric-chaincode-node serves from this package (the first is the default). */
-export const contracts: (typeof IntelContract | typeof RegistryContract | typeof ProbeContract)[] = [IntelContract, RegistryContract, ProbeContract];
+export const contracts: (typeof IntelContract | typeof RegistryContract | typeof ProbeContract)[] = [
+  IntelContract,
+  RegistryContract,
+  ProbeContract,
+];

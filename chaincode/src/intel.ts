@@ -107,21 +107,31 @@ function checkSubmission(
 ): Submission {
   const statement = parseIntelStatement(parseJson(statementJson, 'INTEL_INVALID_JSON', 'statement'));
   if (statement.institution !== signer.who.institution || statement.mspId !== signer.who.mspId) {
-    throw new ChaincodeError('INTEL_STATEMENT_MISMATCH', `statement names ${statement.institution}/${statement.mspId}, the submitter is ${signer.who.institution}/${signer.who.mspId}`);
+    throw new ChaincodeError(
+      'INTEL_STATEMENT_MISMATCH',
+      `statement names ${statement.institution}/${statement.mspId}, the submitter is ${signer.who.institution}/${signer.who.mspId}`,
+    );
   }
   const bytes = statementBytes(statement);
   const signature = b64(signatureB64, 'signature');
   if (!verifyWithCertificate(signer.key.certificate, bytes, signature)) {
-    throw new ChaincodeError('INTEL_SIGNATURE_INVALID', "the signature does not verify over the canonical statement with the submitter's registered certificate");
+    throw new ChaincodeError(
+      'INTEL_SIGNATURE_INVALID',
+      "the signature does not verify over the canonical statement with the submitter's registered certificate",
+    );
   }
   const statementText = new TextDecoder().decode(bytes);
   if (isStrict(statement.tlp)) {
     if (contentBytes !== undefined) {
-      throw new ChaincodeError('INTEL_CONTENT_UNEXPECTED', `${statement.tlp} content must not travel with the public record; store it with StoreStrictContent`);
+      throw new ChaincodeError(
+        'INTEL_CONTENT_UNEXPECTED',
+        `${statement.tlp} content must not travel with the public record; store it with StoreStrictContent`,
+      );
     }
     return { statement, statementText, signature: signatureB64 };
   }
-  if (contentBytes === undefined) throw new ChaincodeError('INTEL_CONTENT_MISSING', `${statement.tlp} content must be sent as transient data`);
+  if (contentBytes === undefined)
+    throw new ChaincodeError('INTEL_CONTENT_MISSING', `${statement.tlp} content must be sent as transient data`);
   if (contentBytes.length > 1024 * 1024) throw new ChaincodeError('INTEL_INVALID_OBJECT', 'content larger than 1 MiB');
   const content = new TextDecoder('utf-8', { fatal: false }).decode(contentBytes);
   const facts = stixFacts(parseCanonical(content, 'content'));
@@ -157,16 +167,23 @@ class IntelWriter {
     const existing = await this.#version(s.stixId, s.modified);
     if (existing) {
       if (existing.contentHash !== s.contentHash) {
-        throw new ChaincodeError('INTEL_VERSION_CONFLICT', `${s.stixId} version ${s.modified} exists with content hash ${existing.contentHash}`);
+        throw new ChaincodeError(
+          'INTEL_VERSION_CONFLICT',
+          `${s.stixId} version ${s.modified} exists with content hash ${existing.contentHash}`,
+        );
       }
       return { record: existing, created: false };
     }
     const head = await this.#head(s.stixId);
     if (head) {
-      if (head.producer !== s.institution) throw new ChaincodeError('INTEL_NOT_PRODUCER', `${s.stixId} was first produced by ${head.producer}`);
+      if (head.producer !== s.institution)
+        throw new ChaincodeError('INTEL_NOT_PRODUCER', `${s.stixId} was first produced by ${head.producer}`);
       if (head.revoked) throw new ChaincodeError('INTEL_REVOKED', `${s.stixId} is revoked`);
       if (timestampKey(s.modified) <= timestampKey(head.latestModified)) {
-        throw new ChaincodeError('INTEL_VERSION_CONFLICT', `modified ${s.modified} is not later than the latest version ${head.latestModified}`);
+        throw new ChaincodeError(
+          'INTEL_VERSION_CONFLICT',
+          `modified ${s.modified} is not later than the latest version ${head.latestModified}`,
+        );
       }
     }
     const now = txTime(ctx);
@@ -280,7 +297,8 @@ export class IntelContract extends Contract {
     const signer = await requireRegisteredSigner(ctx);
     const items = parseJson(itemsJson, 'INTEL_INVALID_JSON', 'items');
     if (!Array.isArray(items) || items.length === 0) throw new ChaincodeError('INVALID_ARGUMENT', 'items must be a non-empty list');
-    if (items.length > MAX_BATCH) throw new ChaincodeError('BATCH_TOO_LARGE', `${String(items.length)} items; at most ${String(MAX_BATCH)} per transaction`);
+    if (items.length > MAX_BATCH)
+      throw new ChaincodeError('BATCH_TOO_LARGE', `${String(items.length)} items; at most ${String(MAX_BATCH)} per transaction`);
     const subs = items.map((item: unknown, i) => {
       if (typeof item !== 'object' || item === null) throw new ChaincodeError('INVALID_ARGUMENT', `item ${String(i)} is not an object`);
       const { statement, signature } = item as Record<string, unknown>;
@@ -290,7 +308,8 @@ export class IntelContract extends Contract {
       try {
         return checkSubmission(signer, statement, signature, transientContent(ctx, `content${String(i)}`));
       } catch (err) {
-        if (err instanceof ChaincodeError) throw new ChaincodeError(err.code, `item ${String(i)}: ${err.message.slice(err.code.length + 2)}`);
+        if (err instanceof ChaincodeError)
+          throw new ChaincodeError(err.code, `item ${String(i)}: ${err.message.slice(err.code.length + 2)}`);
         throw err;
       }
     });
@@ -300,11 +319,14 @@ export class IntelContract extends Contract {
       try {
         results.push(await writer.write(sub, signer.key));
       } catch (err) {
-        if (err instanceof ChaincodeError) throw new ChaincodeError(err.code, `item ${String(i)}: ${err.message.slice(err.code.length + 2)}`);
+        if (err instanceof ChaincodeError)
+          throw new ChaincodeError(err.code, `item ${String(i)}: ${err.message.slice(err.code.length + 2)}`);
         throw err;
       }
     }
-    const createdOnes = results.filter((r) => r.created).map((r) => ({ stixId: r.record.stixId, modified: r.record.modified, contentHash: r.record.contentHash, tlp: r.record.tlp }));
+    const createdOnes = results
+      .filter((r) => r.created)
+      .map((r) => ({ stixId: r.record.stixId, modified: r.record.modified, contentHash: r.record.contentHash, tlp: r.record.tlp }));
     if (createdOnes.length > 0) emit(ctx, 'IntelSubmitted', createdOnes);
     return JSON.stringify(results);
   }
@@ -318,11 +340,13 @@ export class IntelContract extends Contract {
   @Returns('string')
   async StoreStrictContent(ctx: Context, stixId: string, modified: string): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
-    if (!isStixId(stixId) || !isStixTimestamp(modified)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
+    if (!isStixId(stixId) || !isStixTimestamp(modified))
+      throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
     const record = await getRecord<IntelRecord>(ctx, versionKey(stixId, modified));
     if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no version ${modified} of ${stixId}`);
     if (!isStrict(record.tlp)) throw new ChaincodeError('INTEL_CONTENT_UNEXPECTED', `${record.tlp} content is stored with SubmitIntel`);
-    if (record.producer !== signer.who.institution) throw new ChaincodeError('INTEL_NOT_PRODUCER', `${stixId} was produced by ${record.producer}`);
+    if (record.producer !== signer.who.institution)
+      throw new ChaincodeError('INTEL_NOT_PRODUCER', `${stixId} was produced by ${record.producer}`);
     const bytes = transientContent(ctx, 'content');
     if (!bytes) throw new ChaincodeError('INTEL_CONTENT_MISSING', 'content must be sent as transient data');
     const content = new TextDecoder().decode(bytes);
@@ -345,7 +369,8 @@ export class IntelContract extends Contract {
   async RecordSighting(ctx: Context, sightingJson: string): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
     const v = parseJson(sightingJson, 'INTEL_INVALID_JSON', 'sighting');
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ChaincodeError('SIGHTING_INVALID', 'sighting must be a JSON object');
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new ChaincodeError('SIGHTING_INVALID', 'sighting must be a JSON object');
     const s = v as Record<string, unknown>;
     const extra = Object.keys(s).filter((k) => !['stixId', 'count', 'firstSeen', 'lastSeen', 'falsePositive', 'noteHash'].includes(k));
     if (extra.length > 0) throw new ChaincodeError('SIGHTING_INVALID', `unknown fields: ${extra.join(', ')}`);
@@ -353,14 +378,20 @@ export class IntelContract extends Contract {
     if (typeof s.count !== 'number' || !Number.isInteger(s.count) || s.count < 1 || s.count > 999_999_999) {
       throw new ChaincodeError('SIGHTING_INVALID', 'count must be an integer from 1 to 999999999');
     }
-    if (typeof s.firstSeen !== 'string' || !isStixTimestamp(s.firstSeen) || typeof s.lastSeen !== 'string' || !isStixTimestamp(s.lastSeen)) {
+    if (
+      typeof s.firstSeen !== 'string' ||
+      !isStixTimestamp(s.firstSeen) ||
+      typeof s.lastSeen !== 'string' ||
+      !isStixTimestamp(s.lastSeen)
+    ) {
       throw new ChaincodeError('SIGHTING_INVALID', 'firstSeen and lastSeen must be STIX timestamps');
     }
     if (timestampKey(s.lastSeen) < timestampKey(s.firstSeen)) throw new ChaincodeError('SIGHTING_INVALID', 'lastSeen is before firstSeen');
     const fp = s.falsePositive ?? false;
     if (typeof fp !== 'boolean') throw new ChaincodeError('SIGHTING_INVALID', 'falsePositive must be a boolean');
     const noteHash = s.noteHash ?? null;
-    if (noteHash !== null && (typeof noteHash !== 'string' || !isSha256Hex(noteHash))) throw new ChaincodeError('SIGHTING_INVALID', 'noteHash must be a SHA-256 hex digest');
+    if (noteHash !== null && (typeof noteHash !== 'string' || !isSha256Hex(noteHash)))
+      throw new ChaincodeError('SIGHTING_INVALID', 'noteHash must be a SHA-256 hex digest');
     const head = await getRecord<IntelHead>(ctx, headKey(s.stixId));
     if (!head) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel ${s.stixId}`);
     if (head.revoked) throw new ChaincodeError('INTEL_REVOKED', `${s.stixId} is revoked`);
@@ -394,7 +425,8 @@ export class IntelContract extends Contract {
     }
     const head = await getRecord<IntelHead>(ctx, headKey(stixId));
     if (!head) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel ${stixId}`);
-    if (head.producer !== signer.who.institution) throw new ChaincodeError('INTEL_NOT_PRODUCER', `${stixId} was produced by ${head.producer}`);
+    if (head.producer !== signer.who.institution)
+      throw new ChaincodeError('INTEL_NOT_PRODUCER', `${stixId} was produced by ${head.producer}`);
     if (head.revoked) throw new ChaincodeError('INTEL_REVOKED', `${stixId} is already revoked`);
     const latest = await getRecord<IntelRecord>(ctx, versionKey(stixId, head.latestModified));
     if (!latest) throw new ChaincodeError('INTEL_NOT_FOUND', `latest version of ${stixId} is missing`);
@@ -423,7 +455,8 @@ export class IntelContract extends Contract {
   @Returns('string')
   async GetIntelVersion(ctx: Context, stixId: string, modified: string): Promise<string> {
     requireReader(ctx);
-    if (!isStixId(stixId) || !isStixTimestamp(modified)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
+    if (!isStixId(stixId) || !isStixTimestamp(modified))
+      throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
     const record = await getRecord<IntelRecord>(ctx, versionKey(stixId, modified));
     if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no version ${modified} of ${stixId}`);
     return JSON.stringify(record);
@@ -463,28 +496,35 @@ export class IntelContract extends Contract {
   async ListIntel(ctx: Context, queryJson: string): Promise<string> {
     requireReader(ctx);
     const q = parseJson(queryJson, 'INVALID_ARGUMENT', 'query');
-    if (typeof q !== 'object' || q === null || Array.isArray(q)) throw new ChaincodeError('INVALID_ARGUMENT', 'query must be a JSON object');
+    if (typeof q !== 'object' || q === null || Array.isArray(q))
+      throw new ChaincodeError('INVALID_ARGUMENT', 'query must be a JSON object');
     const { filter, value, from, to, pageSize: size, bookmark } = q as Record<string, unknown>;
     if (typeof filter !== 'string' || !(LIST_FILTERS as readonly string[]).includes(filter)) {
       throw new ChaincodeError('INVALID_ARGUMENT', `filter must be one of ${LIST_FILTERS.join(', ')}`);
     }
     const given: unknown = filter === 'all' ? '*' : value;
-    if (typeof given !== 'string' || given.length === 0 || given.length > 250) throw new ChaincodeError('INVALID_ARGUMENT', `filter ${filter} needs a value`);
+    if (typeof given !== 'string' || given.length === 0 || given.length > 250)
+      throw new ChaincodeError('INVALID_ARGUMENT', `filter ${filter} needs a value`);
     const v = filter === 'tlp' ? given.toUpperCase() : given;
     if (filter === 'tlp' && !(TLP_LEVELS as readonly string[]).includes(v)) throw new ChaincodeError('TLP_UNKNOWN', `unknown TLP ${given}`);
     for (const [name, t] of [
       ['from', from],
       ['to', to],
     ] as const) {
-      if (t !== undefined && (typeof t !== 'string' || Number.isNaN(Date.parse(t)))) throw new ChaincodeError('INVALID_ARGUMENT', `${name} must be an ISO 8601 time`);
+      if (t !== undefined && (typeof t !== 'string' || Number.isNaN(Date.parse(t))))
+        throw new ChaincodeError('INVALID_ARGUMENT', `${name} must be an ISO 8601 time`);
     }
     const base = prefixRange('intel-by', filter, v);
     const start = typeof from === 'string' ? key('intel-by', filter, v, new Date(from).toISOString()) : base.start;
     const end = typeof to === 'string' ? key('intel-by', filter, v, new Date(to).toISOString()) : base.end;
     if (bookmark !== undefined && typeof bookmark !== 'string') throw new ChaincodeError('PAGE_INVALID', 'bookmark must be a string');
     if (size !== undefined && typeof size !== 'number') throw new ChaincodeError('PAGE_INVALID', 'pageSize must be a number');
-    const page = await rangePage(ctx, { start, end }, pageSize(size === undefined ? undefined : String(size)), bookmark ?? '', (_k, target) =>
-      getRecord<IntelRecord>(ctx, decodeText(target)),
+    const page = await rangePage(
+      ctx,
+      { start, end },
+      pageSize(size === undefined ? undefined : String(size)),
+      bookmark ?? '',
+      (_k, target) => getRecord<IntelRecord>(ctx, decodeText(target)),
     );
     return JSON.stringify(page);
   }
@@ -495,7 +535,9 @@ export class IntelContract extends Contract {
   async GetSightings(ctx: Context, stixId: string, size: string, bookmark: string): Promise<string> {
     requireReader(ctx);
     if (!isStixId(stixId)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId must be a STIX id');
-    const page = await rangePage(ctx, prefixRange('sighting', stixId), pageSize(size), bookmark, (_k, value) => Promise.resolve(JSON.parse(decodeText(value)) as Sighting));
+    const page = await rangePage(ctx, prefixRange('sighting', stixId), pageSize(size), bookmark, (_k, value) =>
+      Promise.resolve(JSON.parse(decodeText(value)) as Sighting),
+    );
     return JSON.stringify(page);
   }
 
@@ -507,7 +549,8 @@ export class IntelContract extends Contract {
   @Returns('string')
   async GetIntelContent(ctx: Context, stixId: string, modified: string): Promise<string> {
     const who = requireRole(ctx, ['submitter', 'admin'], true);
-    if (!isStixId(stixId) || !isStixTimestamp(modified)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
+    if (!isStixId(stixId) || !isStixTimestamp(modified))
+      throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
     const record = await getRecord<IntelRecord>(ctx, versionKey(stixId, modified));
     if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no version ${modified} of ${stixId}`);
     if (isStrict(record.tlp) && who.mspId !== record.mspId) {
@@ -515,9 +558,14 @@ export class IntelContract extends Contract {
     }
     const collection = isStrict(record.tlp) ? implicitCollection(record.mspId) : SHARED_COLLECTION;
     const bytes = await ctx.stub.getPrivateData(collection, contentKey(stixId, modified));
-    if (bytes.length === 0) throw new ChaincodeError('INTEL_NOT_FOUND', `content of ${stixId} ${modified} is not on this peer${isStrict(record.tlp) ? ' (strict content is stored by StoreStrictContent)' : ''}`);
+    if (bytes.length === 0)
+      throw new ChaincodeError(
+        'INTEL_NOT_FOUND',
+        `content of ${stixId} ${modified} is not on this peer${isStrict(record.tlp) ? ' (strict content is stored by StoreStrictContent)' : ''}`,
+      );
     const content = decodeText(bytes);
-    if (sha256Hex(content) !== record.contentHash) throw new ChaincodeError('INTEL_HASH_MISMATCH', 'stored content does not match the recorded hash');
+    if (sha256Hex(content) !== record.contentHash)
+      throw new ChaincodeError('INTEL_HASH_MISMATCH', 'stored content does not match the recorded hash');
     return content;
   }
 

@@ -61,7 +61,8 @@ function requireAdminOf(ctx: Context, mspId: string): Caller {
 
 function parseInstitutionInput(json: string): Pick<Institution, 'id' | 'name' | 'kind' | 'bic' | 'clearingCode'> {
   const value = parseJson(json, 'INVALID_ARGUMENT', 'institution');
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ChaincodeError('INSTITUTION_INVALID', 'institution must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ChaincodeError('INSTITUTION_INVALID', 'institution must be a JSON object');
   const v = value as Record<string, unknown>;
   const unknownKeys = Object.keys(v).filter((k) => !['id', 'name', 'kind', 'bic', 'clearingCode'].includes(k));
   if (unknownKeys.length > 0) throw new ChaincodeError('INSTITUTION_INVALID', `unknown fields: ${unknownKeys.join(', ')}`);
@@ -73,7 +74,8 @@ function parseInstitutionInput(json: string): Pick<Institution, 'id' | 'name' | 
     throw new ChaincodeError('INSTITUTION_INVALID', `kind must be one of ${INSTITUTION_KINDS.join(', ')}`);
   }
   const bic = v.bic ?? null;
-  if (bic !== null && (typeof bic !== 'string' || !BIC_RE.test(bic))) throw new ChaincodeError('INSTITUTION_INVALID', 'bic must be an 8 or 11 character BIC');
+  if (bic !== null && (typeof bic !== 'string' || !BIC_RE.test(bic)))
+    throw new ChaincodeError('INSTITUTION_INVALID', 'bic must be an 8 or 11 character BIC');
   const clearingCode = v.clearingCode ?? null;
   if (clearingCode !== null && (typeof clearingCode !== 'string' || !CLEARING_RE.test(clearingCode))) {
     throw new ChaincodeError('INSTITUTION_INVALID', 'clearingCode must be 2-35 letters, digits or -');
@@ -106,7 +108,9 @@ export async function getInstitution(ctx: Context, id: string): Promise<Institut
  * institution named in its `xborder.institution` attribute, not revoked, within its validity at the
  * transaction time, and the institution active and of the caller's org.
  */
-export async function requireRegisteredSigner(ctx: Context): Promise<{ who: Caller & { institution: string }; key: SigningKey; institution: Institution }> {
+export async function requireRegisteredSigner(
+  ctx: Context,
+): Promise<{ who: Caller & { institution: string }; key: SigningKey; institution: Institution }> {
   const who = requireRole(ctx, ['submitter'], true);
   if (who.institution === undefined) throw new ChaincodeError('ACCESS_DENIED', 'the certificate carries no xborder.institution attribute');
   const institution = await getInstitution(ctx, who.institution);
@@ -121,7 +125,8 @@ export async function requireRegisteredSigner(ctx: Context): Promise<{ who: Call
     throw new ChaincodeError('KEY_NOT_REGISTERED', `certificate ${fingerprint.slice(0, 16)}... is not registered to ${who.institution}`);
   }
   const now = txTime(ctx);
-  if (signingKey.revokedAt !== null) throw new ChaincodeError('KEY_REVOKED', `certificate ${fingerprint.slice(0, 16)}... was revoked at ${signingKey.revokedAt}`);
+  if (signingKey.revokedAt !== null)
+    throw new ChaincodeError('KEY_REVOKED', `certificate ${fingerprint.slice(0, 16)}... was revoked at ${signingKey.revokedAt}`);
   if (now < signingKey.notBefore || now > signingKey.notAfter) {
     throw new ChaincodeError('KEY_EXPIRED', `certificate valid ${signingKey.notBefore} to ${signingKey.notAfter}, transaction at ${now}`);
   }
@@ -148,12 +153,23 @@ export class RegistryContract extends Contract {
     const existing = await getInstitution(ctx, input.id);
     if (existing) {
       const same =
-        existing.mspId === who.mspId && existing.name === input.name && existing.kind === input.kind && existing.bic === input.bic && existing.clearingCode === input.clearingCode;
+        existing.mspId === who.mspId &&
+        existing.name === input.name &&
+        existing.kind === input.kind &&
+        existing.bic === input.bic &&
+        existing.clearingCode === input.clearingCode;
       if (!same) throw new ChaincodeError('INSTITUTION_CONFLICT', `institution ${input.id} is already registered with other details`);
       return JSON.stringify(existing);
     }
     const now = txTime(ctx);
-    const record: Institution = { ...input, mspId: who.mspId, status: 'active', registeredAt: now, updatedAt: now, txId: ctx.stub.getTxID() };
+    const record: Institution = {
+      ...input,
+      mspId: who.mspId,
+      status: 'active',
+      registeredAt: now,
+      updatedAt: now,
+      txId: ctx.stub.getTxID(),
+    };
     await putRecord(ctx, institutionKey(record.id), record);
     await putIndex(ctx, institutionByOrgKey(record.mspId, record.id), institutionKey(record.id));
     ctx.stub.setEvent('InstitutionRegistered', Buffer.from(JSON.stringify({ id: record.id, mspId: record.mspId })));
@@ -211,9 +227,11 @@ export class RegistryContract extends Contract {
       throw new ChaincodeError('KEY_INVALID', 'not a PEM X.509 certificate');
     }
     const admin = new X509Certificate(new TextDecoder().decode(ctx.clientIdentity.getIDBytes()));
-    if (cert.issuer !== admin.issuer) throw new ChaincodeError('KEY_INVALID', `certificate issued by "${cert.issuer}", not by the ${institution.mspId} CA`);
+    if (cert.issuer !== admin.issuer)
+      throw new ChaincodeError('KEY_INVALID', `certificate issued by "${cert.issuer}", not by the ${institution.mspId} CA`);
     const named = certificateInstitution(cert);
-    if (named !== institutionId) throw new ChaincodeError('KEY_INVALID', `certificate names institution ${named ?? '(none)'}, not ${institutionId}`);
+    if (named !== institutionId)
+      throw new ChaincodeError('KEY_INVALID', `certificate names institution ${named ?? '(none)'}, not ${institutionId}`);
     const notBefore = new Date(cert.validFrom).toISOString();
     const notAfter = new Date(cert.validTo).toISOString();
     const now = txTime(ctx);
@@ -221,7 +239,8 @@ export class RegistryContract extends Contract {
     const fingerprint = certificateFingerprint(certificatePem);
     const existing = await getRecord<SigningKey>(ctx, signingKeyKey(fingerprint));
     if (existing) {
-      if (existing.institution !== institutionId) throw new ChaincodeError('KEY_INVALID', `certificate already registered to ${existing.institution}`);
+      if (existing.institution !== institutionId)
+        throw new ChaincodeError('KEY_INVALID', `certificate already registered to ${existing.institution}`);
       return JSON.stringify(existing);
     }
     const record: SigningKey = {

@@ -13,7 +13,8 @@ const END = '\u0002';
 
 export function key(...parts: readonly string[]): string {
   for (const part of parts) {
-    if (part.length === 0 || /[\u0000-\u001f]/.test(part)) throw new ChaincodeError('INVALID_ARGUMENT', 'key parts must be non-empty and free of control characters');
+    if (part.length === 0 || /[\u0000-\u001f]/.test(part))
+      throw new ChaincodeError('INVALID_ARGUMENT', 'key parts must be non-empty and free of control characters');
   }
   return parts.join(SEP);
 }

@@ -39,7 +39,13 @@ function caFor(mspId: string): { cert: string; key: string } {
 const cache = new Map<string, TestIdentity>();
 
 /** A leaf certificate for an identity, issued by its org's test CA (or another org's, to test refusals). */
-export function testIdentity(name: string, mspId: string, role: string, institution: string, options: { days?: number; issuer?: string } = {}): TestIdentity {
+export function testIdentity(
+  name: string,
+  mspId: string,
+  role: string,
+  institution: string,
+  options: { days?: number; issuer?: string } = {},
+): TestIdentity {
   const cacheKey = `${name}|${mspId}|${role}|${institution}|${String(options.days ?? 30)}|${options.issuer ?? ''}`;
   const hit = cache.get(cacheKey);
   if (hit) return hit;
@@ -52,7 +58,23 @@ export function testIdentity(name: string, mspId: string, role: string, institut
   fs.writeFileSync(`${base}.ext`, `1.2.3.4.5.6.7.8.1=DER:${Buffer.from(attrs).toString('hex').replace(/(..)/g, '$1:').slice(0, -1)}\n`);
   openssl(['req', '-new', '-key', `${base}.key`, '-out', `${base}.csr`, '-subj', `/OU=client/CN=${name}`]);
   const days = options.days ?? 30;
-  openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', `${base}.pem`, '-extfile', `${base}.ext`, '-days', String(days)]);
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    `${base}.csr`,
+    '-CA',
+    ca.cert,
+    '-CAkey',
+    ca.key,
+    '-CAcreateserial',
+    '-out',
+    `${base}.pem`,
+    '-extfile',
+    `${base}.ext`,
+    '-days',
+    String(days),
+  ]);
   const identity: TestIdentity = {
     name,
     mspId,

@@ -38,7 +38,9 @@ export async function registeredWorld(): Promise<FakeWorld> {
     [ids.thAdmin, [ids.thBankA]],
   ] as const) {
     for (const bank of banks) {
-      const r1 = await world.invoke(admin, (ctx) => registry.RegisterInstitution(ctx, JSON.stringify({ id: bank.institution, name: `Bank ${bank.institution}`, kind: 'bank' })));
+      const r1 = await world.invoke(admin, (ctx) =>
+        registry.RegisterInstitution(ctx, JSON.stringify({ id: bank.institution, name: `Bank ${bank.institution}`, kind: 'bank' })),
+      );
       if (r1.error) throw r1.error;
       const r2 = await world.invoke(admin, (ctx) => registry.RegisterKey(ctx, bank.institution, bank.certPem));
       if (r2.error) throw r2.error;
@@ -80,5 +82,9 @@ export function signIntel(object: unknown, who: TestIdentity): Signed {
 }
 
 export async function submit(world: FakeWorld, who: TestIdentity, signed: Signed, withContent = true): ReturnType<FakeWorld['invoke']> {
-  return world.invoke(who, (ctx) => intel.SubmitIntel(ctx, signed.statementJson, signed.signature), withContent ? { transient: { content: signed.prepared.canonical } } : {});
+  return world.invoke(
+    who,
+    (ctx) => intel.SubmitIntel(ctx, signed.statementJson, signed.signature),
+    withContent ? { transient: { content: signed.prepared.canonical } } : {},
+  );
 }

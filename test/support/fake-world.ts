@@ -49,7 +49,9 @@ function iterator(entries: { key: string; value: Bytes }[]): AsyncIterable<{ key
   const it = {
     next: () => {
       const entry = entries[i++];
-      return Promise.resolve(entry ? { done: false, value: entry } : { done: true, value: undefined as unknown as { key: string; value: Bytes } });
+      return Promise.resolve(
+        entry ? { done: false, value: entry } : { done: true, value: undefined as unknown as { key: string; value: Bytes } },
+      );
     },
     close: () => Promise.resolve(),
     [Symbol.asyncIterator]: () => it,
@@ -78,7 +80,9 @@ export class FakeWorld {
   /** Runs one transaction as `identity`. */
   async invoke<T>(identity: TestIdentity, fn: (ctx: Context) => Promise<T>, options: TxOptions = {}): Promise<TxResult<T>> {
     this.#txCounter++;
-    const txId = createHash('sha256').update(`tx${String(this.#txCounter)}`).digest('hex');
+    const txId = createHash('sha256')
+      .update(`tx${String(this.#txCounter)}`)
+      .digest('hex');
     const time = options.time ?? new Date(this.clock.getTime() + this.#txCounter * 1000);
     const writes = new Map<string, Bytes>();
     const privateWrites: { collection: string; key: string; value: Bytes }[] = [];
@@ -89,7 +93,10 @@ export class FakeWorld {
     const stub = this.sandbox.createStubInstance(ChaincodeStub);
     stub.getTxID.returns(txId);
     stub.getDateTimestamp.returns(time);
-    stub.getTxTimestamp.returns({ seconds: { low: Math.floor(time.getTime() / 1000), high: 0, unsigned: false }, nanos: (time.getTime() % 1000) * 1e6 } as never);
+    stub.getTxTimestamp.returns({
+      seconds: { low: Math.floor(time.getTime() / 1000), high: 0, unsigned: false },
+      nanos: (time.getTime() % 1000) * 1e6,
+    } as never);
     stub.getState.callsFake((k: string) => Promise.resolve(readState(k)));
     stub.putState.callsFake((k: string, v: Bytes) => {
       writeCalls++;
@@ -115,7 +122,9 @@ export class FakeWorld {
     stub.getHistoryForKey.callsFake(((k: string) =>
       Promise.resolve(
         iterator(
-          [...(this.history.get(k) ?? [])].reverse().map((h) => ({ key: k, value: h.value, txId: h.txId, timestamp: h.timestamp, isDelete: h.isDelete }) as never),
+          [...(this.history.get(k) ?? [])]
+            .reverse()
+            .map((h) => ({ key: k, value: h.value, txId: h.txId, timestamp: h.timestamp, isDelete: h.isDelete }) as never),
         ),
       )) as never);
     stub.getPrivateData.callsFake((c: string, k: string) => Promise.resolve(this.collection(c).get(k) ?? new Uint8Array(0)));
@@ -139,7 +148,9 @@ export class FakeWorld {
     cid.getMSPID.returns(identity.mspId);
     cid.getIDBytes.returns(enc.encode(identity.certPem));
     cid.getID.returns(`x509::${new X509Certificate(identity.certPem).subject}`);
-    cid.getAttributeValue.callsFake((name: string) => (name === 'xborder.role' ? identity.role : name === 'xborder.institution' ? identity.institution : null));
+    cid.getAttributeValue.callsFake((name: string) =>
+      name === 'xborder.role' ? identity.role : name === 'xborder.institution' ? identity.institution : null,
+    );
 
     const ctx = new Context();
     ctx.stub = stub;
@@ -149,7 +160,12 @@ export class FakeWorld {
       for (const [k, v] of writes) {
         this.state.set(k, v);
         const list = this.history.get(k) ?? [];
-        list.push({ txId, timestamp: { seconds: Math.floor(time.getTime() / 1000), nanos: (time.getTime() % 1000) * 1e6 }, value: v, isDelete: false });
+        list.push({
+          txId,
+          timestamp: { seconds: Math.floor(time.getTime() / 1000), nanos: (time.getTime() % 1000) * 1e6 },
+          value: v,
+          isDelete: false,
+        });
         this.history.set(k, list);
       }
       for (const w of privateWrites) this.collection(w.collection).set(w.key, w.value);

@@ -69,12 +69,35 @@ describe('intel contract', () => {
       const greenSigned = signIntel(stixIndicator(), ids.hkBankA);
       const cases: [Promise<{ error?: Error; writes: number }>, RegExp][] = [
         [submit(world, ids.hkBankA, other), /^INTEL_VERSION_CONFLICT: /],
-        [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, good.statementJson, Buffer.from('bad').toString('base64')), { transient: { content: good.prepared.canonical } }), /^INTEL_SIGNATURE_INVALID: /],
+        [
+          world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, good.statementJson, Buffer.from('bad').toString('base64')), {
+            transient: { content: good.prepared.canonical },
+          }),
+          /^INTEL_SIGNATURE_INVALID: /,
+        ],
         [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, '{"x":', good.signature)), /^INTEL_INVALID_JSON: /],
-        [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, canonicalize(greenStatement), greenSigned.signature), { transient: { content: greenSigned.prepared.canonical } }), /^INTEL_SIGNATURE_INVALID: /],
-        [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, greenSigned.statementJson, greenSigned.signature)), /^INTEL_CONTENT_MISSING: /],
-        [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, greenSigned.statementJson, greenSigned.signature), { transient: { content: JSON.stringify(JSON.parse(greenSigned.prepared.canonical), null, 1) } }), /^INTEL_NOT_CANONICAL: /],
-        [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, greenSigned.statementJson, greenSigned.signature), { transient: { content: good.prepared.canonical } }), /^INTEL_HASH_MISMATCH: /],
+        [
+          world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, canonicalize(greenStatement), greenSigned.signature), {
+            transient: { content: greenSigned.prepared.canonical },
+          }),
+          /^INTEL_SIGNATURE_INVALID: /,
+        ],
+        [
+          world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, greenSigned.statementJson, greenSigned.signature)),
+          /^INTEL_CONTENT_MISSING: /,
+        ],
+        [
+          world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, greenSigned.statementJson, greenSigned.signature), {
+            transient: { content: JSON.stringify(JSON.parse(greenSigned.prepared.canonical), null, 1) },
+          }),
+          /^INTEL_NOT_CANONICAL: /,
+        ],
+        [
+          world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, greenSigned.statementJson, greenSigned.signature), {
+            transient: { content: good.prepared.canonical },
+          }),
+          /^INTEL_HASH_MISMATCH: /,
+        ],
         [submit(world, ids.hkBankB, greenSigned), /^INTEL_STATEMENT_MISMATCH: statement names hk-bank-a/],
         [submit(world, ids.auditor, greenSigned), /^ACCESS_DENIED: /],
         [submit(world, ids.hkAdmin, greenSigned), /^ACCESS_DENIED: /],
@@ -95,7 +118,9 @@ describe('intel contract', () => {
       const { createPrivateKey, sign } = await import('node:crypto');
       const statement = { ...lying.prepared.statement, contentHash: signed.prepared.statement.contentHash, tlp: 'CLEAR' };
       const sig = sign('sha256', Buffer.from(canonicalize(statement)), createPrivateKey(ids.hkBankA.keyPem)).toString('base64');
-      const r = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, canonicalize(statement), sig), { transient: { content: signed.prepared.canonical } });
+      const r = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, canonicalize(statement), sig), {
+        transient: { content: signed.prepared.canonical },
+      });
       expect(r.error?.message).to.match(/^INTEL_STATEMENT_MISMATCH: .*tlp \(content is GREEN\)/);
     });
 
@@ -106,22 +131,30 @@ describe('intel contract', () => {
       const r2 = await submit(world, ids.hkBankA, signIntel(v2, ids.hkBankA));
       expect((parse(r2.value).record as Rec).previousModified).to.equal(v1.modified);
       const older = { ...v1, modified: '2026-11-20T23:59:59.999Z' };
-      expect((await submit(world, ids.hkBankA, signIntel(older, ids.hkBankA))).error?.message).to.match(/^INTEL_VERSION_CONFLICT: modified .* is not later/);
+      expect((await submit(world, ids.hkBankA, signIntel(older, ids.hkBankA))).error?.message).to.match(
+        /^INTEL_VERSION_CONFLICT: modified .* is not later/,
+      );
       const hijack = { ...v1, modified: '2026-11-22T00:00:00Z' };
       expect((await submit(world, ids.hkBankB, signIntel(hijack, ids.hkBankB))).error?.message).to.match(/^INTEL_NOT_PRODUCER: /);
-      const history = parse(`{"h":${String((await world.invoke(ids.auditor, (ctx) => intel.GetIntelHistory(ctx, v1.id as string))).value)}}`).h as Rec[];
+      const history = parse(
+        `{"h":${String((await world.invoke(ids.auditor, (ctx) => intel.GetIntelHistory(ctx, v1.id as string))).value)}}`,
+      ).h as Rec[];
       expect(history.map((h) => h.modified)).to.deep.equal([v1.modified, v2.modified]);
       expect(history.every((h) => typeof h.txId === 'string' && typeof h.txTime === 'string')).to.equal(true);
       const latest = parse((await world.invoke(ids.thBankA, (ctx) => intel.GetIntel(ctx, v1.id as string))).value);
       expect(latest.modified).to.equal(v2.modified);
 
-      expect((await world.invoke(ids.hkBankB, (ctx) => intel.RevokeIntel(ctx, v1.id as string, 'not mine'))).error?.message).to.match(/^INTEL_NOT_PRODUCER: /);
+      expect((await world.invoke(ids.hkBankB, (ctx) => intel.RevokeIntel(ctx, v1.id as string, 'not mine'))).error?.message).to.match(
+        /^INTEL_NOT_PRODUCER: /,
+      );
       const rev = await world.invoke(ids.hkBankA, (ctx) => intel.RevokeIntel(ctx, v1.id as string, 'false positive: domain is a sinkhole'));
       expect(parse(rev.value)).to.include({ revoked: true, revokeReason: 'false positive: domain is a sinkhole' });
       expect(rev.event?.name).to.equal('IntelRevoked');
       const v3 = { ...v1, modified: '2026-11-23T00:00:00Z' };
       expect((await submit(world, ids.hkBankA, signIntel(v3, ids.hkBankA))).error?.message).to.match(/^INTEL_REVOKED: /);
-      expect((await world.invoke(ids.hkBankA, (ctx) => intel.RevokeIntel(ctx, v1.id as string, 'again'))).error?.message).to.match(/^INTEL_REVOKED: /);
+      expect((await world.invoke(ids.hkBankA, (ctx) => intel.RevokeIntel(ctx, v1.id as string, 'again'))).error?.message).to.match(
+        /^INTEL_REVOKED: /,
+      );
     });
   });
 
@@ -137,10 +170,15 @@ describe('intel contract', () => {
       const store = (who = ids.hkBankA, content = signed.prepared.canonical) =>
         world.invoke(who, (ctx) => intel.StoreStrictContent(ctx, obj.id as string, obj.modified as string), { transient: { content } });
       expect((await store(ids.thBankA)).error?.message).to.match(/^INTEL_NOT_PRODUCER: /);
-      expect((await store(ids.hkBankA, canonicalize(stixIndicator({ id: obj.id, name: 'tampered', object_marking_refs: [TLP.AMBER_STRICT] })))).error?.message).to.match(/^INTEL_HASH_MISMATCH: /);
+      expect(
+        (await store(ids.hkBankA, canonicalize(stixIndicator({ id: obj.id, name: 'tampered', object_marking_refs: [TLP.AMBER_STRICT] }))))
+          .error?.message,
+      ).to.match(/^INTEL_HASH_MISMATCH: /);
       const ok = await store();
       expect(parse(ok.value)).to.include({ stored: true });
-      expect([...world.collection('_implicit_org_HKMSP').values()].map((v) => Buffer.from(v).toString())).to.deep.equal([signed.prepared.canonical]);
+      expect([...world.collection('_implicit_org_HKMSP').values()].map((v) => Buffer.from(v).toString())).to.deep.equal([
+        signed.prepared.canonical,
+      ]);
       expect((await store()).writes).to.equal(0);
 
       const read = (who = ids.hkBankB) => world.invoke(who, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
@@ -166,11 +204,15 @@ describe('intel contract', () => {
       await submit(world, ids.hkBankA, signIntel(obj, ids.hkBankA));
       const body = { stixId: obj.id, count: 3, firstSeen: '2026-11-24T01:00:00Z', lastSeen: '2026-11-24T05:00:00Z' };
       const a = await world.invoke(ids.thBankA, (ctx) => intel.RecordSighting(ctx, JSON.stringify(body)));
-      const b = await world.invoke(ids.hkBankB, (ctx) => intel.RecordSighting(ctx, JSON.stringify({ ...body, falsePositive: true, noteHash: 'a'.repeat(64) })));
+      const b = await world.invoke(ids.hkBankB, (ctx) =>
+        intel.RecordSighting(ctx, JSON.stringify({ ...body, falsePositive: true, noteHash: 'a'.repeat(64) })),
+      );
       expect(a.error).to.equal(undefined);
       expect(b.error).to.equal(undefined);
       expect(a.event?.name).to.equal('SightingRecorded');
-      const page = parse((await world.invoke(ids.auditor, (ctx) => intel.GetSightings(ctx, obj.id as string, '10', ''))).value) as { items: Rec[] };
+      const page = parse((await world.invoke(ids.auditor, (ctx) => intel.GetSightings(ctx, obj.id as string, '10', ''))).value) as {
+        items: Rec[];
+      };
       expect(page.items.map((s) => s.institution)).to.deep.equal(['th-bank-a', 'hk-bank-b']);
       const bad = [
         [{ ...body, count: 0 }, /^SIGHTING_INVALID: count/],
@@ -191,7 +233,14 @@ describe('intel contract', () => {
     it('lists by type, TLP, producer and org with pages and a time window, looks up by hash, never writes', async () => {
       const objects = [0, 1, 2, 3, 4].map((i) => stixIndicator({ object_marking_refs: [i % 2 === 0 ? TLP.AMBER : TLP.GREEN] }));
       for (const o of objects) await submit(world, ids.hkBankA, signIntel(o, ids.hkBankA));
-      const campaign = { type: 'campaign', spec_version: '2.1', id: 'campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', created: '2026-11-19T00:00:00Z', modified: '2026-11-19T00:00:00Z', name: 'QR phishing wave' };
+      const campaign = {
+        type: 'campaign',
+        spec_version: '2.1',
+        id: 'campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+        created: '2026-11-19T00:00:00Z',
+        modified: '2026-11-19T00:00:00Z',
+        name: 'QR phishing wave',
+      };
       await submit(world, ids.thBankA, signIntel(campaign, ids.thBankA));
       const list = async (q: Rec): Promise<{ items: Rec[]; bookmark: string }> => {
         const r = await world.invoke(ids.auditor, (ctx) => intel.ListIntel(ctx, JSON.stringify(q)));
@@ -216,7 +265,12 @@ describe('intel contract', () => {
       expect(byHash.stixId).to.equal(objects[2]!.id);
       const verify = parse((await world.invoke(ids.auditor, (ctx) => intel.VerifyIntel(ctx, '0'.repeat(64)))).value);
       expect(verify).to.include({ found: false });
-      for (const q of [{ filter: 'colour', value: 'x' }, { filter: 'tlp', value: 'PURPLE' }, { filter: 'all', pageSize: 0 }, { filter: 'all', from: 'yesterday' }]) {
+      for (const q of [
+        { filter: 'colour', value: 'x' },
+        { filter: 'tlp', value: 'PURPLE' },
+        { filter: 'all', pageSize: 0 },
+        { filter: 'all', from: 'yesterday' },
+      ]) {
         const r = await world.invoke(ids.auditor, (ctx) => intel.ListIntel(ctx, JSON.stringify(q)));
         expect(r.error?.message).to.match(/^(INVALID_ARGUMENT|TLP_UNKNOWN|PAGE_INVALID): /);
       }
@@ -237,7 +291,10 @@ describe('intel contract', () => {
       expect(again.writes).to.equal(0);
 
       const more = [0, 1].map(() => signIntel(stixIndicator(), ids.hkBankA));
-      const broken = JSON.stringify([...more.map((s) => ({ statement: s.statementJson, signature: s.signature })), { statement: more[0]!.statementJson, signature: more[1]!.signature }]);
+      const broken = JSON.stringify([
+        ...more.map((s) => ({ statement: s.statementJson, signature: s.signature })),
+        { statement: more[0]!.statementJson, signature: more[1]!.signature },
+      ]);
       const t2 = { content0: more[0]!.prepared.canonical, content1: more[1]!.prepared.canonical, content2: more[0]!.prepared.canonical };
       const before = world.snapshot();
       const failed = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntelBatch(ctx, broken), { transient: t2 });
@@ -245,7 +302,9 @@ describe('intel contract', () => {
       expect(failed.writes).to.equal(0);
       expect(world.snapshot()).to.equal(before);
       const tooMany = JSON.stringify(Array.from({ length: 101 }, () => ({ statement: '{}', signature: 'AA==' })));
-      expect((await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntelBatch(ctx, tooMany))).error?.message).to.match(/^BATCH_TOO_LARGE: /);
+      expect((await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntelBatch(ctx, tooMany))).error?.message).to.match(
+        /^BATCH_TOO_LARGE: /,
+      );
     });
   });
 
@@ -258,7 +317,12 @@ describe('intel contract', () => {
     const record = parse((await world.invoke(ids.auditor, (ctx) => intel.GetIntel(ctx, obj.id as string))).value);
     const key = parse((await world.invoke(ids.auditor, (ctx) => registry.GetKey(ctx, record.signerFingerprint as string))).value);
     const { X509Certificate, verify } = await import('node:crypto');
-    const ok = verify('sha256', Buffer.from(record.statement as string), new X509Certificate(key.certificate as string).publicKey, Buffer.from(record.signature as string, 'base64'));
+    const ok = verify(
+      'sha256',
+      Buffer.from(record.statement as string),
+      new X509Certificate(key.certificate as string).publicKey,
+      Buffer.from(record.signature as string, 'base64'),
+    );
     expect(ok).to.equal(true);
   });
 });

@@ -15,8 +15,10 @@ describe('registry contract', () => {
     world.restore();
   });
 
-  const register = (who = ids.hkAdmin, body: Record<string, unknown> = { id: 'hk-bank-a', name: 'Harbour Bank', kind: 'bank', bic: 'HRBKHKHHXXX' }) =>
-    world.invoke(who, (ctx) => registry.RegisterInstitution(ctx, JSON.stringify(body)));
+  const register = (
+    who = ids.hkAdmin,
+    body: Record<string, unknown> = { id: 'hk-bank-a', name: 'Harbour Bank', kind: 'bank', bic: 'HRBKHKHHXXX' },
+  ) => world.invoke(who, (ctx) => registry.RegisterInstitution(ctx, JSON.stringify(body)));
 
   it('lets an org admin register an institution of its own org, once', async () => {
     const first = await register();
@@ -94,8 +96,14 @@ describe('registry contract', () => {
     await register(ids.hkAdmin, { id: 'hk-bank-b', name: 'Peak Bank', kind: 'bank' });
     const foreign = testIdentity('hk-bank-a-foreign', 'HKMSP', 'submitter', 'hk-bank-a', { issuer: 'THMSP' });
     const cases = [
-      [await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-b', ids.hkBankA.certPem)), /^KEY_INVALID: certificate names institution hk-bank-a/],
-      [await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', foreign.certPem)), /^KEY_INVALID: certificate issued by/],
+      [
+        await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-b', ids.hkBankA.certPem)),
+        /^KEY_INVALID: certificate names institution hk-bank-a/,
+      ],
+      [
+        await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', foreign.certPem)),
+        /^KEY_INVALID: certificate issued by/,
+      ],
       [await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', 'not a certificate')), /^KEY_INVALID: not a PEM/],
       [await world.invoke(ids.thAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', ids.hkBankA.certPem)), /^ACCESS_DENIED: /],
       [await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-nobody', ids.hkBankA.certPem)), /^INSTITUTION_NOT_FOUND: /],
@@ -109,11 +117,16 @@ describe('registry contract', () => {
   it('checks the submitter: registered, not revoked, within validity, institution active', async () => {
     const w = await registeredWorld();
     const ok = await w.invoke(ids.hkBankA, (ctx) => registry.WhoCanISubmitAs(ctx));
-    expect(JSON.parse(ok.value as string)).to.include({ institution: 'hk-bank-a', fingerprint: certificateFingerprint(ids.hkBankA.certPem) });
+    expect(JSON.parse(ok.value as string)).to.include({
+      institution: 'hk-bank-a',
+      fingerprint: certificateFingerprint(ids.hkBankA.certPem),
+    });
     const stranger = testIdentity('hk-bank-a-2', 'HKMSP', 'submitter', 'hk-bank-a');
     expect((await w.invoke(stranger, (ctx) => registry.WhoCanISubmitAs(ctx))).error?.message).to.match(/^KEY_NOT_REGISTERED: /);
     const later = new Date(Date.now() + 60 * 86_400_000);
-    expect((await w.invoke(ids.hkBankA, (ctx) => registry.WhoCanISubmitAs(ctx), { time: later })).error?.message).to.match(/^KEY_EXPIRED: /);
+    expect((await w.invoke(ids.hkBankA, (ctx) => registry.WhoCanISubmitAs(ctx), { time: later })).error?.message).to.match(
+      /^KEY_EXPIRED: /,
+    );
     await w.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, certificateFingerprint(ids.hkBankB.certPem), 'rotated'));
     expect((await w.invoke(ids.hkBankB, (ctx) => registry.WhoCanISubmitAs(ctx))).error?.message).to.match(/^KEY_REVOKED: /);
     await w.invoke(ids.thAdmin, (ctx) => registry.SetInstitutionStatus(ctx, 'th-bank-a', 'suspended'));

@@ -64,14 +64,20 @@ export function parseIntelStatement(value: unknown): IntelStatement {
   const s = value as Record<string, unknown>;
   const keys = Object.keys(s).sort().join(',');
   if (keys !== 'contentHash,institution,modified,mspId,purpose,stixId,stixType,tlp') {
-    throw new ChaincodeError('INVALID_ARGUMENT', 'the statement must have exactly purpose, contentHash, stixId, stixType, modified, tlp, institution, mspId');
+    throw new ChaincodeError(
+      'INVALID_ARGUMENT',
+      'the statement must have exactly purpose, contentHash, stixId, stixType, modified, tlp, institution, mspId',
+    );
   }
-  if (s.purpose !== INTEL_STATEMENT_PURPOSE) throw new ChaincodeError('INVALID_ARGUMENT', `statement purpose must be ${INTEL_STATEMENT_PURPOSE}`);
-  if (typeof s.contentHash !== 'string' || !isSha256Hex(s.contentHash)) throw new ChaincodeError('INVALID_ARGUMENT', 'contentHash must be 64 lowercase hex digits');
+  if (s.purpose !== INTEL_STATEMENT_PURPOSE)
+    throw new ChaincodeError('INVALID_ARGUMENT', `statement purpose must be ${INTEL_STATEMENT_PURPOSE}`);
+  if (typeof s.contentHash !== 'string' || !isSha256Hex(s.contentHash))
+    throw new ChaincodeError('INVALID_ARGUMENT', 'contentHash must be 64 lowercase hex digits');
   if (typeof s.stixType !== 'string' || typeof s.stixId !== 'string' || !isStixId(s.stixId, s.stixType)) {
     throw new ChaincodeError('INVALID_ARGUMENT', 'stixId must be "<stixType>--<uuid>"');
   }
-  if (typeof s.modified !== 'string' || !isStixTimestamp(s.modified)) throw new ChaincodeError('INVALID_ARGUMENT', 'modified must be a STIX timestamp');
+  if (typeof s.modified !== 'string' || !isStixTimestamp(s.modified))
+    throw new ChaincodeError('INVALID_ARGUMENT', 'modified must be a STIX timestamp');
   if (typeof s.tlp !== 'string' || !(TLP_LEVELS as readonly string[]).includes(s.tlp)) {
     throw new ChaincodeError('TLP_UNKNOWN', `statement tlp must be one of ${TLP_LEVELS.join(', ')}`);
   }
@@ -104,7 +110,8 @@ export function checkStatementMatchesContent(statement: IntelStatement, canonica
   if (facts.type !== statement.stixType) mismatches.push('stixType');
   if (facts.modified !== statement.modified) mismatches.push('modified');
   if (facts.tlp !== statement.tlp) mismatches.push(`tlp (content is ${facts.tlp})`);
-  if (mismatches.length > 0) throw new ChaincodeError('INTEL_STATEMENT_MISMATCH', `statement differs from the content in ${mismatches.join(', ')}`);
+  if (mismatches.length > 0)
+    throw new ChaincodeError('INTEL_STATEMENT_MISMATCH', `statement differs from the content in ${mismatches.join(', ')}`);
 }
 
 /** What a client prepares for one STIX object before signing. */

@@ -25,7 +25,8 @@ export const SCO_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 const TYPE_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+// hex digits in either case, as the OASIS identifier schema allows
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
 
 /** Largest canonical STIX object accepted (bytes). */
@@ -105,10 +106,16 @@ export function stixFacts(object: unknown): StixFacts {
   }
   if (type === 'bundle') invalid('a bundle is a transport wrapper: submit the objects it carries');
   if (SCO_TYPES.has(type)) {
-    throw new ChaincodeError('INTEL_UNSUPPORTED_OBJECT', `${type} is a cyber-observable; its id derives from its value, so it is not recorded on the ledger (share it inside an indicator or observed-data)`);
+    throw new ChaincodeError(
+      'INTEL_UNSUPPORTED_OBJECT',
+      `${type} is a cyber-observable; its id derives from its value, so it is not recorded on the ledger (share it inside an indicator or observed-data)`,
+    );
   }
   if (type === 'marking-definition') {
-    throw new ChaincodeError('INTEL_UNSUPPORTED_OBJECT', 'marking definitions are not recorded; TLP markings are read from object_marking_refs');
+    throw new ChaincodeError(
+      'INTEL_UNSUPPORTED_OBJECT',
+      'marking definitions are not recorded; TLP markings are read from object_marking_refs',
+    );
   }
   const id = obj.id;
   if (typeof id !== 'string' || !isStixId(id, type)) invalid(`id must be "${type}--<uuid>"`);
@@ -133,7 +140,8 @@ export function stixFacts(object: unknown): StixFacts {
   };
   const confidence = obj.confidence;
   if (confidence !== undefined) {
-    if (typeof confidence !== 'number' || !Number.isInteger(confidence) || confidence < 0 || confidence > 100) invalid('confidence must be an integer 0-100');
+    if (typeof confidence !== 'number' || !Number.isInteger(confidence) || confidence < 0 || confidence > 100)
+      invalid('confidence must be an integer 0-100');
     facts.confidence = confidence;
   }
   const labels = obj.labels;

@@ -38,7 +38,10 @@ const ALIASES: Readonly<Record<string, TlpLevel>> = {
 
 /** `TLP:amber+strict`, `white`, `AMBER_STRICT` ... -> canonical level, or undefined if unknown. */
 export function tlpFromName(name: string): TlpLevel | undefined {
-  const upper = name.trim().toUpperCase().replace(/^TLP[:\s-]?/, '');
+  const upper = name
+    .trim()
+    .toUpperCase()
+    .replace(/^TLP[:\s-]?/, '');
   return ALIASES[upper];
 }
 
