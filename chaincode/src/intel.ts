@@ -13,6 +13,7 @@ import type { StixFacts } from './shared/stix';
 import { isStrict, TLP_LEVELS } from './shared/tlp';
 import type { TlpLevel } from './shared/tlp';
 import { decodeText, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
+import { hasControlChars } from './shared/text';
 
 /** Private collection both operators' peers hold: content marked CLEAR, GREEN or AMBER. */
 export const SHARED_COLLECTION = 'hkThShared';
@@ -420,7 +421,7 @@ export class IntelContract extends Contract {
   async RevokeIntel(ctx: Context, stixId: string, reason: string): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
     if (!isStixId(stixId)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId must be a STIX id');
-    if (reason.trim().length === 0 || reason.length > 500 || /[\u0000-\u001f]/.test(reason)) {
+    if (reason.trim().length === 0 || reason.length > 500 || hasControlChars(reason)) {
       throw new ChaincodeError('INVALID_ARGUMENT', 'reason must be 1-500 printable characters');
     }
     const head = await getRecord<IntelHead>(ctx, headKey(stixId));

@@ -9,6 +9,7 @@ import { certificateFingerprint, isSha256Hex } from './shared/hash';
 import { isInstitutionId, isMspId, parseJson } from './shared/statement';
 import { decodeJson, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
 import type { Page } from './state';
+import { hasControlChars } from './shared/text';
 
 export const INSTITUTION_KINDS = ['bank', 'payment-operator', 'cert', 'regulator'] as const;
 export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
@@ -67,7 +68,7 @@ function parseInstitutionInput(json: string): Pick<Institution, 'id' | 'name' | 
   const unknownKeys = Object.keys(v).filter((k) => !['id', 'name', 'kind', 'bic', 'clearingCode'].includes(k));
   if (unknownKeys.length > 0) throw new ChaincodeError('INSTITUTION_INVALID', `unknown fields: ${unknownKeys.join(', ')}`);
   if (!isInstitutionId(v.id)) throw new ChaincodeError('INSTITUTION_INVALID', 'id must be 2-63 characters of a-z, 0-9 and -');
-  if (typeof v.name !== 'string' || v.name.trim().length === 0 || v.name.length > 140 || /[\u0000-\u001f]/.test(v.name)) {
+  if (typeof v.name !== 'string' || v.name.trim().length === 0 || v.name.length > 140 || hasControlChars(v.name)) {
     throw new ChaincodeError('INSTITUTION_INVALID', 'name must be 1-140 printable characters');
   }
   if (typeof v.kind !== 'string' || !(INSTITUTION_KINDS as readonly string[]).includes(v.kind)) {

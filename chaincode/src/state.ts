@@ -2,6 +2,7 @@ import type { Context } from 'fabric-contract-api';
 
 import { ChaincodeError } from './shared/errors';
 import { canonicalBytes } from './shared/jcs';
+import { hasControlChars } from './shared/text';
 
 /**
  * Ledger keys are simple keys made of parts joined by U+0001 (inputs never contain control
@@ -13,7 +14,7 @@ const END = '\u0002';
 
 export function key(...parts: readonly string[]): string {
   for (const part of parts) {
-    if (part.length === 0 || /[\u0000-\u001f]/.test(part))
+    if (part.length === 0 || hasControlChars(part))
       throw new ChaincodeError('INVALID_ARGUMENT', 'key parts must be non-empty and free of control characters');
   }
   return parts.join(SEP);
@@ -72,7 +73,7 @@ export async function rangePage<T>(
   bookmark: string,
   resolve: (key: string, value: Uint8Array) => Promise<T | undefined>,
 ): Promise<Page<T>> {
-  if (bookmark.length > 1024 || /[\u0000]/.test(bookmark)) throw new ChaincodeError('PAGE_INVALID', 'bookmark is malformed');
+  if (bookmark.length > 1024 || bookmark.includes('\u0000')) throw new ChaincodeError('PAGE_INVALID', 'bookmark is malformed');
   const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(range.start, range.end, size, bookmark);
   const items: T[] = [];
   try {

@@ -5,9 +5,11 @@ import type { Gateway } from '@hyperledger/fabric-gateway';
 
 import { acquireConnection } from './connection';
 import { XborderError } from './errors';
+import { IntelClient } from './intel';
 import { ProbeClient } from './probe';
 import { defaultHome, loadProfile, loadProfileFile } from './profile';
 import type { ResolvedProfile } from './profile';
+import { RegistryClient } from './registry';
 import { newNodeSigner } from './signer';
 import { Transactor } from './transactor';
 
@@ -48,6 +50,10 @@ export interface XborderClient extends AsyncDisposable {
   readonly transactor: Transactor;
   /** Network diagnostics: identity echo and a probe put/get. */
   readonly probe: ProbeClient;
+  /** Member institutions and their signing keys. */
+  readonly registry: RegistryClient;
+  /** Hashed, signed STIX 2.1 records, sightings and revocations. */
+  readonly intel: IntelClient;
   /** The underlying fabric-gateway connection. */
   readonly gateway: Gateway;
   close(): void;
@@ -107,6 +113,8 @@ export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
     transactor,
     gateway,
     probe: new ProbeClient(transactor),
+    registry: new RegistryClient(transactor),
+    intel: new IntelClient(transactor, { institution: profile.institution, mspId: profile.mspId }, key),
     close,
     [Symbol.asyncDispose]: () => {
       close();

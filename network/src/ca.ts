@@ -191,6 +191,17 @@ export async function enrollAll(config: NetworkConfig, nodes: readonly NodeEnrol
   }
 }
 
+/**
+ * Registers and enrolls one more client identity through its org's running CA (a new employee or a
+ * replacement certificate), with its folder and connection profile. Returns the identity's folder.
+ */
+export async function enrollExtraIdentity(config: NetworkConfig, identity: SeedIdentity): Promise<string> {
+  const client = new CaClient(config, identity.org);
+  await client.enrollRegistrar();
+  await enrollIdentity(config, identity, client);
+  return path.join(paths(config).identities, identity.name);
+}
+
 async function enrollIdentity(config: NetworkConfig, identity: SeedIdentity, ca: CaClient): Promise<void> {
   const p = paths(config);
   const dir = path.join(p.identities, identity.name);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 
-import { caProcess, enrollAll } from './ca';
+import { caProcess, enrollAll, enrollExtraIdentity } from './ca';
 import {
   deployChaincode,
   deployedChaincodes,
@@ -361,4 +361,20 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
     heights,
     chaincodes,
   };
+}
+
+/** Enrolls an additional client identity on a running network (see {@link enrollExtraIdentity}). */
+export async function enrollIdentity(
+  options: NetworkOptions,
+  identity: { name: string; org: 'hk' | 'th' | 'audit'; role: 'submitter' | 'auditor' | 'admin'; institution: string },
+): Promise<string> {
+  const config = loadConfig(options);
+  const org = config.orgs[identity.org];
+  return enrollExtraIdentity(config, {
+    name: identity.name,
+    org,
+    type: identity.role === 'admin' ? 'admin' : 'client',
+    role: identity.role,
+    institution: identity.institution,
+  });
 }

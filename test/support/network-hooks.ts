@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 
+import { seedRegistry } from '@xborder/gateway';
 import { clean, down, status, up } from '@xborder/network';
 import type { NetworkOptions } from '@xborder/network';
 
@@ -35,12 +36,10 @@ async function healthy(): Promise<boolean> {
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(30 * 60_000);
-    if (reuse && (await healthy())) {
-      await up(testNetwork, log);
-      return;
-    }
-    await clean(testNetwork, log);
+    if (!reuse || !(await healthy())) await clean(testNetwork, log);
     await up(testNetwork, log);
+    log('registering the seed institutions and their signing keys');
+    await seedRegistry(path.join(repoRoot, 'examples', 'institutions.json'), testNetwork.home ?? '');
   },
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(120_000);

@@ -26,7 +26,7 @@ function allPorts(config: NetworkConfig): number[] {
   return ports;
 }
 
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
 
 describe('network configuration', () => {
   it('gives every process of every profile its own ports, shifted by the offset', () => {

@@ -1,0 +1,58 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { connect } from './client';
+import { XborderError } from './errors';
+import type { InstitutionKind } from './registry';
+import { listIdentities, loadProfile } from './profile';
+
+/** An institution to register, with the local identity whose certificate becomes its signing key. */
+export interface SeedInstitution {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: InstitutionKind;
+  readonly bic?: string;
+  readonly clearingCode?: string;
+  /** Local identity of the org admin that registers it (`hk-admin`). */
+  readonly admin: string;
+  /** Local identities whose certificates are registered as its signing keys. */
+  readonly signers: readonly string[];
+}
+
+function parseSeedFile(file: string): SeedInstitution[] {
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  if (!Array.isArray(raw)) throw new XborderError('CONFIG', `${file}: expected a list of institutions`);
+  return raw as SeedInstitution[];
+}
+
+/**
+ * Registers institutions and their signing certificates through each org's admin identity. Safe to
+ * run again (registrations of identical details are no-ops on the ledger). Returns what it did.
+ */
+export async function seedRegistry(seedFile: string, home: string): Promise<{ institution: string; fingerprints: string[] }[]> {
+  const seeds = parseSeedFile(seedFile);
+  const known = new Set(listIdentities(home));
+  const done: { institution: string; fingerprints: string[] }[] = [];
+  for (const seed of seeds) {
+    if (!known.has(seed.admin)) throw new XborderError('CONFIG', `${path.basename(seedFile)}: no local identity ${seed.admin}`);
+    const admin = connect({ identity: seed.admin, home });
+    try {
+      await admin.registry.registerInstitution({
+        id: seed.id,
+        name: seed.name,
+        kind: seed.kind,
+        ...(seed.bic !== undefined ? { bic: seed.bic } : {}),
+        ...(seed.clearingCode !== undefined ? { clearingCode: seed.clearingCode } : {}),
+      });
+      const fingerprints: string[] = [];
+      for (const signer of seed.signers) {
+        const key = await admin.registry.registerKey(seed.id, loadProfile(signer, home).certificate);
+        fingerprints.push(key.fingerprint);
+      }
+      done.push({ institution: seed.id, fingerprints });
+    } finally {
+      admin.close();
+    }
+  }
+  return done;
+}
