@@ -5,7 +5,12 @@ import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-con
 import { caller, requireRole } from './caller';
 import type { Caller } from './caller';
 import { ChaincodeError } from './shared/errors';
-import { certificateFingerprint, isSha256Hex } from './shared/hash';
+import { certificateFingerprint, isSha256Hex, sha256Hex } from './shared/hash';
+import { canonicalize } from './shared/jcs';
+import { isCurrency, toMinor } from './shared/money';
+import type { Amount } from './shared/money';
+import { CORRIDORS } from './shared/payment';
+import type { Corridor } from './shared/payment';
 import { isInstitutionId, isMspId, parseJson } from './shared/statement';
 import { decodeJson, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
 import type { Page } from './state';
@@ -50,6 +55,99 @@ const institutionKey = (id: string): string => key('institution', id);
 const institutionByOrgKey = (mspId: string, id: string): string => key('institution-by-org', mspId, id);
 const signingKeyKey = (fingerprint: string): string => key('key', fingerprint);
 const keyByInstitutionKey = (institution: string, fingerprint: string): string => key('key-by-institution', institution, fingerprint);
+
+/** Limits of one corridor; both operators' admins must agree to change them. */
+export interface CorridorLimits {
+  readonly corridor: Corridor;
+  /** Cap on the THB leg of one payment. */
+  readonly perPaymentCap: Amount;
+  /** Cap on the THB legs of one payer's payments on one settlement date. */
+  readonly dailyCap: Amount;
+  /** How far `amount x rate` may be from the settlement amount, in settlement minor units. */
+  readonly rateToleranceMinor: number;
+  /** Attestations older than this without a confirmation are reported as unconfirmed. */
+  readonly unconfirmedAfterMinutes: number;
+}
+
+/** FPS x PromptPay limits: THB 100,000 per payment and THB 500,000 per payer per day. */
+export function defaultLimits(corridor: Corridor): CorridorLimits {
+  return {
+    corridor,
+    perPaymentCap: { value: '100000.00', currency: 'THB' },
+    dailyCap: { value: '500000.00', currency: 'THB' },
+    rateToleranceMinor: 1,
+    unconfirmedAfterMinutes: 30,
+  };
+}
+
+interface CorridorProposal {
+  readonly limits: CorridorLimits;
+  readonly proposalHash: string;
+  readonly proposedBy: string;
+  readonly proposerMsp: string;
+  readonly proposedAt: string;
+  readonly txId: string;
+}
+
+interface CorridorSettings extends CorridorLimits {
+  readonly proposedBy: string;
+  readonly approvedBy: string;
+  readonly approvedAt: string;
+  readonly txId: string;
+}
+
+const corridorKey = (corridor: string): string => key('corridor', corridor);
+const corridorProposalKey = (corridor: string): string => key('corridor-proposal', corridor);
+
+function parseCorridor(value: unknown): Corridor {
+  if (typeof value !== 'string' || !(CORRIDORS as readonly string[]).includes(value)) throw new ChaincodeError('CORRIDOR_INVALID', `corridor must be one of ${CORRIDORS.join(', ')}`);
+  return value as Corridor;
+}
+
+function parseLimits(json: string): CorridorLimits {
+  const v = parseJson(json, 'INVALID_ARGUMENT', 'limits');
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ChaincodeError('CORRIDOR_INVALID', 'limits must be a JSON object');
+  const o = v as Record<string, unknown>;
+  const corridor = parseCorridor(o.corridor);
+  const cap = (x: unknown, what: string): Amount => {
+    const a = x as Partial<Amount> | null;
+    if (typeof a !== 'object' || a === null || typeof a.value !== 'string' || a.currency !== 'THB' || !isCurrency(a.currency)) {
+      throw new ChaincodeError('CORRIDOR_INVALID', `${what} must be a THB amount`);
+    }
+    try {
+      const minor = toMinor({ value: a.value, currency: 'THB' }, what);
+      if (minor <= 0n) throw new ChaincodeError('CORRIDOR_INVALID', `${what} must be positive`);
+    } catch (err) {
+      if (err instanceof ChaincodeError && err.code === 'PAYMENT_INVALID') throw new ChaincodeError('CORRIDOR_INVALID', err.message.slice('PAYMENT_INVALID: '.length));
+      throw err;
+    }
+    return { value: a.value, currency: 'THB' };
+  };
+  const int = (x: unknown, what: string, max: number): number => {
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > max) throw new ChaincodeError('CORRIDOR_INVALID', `${what} must be an integer 0-${String(max)}`);
+    return x;
+  };
+  return {
+    corridor,
+    perPaymentCap: cap(o.perPaymentCap, 'perPaymentCap'),
+    dailyCap: cap(o.dailyCap, 'dailyCap'),
+    rateToleranceMinor: int(o.rateToleranceMinor, 'rateToleranceMinor', 10_000),
+    unconfirmedAfterMinutes: int(o.unconfirmedAfterMinutes, 'unconfirmedAfterMinutes', 100_000),
+  };
+}
+
+/** The limits in force for a corridor: the agreed settings, else the defaults. */
+export async function corridorLimits(ctx: Context, corridor: Corridor): Promise<CorridorLimits> {
+  const settings = await getRecord<CorridorSettings>(ctx, corridorKey(corridor));
+  if (!settings) return defaultLimits(corridor);
+  return {
+    corridor,
+    perPaymentCap: settings.perPaymentCap,
+    dailyCap: settings.dailyCap,
+    rateToleranceMinor: settings.rateToleranceMinor,
+    unconfirmedAfterMinutes: settings.unconfirmedAfterMinutes,
+  };
+}
 
 const BIC_RE = /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
 const CLEARING_RE = /^[A-Za-z0-9-]{2,35}$/;
@@ -326,6 +424,59 @@ export class RegistryContract extends Contract {
     history.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
     if (history.length === 0) throw new ChaincodeError('NOT_FOUND', `no key ${fingerprint}`);
     return JSON.stringify(history);
+  }
+
+  /** An operator admin proposes new limits for a corridor; the other operator's admin must approve them. */
+  @Transaction()
+  @Returns('string')
+  async ProposeCorridorLimits(ctx: Context, limitsJson: string): Promise<string> {
+    const who = requireRole(ctx, ['admin'], true);
+    const limits = parseLimits(limitsJson);
+    const proposal: CorridorProposal = {
+      limits,
+      proposalHash: sha256Hex(canonicalize(limits)),
+      proposedBy: who.institution ?? who.mspId,
+      proposerMsp: who.mspId,
+      proposedAt: txTime(ctx),
+      txId: ctx.stub.getTxID(),
+    };
+    await putRecord(ctx, corridorProposalKey(limits.corridor), proposal);
+    return JSON.stringify(proposal);
+  }
+
+  /**
+   * The other operator's admin approves the pending proposal, naming its hash so that exactly what was
+   * reviewed comes into force.
+   */
+  @Transaction()
+  @Returns('string')
+  async ApproveCorridorLimits(ctx: Context, corridor: string, proposalHash: string): Promise<string> {
+    const who = requireRole(ctx, ['admin'], true);
+    const c = parseCorridor(corridor);
+    const proposal = await getRecord<CorridorProposal>(ctx, corridorProposalKey(c));
+    if (!proposal) throw new ChaincodeError('CORRIDOR_INVALID', `no pending proposal for ${c}`);
+    if (proposal.proposalHash !== proposalHash) throw new ChaincodeError('CORRIDOR_INVALID', 'the proposal hash does not match the pending proposal');
+    if (proposal.proposerMsp === who.mspId) throw new ChaincodeError('ACCESS_DENIED', `the proposal must be approved by the other operator, not ${who.mspId}`);
+    const settings: CorridorSettings = {
+      ...proposal.limits,
+      proposedBy: `${proposal.proposerMsp}/${proposal.proposedBy}`,
+      approvedBy: `${who.mspId}/${who.institution ?? ''}`,
+      approvedAt: txTime(ctx),
+      txId: ctx.stub.getTxID(),
+    };
+    await putRecord(ctx, corridorKey(c), settings);
+    await ctx.stub.deleteState(corridorProposalKey(c));
+    ctx.stub.setEvent('CorridorLimitsChanged', Buffer.from(canonicalize({ corridor: c, proposalHash })));
+    return JSON.stringify(settings);
+  }
+
+  /** The limits in force for a corridor, and any pending proposal. */
+  @Transaction(false)
+  @Returns('string')
+  async GetCorridorLimits(ctx: Context, corridor: string): Promise<string> {
+    const c = parseCorridor(corridor);
+    const pending = await getRecord<CorridorProposal>(ctx, corridorProposalKey(c));
+    return JSON.stringify({ limits: await corridorLimits(ctx, c), pending: pending ?? null });
   }
 
   /** Which institution and key the caller would submit as (a dry run of the submit check). */

@@ -84,7 +84,7 @@ export class FakeWorld {
       .update(`tx${String(this.#txCounter)}`)
       .digest('hex');
     const time = options.time ?? new Date(this.clock.getTime() + this.#txCounter * 1000);
-    const writes = new Map<string, Bytes>();
+    const writes = new Map<string, Bytes | null>();
     const privateWrites: { collection: string; key: string; value: Bytes }[] = [];
     let writeCalls = 0;
     let event: { name: string; payload: unknown } | undefined;
@@ -103,9 +103,10 @@ export class FakeWorld {
       writes.set(k, v);
       return Promise.resolve();
     });
-    stub.deleteState.callsFake(() => {
+    stub.deleteState.callsFake((k: string) => {
       writeCalls++;
-      return Promise.reject(new Error('deleteState is not used by xborder'));
+      writes.set(k, null);
+      return Promise.resolve();
     });
     const range = (start: string, end: string): { key: string; value: Bytes }[] =>
       [...this.state.entries()]
@@ -158,13 +159,14 @@ export class FakeWorld {
     try {
       const value = await fn(ctx);
       for (const [k, v] of writes) {
-        this.state.set(k, v);
+        if (v === null) this.state.delete(k);
+        else this.state.set(k, v);
         const list = this.history.get(k) ?? [];
         list.push({
           txId,
           timestamp: { seconds: Math.floor(time.getTime() / 1000), nanos: (time.getTime() % 1000) * 1e6 },
-          value: v,
-          isDelete: false,
+          value: v ?? new Uint8Array(0),
+          isDelete: v === null,
         });
         this.history.set(k, list);
       }

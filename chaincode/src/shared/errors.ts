@@ -34,6 +34,15 @@ export const ERROR_CODES = {
   SIGHTING_INVALID: 'a sighting is malformed (count, first_seen, last_seen, note hash)',
   BATCH_TOO_LARGE: 'a batch holds more objects than allowed',
   PAGE_INVALID: 'page size or bookmark is invalid',
+  // payments
+  PAYMENT_INVALID: 'a payment attestation or confirmation is malformed (ids, amounts, currencies, rate, agents, commitments)',
+  PAYMENT_SIGNATURE_INVALID: "the attestation or confirmation signature does not verify with the submitter's certificate",
+  PAYMENT_CONFLICT: 'a different attestation exists for this UETR',
+  PAYMENT_NOT_FOUND: 'no payment with this UETR (or end-to-end id)',
+  PAYMENT_LIMIT_EXCEEDED: 'the payment is over the per-payment cap, or the payer over the daily cap',
+  PAYMENT_WRONG_SIDE: "the caller's org or institution is not the sending (attest) or receiving (confirm) side",
+  PAYMENT_FINAL: 'the payment is in a final state; later events are recorded as new linked records',
+  CORRIDOR_INVALID: 'corridor limits are malformed, or the approval does not match a pending proposal',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

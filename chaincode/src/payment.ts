@@ -1,0 +1,471 @@
+import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+
+import { requireRole } from './caller';
+import { corridorLimits, requireRegisteredSigner } from './registry';
+import type { Institution } from './registry';
+import { ChaincodeError } from './shared/errors';
+import { sha256Hex, verifyWithCertificate } from './shared/hash';
+import { canonicalBytes, canonicalize } from './shared/jcs';
+import { fromMinor, toMinor } from './shared/money';
+import type { Amount } from './shared/money';
+import { CORRIDORS, CORRIDOR_SIDES, differingFields, fieldsOf, isValidDate, parseAttestation, parseConfirmation } from './shared/payment';
+import type { Agent, Corridor, Pacs002Status, PaymentAttestation, PaymentConfirmation, PaymentFields } from './shared/payment';
+import { parseJson } from './shared/statement';
+import { hasControlChars } from './shared/text';
+import { decodeText, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
+import { SHARED_COLLECTION } from './intel';
+
+export type PaymentState = 'ATTESTED' | 'CONFIRMED' | 'DISPUTED' | 'REJECTED';
+const FINAL_STATES: readonly PaymentState[] = ['CONFIRMED', 'DISPUTED', 'REJECTED'];
+
+/** The public record of one payment: the attestation as signed, and where the receiver left it. */
+export interface PaymentRecord {
+  readonly uetr: string;
+  readonly endToEndId: string;
+  readonly corridor: Corridor;
+  readonly settlementDate: string;
+  readonly amount: Amount;
+  readonly settlementAmount: Amount;
+  readonly messageHash: string;
+  readonly state: PaymentState;
+  /** Canonical attestation exactly as signed, with its base64 DER signature. */
+  readonly attestation: string;
+  readonly attestationSignature: string;
+  readonly attester: string;
+  readonly attesterMsp: string;
+  readonly attesterFingerprint: string;
+  readonly attestedAt: string;
+  readonly attestTxId: string;
+  readonly lastStatus: Pacs002Status | null;
+  readonly reasonCode: string | null;
+  readonly differingFields: readonly string[];
+  readonly confirmer: string | null;
+  readonly confirmedAt: string | null;
+  readonly confirmTxId: string | null;
+}
+
+/** One confirmation (pacs.002 view) as signed by the receiving institution. */
+export interface ConfirmationRecord {
+  readonly uetr: string;
+  readonly confirmation: string;
+  readonly signature: string;
+  readonly confirmer: string;
+  readonly confirmerMsp: string;
+  readonly confirmerFingerprint: string;
+  readonly status: Pacs002Status;
+  readonly reasonCode: string | null;
+  readonly differingFields: readonly string[];
+  readonly resultingState: PaymentState;
+  readonly txId: string;
+  readonly txTime: string;
+}
+
+/** A later event (return, cancellation request or resolution): a new record linked to the payment. */
+export interface PaymentEvent {
+  readonly uetr: string;
+  readonly type: 'RETURN' | 'CANCELLATION_REQUEST' | 'CANCELLATION_RESOLUTION';
+  readonly messageType: string;
+  readonly messageHash: string;
+  readonly reasonCode: string | null;
+  readonly institution: string;
+  readonly mspId: string;
+  readonly txId: string;
+  readonly txTime: string;
+}
+
+const EVENT_MESSAGE_TYPES: Readonly<Record<PaymentEvent['type'], RegExp>> = {
+  RETURN: /^pacs\.004\.001\.\d{2}$/,
+  CANCELLATION_REQUEST: /^camt\.056\.001\.\d{2}$/,
+  CANCELLATION_RESOLUTION: /^camt\.029\.001\.\d{2}$/,
+};
+
+const paymentKey = (uetr: string): string => key('payment', uetr);
+const confirmationKey = (uetr: string, time: string, txId: string): string => key('payment-confirmation', uetr, time, txId);
+const eventKey = (uetr: string, time: string, txId: string): string => key('payment-event', uetr, time, txId);
+const e2eKey = (e2e: string, uetr: string): string => key('payment-by-e2e', e2e, uetr);
+const payerDayKey = (commitment: string, date: string, uetr: string): string => key('payment-by-payer', commitment, date, uetr);
+const byKey = (filter: 'corridor' | 'status' | 'institution', value: string, date: string, uetr: string): string => key('payment-by', filter, value, date, uetr);
+const messageKey = (uetr: string): string => key('payment-message', uetr);
+
+const UETR_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+function requireUetr(uetr: string): void {
+  if (!UETR_RE.test(uetr)) throw new ChaincodeError('PAYMENT_INVALID', 'uetr must be a lowercase UUID v4');
+}
+
+function b64(value: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length > 400) throw new ChaincodeError('PAYMENT_INVALID', 'signature must be base64');
+  return Buffer.from(value, 'base64');
+}
+
+/** Whether an agent identifies this institution (by BIC or clearing code). */
+function agentIs(agent: Agent, institution: Institution): boolean {
+  return (agent.bic !== null && agent.bic === institution.bic) || (agent.clearingMemberId !== null && agent.clearingMemberId === institution.clearingCode);
+}
+
+/** The THB leg of a payment in minor units (caps are in THB). */
+function thbMinor(fields: PaymentFields): bigint {
+  if (fields.settlementAmount.currency === 'THB') return toMinor(fields.settlementAmount, 'settlementAmount');
+  return toMinor(fields.amount, 'amount');
+}
+
+function stateFor(status: Pacs002Status, differing: readonly string[]): PaymentState {
+  if (differing.length > 0) return 'DISPUTED';
+  if (status === 'RJCT') return 'REJECTED';
+  if (status === 'PDNG') return 'ATTESTED';
+  return 'CONFIRMED';
+}
+
+function emit(ctx: Context, name: string, payload: unknown): void {
+  ctx.stub.setEvent(name, Buffer.from(canonicalize(payload)));
+}
+
+function requireReader(ctx: Context): void {
+  requireRole(ctx, ['submitter', 'auditor', 'admin'], false);
+}
+
+/**
+ * Cross-border payment attestations on the FPS x PromptPay corridor: the sending institution attests
+ * its pacs.008, the receiving institution confirms with its own view and the pacs.002 status; any
+ * difference is a dispute naming the fields. Payer and payee appear only as keyed commitments.
+ */
+@Info({ title: 'PaymentContract', description: 'FPS x PromptPay payment attestations, confirmations and reconciliation' })
+export class PaymentContract extends Contract {
+  constructor() {
+    super('payment');
+  }
+
+  /**
+   * The sending institution attests one payment. Optional transient `message`: the pacs.008 itself,
+   * kept in the HK-TH private collection (never readable by auditors) after its hash is checked.
+   * The same attestation again returns the existing record; a different one for the UETR is refused.
+   */
+  @Transaction()
+  @Param('attestationJson', 'string', 'the canonical payment attestation')
+  @Param('signature', 'string', 'base64 DER ECDSA P-256/SHA-256 signature over the canonical attestation')
+  @Returns('string')
+  async AttestPayment(ctx: Context, attestationJson: string, signature: string): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    const raw = parseJson(attestationJson, 'INVALID_ARGUMENT', 'attestation') as { corridor?: unknown };
+    const corridor = typeof raw === 'object' && raw !== null && CORRIDORS.includes(raw.corridor as Corridor) ? (raw.corridor as Corridor) : undefined;
+    if (!corridor) throw new ChaincodeError('PAYMENT_INVALID', `corridor must be one of ${CORRIDORS.join(', ')}`);
+    const limits = await corridorLimits(ctx, corridor);
+    const attestation: PaymentAttestation = parseAttestation(raw, BigInt(limits.rateToleranceMinor));
+    if (attestation.institution !== signer.who.institution || attestation.mspId !== signer.who.mspId) {
+      throw new ChaincodeError('PAYMENT_INVALID', `attestation names ${attestation.institution}/${attestation.mspId}, the submitter is ${signer.who.institution}/${signer.who.mspId}`);
+    }
+    if (CORRIDOR_SIDES[corridor].sender !== signer.who.mspId) {
+      throw new ChaincodeError('PAYMENT_WRONG_SIDE', `${corridor} payments are attested by ${CORRIDOR_SIDES[corridor].sender} institutions`);
+    }
+    if (!agentIs(attestation.debtorAgent, signer.institution)) {
+      throw new ChaincodeError('PAYMENT_WRONG_SIDE', `the debtor agent is not ${signer.institution.id}`);
+    }
+    const canonical = canonicalize(attestation);
+    if (!verifyWithCertificate(signer.key.certificate, canonicalBytes(attestation), b64(signature))) {
+      throw new ChaincodeError('PAYMENT_SIGNATURE_INVALID', "the signature does not verify over the canonical attestation with the submitter's certificate");
+    }
+    const existing = await getRecord<PaymentRecord>(ctx, paymentKey(attestation.uetr));
+    if (existing) {
+      if (existing.attestation !== canonical) throw new ChaincodeError('PAYMENT_CONFLICT', `UETR ${attestation.uetr} is attested with other content`);
+      return JSON.stringify({ created: false, record: existing });
+    }
+    const thb = thbMinor(attestation);
+    const cap = toMinor(limits.perPaymentCap, 'perPaymentCap');
+    if (thb > cap) throw new ChaincodeError('PAYMENT_LIMIT_EXCEEDED', `THB ${fromMinor(thb, 'THB')} is over the per-payment cap of THB ${limits.perPaymentCap.value}`);
+    const day = await rangeAll(ctx, prefixRange('payment-by-payer', attestation.payer.commitment, attestation.settlementDate));
+    const spent = day.reduce((sum, e) => sum + BigInt(decodeText(e.value)), 0n);
+    if (spent + thb > toMinor(limits.dailyCap, 'dailyCap')) {
+      throw new ChaincodeError('PAYMENT_LIMIT_EXCEEDED', `the payer would reach THB ${fromMinor(spent + thb, 'THB')} on ${attestation.settlementDate}, over the daily cap of THB ${limits.dailyCap.value}`);
+    }
+    const message = ctx.stub.getTransient().get('message');
+    if (message !== undefined && message.length > 0) {
+      if (sha256Hex(message) !== attestation.messageHash) throw new ChaincodeError('PAYMENT_INVALID', 'the transient message does not hash to messageHash');
+      await ctx.stub.putPrivateData(SHARED_COLLECTION, messageKey(attestation.uetr), message);
+    }
+    const now = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const record: PaymentRecord = {
+      uetr: attestation.uetr,
+      endToEndId: attestation.endToEndId,
+      corridor,
+      settlementDate: attestation.settlementDate,
+      amount: attestation.amount,
+      settlementAmount: attestation.settlementAmount,
+      messageHash: attestation.messageHash,
+      state: 'ATTESTED',
+      attestation: canonical,
+      attestationSignature: signature,
+      attester: signer.who.institution,
+      attesterMsp: signer.who.mspId,
+      attesterFingerprint: signer.key.fingerprint,
+      attestedAt: now,
+      attestTxId: txId,
+      lastStatus: null,
+      reasonCode: null,
+      differingFields: [],
+      confirmer: null,
+      confirmedAt: null,
+      confirmTxId: null,
+    };
+    const k = paymentKey(record.uetr);
+    await putRecord(ctx, k, record);
+    await putIndex(ctx, e2eKey(record.endToEndId, record.uetr), k);
+    await ctx.stub.putState(payerDayKey(attestation.payer.commitment, record.settlementDate, record.uetr), new TextEncoder().encode(thb.toString()));
+    await putIndex(ctx, byKey('corridor', corridor, record.settlementDate, record.uetr), k);
+    await putIndex(ctx, byKey('status', 'ATTESTED', record.settlementDate, record.uetr), k);
+    await putIndex(ctx, byKey('institution', record.attester, record.settlementDate, record.uetr), k);
+    emit(ctx, 'PaymentAttested', { uetr: record.uetr, corridor, messageHash: record.messageHash });
+    return JSON.stringify({ created: true, record });
+  }
+
+  /**
+   * The receiving institution confirms with its own view of the payment and the pacs.002 status.
+   * Equal fields: CONFIRMED (REJECTED for RJCT; PDNG leaves it open); any difference: DISPUTED.
+   */
+  @Transaction()
+  @Param('confirmationJson', 'string', 'the canonical payment confirmation')
+  @Param('signature', 'string', 'base64 DER ECDSA P-256/SHA-256 signature over the canonical confirmation')
+  @Returns('string')
+  async ConfirmPayment(ctx: Context, confirmationJson: string, signature: string): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    const confirmation: PaymentConfirmation = parseConfirmation(parseJson(confirmationJson, 'INVALID_ARGUMENT', 'confirmation'));
+    if (confirmation.institution !== signer.who.institution || confirmation.mspId !== signer.who.mspId) {
+      throw new ChaincodeError('PAYMENT_INVALID', `confirmation names ${confirmation.institution}/${confirmation.mspId}, the submitter is ${signer.who.institution}/${signer.who.mspId}`);
+    }
+    const uetr = confirmation.fields.uetr;
+    const record = await getRecord<PaymentRecord>(ctx, paymentKey(uetr));
+    if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${uetr}`);
+    if (CORRIDOR_SIDES[record.corridor].receiver !== signer.who.mspId) {
+      throw new ChaincodeError('PAYMENT_WRONG_SIDE', `${record.corridor} payments are confirmed by ${CORRIDOR_SIDES[record.corridor].receiver} institutions`);
+    }
+    const attested = fieldsOf(parseAttestation(JSON.parse(record.attestation), null));
+    if (!agentIs(attested.creditorAgent, signer.institution)) throw new ChaincodeError('PAYMENT_WRONG_SIDE', `the creditor agent is not ${signer.institution.id}`);
+    if (!verifyWithCertificate(signer.key.certificate, canonicalBytes(confirmation), b64(signature))) {
+      throw new ChaincodeError('PAYMENT_SIGNATURE_INVALID', "the signature does not verify over the canonical confirmation with the submitter's certificate");
+    }
+    const canonical = canonicalize(confirmation);
+    if (FINAL_STATES.includes(record.state)) {
+      const confirmations = await rangeAll(ctx, prefixRange('payment-confirmation', uetr));
+      const same = confirmations.map((e) => JSON.parse(decodeText(e.value)) as ConfirmationRecord).find((c) => c.confirmation === canonical);
+      if (same) return JSON.stringify({ created: false, record, confirmation: same });
+      throw new ChaincodeError('PAYMENT_FINAL', `payment ${uetr} is ${record.state}; record returns or cancellations as payment events`);
+    }
+    const differing = differingFields(attested, confirmation.fields);
+    const state = stateFor(confirmation.status, differing);
+    const now = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const confirmationRecord: ConfirmationRecord = {
+      uetr,
+      confirmation: canonical,
+      signature,
+      confirmer: signer.who.institution,
+      confirmerMsp: signer.who.mspId,
+      confirmerFingerprint: signer.key.fingerprint,
+      status: confirmation.status,
+      reasonCode: confirmation.reasonCode,
+      differingFields: differing,
+      resultingState: state,
+      txId,
+      txTime: now,
+    };
+    const updated: PaymentRecord = {
+      ...record,
+      state,
+      lastStatus: confirmation.status,
+      reasonCode: confirmation.reasonCode,
+      differingFields: differing,
+      confirmer: signer.who.institution,
+      confirmedAt: now,
+      confirmTxId: txId,
+    };
+    const k = paymentKey(uetr);
+    await putRecord(ctx, confirmationKey(uetr, now, txId), confirmationRecord);
+    await putRecord(ctx, k, updated);
+    if (state !== record.state) {
+      await ctx.stub.deleteState(byKey('status', record.state, record.settlementDate, uetr));
+      await putIndex(ctx, byKey('status', state, record.settlementDate, uetr), k);
+    }
+    await putIndex(ctx, byKey('institution', signer.who.institution, record.settlementDate, uetr), k);
+    const eventName = state === 'DISPUTED' ? 'PaymentDisputed' : state === 'REJECTED' ? 'PaymentRejected' : 'PaymentConfirmed';
+    emit(ctx, eventName, { uetr, state, status: confirmation.status, differingFields: differing });
+    return JSON.stringify({ created: true, record: updated, confirmation: confirmationRecord });
+  }
+
+  /** Records a return (pacs.004) or cancellation (camt.056 / camt.029) as a new record linked to the payment. */
+  @Transaction()
+  @Param('eventJson', 'string', '{"uetr","type","messageType","messageHash","reasonCode"}')
+  @Returns('string')
+  async RecordPaymentEvent(ctx: Context, eventJson: string): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    const v = parseJson(eventJson, 'INVALID_ARGUMENT', 'event');
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ChaincodeError('PAYMENT_INVALID', 'event must be a JSON object');
+    const e = v as Record<string, unknown>;
+    const extra = Object.keys(e).filter((k) => !['uetr', 'type', 'messageType', 'messageHash', 'reasonCode'].includes(k));
+    if (extra.length > 0) throw new ChaincodeError('PAYMENT_INVALID', `unknown fields ${extra.join(', ')}`);
+    if (typeof e.uetr !== 'string') throw new ChaincodeError('PAYMENT_INVALID', 'uetr is missing');
+    requireUetr(e.uetr);
+    const type = e.type;
+    if (type !== 'RETURN' && type !== 'CANCELLATION_REQUEST' && type !== 'CANCELLATION_RESOLUTION') {
+      throw new ChaincodeError('PAYMENT_INVALID', 'type must be RETURN, CANCELLATION_REQUEST or CANCELLATION_RESOLUTION');
+    }
+    if (typeof e.messageType !== 'string' || !EVENT_MESSAGE_TYPES[type].test(e.messageType)) throw new ChaincodeError('PAYMENT_INVALID', `messageType does not fit a ${type}`);
+    if (typeof e.messageHash !== 'string' || !/^[0-9a-f]{64}$/.test(e.messageHash)) throw new ChaincodeError('PAYMENT_INVALID', 'messageHash must be 64 lowercase hex digits');
+    const reasonCode = e.reasonCode ?? null;
+    if (reasonCode !== null && (typeof reasonCode !== 'string' || !/^[A-Z0-9]{4}$/.test(reasonCode))) throw new ChaincodeError('PAYMENT_INVALID', 'reasonCode must be a 4 character ISO code');
+    const record = await getRecord<PaymentRecord>(ctx, paymentKey(e.uetr));
+    if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${e.uetr}`);
+    const sides = CORRIDOR_SIDES[record.corridor];
+    if (signer.who.mspId !== sides.sender && signer.who.mspId !== sides.receiver) throw new ChaincodeError('PAYMENT_WRONG_SIDE', 'only the two sides record payment events');
+    const now = txTime(ctx);
+    const event: PaymentEvent = {
+      uetr: e.uetr,
+      type,
+      messageType: e.messageType,
+      messageHash: e.messageHash,
+      reasonCode,
+      institution: signer.who.institution,
+      mspId: signer.who.mspId,
+      txId: ctx.stub.getTxID(),
+      txTime: now,
+    };
+    await putRecord(ctx, eventKey(e.uetr, now, event.txId), event);
+    emit(ctx, 'PaymentEventRecorded', { uetr: e.uetr, type, messageHash: e.messageHash });
+    return JSON.stringify(event);
+  }
+
+  /** A payment with its confirmations and later events. */
+  @Transaction(false)
+  @Returns('string')
+  async GetPayment(ctx: Context, uetr: string): Promise<string> {
+    requireReader(ctx);
+    requireUetr(uetr);
+    const record = await getRecord<PaymentRecord>(ctx, paymentKey(uetr));
+    if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${uetr}`);
+    const confirmations = (await rangeAll(ctx, prefixRange('payment-confirmation', uetr))).map((e) => JSON.parse(decodeText(e.value)) as ConfirmationRecord);
+    const events = (await rangeAll(ctx, prefixRange('payment-event', uetr))).map((e) => JSON.parse(decodeText(e.value)) as PaymentEvent);
+    return JSON.stringify({ record, confirmations, events });
+  }
+
+  /** Payments carrying an end-to-end id (it is the originator's reference, so it may repeat). */
+  @Transaction(false)
+  @Returns('string')
+  async GetPaymentsByEndToEndId(ctx: Context, endToEndId: string): Promise<string> {
+    requireReader(ctx);
+    if (endToEndId.length === 0 || endToEndId.length > 35 || hasControlChars(endToEndId)) throw new ChaincodeError('PAYMENT_INVALID', 'endToEndId must be 1-35 characters');
+    const entries = await rangeAll(ctx, prefixRange('payment-by-e2e', endToEndId));
+    const records: PaymentRecord[] = [];
+    for (const e of entries) {
+      const r = await getRecord<PaymentRecord>(ctx, decodeText(e.value));
+      if (r) records.push(r);
+    }
+    if (records.length === 0) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment with end-to-end id ${endToEndId}`);
+    return JSON.stringify(records);
+  }
+
+  /** Every committed state of a payment record, oldest first. */
+  @Transaction(false)
+  @Returns('string')
+  async GetPaymentHistory(ctx: Context, uetr: string): Promise<string> {
+    requireReader(ctx);
+    requireUetr(uetr);
+    const iterator = await ctx.stub.getHistoryForKey(paymentKey(uetr));
+    const history: { txId: string; timestamp: string; state: PaymentState | null }[] = [];
+    try {
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+        const ts = r.value.timestamp;
+        const millis = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
+        history.push({ txId: r.value.txId, timestamp: new Date(millis).toISOString(), state: r.value.isDelete ? null : (JSON.parse(decodeText(r.value.value)) as PaymentRecord).state });
+      }
+    } finally {
+      await iterator.close();
+    }
+    if (history.length === 0) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${uetr}`);
+    history.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+    return JSON.stringify(history);
+  }
+
+  /** A page of payments by corridor, status or institution, within settlement dates [fromDate, toDate]. */
+  @Transaction(false)
+  @Param('queryJson', 'string', '{"filter":"corridor|status|institution","value","fromDate"?,"toDate"?,"pageSize"?,"bookmark"?}')
+  @Returns('string')
+  async ListPayments(ctx: Context, queryJson: string): Promise<string> {
+    requireReader(ctx);
+    const q = parseJson(queryJson, 'INVALID_ARGUMENT', 'query');
+    if (typeof q !== 'object' || q === null || Array.isArray(q)) throw new ChaincodeError('INVALID_ARGUMENT', 'query must be a JSON object');
+    const { filter, value, fromDate, toDate, pageSize: size, bookmark } = q as Record<string, unknown>;
+    if (filter !== 'corridor' && filter !== 'status' && filter !== 'institution') throw new ChaincodeError('INVALID_ARGUMENT', 'filter must be corridor, status or institution');
+    if (typeof value !== 'string' || value.length === 0 || value.length > 64) throw new ChaincodeError('INVALID_ARGUMENT', `filter ${filter} needs a value`);
+    for (const d of [fromDate, toDate]) {
+      if (d !== undefined && (typeof d !== 'string' || !isValidDate(d))) throw new ChaincodeError('INVALID_ARGUMENT', 'fromDate and toDate must be dates YYYY-MM-DD');
+    }
+    if (bookmark !== undefined && typeof bookmark !== 'string') throw new ChaincodeError('PAGE_INVALID', 'bookmark must be a string');
+    if (size !== undefined && typeof size !== 'number') throw new ChaincodeError('PAGE_INVALID', 'pageSize must be a number');
+    const base = prefixRange('payment-by', filter, value);
+    const start = typeof fromDate === 'string' ? key('payment-by', filter, value, fromDate) : base.start;
+    const end = typeof toDate === 'string' ? `${key('payment-by', filter, value, toDate)}\u0002` : base.end;
+    const page = await rangePage(ctx, { start, end }, pageSize(size === undefined ? undefined : String(size)), bookmark ?? '', (_k, target) =>
+      getRecord<PaymentRecord>(ctx, decodeText(target)),
+    );
+    return JSON.stringify(page);
+  }
+
+  /**
+   * The day's reconciliation of a corridor: per currency and state the count and sums, attestations
+   * still unconfirmed after the corridor's threshold, and every dispute with its differing fields.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async Reconcile(ctx: Context, date: string, corridor: string): Promise<string> {
+    requireReader(ctx);
+    if (!isValidDate(date)) throw new ChaincodeError('INVALID_ARGUMENT', 'date must be YYYY-MM-DD');
+    if (!(CORRIDORS as readonly string[]).includes(corridor)) throw new ChaincodeError('INVALID_ARGUMENT', `corridor must be one of ${CORRIDORS.join(', ')}`);
+    const c = corridor as Corridor;
+    const limits = await corridorLimits(ctx, c);
+    const cutoff = new Date(ctx.stub.getDateTimestamp().getTime() - limits.unconfirmedAfterMinutes * 60_000).toISOString();
+    const totals = new Map<string, { currency: string; state: PaymentState; count: number; amountMinor: bigint; settlementCurrency: string; settlementMinor: bigint }>();
+    const unconfirmed: { uetr: string; attestedAt: string; attester: string; amount: Amount }[] = [];
+    const disputed: { uetr: string; attester: string; confirmer: string | null; differingFields: readonly string[] }[] = [];
+    const rejected: { uetr: string; reasonCode: string | null }[] = [];
+    const day = prefixRange('payment-by', 'corridor', c, date);
+    const iterator = await ctx.stub.getStateByRange(day.start, day.end);
+    try {
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+        const p = await getRecord<PaymentRecord>(ctx, decodeText(r.value.value));
+        if (!p) continue;
+        const k = `${p.amount.currency}|${p.settlementAmount.currency}|${p.state}`;
+        const t = totals.get(k) ?? { currency: p.amount.currency, state: p.state, count: 0, amountMinor: 0n, settlementCurrency: p.settlementAmount.currency, settlementMinor: 0n };
+        t.count++;
+        t.amountMinor += toMinor(p.amount, 'amount');
+        t.settlementMinor += toMinor(p.settlementAmount, 'settlementAmount');
+        totals.set(k, t);
+        if (p.state === 'ATTESTED' && p.attestedAt < cutoff) unconfirmed.push({ uetr: p.uetr, attestedAt: p.attestedAt, attester: p.attester, amount: p.amount });
+        if (p.state === 'DISPUTED') disputed.push({ uetr: p.uetr, attester: p.attester, confirmer: p.confirmer, differingFields: p.differingFields });
+        if (p.state === 'REJECTED') rejected.push({ uetr: p.uetr, reasonCode: p.reasonCode });
+      }
+    } finally {
+      await iterator.close();
+    }
+    const rows = [...totals.values()]
+      .sort((a, b) => (a.currency + a.state).localeCompare(b.currency + b.state))
+      .map((t) => ({
+        currency: t.currency,
+        state: t.state,
+        count: t.count,
+        amount: fromMinor(t.amountMinor, t.currency),
+        settlementCurrency: t.settlementCurrency,
+        settlementAmount: fromMinor(t.settlementMinor, t.settlementCurrency),
+      }));
+    return JSON.stringify({ date, corridor: c, asOf: txTime(ctx), unconfirmedAfterMinutes: limits.unconfirmedAfterMinutes, totals: rows, unconfirmed, disputed, rejected });
+  }
+
+  /** The pacs.008 kept for a payment in the HK-TH collection (HK and TH institutions only, never auditors). */
+  @Transaction(false)
+  @Returns('string')
+  async GetPaymentMessage(ctx: Context, uetr: string): Promise<string> {
+    requireRole(ctx, ['submitter', 'admin'], true);
+    requireUetr(uetr);
+    const bytes = await ctx.stub.getPrivateData(SHARED_COLLECTION, messageKey(uetr));
+    if (bytes.length === 0) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no message kept for ${uetr}`);
+    return decodeText(bytes);
+  }
+}
