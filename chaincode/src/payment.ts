@@ -84,7 +84,8 @@ const confirmationKey = (uetr: string, time: string, txId: string): string => ke
 const eventKey = (uetr: string, time: string, txId: string): string => key('payment-event', uetr, time, txId);
 const e2eKey = (e2e: string, uetr: string): string => key('payment-by-e2e', e2e, uetr);
 const payerDayKey = (commitment: string, date: string, uetr: string): string => key('payment-by-payer', commitment, date, uetr);
-const byKey = (filter: 'corridor' | 'status' | 'institution', value: string, date: string, uetr: string): string => key('payment-by', filter, value, date, uetr);
+const byKey = (filter: 'corridor' | 'status' | 'institution', value: string, date: string, uetr: string): string =>
+  key('payment-by', filter, value, date, uetr);
 const messageKey = (uetr: string): string => key('payment-message', uetr);
 
 const UETR_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -100,7 +101,10 @@ function b64(value: string): Uint8Array {
 
 /** Whether an agent identifies this institution (by BIC or clearing code). */
 function agentIs(agent: Agent, institution: Institution): boolean {
-  return (agent.bic !== null && agent.bic === institution.bic) || (agent.clearingMemberId !== null && agent.clearingMemberId === institution.clearingCode);
+  return (
+    (agent.bic !== null && agent.bic === institution.bic) ||
+    (agent.clearingMemberId !== null && agent.clearingMemberId === institution.clearingCode)
+  );
 }
 
 /** The THB leg of a payment in minor units (caps are in THB). */
@@ -147,39 +151,58 @@ export class PaymentContract extends Contract {
   async AttestPayment(ctx: Context, attestationJson: string, signature: string): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
     const raw = parseJson(attestationJson, 'INVALID_ARGUMENT', 'attestation') as { corridor?: unknown };
-    const corridor = typeof raw === 'object' && raw !== null && CORRIDORS.includes(raw.corridor as Corridor) ? (raw.corridor as Corridor) : undefined;
+    const corridor =
+      typeof raw === 'object' && raw !== null && CORRIDORS.includes(raw.corridor as Corridor) ? (raw.corridor as Corridor) : undefined;
     if (!corridor) throw new ChaincodeError('PAYMENT_INVALID', `corridor must be one of ${CORRIDORS.join(', ')}`);
     const limits = await corridorLimits(ctx, corridor);
     const attestation: PaymentAttestation = parseAttestation(raw, BigInt(limits.rateToleranceMinor));
     if (attestation.institution !== signer.who.institution || attestation.mspId !== signer.who.mspId) {
-      throw new ChaincodeError('PAYMENT_INVALID', `attestation names ${attestation.institution}/${attestation.mspId}, the submitter is ${signer.who.institution}/${signer.who.mspId}`);
+      throw new ChaincodeError(
+        'PAYMENT_INVALID',
+        `attestation names ${attestation.institution}/${attestation.mspId}, the submitter is ${signer.who.institution}/${signer.who.mspId}`,
+      );
     }
     if (CORRIDOR_SIDES[corridor].sender !== signer.who.mspId) {
-      throw new ChaincodeError('PAYMENT_WRONG_SIDE', `${corridor} payments are attested by ${CORRIDOR_SIDES[corridor].sender} institutions`);
+      throw new ChaincodeError(
+        'PAYMENT_WRONG_SIDE',
+        `${corridor} payments are attested by ${CORRIDOR_SIDES[corridor].sender} institutions`,
+      );
     }
     if (!agentIs(attestation.debtorAgent, signer.institution)) {
       throw new ChaincodeError('PAYMENT_WRONG_SIDE', `the debtor agent is not ${signer.institution.id}`);
     }
     const canonical = canonicalize(attestation);
     if (!verifyWithCertificate(signer.key.certificate, canonicalBytes(attestation), b64(signature))) {
-      throw new ChaincodeError('PAYMENT_SIGNATURE_INVALID', "the signature does not verify over the canonical attestation with the submitter's certificate");
+      throw new ChaincodeError(
+        'PAYMENT_SIGNATURE_INVALID',
+        "the signature does not verify over the canonical attestation with the submitter's certificate",
+      );
     }
     const existing = await getRecord<PaymentRecord>(ctx, paymentKey(attestation.uetr));
     if (existing) {
-      if (existing.attestation !== canonical) throw new ChaincodeError('PAYMENT_CONFLICT', `UETR ${attestation.uetr} is attested with other content`);
+      if (existing.attestation !== canonical)
+        throw new ChaincodeError('PAYMENT_CONFLICT', `UETR ${attestation.uetr} is attested with other content`);
       return JSON.stringify({ created: false, record: existing });
     }
     const thb = thbMinor(attestation);
     const cap = toMinor(limits.perPaymentCap, 'perPaymentCap');
-    if (thb > cap) throw new ChaincodeError('PAYMENT_LIMIT_EXCEEDED', `THB ${fromMinor(thb, 'THB')} is over the per-payment cap of THB ${limits.perPaymentCap.value}`);
+    if (thb > cap)
+      throw new ChaincodeError(
+        'PAYMENT_LIMIT_EXCEEDED',
+        `THB ${fromMinor(thb, 'THB')} is over the per-payment cap of THB ${limits.perPaymentCap.value}`,
+      );
     const day = await rangeAll(ctx, prefixRange('payment-by-payer', attestation.payer.commitment, attestation.settlementDate));
     const spent = day.reduce((sum, e) => sum + BigInt(decodeText(e.value)), 0n);
     if (spent + thb > toMinor(limits.dailyCap, 'dailyCap')) {
-      throw new ChaincodeError('PAYMENT_LIMIT_EXCEEDED', `the payer would reach THB ${fromMinor(spent + thb, 'THB')} on ${attestation.settlementDate}, over the daily cap of THB ${limits.dailyCap.value}`);
+      throw new ChaincodeError(
+        'PAYMENT_LIMIT_EXCEEDED',
+        `the payer would reach THB ${fromMinor(spent + thb, 'THB')} on ${attestation.settlementDate}, over the daily cap of THB ${limits.dailyCap.value}`,
+      );
     }
     const message = ctx.stub.getTransient().get('message');
     if (message !== undefined && message.length > 0) {
-      if (sha256Hex(message) !== attestation.messageHash) throw new ChaincodeError('PAYMENT_INVALID', 'the transient message does not hash to messageHash');
+      if (sha256Hex(message) !== attestation.messageHash)
+        throw new ChaincodeError('PAYMENT_INVALID', 'the transient message does not hash to messageHash');
       await ctx.stub.putPrivateData(SHARED_COLLECTION, messageKey(attestation.uetr), message);
     }
     const now = txTime(ctx);
@@ -210,7 +233,10 @@ export class PaymentContract extends Contract {
     const k = paymentKey(record.uetr);
     await putRecord(ctx, k, record);
     await putIndex(ctx, e2eKey(record.endToEndId, record.uetr), k);
-    await ctx.stub.putState(payerDayKey(attestation.payer.commitment, record.settlementDate, record.uetr), new TextEncoder().encode(thb.toString()));
+    await ctx.stub.putState(
+      payerDayKey(attestation.payer.commitment, record.settlementDate, record.uetr),
+      new TextEncoder().encode(thb.toString()),
+    );
     await putIndex(ctx, byKey('corridor', corridor, record.settlementDate, record.uetr), k);
     await putIndex(ctx, byKey('status', 'ATTESTED', record.settlementDate, record.uetr), k);
     await putIndex(ctx, byKey('institution', record.attester, record.settlementDate, record.uetr), k);
@@ -230,23 +256,35 @@ export class PaymentContract extends Contract {
     const signer = await requireRegisteredSigner(ctx);
     const confirmation: PaymentConfirmation = parseConfirmation(parseJson(confirmationJson, 'INVALID_ARGUMENT', 'confirmation'));
     if (confirmation.institution !== signer.who.institution || confirmation.mspId !== signer.who.mspId) {
-      throw new ChaincodeError('PAYMENT_INVALID', `confirmation names ${confirmation.institution}/${confirmation.mspId}, the submitter is ${signer.who.institution}/${signer.who.mspId}`);
+      throw new ChaincodeError(
+        'PAYMENT_INVALID',
+        `confirmation names ${confirmation.institution}/${confirmation.mspId}, the submitter is ${signer.who.institution}/${signer.who.mspId}`,
+      );
     }
     const uetr = confirmation.fields.uetr;
     const record = await getRecord<PaymentRecord>(ctx, paymentKey(uetr));
     if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${uetr}`);
     if (CORRIDOR_SIDES[record.corridor].receiver !== signer.who.mspId) {
-      throw new ChaincodeError('PAYMENT_WRONG_SIDE', `${record.corridor} payments are confirmed by ${CORRIDOR_SIDES[record.corridor].receiver} institutions`);
+      throw new ChaincodeError(
+        'PAYMENT_WRONG_SIDE',
+        `${record.corridor} payments are confirmed by ${CORRIDOR_SIDES[record.corridor].receiver} institutions`,
+      );
     }
     const attested = fieldsOf(parseAttestation(JSON.parse(record.attestation), null));
-    if (!agentIs(attested.creditorAgent, signer.institution)) throw new ChaincodeError('PAYMENT_WRONG_SIDE', `the creditor agent is not ${signer.institution.id}`);
+    if (!agentIs(attested.creditorAgent, signer.institution))
+      throw new ChaincodeError('PAYMENT_WRONG_SIDE', `the creditor agent is not ${signer.institution.id}`);
     if (!verifyWithCertificate(signer.key.certificate, canonicalBytes(confirmation), b64(signature))) {
-      throw new ChaincodeError('PAYMENT_SIGNATURE_INVALID', "the signature does not verify over the canonical confirmation with the submitter's certificate");
+      throw new ChaincodeError(
+        'PAYMENT_SIGNATURE_INVALID',
+        "the signature does not verify over the canonical confirmation with the submitter's certificate",
+      );
     }
     const canonical = canonicalize(confirmation);
     if (FINAL_STATES.includes(record.state)) {
       const confirmations = await rangeAll(ctx, prefixRange('payment-confirmation', uetr));
-      const same = confirmations.map((e) => JSON.parse(decodeText(e.value)) as ConfirmationRecord).find((c) => c.confirmation === canonical);
+      const same = confirmations
+        .map((e) => JSON.parse(decodeText(e.value)) as ConfirmationRecord)
+        .find((c) => c.confirmation === canonical);
       if (same) return JSON.stringify({ created: false, record, confirmation: same });
       throw new ChaincodeError('PAYMENT_FINAL', `payment ${uetr} is ${record.state}; record returns or cancellations as payment events`);
     }
@@ -308,14 +346,18 @@ export class PaymentContract extends Contract {
     if (type !== 'RETURN' && type !== 'CANCELLATION_REQUEST' && type !== 'CANCELLATION_RESOLUTION') {
       throw new ChaincodeError('PAYMENT_INVALID', 'type must be RETURN, CANCELLATION_REQUEST or CANCELLATION_RESOLUTION');
     }
-    if (typeof e.messageType !== 'string' || !EVENT_MESSAGE_TYPES[type].test(e.messageType)) throw new ChaincodeError('PAYMENT_INVALID', `messageType does not fit a ${type}`);
-    if (typeof e.messageHash !== 'string' || !/^[0-9a-f]{64}$/.test(e.messageHash)) throw new ChaincodeError('PAYMENT_INVALID', 'messageHash must be 64 lowercase hex digits');
+    if (typeof e.messageType !== 'string' || !EVENT_MESSAGE_TYPES[type].test(e.messageType))
+      throw new ChaincodeError('PAYMENT_INVALID', `messageType does not fit a ${type}`);
+    if (typeof e.messageHash !== 'string' || !/^[0-9a-f]{64}$/.test(e.messageHash))
+      throw new ChaincodeError('PAYMENT_INVALID', 'messageHash must be 64 lowercase hex digits');
     const reasonCode = e.reasonCode ?? null;
-    if (reasonCode !== null && (typeof reasonCode !== 'string' || !/^[A-Z0-9]{4}$/.test(reasonCode))) throw new ChaincodeError('PAYMENT_INVALID', 'reasonCode must be a 4 character ISO code');
+    if (reasonCode !== null && (typeof reasonCode !== 'string' || !/^[A-Z0-9]{4}$/.test(reasonCode)))
+      throw new ChaincodeError('PAYMENT_INVALID', 'reasonCode must be a 4 character ISO code');
     const record = await getRecord<PaymentRecord>(ctx, paymentKey(e.uetr));
     if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${e.uetr}`);
     const sides = CORRIDOR_SIDES[record.corridor];
-    if (signer.who.mspId !== sides.sender && signer.who.mspId !== sides.receiver) throw new ChaincodeError('PAYMENT_WRONG_SIDE', 'only the two sides record payment events');
+    if (signer.who.mspId !== sides.sender && signer.who.mspId !== sides.receiver)
+      throw new ChaincodeError('PAYMENT_WRONG_SIDE', 'only the two sides record payment events');
     const now = txTime(ctx);
     const event: PaymentEvent = {
       uetr: e.uetr,
@@ -341,7 +383,9 @@ export class PaymentContract extends Contract {
     requireUetr(uetr);
     const record = await getRecord<PaymentRecord>(ctx, paymentKey(uetr));
     if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${uetr}`);
-    const confirmations = (await rangeAll(ctx, prefixRange('payment-confirmation', uetr))).map((e) => JSON.parse(decodeText(e.value)) as ConfirmationRecord);
+    const confirmations = (await rangeAll(ctx, prefixRange('payment-confirmation', uetr))).map(
+      (e) => JSON.parse(decodeText(e.value)) as ConfirmationRecord,
+    );
     const events = (await rangeAll(ctx, prefixRange('payment-event', uetr))).map((e) => JSON.parse(decodeText(e.value)) as PaymentEvent);
     return JSON.stringify({ record, confirmations, events });
   }
@@ -351,7 +395,8 @@ export class PaymentContract extends Contract {
   @Returns('string')
   async GetPaymentsByEndToEndId(ctx: Context, endToEndId: string): Promise<string> {
     requireReader(ctx);
-    if (endToEndId.length === 0 || endToEndId.length > 35 || hasControlChars(endToEndId)) throw new ChaincodeError('PAYMENT_INVALID', 'endToEndId must be 1-35 characters');
+    if (endToEndId.length === 0 || endToEndId.length > 35 || hasControlChars(endToEndId))
+      throw new ChaincodeError('PAYMENT_INVALID', 'endToEndId must be 1-35 characters');
     const entries = await rangeAll(ctx, prefixRange('payment-by-e2e', endToEndId));
     const records: PaymentRecord[] = [];
     for (const e of entries) {
@@ -374,7 +419,11 @@ export class PaymentContract extends Contract {
       for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
         const ts = r.value.timestamp;
         const millis = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
-        history.push({ txId: r.value.txId, timestamp: new Date(millis).toISOString(), state: r.value.isDelete ? null : (JSON.parse(decodeText(r.value.value)) as PaymentRecord).state });
+        history.push({
+          txId: r.value.txId,
+          timestamp: new Date(millis).toISOString(),
+          state: r.value.isDelete ? null : (JSON.parse(decodeText(r.value.value)) as PaymentRecord).state,
+        });
       }
     } finally {
       await iterator.close();
@@ -391,20 +440,28 @@ export class PaymentContract extends Contract {
   async ListPayments(ctx: Context, queryJson: string): Promise<string> {
     requireReader(ctx);
     const q = parseJson(queryJson, 'INVALID_ARGUMENT', 'query');
-    if (typeof q !== 'object' || q === null || Array.isArray(q)) throw new ChaincodeError('INVALID_ARGUMENT', 'query must be a JSON object');
+    if (typeof q !== 'object' || q === null || Array.isArray(q))
+      throw new ChaincodeError('INVALID_ARGUMENT', 'query must be a JSON object');
     const { filter, value, fromDate, toDate, pageSize: size, bookmark } = q as Record<string, unknown>;
-    if (filter !== 'corridor' && filter !== 'status' && filter !== 'institution') throw new ChaincodeError('INVALID_ARGUMENT', 'filter must be corridor, status or institution');
-    if (typeof value !== 'string' || value.length === 0 || value.length > 64) throw new ChaincodeError('INVALID_ARGUMENT', `filter ${filter} needs a value`);
+    if (filter !== 'corridor' && filter !== 'status' && filter !== 'institution')
+      throw new ChaincodeError('INVALID_ARGUMENT', 'filter must be corridor, status or institution');
+    if (typeof value !== 'string' || value.length === 0 || value.length > 64)
+      throw new ChaincodeError('INVALID_ARGUMENT', `filter ${filter} needs a value`);
     for (const d of [fromDate, toDate]) {
-      if (d !== undefined && (typeof d !== 'string' || !isValidDate(d))) throw new ChaincodeError('INVALID_ARGUMENT', 'fromDate and toDate must be dates YYYY-MM-DD');
+      if (d !== undefined && (typeof d !== 'string' || !isValidDate(d)))
+        throw new ChaincodeError('INVALID_ARGUMENT', 'fromDate and toDate must be dates YYYY-MM-DD');
     }
     if (bookmark !== undefined && typeof bookmark !== 'string') throw new ChaincodeError('PAGE_INVALID', 'bookmark must be a string');
     if (size !== undefined && typeof size !== 'number') throw new ChaincodeError('PAGE_INVALID', 'pageSize must be a number');
     const base = prefixRange('payment-by', filter, value);
     const start = typeof fromDate === 'string' ? key('payment-by', filter, value, fromDate) : base.start;
     const end = typeof toDate === 'string' ? `${key('payment-by', filter, value, toDate)}\u0002` : base.end;
-    const page = await rangePage(ctx, { start, end }, pageSize(size === undefined ? undefined : String(size)), bookmark ?? '', (_k, target) =>
-      getRecord<PaymentRecord>(ctx, decodeText(target)),
+    const page = await rangePage(
+      ctx,
+      { start, end },
+      pageSize(size === undefined ? undefined : String(size)),
+      bookmark ?? '',
+      (_k, target) => getRecord<PaymentRecord>(ctx, decodeText(target)),
     );
     return JSON.stringify(page);
   }
@@ -418,11 +475,15 @@ export class PaymentContract extends Contract {
   async Reconcile(ctx: Context, date: string, corridor: string): Promise<string> {
     requireReader(ctx);
     if (!isValidDate(date)) throw new ChaincodeError('INVALID_ARGUMENT', 'date must be YYYY-MM-DD');
-    if (!(CORRIDORS as readonly string[]).includes(corridor)) throw new ChaincodeError('INVALID_ARGUMENT', `corridor must be one of ${CORRIDORS.join(', ')}`);
+    if (!(CORRIDORS as readonly string[]).includes(corridor))
+      throw new ChaincodeError('INVALID_ARGUMENT', `corridor must be one of ${CORRIDORS.join(', ')}`);
     const c = corridor as Corridor;
     const limits = await corridorLimits(ctx, c);
     const cutoff = new Date(ctx.stub.getDateTimestamp().getTime() - limits.unconfirmedAfterMinutes * 60_000).toISOString();
-    const totals = new Map<string, { currency: string; state: PaymentState; count: number; amountMinor: bigint; settlementCurrency: string; settlementMinor: bigint }>();
+    const totals = new Map<
+      string,
+      { currency: string; state: PaymentState; count: number; amountMinor: bigint; settlementCurrency: string; settlementMinor: bigint }
+    >();
     const unconfirmed: { uetr: string; attestedAt: string; attester: string; amount: Amount }[] = [];
     const disputed: { uetr: string; attester: string; confirmer: string | null; differingFields: readonly string[] }[] = [];
     const rejected: { uetr: string; reasonCode: string | null }[] = [];
@@ -433,13 +494,22 @@ export class PaymentContract extends Contract {
         const p = await getRecord<PaymentRecord>(ctx, decodeText(r.value.value));
         if (!p) continue;
         const k = `${p.amount.currency}|${p.settlementAmount.currency}|${p.state}`;
-        const t = totals.get(k) ?? { currency: p.amount.currency, state: p.state, count: 0, amountMinor: 0n, settlementCurrency: p.settlementAmount.currency, settlementMinor: 0n };
+        const t = totals.get(k) ?? {
+          currency: p.amount.currency,
+          state: p.state,
+          count: 0,
+          amountMinor: 0n,
+          settlementCurrency: p.settlementAmount.currency,
+          settlementMinor: 0n,
+        };
         t.count++;
         t.amountMinor += toMinor(p.amount, 'amount');
         t.settlementMinor += toMinor(p.settlementAmount, 'settlementAmount');
         totals.set(k, t);
-        if (p.state === 'ATTESTED' && p.attestedAt < cutoff) unconfirmed.push({ uetr: p.uetr, attestedAt: p.attestedAt, attester: p.attester, amount: p.amount });
-        if (p.state === 'DISPUTED') disputed.push({ uetr: p.uetr, attester: p.attester, confirmer: p.confirmer, differingFields: p.differingFields });
+        if (p.state === 'ATTESTED' && p.attestedAt < cutoff)
+          unconfirmed.push({ uetr: p.uetr, attestedAt: p.attestedAt, attester: p.attester, amount: p.amount });
+        if (p.state === 'DISPUTED')
+          disputed.push({ uetr: p.uetr, attester: p.attester, confirmer: p.confirmer, differingFields: p.differingFields });
         if (p.state === 'REJECTED') rejected.push({ uetr: p.uetr, reasonCode: p.reasonCode });
       }
     } finally {
@@ -455,7 +525,16 @@ export class PaymentContract extends Contract {
         settlementCurrency: t.settlementCurrency,
         settlementAmount: fromMinor(t.settlementMinor, t.settlementCurrency),
       }));
-    return JSON.stringify({ date, corridor: c, asOf: txTime(ctx), unconfirmedAfterMinutes: limits.unconfirmedAfterMinutes, totals: rows, unconfirmed, disputed, rejected });
+    return JSON.stringify({
+      date,
+      corridor: c,
+      asOf: txTime(ctx),
+      unconfirmedAfterMinutes: limits.unconfirmedAfterMinutes,
+      totals: rows,
+      unconfirmed,
+      disputed,
+      rejected,
+    });
   }
 
   /** The pacs.008 kept for a payment in the HK-TH collection (HK and TH institutions only, never auditors). */

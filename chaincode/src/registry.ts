@@ -100,7 +100,8 @@ const corridorKey = (corridor: string): string => key('corridor', corridor);
 const corridorProposalKey = (corridor: string): string => key('corridor-proposal', corridor);
 
 function parseCorridor(value: unknown): Corridor {
-  if (typeof value !== 'string' || !(CORRIDORS as readonly string[]).includes(value)) throw new ChaincodeError('CORRIDOR_INVALID', `corridor must be one of ${CORRIDORS.join(', ')}`);
+  if (typeof value !== 'string' || !(CORRIDORS as readonly string[]).includes(value))
+    throw new ChaincodeError('CORRIDOR_INVALID', `corridor must be one of ${CORRIDORS.join(', ')}`);
   return value as Corridor;
 }
 
@@ -118,13 +119,15 @@ function parseLimits(json: string): CorridorLimits {
       const minor = toMinor({ value: a.value, currency: 'THB' }, what);
       if (minor <= 0n) throw new ChaincodeError('CORRIDOR_INVALID', `${what} must be positive`);
     } catch (err) {
-      if (err instanceof ChaincodeError && err.code === 'PAYMENT_INVALID') throw new ChaincodeError('CORRIDOR_INVALID', err.message.slice('PAYMENT_INVALID: '.length));
+      if (err instanceof ChaincodeError && err.code === 'PAYMENT_INVALID')
+        throw new ChaincodeError('CORRIDOR_INVALID', err.message.slice('PAYMENT_INVALID: '.length));
       throw err;
     }
     return { value: a.value, currency: 'THB' };
   };
   const int = (x: unknown, what: string, max: number): number => {
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > max) throw new ChaincodeError('CORRIDOR_INVALID', `${what} must be an integer 0-${String(max)}`);
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > max)
+      throw new ChaincodeError('CORRIDOR_INVALID', `${what} must be an integer 0-${String(max)}`);
     return x;
   };
   return {
@@ -455,8 +458,10 @@ export class RegistryContract extends Contract {
     const c = parseCorridor(corridor);
     const proposal = await getRecord<CorridorProposal>(ctx, corridorProposalKey(c));
     if (!proposal) throw new ChaincodeError('CORRIDOR_INVALID', `no pending proposal for ${c}`);
-    if (proposal.proposalHash !== proposalHash) throw new ChaincodeError('CORRIDOR_INVALID', 'the proposal hash does not match the pending proposal');
-    if (proposal.proposerMsp === who.mspId) throw new ChaincodeError('ACCESS_DENIED', `the proposal must be approved by the other operator, not ${who.mspId}`);
+    if (proposal.proposalHash !== proposalHash)
+      throw new ChaincodeError('CORRIDOR_INVALID', 'the proposal hash does not match the pending proposal');
+    if (proposal.proposerMsp === who.mspId)
+      throw new ChaincodeError('ACCESS_DENIED', `the proposal must be approved by the other operator, not ${who.mspId}`);
     const settings: CorridorSettings = {
       ...proposal.limits,
       proposedBy: `${proposal.proposerMsp}/${proposal.proposedBy}`,

@@ -27,6 +27,13 @@ export const ids = {
   auditor: testIdentity('audit-1', 'AuditMSP', 'auditor', 'audit-1'),
 };
 
+/** BICs and clearing codes of the test institutions (as in examples/institutions.json). */
+export const INSTITUTIONS: Readonly<Record<string, { bic: string; clearingCode: string }>> = {
+  'hk-bank-a': { bic: 'VHBKHKHHXXX', clearingCode: 'FPS-801' },
+  'hk-bank-b': { bic: 'KPBKHKHHXXX', clearingCode: 'FPS-802' },
+  'th-bank-a': { bic: 'CPCBTHBKXXX', clearingCode: 'PP-031' },
+};
+
 export const registry = new RegistryContract();
 export const intel = new IntelContract();
 
@@ -39,7 +46,10 @@ export async function registeredWorld(): Promise<FakeWorld> {
   ] as const) {
     for (const bank of banks) {
       const r1 = await world.invoke(admin, (ctx) =>
-        registry.RegisterInstitution(ctx, JSON.stringify({ id: bank.institution, name: `Bank ${bank.institution}`, kind: 'bank' })),
+        registry.RegisterInstitution(
+          ctx,
+          JSON.stringify({ id: bank.institution, name: `Bank ${bank.institution}`, kind: 'bank', ...INSTITUTIONS[bank.institution] }),
+        ),
       );
       if (r1.error) throw r1.error;
       const r2 = await world.invoke(admin, (ctx) => registry.RegisterKey(ctx, bank.institution, bank.certPem));

@@ -32,12 +32,17 @@ export function isCurrency(code: unknown): code is string {
 
 /** Parses an amount into integer minor units, refusing more decimals than the currency has. */
 export function toMinor(amount: Amount, what: string): bigint {
-  if (!isCurrency(amount.currency)) throw new ChaincodeError('PAYMENT_INVALID', `${what}: unknown or unsupported ISO 4217 currency ${String(amount.currency).slice(0, 8)}`);
+  if (!isCurrency(amount.currency))
+    throw new ChaincodeError('PAYMENT_INVALID', `${what}: unknown or unsupported ISO 4217 currency ${String(amount.currency).slice(0, 8)}`);
   const m = DECIMAL_RE.exec(amount.value);
   if (!m) throw new ChaincodeError('PAYMENT_INVALID', `${what}: "${amount.value.slice(0, 30)}" is not a decimal amount`);
   const units = MINOR_UNITS[amount.currency] ?? 2;
   const fraction = m[2] ?? '';
-  if (fraction.length > units) throw new ChaincodeError('PAYMENT_INVALID', `${what}: ${amount.currency} has ${String(units)} decimals, got ${String(fraction.length)}`);
+  if (fraction.length > units)
+    throw new ChaincodeError(
+      'PAYMENT_INVALID',
+      `${what}: ${amount.currency} has ${String(units)} decimals, got ${String(fraction.length)}`,
+    );
   return BigInt(m[1] ?? '0') * 10n ** BigInt(units) + BigInt(fraction.padEnd(units, '0') || '0');
 }
 

@@ -105,7 +105,8 @@ function exactKeys(o: Record<string, unknown>, keys: readonly string[], what: st
 }
 
 function text(v: unknown, what: string): string {
-  if (typeof v !== 'string' || !ISO_TEXT_RE.test(v) || hasControlChars(v)) bad(`${what} must be 1-35 characters of the ISO 20022 Latin set`);
+  if (typeof v !== 'string' || !ISO_TEXT_RE.test(v) || hasControlChars(v))
+    bad(`${what} must be 1-35 characters of the ISO 20022 Latin set`);
   return v;
 }
 
@@ -129,9 +130,14 @@ function amount(v: unknown, what: string): Amount {
 function agent(v: unknown, what: string): Agent {
   const o = obj(v, what);
   exactKeys(o, ['bic', 'clearingMemberId'], what);
-  const bic = o.bic === null ? null : typeof o.bic === 'string' && BIC_RE.test(o.bic) ? o.bic : bad(`${what}.bic must be an 8 or 11 character BIC`);
+  const bic =
+    o.bic === null ? null : typeof o.bic === 'string' && BIC_RE.test(o.bic) ? o.bic : bad(`${what}.bic must be an 8 or 11 character BIC`);
   const clearing =
-    o.clearingMemberId === null ? null : typeof o.clearingMemberId === 'string' && CLEARING_RE.test(o.clearingMemberId) ? o.clearingMemberId : bad(`${what}.clearingMemberId is malformed`);
+    o.clearingMemberId === null
+      ? null
+      : typeof o.clearingMemberId === 'string' && CLEARING_RE.test(o.clearingMemberId)
+        ? o.clearingMemberId
+        : bad(`${what}.clearingMemberId is malformed`);
   if (bic === null && clearing === null) bad(`${what} needs a BIC or a clearing member id`);
   return { bic, clearingMemberId: clearing };
 }
@@ -139,8 +145,10 @@ function agent(v: unknown, what: string): Agent {
 function party(v: unknown, what: string): Party {
   const o = obj(v, what);
   exactKeys(o, ['proxyType', 'commitment'], what);
-  if (typeof o.proxyType !== 'string' || !(PROXY_TYPES as readonly string[]).includes(o.proxyType)) bad(`${what}.proxyType must be one of ${PROXY_TYPES.join(', ')}`);
-  if (typeof o.commitment !== 'string' || !isSha256Hex(o.commitment)) bad(`${what}.commitment must be a 64 hex digit HMAC-SHA256, never the raw value`);
+  if (typeof o.proxyType !== 'string' || !(PROXY_TYPES as readonly string[]).includes(o.proxyType))
+    bad(`${what}.proxyType must be one of ${PROXY_TYPES.join(', ')}`);
+  if (typeof o.commitment !== 'string' || !isSha256Hex(o.commitment))
+    bad(`${what}.commitment must be a 64 hex digit HMAC-SHA256, never the raw value`);
   return { proxyType: o.proxyType as ProxyType, commitment: o.commitment };
 }
 
@@ -180,10 +188,12 @@ export function parsePaymentFields(value: unknown, toleranceMinor: bigint | null
   if (typeof o.uetr !== 'string' || !UUID4_RE.test(o.uetr)) bad('uetr must be a lowercase UUID v4');
   if (typeof o.msgType !== 'string' || !MSG_TYPE_RE.test(o.msgType)) bad('msgType must be pacs.008.001.08 to pacs.008.001.13');
   if (o.scheme !== 'FPSxPromptPay') bad('scheme must be FPSxPromptPay');
-  if (typeof o.corridor !== 'string' || !(CORRIDORS as readonly string[]).includes(o.corridor)) bad(`corridor must be one of ${CORRIDORS.join(', ')}`);
+  if (typeof o.corridor !== 'string' || !(CORRIDORS as readonly string[]).includes(o.corridor))
+    bad(`corridor must be one of ${CORRIDORS.join(', ')}`);
   if (typeof o.settlementDate !== 'string' || !isValidDate(o.settlementDate)) bad('settlementDate must be a date YYYY-MM-DD');
   if (typeof o.exchangeRate !== 'string') bad('exchangeRate must be a decimal string');
-  if (typeof o.chargeBearer !== 'string' || !(CHARGE_BEARERS as readonly string[]).includes(o.chargeBearer)) bad(`chargeBearer must be one of ${CHARGE_BEARERS.join(', ')}`);
+  if (typeof o.chargeBearer !== 'string' || !(CHARGE_BEARERS as readonly string[]).includes(o.chargeBearer))
+    bad(`chargeBearer must be one of ${CHARGE_BEARERS.join(', ')}`);
   if (!Array.isArray(o.charges) || o.charges.length > 10) bad('charges must be a list of at most 10');
   if (typeof o.messageHash !== 'string' || !isSha256Hex(o.messageHash)) bad('messageHash must be 64 lowercase hex digits');
   const fields: PaymentFields = {
@@ -238,14 +248,29 @@ export function parseConfirmation(value: unknown): PaymentConfirmation {
   const o = obj(value, 'confirmation');
   exactKeys(o, ['purpose', 'fields', 'status', 'reasonCode', 'statusMessageHash', 'institution', 'mspId'], 'confirmation');
   if (o.purpose !== CONFIRMATION_PURPOSE) bad(`confirmation purpose must be ${CONFIRMATION_PURPOSE}`);
-  if (typeof o.status !== 'string' || !(PACS002_STATUSES as readonly string[]).includes(o.status)) bad(`status must be one of ${PACS002_STATUSES.join(', ')}`);
-  const reasonCode = o.reasonCode === null ? null : typeof o.reasonCode === 'string' && REASON_RE.test(o.reasonCode) ? o.reasonCode : bad('reasonCode must be a 4 character ISO code');
+  if (typeof o.status !== 'string' || !(PACS002_STATUSES as readonly string[]).includes(o.status))
+    bad(`status must be one of ${PACS002_STATUSES.join(', ')}`);
+  const reasonCode =
+    o.reasonCode === null
+      ? null
+      : typeof o.reasonCode === 'string' && REASON_RE.test(o.reasonCode)
+        ? o.reasonCode
+        : bad('reasonCode must be a 4 character ISO code');
   if (o.status === 'RJCT' && reasonCode === null) bad('an RJCT status needs a reason code');
-  if (typeof o.statusMessageHash !== 'string' || !isSha256Hex(o.statusMessageHash)) bad('statusMessageHash must be 64 lowercase hex digits');
+  if (typeof o.statusMessageHash !== 'string' || !isSha256Hex(o.statusMessageHash))
+    bad('statusMessageHash must be 64 lowercase hex digits');
   if (!isInstitutionId(o.institution) || !isMspId(o.mspId)) bad('confirmation needs institution and mspId');
   // the receiver's view is compared and disputed, not refused, when its arithmetic differs
   const fields = parsePaymentFields(o.fields, null);
-  return { purpose: CONFIRMATION_PURPOSE, fields, status: o.status as Pacs002Status, reasonCode, statusMessageHash: o.statusMessageHash, institution: o.institution, mspId: o.mspId };
+  return {
+    purpose: CONFIRMATION_PURPOSE,
+    fields,
+    status: o.status as Pacs002Status,
+    reasonCode,
+    statusMessageHash: o.statusMessageHash,
+    institution: o.institution,
+    mspId: o.mspId,
+  };
 }
 
 /** Names of the fields whose canonical values differ between two views of a payment. */
@@ -266,7 +291,9 @@ export function fieldsOf(a: PaymentFields): PaymentFields {
  * could be reversed by trying every number; without the key it cannot.
  */
 export function proxyCommitment(key: Uint8Array, proxyType: ProxyType, value: string): string {
-  return createHmac('sha256', key).update(`${proxyType}:${normaliseProxy(proxyType, value)}`).digest('hex');
+  return createHmac('sha256', key)
+    .update(`${proxyType}:${normaliseProxy(proxyType, value)}`)
+    .digest('hex');
 }
 
 export function normaliseProxy(proxyType: ProxyType, value: string): string {

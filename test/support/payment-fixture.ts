@@ -1,0 +1,75 @@
+import { createHash, createPrivateKey, randomUUID, sign } from 'node:crypto';
+
+import { PaymentContract } from '@xborder/chaincode';
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import {
+  ATTESTATION_PURPOSE,
+  CONFIRMATION_PURPOSE,
+  parseAttestation,
+  parseConfirmation,
+  proxyCommitment,
+} from '@xborder/chaincode/dist/shared/payment';
+import type { Pacs002Status, PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+
+import type { TestIdentity } from './certs';
+
+export const payment = new PaymentContract();
+
+/** The operators' shared commitment key of the tests (the real one never leaves the operators). */
+export const COMMITMENT_KEY = createHash('sha256').update('xborder unit-test commitment key').digest();
+
+/** An HK->TH payment of HKD 1,000.00 at 4.35 = THB 4,350.00 from hk-bank-a to th-bank-a. */
+export function paymentFields(overrides: Partial<Record<keyof PaymentFields, unknown>> = {}): PaymentFields {
+  const uetr = randomUUID();
+  return {
+    uetr,
+    endToEndId: `E2E-${uetr.slice(0, 8).toUpperCase()}`,
+    instrId: `INSTR-${uetr.slice(0, 6)}`,
+    txId: `TX-${uetr.slice(0, 6)}`,
+    msgId: `VHBK-${uetr.slice(0, 10)}`,
+    msgType: 'pacs.008.001.08',
+    scheme: 'FPSxPromptPay',
+    corridor: 'HK-TH',
+    amount: { value: '1000.00', currency: 'HKD' },
+    settlementAmount: { value: '4350.00', currency: 'THB' },
+    settlementDate: '2026-11-25',
+    exchangeRate: '4.35',
+    chargeBearer: 'SLEV',
+    charges: [],
+    debtorAgent: { bic: 'VHBKHKHHXXX', clearingMemberId: null },
+    creditorAgent: { bic: 'CPCBTHBKXXX', clearingMemberId: null },
+    payer: { proxyType: 'mobile', commitment: proxyCommitment(COMMITMENT_KEY, 'mobile', '+852 9123 4567') },
+    payee: { proxyType: 'national-id', commitment: proxyCommitment(COMMITMENT_KEY, 'national-id', '1-1037-00123-45-6') },
+    messageHash: createHash('sha256').update(`pacs.008 ${uetr}`).digest('hex'),
+    ...overrides,
+  } as PaymentFields;
+}
+
+function signBytes(who: TestIdentity, text: string): string {
+  return sign('sha256', Buffer.from(text), createPrivateKey(who.keyPem)).toString('base64');
+}
+
+export function signAttestation(fields: PaymentFields, who: TestIdentity): { json: string; signature: string } {
+  const attestation = parseAttestation({ ...fields, purpose: ATTESTATION_PURPOSE, institution: who.institution, mspId: who.mspId }, null);
+  const json = canonicalize(attestation);
+  return { json, signature: signBytes(who, json) };
+}
+
+export function signConfirmation(
+  fields: PaymentFields,
+  status: Pacs002Status,
+  who: TestIdentity,
+  reasonCode: string | null = null,
+): { json: string; signature: string } {
+  const confirmation = parseConfirmation({
+    purpose: CONFIRMATION_PURPOSE,
+    fields,
+    status,
+    reasonCode,
+    statusMessageHash: createHash('sha256').update(`pacs.002 ${fields.uetr} ${status}`).digest('hex'),
+    institution: who.institution,
+    mspId: who.mspId,
+  });
+  const json = canonicalize(confirmation);
+  return { json, signature: signBytes(who, json) };
+}

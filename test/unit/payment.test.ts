@@ -1,0 +1,346 @@
+import { createPrivateKey, sign } from 'node:crypto';
+
+import { expect } from 'chai';
+import * as fc from 'fast-check';
+
+import { ERROR_CODES } from '@xborder/chaincode/dist/shared/errors';
+import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { rateMatches, toMinor } from '@xborder/chaincode/dist/shared/money';
+import { proxyCommitment } from '@xborder/chaincode/dist/shared/payment';
+
+import { ids, registeredWorld, registry } from '../support/chaincode-fixture';
+import type { FakeWorld } from '../support/fake-world';
+import { COMMITMENT_KEY, payment, paymentFields, signAttestation, signConfirmation } from '../support/payment-fixture';
+
+type Rec = Record<string, any>;
+const parse = (v: unknown): Rec => JSON.parse(v as string) as Rec;
+
+describe('money and commitments', () => {
+  it('parses decimal amounts by ISO 4217 minor units, never floats', () => {
+    expect(toMinor({ value: '1000.5', currency: 'HKD' }, 'x')).to.equal(100050n);
+    expect(toMinor({ value: '12', currency: 'JPY' }, 'x')).to.equal(12n);
+    expect(() => toMinor({ value: '12.5', currency: 'JPY' }, 'x')).to.throw(/^PAYMENT_INVALID: x: JPY has 0 decimals/);
+    expect(() => toMinor({ value: '1e3', currency: 'HKD' }, 'x')).to.throw(/not a decimal amount/);
+    expect(() => toMinor({ value: '01.00', currency: 'HKD' }, 'x')).to.throw(/not a decimal amount/);
+    expect(() => toMinor({ value: '1.00', currency: 'XXX' }, 'x')).to.throw(/currency/);
+  });
+
+  it('checks amount x rate = settlement within a tolerance, exactly', () => {
+    expect(rateMatches({ value: '1000.00', currency: 'HKD' }, '4.35', { value: '4350.00', currency: 'THB' }, 0n)).to.equal(true);
+    expect(rateMatches({ value: '1000.00', currency: 'HKD' }, '4.35', { value: '4350.01', currency: 'THB' }, 1n)).to.equal(true);
+    expect(rateMatches({ value: '1000.00', currency: 'HKD' }, '4.35', { value: '4350.02', currency: 'THB' }, 1n)).to.equal(false);
+    expect(rateMatches({ value: '123.45', currency: 'HKD' }, '4.351234', { value: '537.16', currency: 'THB' }, 1n)).to.equal(true);
+  });
+
+  it('commits to proxies with a key, after normalising their spelling', () => {
+    const a = proxyCommitment(COMMITMENT_KEY, 'mobile', '+852 9123-4567');
+    expect(a).to.equal(proxyCommitment(COMMITMENT_KEY, 'mobile', '0085291234567'));
+    expect(a).to.match(/^[0-9a-f]{64}$/);
+    expect(a).not.to.equal(sha256Hex('mobile:+85291234567'));
+    expect(proxyCommitment(COMMITMENT_KEY, 'email', 'Pay@Example.com ')).to.equal(
+      proxyCommitment(COMMITMENT_KEY, 'email', 'pay@example.com'),
+    );
+  });
+});
+
+describe('payment contract', () => {
+  let world: FakeWorld;
+  beforeEach(async () => {
+    world = await registeredWorld();
+  });
+  afterEach(() => {
+    world.restore();
+  });
+
+  const attest = (fields = paymentFields(), who = ids.hkBankA) => {
+    const s = signAttestation(fields, who);
+    return world.invoke(who, (ctx) => payment.AttestPayment(ctx, s.json, s.signature));
+  };
+  const confirm = (
+    fields: ReturnType<typeof paymentFields>,
+    status: 'ACSC' | 'ACCC' | 'ACSP' | 'PDNG' | 'RJCT' = 'ACSC',
+    who = ids.thBankA,
+    reason: string | null = null,
+  ) => {
+    const s = signConfirmation(fields, status, who, reason);
+    return world.invoke(who, (ctx) => payment.ConfirmPayment(ctx, s.json, s.signature));
+  };
+
+  it('attests an HK->TH payment with commitments only, idempotently; a different one for the UETR conflicts', async () => {
+    const fields = paymentFields();
+    const r = await attest(fields);
+    expect(r.error).to.equal(undefined);
+    const { created, record } = parse(r.value);
+    expect(created).to.equal(true);
+    expect(record).to.include({ uetr: fields.uetr, state: 'ATTESTED', attester: 'hk-bank-a', corridor: 'HK-TH' });
+    expect(r.event?.name).to.equal('PaymentAttested');
+    for (const v of world.state.values()) expect(Buffer.from(v).toString()).not.to.match(/9123|1037/);
+    const again = await attest(fields);
+    expect(parse(again.value).created).to.equal(false);
+    expect(again.writes).to.equal(0);
+    const conflict = await attest({ ...fields, endToEndId: 'E2E-OTHER' });
+    expect(conflict.error?.message).to.match(/^PAYMENT_CONFLICT: /);
+    expect(conflict.writes).to.equal(0);
+  });
+
+  it('confirms equal fields (CONFIRMED), disputes differences naming the fields, rejects on RJCT', async () => {
+    const ok = paymentFields();
+    await attest(ok);
+    const c = await confirm(ok);
+    expect(parse(c.value).record).to.include({ state: 'CONFIRMED', lastStatus: 'ACSC', confirmer: 'th-bank-a' });
+    expect(c.event?.name).to.equal('PaymentConfirmed');
+
+    const differs = paymentFields();
+    await attest(differs);
+    const d = await confirm({ ...differs, amount: { value: '1100.00', currency: 'HKD' } });
+    expect(parse(d.value).record).to.include({ state: 'DISPUTED' });
+    expect(parse(d.value).record.differingFields).to.deep.equal(['amount']);
+    expect(d.event?.name).to.equal('PaymentDisputed');
+
+    const rj = paymentFields();
+    await attest(rj);
+    expect(() => signConfirmation(rj, 'RJCT', ids.thBankA)).to.throw(/^PAYMENT_INVALID: an RJCT status needs a reason code/);
+    const noReason = canonicalize({ ...JSON.parse(signConfirmation(rj, 'RJCT', ids.thBankA, 'AC04').json), reasonCode: null });
+    const noReasonSig = sign('sha256', Buffer.from(noReason), createPrivateKey(ids.thBankA.keyPem)).toString('base64');
+    const refused = await world.invoke(ids.thBankA, (ctx) => payment.ConfirmPayment(ctx, noReason, noReasonSig));
+    expect(refused.error?.message).to.match(/^PAYMENT_INVALID: an RJCT status needs a reason code/);
+    const r = await confirm(rj, 'RJCT', ids.thBankA, 'AC04');
+    expect(parse(r.value).record).to.include({ state: 'REJECTED', reasonCode: 'AC04' });
+    expect(r.event?.name).to.equal('PaymentRejected');
+
+    const got = parse((await world.invoke(ids.auditor, (ctx) => payment.GetPayment(ctx, differs.uetr))).value);
+    expect(got.confirmations).to.have.length(1);
+    expect(got.confirmations[0].differingFields).to.deep.equal(['amount']);
+  });
+
+  it('keeps PDNG open, then finalises; a final payment takes no other confirmation', async () => {
+    const f = paymentFields();
+    await attest(f);
+    expect(parse((await confirm(f, 'PDNG')).value).record).to.include({ state: 'ATTESTED', lastStatus: 'PDNG' });
+    expect(parse((await confirm(f, 'ACCC')).value).record).to.include({ state: 'CONFIRMED' });
+    const same = await confirm(f, 'ACCC');
+    expect(parse(same.value).created).to.equal(false);
+    expect(same.writes).to.equal(0);
+    expect((await confirm(f, 'RJCT', ids.thBankA, 'AM04')).error?.message).to.match(/^PAYMENT_FINAL: /);
+    const history = JSON.parse((await world.invoke(ids.auditor, (ctx) => payment.GetPaymentHistory(ctx, f.uetr))).value as string) as {
+      state: string;
+    }[];
+    expect(history.map((h) => h.state)).to.deep.equal(['ATTESTED', 'ATTESTED', 'CONFIRMED']);
+  });
+
+  it('enforces the per-payment and per-payer daily caps without a shared counter', async () => {
+    const over = paymentFields({
+      amount: { value: '23000.00', currency: 'HKD' },
+      settlementAmount: { value: '100050.00', currency: 'THB' },
+    });
+    const r = await attest(over);
+    expect(r.error?.message).to.match(/^PAYMENT_LIMIT_EXCEEDED: THB 100050.00 is over the per-payment cap/);
+    expect(r.writes).to.equal(0);
+    const payer = paymentFields().payer;
+    for (let i = 0; i < 5; i++) {
+      const ok = await attest(
+        paymentFields({ payer, amount: { value: '22988.00', currency: 'HKD' }, settlementAmount: { value: '99997.80', currency: 'THB' } }),
+      );
+      expect(ok.error, `payment ${String(i)}`).to.equal(undefined);
+    }
+    const sixth = await attest(paymentFields({ payer }));
+    expect(sixth.error?.message).to.match(/^PAYMENT_LIMIT_EXCEEDED: the payer would reach THB 504339.00/);
+    const otherDay = await attest(paymentFields({ payer, settlementDate: '2026-11-26' }));
+    expect(otherDay.error).to.equal(undefined);
+  });
+
+  it('lets only the sending side attest and only the receiving side confirm', async () => {
+    const f = paymentFields();
+    expect((await attest(f, ids.thBankA)).error?.message).to.match(/^PAYMENT_WRONG_SIDE: HK-TH payments are attested by HKMSP/);
+    expect((await attest(f, ids.hkBankB)).error?.message).to.match(/^PAYMENT_WRONG_SIDE: the debtor agent is not hk-bank-b/);
+    await attest(f);
+    expect((await confirm(f, 'ACSC', ids.hkBankA)).error?.message).to.match(/^PAYMENT_WRONG_SIDE: HK-TH payments are confirmed by THMSP/);
+    expect((await confirm(f, 'ACSC', ids.hkBankB)).error?.message).to.match(/^PAYMENT_WRONG_SIDE: /);
+    expect((await attest(paymentFields(), ids.auditor)).error?.message).to.match(/^ACCESS_DENIED: /);
+  });
+
+  it('refuses malformed attestations with PAYMENT_INVALID and writes nothing', async () => {
+    const base = paymentFields();
+    const variants: Record<string, unknown>[] = [
+      { ...base, uetr: 'not-a-uuid' },
+      { ...base, uetr: base.uetr.toUpperCase() },
+      { ...base, amount: { value: 1000, currency: 'HKD' } },
+      { ...base, amount: { value: '1000.001', currency: 'HKD' } },
+      { ...base, amount: { value: '1000.00', currency: 'ABC' } },
+      { ...base, exchangeRate: '4.40' },
+      { ...base, exchangeRate: '-4.35' },
+      { ...base, msgType: 'pacs.008.001.02' },
+      { ...base, payer: { proxyType: 'mobile', commitment: '+85291234567' } },
+      { ...base, payer: { proxyType: 'mobile', commitment: base.payer.commitment, value: '+85291234567' } },
+      { ...base, chargeBearer: 'OUR' },
+      { ...base, settlementDate: '2026-02-30' },
+      { ...base, endToEndId: 'x'.repeat(36) },
+      { ...base, debtorAgent: { bic: null, clearingMemberId: null } },
+    ];
+    for (const v of variants) {
+      const json = canonicalize({ ...v, purpose: 'xborder/payment-attestation/v1', institution: 'hk-bank-a', mspId: 'HKMSP' });
+      const sig = sign('sha256', Buffer.from(json), createPrivateKey(ids.hkBankA.keyPem)).toString('base64');
+      const r = await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, json, sig));
+      expect(r.error?.message, JSON.stringify(v).slice(0, 80)).to.match(/^PAYMENT_INVALID: /);
+      expect(r.writes).to.equal(0);
+    }
+    const s = signAttestation(base, ids.hkBankA);
+    const forged = await world.invoke(ids.hkBankA, (ctx) =>
+      payment.AttestPayment(ctx, s.json, signAttestation(paymentFields(), ids.hkBankA).signature),
+    );
+    expect(forged.error?.message).to.match(/^PAYMENT_SIGNATURE_INVALID: /);
+  });
+
+  it('keeps the pacs.008 in the HK-TH collection when it matches messageHash', async () => {
+    const message = '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">...</Document>';
+    const f = paymentFields({ messageHash: sha256Hex(message) });
+    const s = signAttestation(f, ids.hkBankA);
+    const bad = await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, s.json, s.signature), {
+      transient: { message: 'other' },
+    });
+    expect(bad.error?.message).to.match(/^PAYMENT_INVALID: the transient message/);
+    await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, s.json, s.signature), { transient: { message } });
+    expect((await world.invoke(ids.thBankA, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).value).to.equal(message);
+    expect((await world.invoke(ids.auditor, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).error?.message).to.match(/^ACCESS_DENIED: /);
+  });
+
+  it('reconciles a day: counts and sums per currency and state, unconfirmed and disputed items', async () => {
+    const a = paymentFields();
+    const b = paymentFields({ amount: { value: '200.00', currency: 'HKD' }, settlementAmount: { value: '870.00', currency: 'THB' } });
+    const c = paymentFields();
+    const d = paymentFields({ settlementDate: '2026-11-24' });
+    for (const f of [a, b, c, d]) await attest(f);
+    await confirm(a);
+    await confirm({ ...b, payee: { proxyType: 'mobile', commitment: proxyCommitment(COMMITMENT_KEY, 'mobile', '+66 81 234 5678') } });
+    const later = new Date(Date.now() + 2 * 3600_000);
+    const r = await world.invoke(ids.auditor, (ctx) => payment.Reconcile(ctx, '2026-11-25', 'HK-TH'), { time: later });
+    const rec = parse(r.value);
+    expect(rec.totals).to.deep.equal([
+      { currency: 'HKD', state: 'ATTESTED', count: 1, amount: '1000.00', settlementCurrency: 'THB', settlementAmount: '4350.00' },
+      { currency: 'HKD', state: 'CONFIRMED', count: 1, amount: '1000.00', settlementCurrency: 'THB', settlementAmount: '4350.00' },
+      { currency: 'HKD', state: 'DISPUTED', count: 1, amount: '200.00', settlementCurrency: 'THB', settlementAmount: '870.00' },
+    ]);
+    expect(rec.unconfirmed.map((u: Rec) => u.uetr)).to.deep.equal([c.uetr]);
+    expect(rec.disputed).to.deep.equal([{ uetr: b.uetr, attester: 'hk-bank-a', confirmer: 'th-bank-a', differingFields: ['payee'] }]);
+    const soon = parse((await world.invoke(ids.auditor, (ctx) => payment.Reconcile(ctx, '2026-11-25', 'HK-TH'))).value);
+    expect(soon.unconfirmed).to.deep.equal([]);
+    const list = parse(
+      (await world.invoke(ids.auditor, (ctx) => payment.ListPayments(ctx, JSON.stringify({ filter: 'status', value: 'DISPUTED' })))).value,
+    );
+    expect(list.items.map((i: Rec) => i.uetr)).to.deep.equal([b.uetr]);
+    const byInst = parse(
+      (
+        await world.invoke(ids.auditor, (ctx) =>
+          payment.ListPayments(
+            ctx,
+            JSON.stringify({ filter: 'institution', value: 'th-bank-a', fromDate: '2026-11-25', toDate: '2026-11-25' }),
+          ),
+        )
+      ).value,
+    );
+    expect(byInst.items).to.have.length(2);
+    const e2e = JSON.parse(
+      (await world.invoke(ids.auditor, (ctx) => payment.GetPaymentsByEndToEndId(ctx, a.endToEndId))).value as string,
+    ) as Rec[];
+    expect(e2e.map((p) => p.uetr)).to.deep.equal([a.uetr]);
+  });
+
+  it('records returns and cancellations as new linked records, never edits', async () => {
+    const f = paymentFields();
+    await attest(f);
+    await confirm(f);
+    const ev = await world.invoke(ids.thBankA, (ctx) =>
+      payment.RecordPaymentEvent(
+        ctx,
+        JSON.stringify({ uetr: f.uetr, type: 'RETURN', messageType: 'pacs.004.001.09', messageHash: 'b'.repeat(64), reasonCode: 'AC04' }),
+      ),
+    );
+    expect(parse(ev.value)).to.include({ type: 'RETURN', institution: 'th-bank-a' });
+    const got = parse((await world.invoke(ids.auditor, (ctx) => payment.GetPayment(ctx, f.uetr))).value);
+    expect(got.record.state).to.equal('CONFIRMED');
+    expect(got.events).to.have.length(1);
+    const wrong = await world.invoke(ids.thBankA, (ctx) =>
+      payment.RecordPaymentEvent(
+        ctx,
+        JSON.stringify({ uetr: f.uetr, type: 'RETURN', messageType: 'camt.056.001.08', messageHash: 'b'.repeat(64), reasonCode: null }),
+      ),
+    );
+    expect(wrong.error?.message).to.match(/^PAYMENT_INVALID: messageType/);
+  });
+
+  it('changes corridor limits only when both operators agree', async () => {
+    const limits = {
+      corridor: 'HK-TH',
+      perPaymentCap: { value: '50000.00', currency: 'THB' },
+      dailyCap: { value: '200000.00', currency: 'THB' },
+      rateToleranceMinor: 2,
+      unconfirmedAfterMinutes: 15,
+    };
+    const p = await world.invoke(ids.hkAdmin, (ctx) => registry.ProposeCorridorLimits(ctx, JSON.stringify(limits)));
+    const hash = parse(p.value).proposalHash as string;
+    expect((await world.invoke(ids.hkAdmin, (ctx) => registry.ApproveCorridorLimits(ctx, 'HK-TH', hash))).error?.message).to.match(
+      /^ACCESS_DENIED: /,
+    );
+    expect(
+      (await world.invoke(ids.thAdmin, (ctx) => registry.ApproveCorridorLimits(ctx, 'HK-TH', 'f'.repeat(64)))).error?.message,
+    ).to.match(/^CORRIDOR_INVALID: /);
+    expect((await world.invoke(ids.thBankA, (ctx) => registry.ProposeCorridorLimits(ctx, JSON.stringify(limits)))).error?.message).to.match(
+      /^ACCESS_DENIED: /,
+    );
+    const before = paymentFields({
+      amount: { value: '12000.00', currency: 'HKD' },
+      settlementAmount: { value: '52200.00', currency: 'THB' },
+    });
+    expect((await attest(before)).error).to.equal(undefined);
+    const ok = await world.invoke(ids.thAdmin, (ctx) => registry.ApproveCorridorLimits(ctx, 'HK-TH', hash));
+    expect(parse(ok.value)).to.include({ approvedBy: 'THMSP/th-operator' });
+    const after = paymentFields({
+      amount: { value: '12000.00', currency: 'HKD' },
+      settlementAmount: { value: '52200.00', currency: 'THB' },
+    });
+    expect((await attest(after)).error?.message).to.match(/^PAYMENT_LIMIT_EXCEEDED: /);
+    const got = parse((await world.invoke(ids.auditor, (ctx) => registry.GetCorridorLimits(ctx, 'HK-TH'))).value);
+    expect(got.limits.perPaymentCap.value).to.equal('50000.00');
+    expect(got.pending).to.equal(null);
+  });
+
+  it('gives only coded errors and no writes for random amounts, currencies, rates and ids (property)', async () => {
+    const CODED = new RegExp(`^(${Object.keys(ERROR_CODES).join('|')}): `);
+    const arb = fc.record({
+      amount: fc.oneof(fc.string(), fc.integer().map(String), fc.double().map(String), fc.constant('1000.00')),
+      currency: fc.oneof(fc.constantFrom('HKD', 'THB', 'JPY', 'XYZ'), fc.string()),
+      rate: fc.oneof(fc.string(), fc.double().map(String), fc.constant('4.35')),
+      uetr: fc.oneof(fc.uuid(), fc.string()),
+      e2e: fc.string({ maxLength: 60 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(arb, async (x) => {
+        const base = paymentFields();
+        const v = {
+          ...base,
+          uetr: x.uetr,
+          endToEndId: x.e2e,
+          amount: { value: x.amount, currency: x.currency },
+          exchangeRate: x.rate,
+          purpose: 'xborder/payment-attestation/v1',
+          institution: 'hk-bank-a',
+          mspId: 'HKMSP',
+        };
+        let json: string;
+        try {
+          json = canonicalize(v);
+        } catch {
+          return;
+        }
+        const sig = sign('sha256', Buffer.from(json), createPrivateKey(ids.hkBankA.keyPem)).toString('base64');
+        const r = await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, json, sig));
+        if (r.error) {
+          expect(r.error.message).to.match(CODED);
+          expect(r.writes).to.equal(0);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
