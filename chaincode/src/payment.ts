@@ -150,9 +150,9 @@ export class PaymentContract extends Contract {
   @Returns('string')
   async AttestPayment(ctx: Context, attestationJson: string, signature: string): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
-    const raw = parseJson(attestationJson, 'INVALID_ARGUMENT', 'attestation') as { corridor?: unknown };
-    const corridor =
-      typeof raw === 'object' && raw !== null && CORRIDORS.includes(raw.corridor as Corridor) ? (raw.corridor as Corridor) : undefined;
+    const raw = parseJson(attestationJson, 'INVALID_ARGUMENT', 'attestation');
+    const rawCorridor = typeof raw === 'object' && raw !== null ? (raw as { corridor?: unknown }).corridor : undefined;
+    const corridor = CORRIDORS.find((c) => c === rawCorridor);
     if (!corridor) throw new ChaincodeError('PAYMENT_INVALID', `corridor must be one of ${CORRIDORS.join(', ')}`);
     const limits = await corridorLimits(ctx, corridor);
     const attestation: PaymentAttestation = parseAttestation(raw, BigInt(limits.rateToleranceMinor));
