@@ -6,6 +6,7 @@ import type { Gateway } from '@hyperledger/fabric-gateway';
 import { acquireConnection } from './connection';
 import { XborderError } from './errors';
 import { IntelClient } from './intel';
+import { PaymentsClient } from './payments';
 import { ProbeClient } from './probe';
 import { defaultHome, loadProfile, loadProfileFile } from './profile';
 import type { ResolvedProfile } from './profile';
@@ -54,6 +55,8 @@ export interface XborderClient extends AsyncDisposable {
   readonly registry: RegistryClient;
   /** Hashed, signed STIX 2.1 records, sightings and revocations. */
   readonly intel: IntelClient;
+  /** FPS x PromptPay payment attestations, confirmations and reconciliation. */
+  readonly payments: PaymentsClient;
   /** The underlying fabric-gateway connection. */
   readonly gateway: Gateway;
   close(): void;
@@ -115,6 +118,7 @@ export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
     probe: new ProbeClient(transactor),
     registry: new RegistryClient(transactor),
     intel: new IntelClient(transactor, { institution: profile.institution, mspId: profile.mspId }, key),
+    payments: new PaymentsClient(transactor, { institution: profile.institution, mspId: profile.mspId }, key),
     close,
     [Symbol.asyncDispose]: () => {
       close();

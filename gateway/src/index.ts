@@ -15,3 +15,8 @@ export { RegistryClient } from './registry';
 export type { Institution, InstitutionKind, Page, SigningKey } from './registry';
 export { seedRegistry } from './seed';
 export type { SeedInstitution } from './seed';
+export { PaymentsClient } from './payments';
+export type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState, Reconciliation } from './payments';
+export { MAX_MESSAGE_BYTES, corridorOf, parsePacs002, parsePacs008, toPaymentFields } from './iso20022';
+export type { Pacs002Message, Pacs008Message, Pacs008Transaction, PartyProxy, TransactionStatus } from './iso20022';
+export { loadCommitmentKey } from './commitment';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -78,6 +79,17 @@ export async function installFabric(config: NetworkConfig, log: Logger): Promise
   for (const line of out.trim().split('\n')) log(line);
 }
 
+/**
+ * The key the two operators share off the ledger for payer/payee commitments (HMAC-SHA256). On one
+ * machine it is generated once; across hosts each operator installs the same key file.
+ */
+function ensureCommitmentKey(config: NetworkConfig): void {
+  const file = path.join(config.home, 'operators', 'commitment.key');
+  if (fs.existsSync(file)) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+}
+
 /** Go settings a caller may have set (module proxy, caches, toolchain). */
 function goEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -97,6 +109,7 @@ export async function up(options: NetworkOptions, log: Logger, deploy = true): P
   const p = paths(config);
   await installFabric(config, log);
   saveOptions(config, options);
+  ensureCommitmentKey(config);
   const processes = processManager(config);
 
   log(

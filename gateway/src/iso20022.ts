@@ -1,0 +1,298 @@
+import { createHash } from 'node:crypto';
+
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import type { Amount } from '@xborder/chaincode/dist/shared/money';
+import { proxyCommitment } from '@xborder/chaincode/dist/shared/payment';
+import type { Agent, Corridor, Pacs002Status, PaymentFields, ProxyType } from '@xborder/chaincode/dist/shared/payment';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+import { XborderError } from './errors';
+
+/** Largest ISO 20022 file accepted (a pacs.008 of many transactions is well below this). */
+export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+type XmlNode = Record<string, unknown>;
+
+/** A proxy or account as it appears in the message (the raw value never leaves the client). */
+export interface PartyProxy {
+  readonly proxyType: ProxyType;
+  readonly value: string;
+}
+
+export interface Pacs008Transaction {
+  readonly uetr: string;
+  readonly endToEndId: string;
+  readonly instrId: string | null;
+  readonly txId: string | null;
+  readonly amount: Amount;
+  readonly settlementAmount: Amount;
+  readonly settlementDate: string;
+  readonly exchangeRate: string;
+  readonly chargeBearer: PaymentFields['chargeBearer'];
+  readonly charges: { amount: Amount; agent: string }[];
+  readonly debtorAgent: Agent;
+  readonly creditorAgent: Agent;
+  readonly payer: PartyProxy;
+  readonly payee: PartyProxy;
+  /** SHA-256 of the RFC 8785 form of the group header plus this transaction (XML mapped to JSON). */
+  readonly messageHash: string;
+}
+
+export interface Pacs008Message {
+  readonly msgType: string;
+  readonly msgId: string;
+  readonly transactions: Pacs008Transaction[];
+}
+
+export interface TransactionStatus {
+  readonly uetr: string | null;
+  readonly endToEndId: string | null;
+  readonly status: Pacs002Status;
+  readonly reasonCode: string | null;
+}
+
+export interface Pacs002Message {
+  readonly msgType: string;
+  readonly msgId: string;
+  readonly originalMsgId: string;
+  /** SHA-256 of the RFC 8785 form of the whole message (XML mapped to JSON). */
+  readonly messageHash: string;
+  readonly statuses: TransactionStatus[];
+}
+
+function bad(reason: string): never {
+  throw new XborderError('BAD_INPUT', reason);
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  processEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  isArray: (name) => ['CdtTrfTxInf', 'TxInfAndSts', 'ChrgsInf', 'StsRsnInf'].includes(name),
+});
+
+/** Parses an ISO 20022 document and returns its namespace's message id and the document body. */
+function parseDocument(xml: string | Buffer): { msgType: string; body: XmlNode } {
+  const text = typeof xml === 'string' ? xml : xml.toString('utf8');
+  if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES) bad(`message larger than ${String(MAX_MESSAGE_BYTES / 1024 / 1024)} MiB`);
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) bad('DOCTYPE and entity declarations are not accepted');
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) bad(`not well-formed XML: ${valid.err.msg} (line ${String(valid.err.line)})`);
+  const tree = parser.parse(text) as XmlNode;
+  const doc = tree.Document as XmlNode | undefined;
+  if (typeof doc !== 'object') bad('not an ISO 20022 message: no Document element');
+  // the parser drops namespace declarations with the prefixes, so read the one on Document itself
+  const start = /<(?:[A-Za-z_][\w.-]*:)?Document\b[^>]*>/.exec(text)?.[0] ?? '';
+  const m = /\sxmlns(?::[A-Za-z_][\w.-]*)?="urn:iso:std:iso:20022:tech:xsd:(pacs\.\d{3}\.\d{3}\.\d{2})"/.exec(start);
+  if (!m?.[1]) bad('not an ISO 20022 message: Document has no urn:iso:std:iso:20022:tech:xsd namespace');
+  return { msgType: m[1], body: doc };
+}
+
+function node(parent: unknown, name: string): XmlNode | undefined {
+  if (typeof parent !== 'object' || parent === null) return undefined;
+  const v = (parent as XmlNode)[name];
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as XmlNode) : undefined;
+}
+
+function textOf(parent: unknown, name: string): string | undefined {
+  if (typeof parent !== 'object' || parent === null) return undefined;
+  const v = (parent as XmlNode)[name];
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && v !== null && typeof (v as XmlNode)['#text'] === 'string') return (v as XmlNode)['#text'] as string;
+  return undefined;
+}
+
+function required(parent: unknown, path: string, where: string): string {
+  const parts = path.split('/');
+  let cur: unknown = parent;
+  for (const p of parts.slice(0, -1)) cur = node(cur, p);
+  const v = textOf(cur, parts[parts.length - 1] ?? '');
+  if (v === undefined || v === '') bad(`${where}: missing ${path}`);
+  return v;
+}
+
+function optional(parent: unknown, path: string): string | null {
+  const parts = path.split('/');
+  let cur: unknown = parent;
+  for (const p of parts.slice(0, -1)) cur = node(cur, p);
+  return textOf(cur, parts[parts.length - 1] ?? '') ?? null;
+}
+
+function amountOf(parent: unknown, name: string, where: string): Amount {
+  const n = (parent as XmlNode | undefined)?.[name];
+  if (typeof n !== 'object' || n === null) bad(`${where}: missing ${name}`);
+  const value = (n as XmlNode)['#text'];
+  const currency = (n as XmlNode)['@Ccy'];
+  if (typeof value !== 'string' || typeof currency !== 'string') bad(`${where}: ${name} needs a value and a Ccy attribute`);
+  return { value, currency };
+}
+
+function agentOf(parent: unknown, name: string, where: string): Agent {
+  const fin = node(node(parent, name), 'FinInstnId');
+  if (!fin) bad(`${where}: missing ${name}/FinInstnId`);
+  const bic = textOf(fin, 'BICFI') ?? null;
+  const clearing = optional(fin, 'ClrSysMmbId/MmbId');
+  if (bic === null && clearing === null) bad(`${where}: ${name} has neither BICFI nor ClrSysMmbId`);
+  return { bic, clearingMemberId: clearing };
+}
+
+const PROXY_CODES: Readonly<Record<string, ProxyType>> = {
+  TELE: 'mobile',
+  MOBN: 'mobile',
+  CELL: 'mobile',
+  EMAL: 'email',
+  PVTX: 'national-id',
+  NIDN: 'national-id',
+  EIDN: 'national-id',
+  SOSE: 'national-id',
+  EWAL: 'e-wallet',
+  FPSI: 'fps-id',
+  FPSID: 'fps-id',
+};
+
+function partyOf(tx: XmlNode, accountName: string, where: string): PartyProxy {
+  const account = node(tx, accountName);
+  const proxy = node(account, 'Prxy');
+  if (proxy) {
+    const code = optional(proxy, 'Tp/Cd') ?? optional(proxy, 'Tp/Prtry');
+    const value = textOf(proxy, 'Id');
+    const type = code !== null ? PROXY_CODES[code.toUpperCase()] : undefined;
+    if (!type || value === undefined) bad(`${where}: ${accountName}/Prxy has an unknown type ${code ?? '(none)'} or no Id`);
+    return { proxyType: type, value };
+  }
+  const id = optional(account, 'Id/IBAN') ?? optional(account, 'Id/Othr/Id');
+  if (id === null) bad(`${where}: ${accountName} has no proxy and no account id`);
+  return { proxyType: 'account', value: id };
+}
+
+function sha256(value: unknown): string {
+  return createHash('sha256').update(canonicalize(value)).digest('hex');
+}
+
+/**
+ * Parses a pacs.008 (FIToFICstmrCdtTrf, versions 08 to 13) into one entry per credit transfer.
+ * Refuses anything else (other messages, versions, malformed or truncated XML) with BAD_INPUT.
+ */
+export function parsePacs008(xml: string | Buffer): Pacs008Message {
+  const { msgType, body } = parseDocument(xml);
+  const version = /^pacs\.008\.001\.(\d{2})$/.exec(msgType)?.[1];
+  if (!version) bad(`expected a pacs.008 message, got ${msgType}`);
+  if (Number(version) < 8 || Number(version) > 13) bad(`pacs.008 version ${version} is not supported (08 to 13)`);
+  const root = node(body, 'FIToFICstmrCdtTrf');
+  if (!root) bad('pacs.008 without FIToFICstmrCdtTrf');
+  const grpHdr = node(root, 'GrpHdr');
+  const msgId = required(grpHdr, 'MsgId', 'GrpHdr');
+  const txs = root.CdtTrfTxInf;
+  if (!Array.isArray(txs) || txs.length === 0) bad('pacs.008 without CdtTrfTxInf');
+  const transactions = (txs as XmlNode[]).map((tx, i): Pacs008Transaction => {
+    const where = `CdtTrfTxInf[${String(i)}]`;
+    const pmtId = node(tx, 'PmtId');
+    const uetr = required(pmtId, 'UETR', where);
+    const rate = textOf(tx, 'XchgRate');
+    const amount = amountOf(tx, 'InstdAmt', where);
+    const settlementAmount = amountOf(tx, 'IntrBkSttlmAmt', where);
+    const charges = ((tx.ChrgsInf as XmlNode[] | undefined) ?? []).map((c, j) => ({
+      amount: amountOf(c, 'Amt', `${where}/ChrgsInf[${String(j)}]`),
+      agent:
+        optional(c, 'Agt/FinInstnId/BICFI') ?? optional(c, 'Agt/FinInstnId/ClrSysMmbId/MmbId') ?? bad(`${where}: ChrgsInf without agent`),
+    }));
+    const chargeBearer = required(tx, 'ChrgBr', where);
+    if (!['DEBT', 'CRED', 'SHAR', 'SLEV'].includes(chargeBearer)) bad(`${where}: ChrgBr ${chargeBearer} is not DEBT, CRED, SHAR or SLEV`);
+    return {
+      uetr: uetr.toLowerCase(),
+      endToEndId: required(pmtId, 'EndToEndId', where),
+      instrId: optional(pmtId, 'InstrId'),
+      txId: optional(pmtId, 'TxId'),
+      amount,
+      settlementAmount,
+      settlementDate: required(tx, 'IntrBkSttlmDt', where),
+      exchangeRate:
+        rate ?? (amount.currency === settlementAmount.currency ? '1' : bad(`${where}: XchgRate is required when currencies differ`)),
+      chargeBearer: chargeBearer as PaymentFields['chargeBearer'],
+      charges,
+      debtorAgent: agentOf(tx, 'DbtrAgt', where),
+      creditorAgent: agentOf(tx, 'CdtrAgt', where),
+      payer: partyOf(tx, 'DbtrAcct', where),
+      payee: partyOf(tx, 'CdtrAcct', where),
+      messageHash: sha256({ msgType, GrpHdr: grpHdr ?? null, CdtTrfTxInf: tx }),
+    };
+  });
+  return { msgType, msgId, transactions };
+}
+
+const STATUSES: readonly string[] = ['ACSC', 'ACCC', 'ACSP', 'PDNG', 'RJCT'];
+
+/** Parses a pacs.002 (FIToFIPmtStsRpt, versions 10 to 14): one status per original transaction. */
+export function parsePacs002(xml: string | Buffer): Pacs002Message {
+  const { msgType, body } = parseDocument(xml);
+  const version = /^pacs\.002\.001\.(\d{2})$/.exec(msgType)?.[1];
+  if (!version) bad(`expected a pacs.002 message, got ${msgType}`);
+  if (Number(version) < 10 || Number(version) > 14) bad(`pacs.002 version ${version} is not supported (10 to 14)`);
+  const root = node(body, 'FIToFIPmtStsRpt');
+  if (!root) bad('pacs.002 without FIToFIPmtStsRpt');
+  const msgId = required(node(root, 'GrpHdr'), 'MsgId', 'GrpHdr');
+  const orgnl = node(root, 'OrgnlGrpInfAndSts');
+  const originalMsgId = required(orgnl, 'OrgnlMsgId', 'OrgnlGrpInfAndSts');
+  const groupStatus = optional(orgnl, 'GrpSts');
+  const txs = (root.TxInfAndSts as XmlNode[] | undefined) ?? [];
+  if (txs.length === 0 && groupStatus === null) bad('pacs.002 with neither TxInfAndSts nor GrpSts');
+  const statuses = txs.map((t, i): TransactionStatus => {
+    const where = `TxInfAndSts[${String(i)}]`;
+    const status = optional(t, 'TxSts') ?? groupStatus ?? bad(`${where}: missing TxSts`);
+    if (!STATUSES.includes(status)) bad(`${where}: status ${status} is not one of ${STATUSES.join(', ')}`);
+    const reasons = (t.StsRsnInf as XmlNode[] | undefined) ?? [];
+    const reasonCode = reasons.length > 0 ? optional(reasons[0], 'Rsn/Cd') : null;
+    const uetr = optional(t, 'OrgnlUETR');
+    return { uetr: uetr?.toLowerCase() ?? null, endToEndId: optional(t, 'OrgnlEndToEndId'), status: status as Pacs002Status, reasonCode };
+  });
+  return { msgType, msgId, originalMsgId, messageHash: sha256({ msgType, body: root }), statuses };
+}
+
+/** The corridor of a payment from the countries of its agents' BICs (or an explicit choice). */
+export function corridorOf(tx: Pacs008Transaction): Corridor {
+  const country = (a: Agent): string | undefined => a.bic?.slice(4, 6);
+  const from = country(tx.debtorAgent);
+  const to = country(tx.creditorAgent);
+  if (from === 'HK' && to === 'TH') return 'HK-TH';
+  if (from === 'TH' && to === 'HK') return 'TH-HK';
+  return bad(`cannot tell the corridor of ${tx.uetr} from its agents (${from ?? '?'} -> ${to ?? '?'})`);
+}
+
+/**
+ * The attestation fields of one transaction: payer and payee become keyed commitments (HMAC-SHA256
+ * with the operators' shared key), so their values never leave this process.
+ */
+export function toPaymentFields(
+  message: Pacs008Message,
+  tx: Pacs008Transaction,
+  commitmentKey: Uint8Array,
+  corridor: Corridor = corridorOf(tx),
+): PaymentFields {
+  return {
+    uetr: tx.uetr,
+    endToEndId: tx.endToEndId,
+    instrId: tx.instrId,
+    txId: tx.txId,
+    msgId: message.msgId,
+    msgType: message.msgType,
+    scheme: 'FPSxPromptPay',
+    corridor,
+    amount: tx.amount,
+    settlementAmount: tx.settlementAmount,
+    settlementDate: tx.settlementDate,
+    exchangeRate: tx.exchangeRate,
+    chargeBearer: tx.chargeBearer,
+    charges: tx.charges,
+    debtorAgent: tx.debtorAgent,
+    creditorAgent: tx.creditorAgent,
+    payer: { proxyType: tx.payer.proxyType, commitment: proxyCommitment(commitmentKey, tx.payer.proxyType, tx.payer.value) },
+    payee: { proxyType: tx.payee.proxyType, commitment: proxyCommitment(commitmentKey, tx.payee.proxyType, tx.payee.value) },
+    messageHash: tx.messageHash,
+  };
+}
