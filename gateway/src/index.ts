@@ -20,3 +20,5 @@ export type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState, Rec
 export { MAX_MESSAGE_BYTES, corridorOf, parsePacs002, parsePacs008, toPaymentFields } from './iso20022';
 export type { Pacs002Message, Pacs008Message, Pacs008Transaction, PartyProxy, TransactionStatus } from './iso20022';
 export { loadCommitmentKey } from './commitment';
+export { ingestStix } from './ingest';
+export type { IngestItem, IngestOptions, IngestOutcome, IngestReport } from './ingest';

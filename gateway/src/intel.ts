@@ -127,8 +127,16 @@ export class IntelClient {
     return { created, record, transactionId: record.txId, strictContentStored: stored };
   }
 
-  /** Stores strict-TLP content in the producer's org collection (endorsed by the own org only). */
+  /**
+   * Stores strict-TLP content in the producer's org collection (endorsed by the own org only). Asks
+   * the own peer first: content already stored means no transaction at all (a transaction without a
+   * collection write would fall back to the chaincode's both-operators policy).
+   */
   async storeStrictContent(statement: IntelStatement, canonical: string): Promise<boolean> {
+    const dryRun = await this.#tx.evaluate('intel', 'StoreStrictContent', [statement.stixId, statement.modified], {
+      content: Buffer.from(canonical),
+    });
+    if (!decodeJson<{ stored: boolean }>(dryRun).stored) return false;
     const r = await this.#tx.submit('intel', 'StoreStrictContent', {
       args: [statement.stixId, statement.modified],
       transient: { content: Buffer.from(canonical) },

@@ -39,9 +39,17 @@ export class Transactor {
     return this.#network.getContract(this.#chaincode, name);
   }
 
-  async evaluate(contract: string, fn: string, args: readonly string[] = []): Promise<Uint8Array> {
+  async evaluate(
+    contract: string,
+    fn: string,
+    args: readonly string[] = [],
+    transient?: Readonly<Record<string, Uint8Array>>,
+  ): Promise<Uint8Array> {
     try {
-      return await this.#contract(contract).evaluate(fn, { arguments: [...args] });
+      return await this.#contract(contract).evaluate(fn, {
+        arguments: [...args],
+        ...(transient ? { transientData: { ...transient } } : {}),
+      });
     } catch (err) {
       throw toXborderError(err);
     }

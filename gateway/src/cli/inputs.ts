@@ -1,0 +1,100 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { XborderError } from '../errors';
+
+/** Largest single input file accepted. */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+/** One STIX object read from an input, with where it came from. */
+export interface InputObject {
+  readonly source: string;
+  readonly index: number;
+  readonly object: unknown;
+}
+
+function readAllStdin(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    process.stdin.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_INPUT_BYTES) {
+        reject(new XborderError('BAD_INPUT', `standard input is larger than ${String(MAX_INPUT_BYTES / 1024 / 1024)} MiB`));
+        process.stdin.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    process.stdin.on('end', () => {
+      resolve(Buffer.concat(chunks));
+    });
+    process.stdin.on('error', reject);
+  });
+}
+
+function listJsonFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listJsonFiles(p));
+    else if (entry.name.endsWith('.json')) out.push(p);
+  }
+  return out;
+}
+
+/** The objects of one STIX document: a bundle's objects, or a single object. */
+export function stixObjects(text: string, source: string): InputObject[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new XborderError('BAD_INPUT', `${source}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new XborderError('BAD_INPUT', `${source}: not a STIX bundle or object`);
+  const d = doc as Record<string, unknown>;
+  if (d.type === 'bundle') {
+    if (!Array.isArray(d.objects)) throw new XborderError('BAD_INPUT', `${source}: a bundle without an objects list`);
+    return d.objects.map((object: unknown, index) => ({ source, index, object }));
+  }
+  if (typeof d.type === 'string' && typeof d.id === 'string') return [{ source, index: 0, object: doc }];
+  throw new XborderError('BAD_INPUT', `${source}: not a STIX bundle or object (no type and id)`);
+}
+
+/** Reads every input (files, folders of .json files, `-` for stdin) before anything is submitted. */
+export async function readStixInputs(inputs: readonly string[]): Promise<InputObject[]> {
+  if (inputs.length === 0) throw new XborderError('BAD_INPUT', 'give at least one bundle file, folder or - for standard input');
+  const out: InputObject[] = [];
+  for (const input of inputs) {
+    if (input === '-') {
+      out.push(...stixObjects((await readAllStdin()).toString('utf8'), 'stdin'));
+      continue;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(input);
+    } catch {
+      throw new XborderError('BAD_INPUT', `${input}: no such file or folder`);
+    }
+    const files = stat.isDirectory() ? listJsonFiles(input) : [input];
+    if (stat.isDirectory() && files.length === 0) throw new XborderError('BAD_INPUT', `${input}: no .json files in this folder`);
+    for (const file of files) {
+      if (fs.statSync(file).size > MAX_INPUT_BYTES)
+        throw new XborderError('BAD_INPUT', `${file}: larger than ${String(MAX_INPUT_BYTES / 1024 / 1024)} MiB`);
+      out.push(...stixObjects(fs.readFileSync(file, 'utf8'), file));
+    }
+  }
+  return out;
+}
+
+export function readFileLimited(file: string, max: number): Buffer {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    throw new XborderError('BAD_INPUT', `${file}: no such file`);
+  }
+  if (size > max) throw new XborderError('BAD_INPUT', `${file}: larger than ${String(max / 1024 / 1024)} MiB`);
+  return fs.readFileSync(file);
+}

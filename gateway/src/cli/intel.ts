@@ -1,0 +1,175 @@
+import type { Command } from 'commander';
+
+import { XborderError } from '../errors';
+import { ingestStix } from '../ingest';
+import { readStixInputs } from './inputs';
+import { outputFor, withClient } from './context';
+import { table } from './output';
+
+function positiveInt(value: string, name: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new XborderError('USAGE', `${name} must be a positive integer`);
+  return Number(value);
+}
+
+export function registerIntel(program: Command): void {
+  const intel = program.command('intel').description('threat intelligence: hashed, signed STIX 2.1 records');
+
+  intel
+    .command('submit')
+    .description('submit STIX 2.1 bundles or objects (files, folders of .json, - for stdin)')
+    .argument('<inputs...>', 'bundle files, folders or -')
+    .option('--batch-size <n>', 'objects per transaction (1-100)', '50')
+    .option('--concurrency <n>', 'transactions in flight', '4')
+    .action(async (inputs: string[], opts: { batchSize: string; concurrency: string }, cmd: Command) => {
+      const out = outputFor(cmd);
+      const items = await readStixInputs(inputs);
+      const report = await withClient(cmd, undefined, (client) =>
+        ingestStix(client.intel, items, {
+          batchSize: Math.min(100, positiveInt(opts.batchSize, '--batch-size')),
+          concurrency: positiveInt(opts.concurrency, '--concurrency'),
+          onProgress: (done, total) => {
+            out.progress(done, total, 'submitting');
+          },
+        }),
+      );
+      out.result(report, (print) => {
+        print(
+          `${String(report.total)} objects in ${report.seconds.toFixed(1)}s: ${String(report.submitted)} submitted, ${String(report.existing)} already on the ledger, ${String(report.rejected)} rejected, ${String(report.skipped)} skipped`,
+        );
+        if (report.submitted === 0 && report.existing > 0 && report.rejected === 0)
+          print('nothing new: every object was already on the ledger');
+        const rows = report.outcomes
+          .filter((o) => o.status === 'rejected' || o.status === 'skipped')
+          .map((o) => [`${o.source}#${String(o.index)}`, o.stixId ?? '-', o.code ?? o.status, o.reason ?? '']);
+        for (const line of table(rows)) print(`  ${line}`);
+      });
+      if (report.rejected > 0) process.exitCode = 1;
+    });
+
+  intel
+    .command('get')
+    .description('the latest version of an intel object')
+    .argument('<stixId>')
+    .option('--modified <timestamp>', 'a given version instead of the latest')
+    .action(async (stixId: string, opts: { modified?: string }, cmd: Command) => {
+      const record = await withClient(cmd, undefined, (c) =>
+        opts.modified !== undefined ? c.intel.version(stixId, opts.modified) : c.intel.get(stixId),
+      );
+      outputFor(cmd).result(record, (print) => {
+        for (const line of table([
+          ['id', record.stixId],
+          ['modified', record.modified],
+          ['type', record.stixType],
+          ['tlp', record.tlp],
+          ['producer', `${record.producer} (${record.mspId})`],
+          ['content hash', record.contentHash],
+          ['signer', record.signerFingerprint],
+          ['revoked', record.revoked ? `yes: ${record.revokeReason ?? ''}` : 'no'],
+          ['transaction', `${record.txId} at ${record.txTime}`],
+        ]))
+          print(line);
+      });
+    });
+
+  intel
+    .command('history')
+    .description('every version of an intel object, oldest first')
+    .argument('<stixId>')
+    .action(async (stixId: string, _opts: unknown, cmd: Command) => {
+      const history = await withClient(cmd, undefined, (c) => c.intel.history(stixId));
+      outputFor(cmd).result(history, (print) => {
+        for (const line of table(
+          history.map((h) => [h.modified, h.contentHash.slice(0, 16), h.revoked ? 'revoked' : '', h.txId, h.txTime]),
+        ))
+          print(line);
+      });
+    });
+
+  intel
+    .command('list')
+    .description('intel records by submission time, one page at a time')
+    .option('--type <type>')
+    .option('--tlp <level>')
+    .option('--producer <institution>')
+    .option('--org <msp>')
+    .option('--from <time>', 'ISO 8601, inclusive')
+    .option('--to <time>', 'ISO 8601, exclusive')
+    .option('--page-size <n>', 'records per page (max 200)', '50')
+    .option('--bookmark <bookmark>', 'from the previous page')
+    .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
+      const filters = (['type', 'tlp', 'producer', 'org'] as const).filter((f) => opts[f] !== undefined);
+      if (filters.length > 1) throw new XborderError('USAGE', 'use at most one of --type, --tlp, --producer, --org');
+      const filter = filters[0] ?? 'all';
+      const page = await withClient(cmd, undefined, (c) =>
+        c.intel.list({
+          filter,
+          ...(filter !== 'all' ? { value: opts[filter] } : {}),
+          ...(opts.from !== undefined ? { from: opts.from } : {}),
+          ...(opts.to !== undefined ? { to: opts.to } : {}),
+          pageSize: positiveInt(opts.pageSize ?? '50', '--page-size'),
+          ...(opts.bookmark !== undefined ? { bookmark: opts.bookmark } : {}),
+        }),
+      );
+      outputFor(cmd).result(page, (print) => {
+        for (const line of table(page.items.map((r) => [r.txTime, r.tlp, r.stixType, r.stixId, r.producer]))) print(line);
+        if (page.bookmark !== '') print(`more: --bookmark '${page.bookmark}'`);
+      });
+    });
+
+  intel
+    .command('content')
+    .description('the STIX object of a version (HK/TH institutions; AMBER+STRICT and RED: producer org only)')
+    .argument('<stixId>')
+    .option('--modified <timestamp>', 'default: the latest version')
+    .action(async (stixId: string, opts: { modified?: string }, cmd: Command) => {
+      const content = await withClient(cmd, undefined, async (c) =>
+        c.intel.content(stixId, opts.modified ?? (await c.intel.get(stixId)).modified),
+      );
+      outputFor(cmd).result(content.object, (print) => {
+        print(JSON.stringify(content.object, null, 2));
+      });
+    });
+
+  intel
+    .command('sight')
+    .description('record that your institution saw an intel object')
+    .argument('<stixId>')
+    .requiredOption('--count <n>', 'how many times')
+    .requiredOption('--first-seen <timestamp>')
+    .requiredOption('--last-seen <timestamp>')
+    .option('--false-positive', 'the sighting was a false positive')
+    .option('--note-hash <sha256>', 'hash of an internal note')
+    .action(
+      async (
+        stixId: string,
+        opts: { count: string; firstSeen: string; lastSeen: string; falsePositive?: boolean; noteHash?: string },
+        cmd: Command,
+      ) => {
+        const s = await withClient(cmd, undefined, (c) =>
+          c.intel.sight({
+            stixId,
+            count: positiveInt(opts.count, '--count'),
+            firstSeen: opts.firstSeen,
+            lastSeen: opts.lastSeen,
+            ...(opts.falsePositive === true ? { falsePositive: true } : {}),
+            ...(opts.noteHash !== undefined ? { noteHash: opts.noteHash } : {}),
+          }),
+        );
+        outputFor(cmd).result(s, (print) => {
+          print(`sighting of ${stixId} by ${s.institution} recorded in ${s.txId}`);
+        });
+      },
+    );
+
+  intel
+    .command('revoke')
+    .description('revoke an intel object you produced (terminal)')
+    .argument('<stixId>')
+    .requiredOption('--reason <text>')
+    .action(async (stixId: string, opts: { reason: string }, cmd: Command) => {
+      const r = await withClient(cmd, undefined, (c) => c.intel.revoke(stixId, opts.reason));
+      outputFor(cmd).result(r, (print) => {
+        print(`${stixId} revoked in ${r.revokeTxId ?? ''}`);
+      });
+    });
+}

@@ -1,0 +1,212 @@
+import type { Command } from 'commander';
+
+import type { Corridor } from '@xborder/chaincode/dist/shared/payment';
+
+import { loadCommitmentKey } from '../commitment';
+import { XborderError, toXborderError } from '../errors';
+import { MAX_MESSAGE_BYTES, parsePacs002, parsePacs008, toPaymentFields } from '../iso20022';
+import { readFileLimited } from './inputs';
+import { outputFor, withClient } from './context';
+import { table } from './output';
+
+interface TxOutcome {
+  uetr: string;
+  endToEndId: string | null;
+  status: 'attested' | 'existing' | 'confirmed' | 'rejected';
+  state?: string;
+  differingFields?: readonly string[];
+  transactionId?: string;
+  code?: string;
+  reason?: string;
+}
+
+function corridorOption(value: string | undefined): Corridor | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'HK-TH' && value !== 'TH-HK') throw new XborderError('USAGE', '--corridor must be HK-TH or TH-HK');
+  return value;
+}
+
+function printOutcomes(print: (l: string) => void, outcomes: TxOutcome[]): void {
+  for (const line of table(
+    outcomes.map((o) => [
+      o.uetr,
+      o.status,
+      o.state ?? '',
+      o.differingFields && o.differingFields.length > 0 ? `differs: ${o.differingFields.join(', ')}` : (o.code ?? ''),
+      o.reason ?? o.transactionId ?? '',
+    ]),
+  ))
+    print(line);
+}
+
+export function registerPayment(program: Command): void {
+  const payment = program.command('payment').description('FPS x PromptPay payment attestations (ISO 20022 pacs.008 / pacs.002)');
+
+  payment
+    .command('attest')
+    .description('attest every transaction of a pacs.008 as the sending institution')
+    .argument('<pacs008>', 'pacs.008.001.08 to .13 XML file')
+    .option('--corridor <corridor>', 'HK-TH or TH-HK (default: from the agents\u2019 BICs)')
+    .option(
+      '--commitment-key <file>',
+      'operators\u2019 shared commitment key (default: XB_COMMITMENT_KEY_FILE or <home>/operators/commitment.key)',
+    )
+    .action(async (file: string, opts: { corridor?: string; commitmentKey?: string }, cmd: Command) => {
+      const message = parsePacs008(readFileLimited(file, MAX_MESSAGE_BYTES));
+      const key = loadCommitmentKey(opts.commitmentKey);
+      const corridor = corridorOption(opts.corridor);
+      const fields = message.transactions.map((tx) => toPaymentFields(message, tx, key, corridor));
+      const outcomes = await withClient(cmd, undefined, async (c) => {
+        const out: TxOutcome[] = [];
+        for (const f of fields) {
+          try {
+            const r = await c.payments.attest(f);
+            out.push({
+              uetr: f.uetr,
+              endToEndId: f.endToEndId,
+              status: r.created ? 'attested' : 'existing',
+              state: r.record.state,
+              transactionId: r.record.attestTxId,
+            });
+          } catch (err) {
+            const e = toXborderError(err);
+            out.push({ uetr: f.uetr, endToEndId: f.endToEndId, status: 'rejected', code: e.code, reason: e.message });
+          }
+        }
+        return out;
+      });
+      outputFor(cmd).result({ msgId: message.msgId, msgType: message.msgType, transactions: outcomes }, (print) => {
+        print(`${message.msgType} ${message.msgId}: ${String(outcomes.length)} transaction(s)`);
+        printOutcomes(print, outcomes);
+      });
+      if (outcomes.some((o) => o.status === 'rejected')) process.exitCode = 1;
+    });
+
+  payment
+    .command('confirm')
+    .description('confirm payments from a pacs.002, with your own copy of the pacs.008, as the receiving institution')
+    .argument('<pacs002>', 'pacs.002.001.10 to .14 XML file')
+    .requiredOption('--pacs008 <file>', 'your copy of the original pacs.008')
+    .option('--commitment-key <file>', 'operators\u2019 shared commitment key')
+    .action(async (file: string, opts: { pacs008: string; commitmentKey?: string }, cmd: Command) => {
+      const status = parsePacs002(readFileLimited(file, MAX_MESSAGE_BYTES));
+      const original = parsePacs008(readFileLimited(opts.pacs008, MAX_MESSAGE_BYTES));
+      if (status.originalMsgId !== original.msgId) {
+        throw new XborderError('BAD_INPUT', `the pacs.002 answers ${status.originalMsgId}, the pacs.008 is ${original.msgId}`);
+      }
+      const key = loadCommitmentKey(opts.commitmentKey);
+      const pairs = status.statuses.map((s) => {
+        const tx = original.transactions.find((t) => (s.uetr !== null ? t.uetr === s.uetr : t.endToEndId === s.endToEndId));
+        if (!tx) throw new XborderError('BAD_INPUT', `status for ${s.uetr ?? s.endToEndId ?? '?'} has no transaction in ${opts.pacs008}`);
+        return { s, fields: toPaymentFields(original, tx, key) };
+      });
+      const outcomes = await withClient(cmd, undefined, async (c) => {
+        const out: TxOutcome[] = [];
+        for (const { s, fields } of pairs) {
+          try {
+            const r = await c.payments.confirm(fields, {
+              status: s.status,
+              reasonCode: s.reasonCode,
+              statusMessageHash: status.messageHash,
+            });
+            out.push({
+              uetr: fields.uetr,
+              endToEndId: fields.endToEndId,
+              status: r.created ? 'confirmed' : 'existing',
+              state: r.record.state,
+              differingFields: r.record.differingFields,
+              transactionId: r.confirmation.txId,
+            });
+          } catch (err) {
+            const e = toXborderError(err);
+            out.push({ uetr: fields.uetr, endToEndId: fields.endToEndId, status: 'rejected', code: e.code, reason: e.message });
+          }
+        }
+        return out;
+      });
+      outputFor(cmd).result({ msgId: status.msgId, originalMsgId: status.originalMsgId, transactions: outcomes }, (print) => {
+        print(`${status.msgType} ${status.msgId} for ${status.originalMsgId}: ${String(outcomes.length)} status(es)`);
+        printOutcomes(print, outcomes);
+      });
+      if (outcomes.some((o) => o.status === 'rejected')) process.exitCode = 1;
+    });
+
+  payment
+    .command('get')
+    .description('a payment with its confirmations and later events')
+    .argument('<uetr>')
+    .action(async (uetr: string, _o: unknown, cmd: Command) => {
+      const p = await withClient(cmd, undefined, (c) => c.payments.get(uetr));
+      outputFor(cmd).result(p, (print) => {
+        const r = p.record;
+        for (const line of table([
+          ['uetr', r.uetr],
+          ['end-to-end id', r.endToEndId],
+          ['corridor', `${r.corridor} on ${r.settlementDate}`],
+          ['amount', `${r.amount.currency} ${r.amount.value} -> ${r.settlementAmount.currency} ${r.settlementAmount.value}`],
+          ['state', `${r.state}${r.lastStatus ? ` (${r.lastStatus}${r.reasonCode ? ` ${r.reasonCode}` : ''})` : ''}`],
+          ['differs', r.differingFields.join(', ') || '-'],
+          ['attested', `${r.attester} in ${r.attestTxId} at ${r.attestedAt}`],
+          ['confirmed', r.confirmTxId ? `${r.confirmer ?? ''} in ${r.confirmTxId} at ${r.confirmedAt ?? ''}` : '-'],
+          ['events', p.events.map((e) => `${e.type} ${e.messageType}`).join(', ') || '-'],
+        ]))
+          print(line);
+      });
+    });
+
+  payment
+    .command('list')
+    .description('payments by corridor, status or institution, one page at a time')
+    .option('--corridor <corridor>')
+    .option('--status <state>', 'ATTESTED, CONFIRMED, DISPUTED or REJECTED')
+    .option('--institution <id>')
+    .option('--from-date <date>', 'settlement date, YYYY-MM-DD')
+    .option('--to-date <date>', 'settlement date, YYYY-MM-DD (inclusive)')
+    .option('--page-size <n>', 'payments per page (max 200)', '50')
+    .option('--bookmark <bookmark>')
+    .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
+      const filters = (['corridor', 'status', 'institution'] as const).filter((f) => opts[f] !== undefined);
+      if (filters.length !== 1) throw new XborderError('USAGE', 'give exactly one of --corridor, --status, --institution');
+      const filter = filters[0] ?? 'corridor';
+      const page = await withClient(cmd, undefined, (c) =>
+        c.payments.list({
+          filter,
+          value: opts[filter] ?? '',
+          ...(opts.fromDate !== undefined ? { fromDate: opts.fromDate } : {}),
+          ...(opts.toDate !== undefined ? { toDate: opts.toDate } : {}),
+          pageSize: Number(opts.pageSize ?? '50'),
+          ...(opts.bookmark !== undefined ? { bookmark: opts.bookmark } : {}),
+        }),
+      );
+      outputFor(cmd).result(page, (print) => {
+        for (const line of table(
+          page.items.map((p) => [p.settlementDate, p.corridor, p.state, `${p.amount.currency} ${p.amount.value}`, p.uetr, p.attester]),
+        ))
+          print(line);
+        if (page.bookmark !== '') print(`more: --bookmark '${page.bookmark}'`);
+      });
+    });
+
+  payment
+    .command('reconcile')
+    .description("a corridor's day: counts and sums per currency and state, unconfirmed and disputed payments")
+    .requiredOption('--date <date>', 'settlement date, YYYY-MM-DD')
+    .requiredOption('--corridor <corridor>', 'HK-TH or TH-HK')
+    .action(async (opts: { date: string; corridor: string }, cmd: Command) => {
+      const corridor = corridorOption(opts.corridor) ?? 'HK-TH';
+      const r = await withClient(cmd, undefined, (c) => c.payments.reconcile(opts.date, corridor));
+      outputFor(cmd).result(r, (print) => {
+        print(`${r.corridor} ${r.date} as of ${r.asOf}`);
+        for (const line of table([
+          ['state', 'count', 'instructed', 'settled'],
+          ...r.totals.map((t) => [t.state, String(t.count), `${t.currency} ${t.amount}`, `${t.settlementCurrency} ${t.settlementAmount}`]),
+        ]))
+          print(`  ${line}`);
+        print(
+          `unconfirmed after ${String(r.unconfirmedAfterMinutes)} min: ${r.unconfirmed.length === 0 ? 'none' : r.unconfirmed.map((u) => u.uetr).join(', ')}`,
+        );
+        for (const d of r.disputed) print(`disputed ${d.uetr}: ${d.differingFields.join(', ')}`);
+        for (const d of r.rejected) print(`rejected ${d.uetr}: ${d.reasonCode ?? ''}`);
+      });
+    });
+}

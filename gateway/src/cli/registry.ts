@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { Command } from 'commander';
+
+import { XborderError } from '../errors';
+import { seedRegistry } from '../seed';
+import { homeOf, outputFor, withClient } from './context';
+import { table } from './output';
+
+export function registerRegistry(program: Command): void {
+  const registry = program.command('registry').description('member institutions, signing keys and corridor limits');
+
+  registry
+    .command('seed')
+    .description('register institutions and their signing certificates from a seed file (org admins)')
+    .argument('[file]', 'seed file', path.join('examples', 'institutions.json'))
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      if (!fs.existsSync(file)) throw new XborderError('BAD_INPUT', `${file}: no such file`);
+      const done = await seedRegistry(file, homeOf(cmd));
+      outputFor(cmd).result(done, (print) => {
+        for (const line of table(done.map((d) => [d.institution, d.fingerprints.map((f) => f.slice(0, 16)).join(', ')]))) print(line);
+      });
+    });
+
+  registry
+    .command('institution')
+    .description('an institution by id')
+    .argument('<id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const i = await withClient(cmd, undefined, (c) => c.registry.getInstitution(id));
+      outputFor(cmd).result(i, (print) => {
+        for (const line of table([
+          ['id', i.id],
+          ['name', i.name],
+          ['org', i.mspId],
+          ['kind', i.kind],
+          ['bic', i.bic ?? '-'],
+          ['clearing code', i.clearingCode ?? '-'],
+          ['status', i.status],
+        ]))
+          print(line);
+      });
+    });
+
+  registry
+    .command('institutions')
+    .description("an org's institutions")
+    .argument('<mspId>')
+    .action(async (mspId: string, _o: unknown, cmd: Command) => {
+      const page = await withClient(cmd, undefined, (c) => c.registry.listInstitutions(mspId, { pageSize: 200 }));
+      outputFor(cmd).result(page, (print) => {
+        for (const line of table(page.items.map((i) => [i.id, i.kind, i.status, i.bic ?? '-', i.name]))) print(line);
+      });
+    });
+
+  registry
+    .command('keys')
+    .description("an institution's signing keys, with their validity and revocation")
+    .argument('<institution>')
+    .action(async (institution: string, _o: unknown, cmd: Command) => {
+      const keys = await withClient(cmd, undefined, (c) => c.registry.listKeys(institution));
+      outputFor(cmd).result(keys, (print) => {
+        for (const line of table(
+          keys.map((k) => [k.fingerprint, k.notBefore, k.notAfter, k.revokedAt !== null ? `revoked ${k.revokedAt}` : 'active']),
+        ))
+          print(line);
+      });
+    });
+
+  registry
+    .command('register-key')
+    .description('register a certificate (PEM file) as a signing key of an institution of your org (admins)')
+    .argument('<institution>')
+    .argument('<certificate>', 'PEM file')
+    .action(async (institution: string, certFile: string, _o: unknown, cmd: Command) => {
+      if (!fs.existsSync(certFile)) throw new XborderError('BAD_INPUT', `${certFile}: no such file`);
+      const k = await withClient(cmd, undefined, (c) => c.registry.registerKey(institution, fs.readFileSync(certFile, 'utf8')));
+      outputFor(cmd).result(k, (print) => {
+        print(`registered ${k.fingerprint} for ${k.institution}`);
+      });
+    });
+
+  registry
+    .command('revoke-key')
+    .description('revoke a signing key of your org (admins)')
+    .argument('<fingerprint>')
+    .requiredOption('--reason <text>')
+    .action(async (fingerprint: string, opts: { reason: string }, cmd: Command) => {
+      const k = await withClient(cmd, undefined, (c) => c.registry.revokeKey(fingerprint, opts.reason));
+      outputFor(cmd).result(k, (print) => {
+        print(`revoked ${k.fingerprint} at ${k.revokedAt ?? ''}`);
+      });
+    });
+}
