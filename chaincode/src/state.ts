@@ -74,7 +74,10 @@ export async function rangePage<T>(
   resolve: (key: string, value: Uint8Array) => Promise<T | undefined>,
 ): Promise<Page<T>> {
   if (bookmark.length > 1024 || bookmark.includes('\u0000')) throw new ChaincodeError('PAGE_INVALID', 'bookmark is malformed');
-  const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(range.start, range.end, size, bookmark);
+  const response = await ctx.stub.getStateByRangeWithPagination(range.start, range.end, size, bookmark);
+  const iterator = response.iterator;
+  // the shim leaves metadata out when the peer's is all zero values (no records, no bookmark)
+  const metadata = (response as { metadata?: { fetchedRecordsCount: number; bookmark: string } }).metadata;
   const items: T[] = [];
   try {
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
@@ -84,8 +87,8 @@ export async function rangePage<T>(
   } finally {
     await iterator.close();
   }
-  const fetched = metadata.fetchedRecordsCount;
-  return { items, bookmark: fetched < size ? '' : metadata.bookmark };
+  const fetched = metadata?.fetchedRecordsCount ?? 0;
+  return { items, bookmark: fetched < size ? '' : (metadata?.bookmark ?? '') };
 }
 
 /** Every entry of a small, bounded key range (allowed in submit paths: the caller bounds the range). */

@@ -78,8 +78,12 @@ export class ProcessManager {
       return 'running';
     }
     for (const { host, port } of spec.ports) {
-      if (!(await isPortFree(host, port))) {
-        throw new NetworkError(`${spec.name}: port ${host}:${String(port)} is already in use by another process`);
+      // a port released by a process that just stopped can take a moment to be free again
+      const deadline = Date.now() + 5000;
+      while (!(await isPortFree(host, port))) {
+        if (Date.now() > deadline)
+          throw new NetworkError(`${spec.name}: port ${host}:${String(port)} is already in use by another process`);
+        await delay(100);
       }
     }
     fs.mkdirSync(this.#runDir, { recursive: true });
@@ -140,11 +144,12 @@ export class ProcessManager {
       return false;
     }
     signal(pid, 'SIGTERM');
+    // wait for the whole process group: a child that still holds a listening port counts too
     const deadline = Date.now() + graceMs;
-    while (isAlive(pid) && Date.now() < deadline) await delay(100);
-    if (isAlive(pid)) {
+    while ((isAlive(pid) || groupAlive(pid)) && Date.now() < deadline) await delay(100);
+    if (isAlive(pid) || groupAlive(pid)) {
       signal(pid, 'SIGKILL');
-      while (isAlive(pid)) await delay(50);
+      while (isAlive(pid) || groupAlive(pid)) await delay(50);
     }
     fs.rmSync(file, { force: true });
     return true;
@@ -170,6 +175,26 @@ function signal(pid: number, sig: NodeJS.Signals): void {
     } catch {
       // already gone
     }
+  }
+}
+
+/** Whether any process of the group led by `pid` is still running (zombies excluded). */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] !== 'Z' && fields[2] === String(pid)) return true;
+    }
+    return false;
+  } catch {
+    return true;
   }
 }
 

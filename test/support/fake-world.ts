@@ -118,7 +118,9 @@ export class FakeWorld {
       const all = range(bookmark !== '' ? bookmark : start, end);
       const page = all.slice(0, pageSize);
       const next = all[pageSize];
-      return Promise.resolve({ iterator: iterator(page), metadata: { fetchedRecordsCount: page.length, bookmark: next ? next.key : '' } });
+      // like the real shim: no metadata at all when the peer's would be all zero values
+      const metadata = page.length === 0 && !next ? undefined : { fetchedRecordsCount: page.length, bookmark: next ? next.key : '' };
+      return Promise.resolve({ iterator: iterator(page), ...(metadata ? { metadata } : {}) });
     }) as never);
     stub.getHistoryForKey.callsFake(((k: string) =>
       Promise.resolve(

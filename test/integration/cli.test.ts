@@ -1,0 +1,243 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { expect } from 'chai';
+
+import { testNetwork } from '../support/network-hooks';
+
+const repo = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(repo, 'gateway', 'dist', 'cli', 'main.js');
+const BUNDLE = path.join(repo, 'examples', 'intel', 'phishing-campaign-bundle.json');
+const PAY = path.join(repo, 'examples', 'payments');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: () => any;
+}
+
+function xborder(args: string[], input?: string): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, XB_HOME: testNetwork.home, XB_IDENTITY: '' },
+    input,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+describe('xborder CLI end to end on the real network', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-cli-'));
+  after(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('prints help and exits 0; an unknown command exits 2', () => {
+    const help = xborder(['--help']);
+    expect(help.code).to.equal(0);
+    expect(help.stdout)
+      .to.match(/intel/)
+      .and.to.match(/payment/);
+    expect(xborder(['intel', 'submit', '--help']).stdout).to.match(/--batch-size/);
+    expect(xborder(['teleport']).code).to.equal(2);
+  });
+
+  it('whoami shows the identity from the certificate', () => {
+    const r = xborder(['whoami', '--as', 'th-bank-b', '--json']);
+    expect(r.code).to.equal(0);
+    expect(r.json()).to.include({ mspId: 'THMSP', institution: 'th-bank-b', role: 'submitter' });
+  });
+
+  it('refuses bad files with a clear error, exit 1 and nothing submitted', () => {
+    const notJson = path.join(tmp, 'not.json');
+    fs.writeFileSync(notJson, 'this is not json');
+    const truncated = path.join(tmp, 'truncated.json');
+    fs.writeFileSync(truncated, fs.readFileSync(BUNDLE, 'utf8').slice(0, 500));
+    const notStix = path.join(tmp, 'not-stix.json');
+    fs.writeFileSync(notStix, '{"hello":"world"}');
+    const empty = fs.mkdtempSync(path.join(tmp, 'empty-'));
+    for (const [file, pattern] of [
+      [notJson, /error BAD_INPUT: .*not JSON/],
+      [truncated, /error BAD_INPUT: .*not JSON/],
+      [notStix, /error BAD_INPUT: .*not a STIX bundle or object/],
+      [empty, /error BAD_INPUT: .*no \.json files/],
+      [path.join(tmp, 'missing.json'), /error BAD_INPUT: .*no such file/],
+    ] as const) {
+      const r = xborder(['intel', 'submit', file, BUNDLE, '--as', 'hk-bank-b']);
+      expect(r.code, file).to.equal(1);
+      expect(r.stderr).to.match(pattern);
+      expect(r.stderr).to.match(/hint: fix the file/);
+    }
+    const list = xborder(['intel', 'list', '--producer', 'hk-bank-b', '--json', '--as', 'audit-1']);
+    expect(list.json().items).to.deep.equal([]);
+  });
+
+  it('submits a bundle, reports per object, and says so when a re-run changes nothing', () => {
+    const first = xborder(['intel', 'submit', BUNDLE, '--as', 'hk-bank-a', '--json']);
+    expect(first.code, first.stderr).to.equal(0);
+    const report = first.json();
+    expect(report.total).to.equal(11);
+    expect(report.submitted + report.existing).to.equal(9);
+    expect(report.skipped).to.equal(2);
+    const again = xborder(['intel', 'submit', BUNDLE, '--as', 'hk-bank-a']);
+    expect(again.code).to.equal(0);
+    expect(again.stdout)
+      .to.match(/0 submitted, 9 already on the ledger/)
+      .and.to.match(/nothing new/);
+  });
+
+  it('reports rejected objects with code and reason, submits the good ones, exits 1; reads from stdin', () => {
+    const good = {
+      type: 'indicator',
+      spec_version: '2.1',
+      id: `indicator--${'7'.repeat(8)}-1111-4111-8111-${Date.now().toString(16).padStart(12, '0').slice(-12)}`,
+      created: '2026-11-25T00:00:00Z',
+      modified: '2026-11-25T00:00:00Z',
+      pattern: "[domain-name:value = 'stdin.example']",
+      pattern_type: 'stix',
+      valid_from: '2026-11-25T00:00:00Z',
+    };
+    const bad = { ...good, id: good.id.replace('indicator--7', 'indicator--8'), created: '2026-11-26T00:00:00Z' };
+    const r = xborder(
+      ['intel', 'submit', '-', '--as', 'hk-bank-b', '--json'],
+      JSON.stringify({ type: 'bundle', id: 'bundle--1d5e3f0a-3c55-4c43-9c65-3b6f1f0b2b7a', objects: [good, bad] }),
+    );
+    expect(r.code).to.equal(1);
+    const report = r.json();
+    expect(report.submitted).to.equal(1);
+    expect(report.outcomes.find((o: any) => o.status === 'rejected')).to.include({ code: 'INTEL_INVALID_OBJECT', stixId: bad.id });
+  });
+
+  it('gets, lists, reads history and content, records a sighting and revokes', () => {
+    const id = 'indicator--2a3b4c5d-6e7f-4081-9a2b-3c4d5e6f7a04';
+    const get = xborder(['intel', 'get', id, '--as', 'th-bank-a']);
+    expect(get.code).to.equal(0);
+    expect(get.stdout).to.match(/producer\s+hk-bank-a \(HKMSP\)/);
+    expect(xborder(['intel', 'history', id, '--json', '--as', 'audit-1']).json()).to.have.length(1);
+    const list = xborder(['intel', 'list', '--tlp', 'AMBER', '--page-size', '2', '--json', '--as', 'audit-1']).json();
+    expect(list.items).to.have.length(2);
+    expect(list.bookmark).to.be.a('string').and.not.equal('');
+    const next = xborder([
+      'intel',
+      'list',
+      '--tlp',
+      'AMBER',
+      '--page-size',
+      '2',
+      '--bookmark',
+      list.bookmark,
+      '--json',
+      '--as',
+      'audit-1',
+    ]).json();
+    expect(next.items[0].stixId).not.to.equal(list.items[0].stixId);
+    const content = xborder(['intel', 'content', id, '--json', '--as', 'th-bank-b']);
+    expect(content.json().pattern).to.contain('hk-th-qr-pay.example');
+    const audit = xborder(['intel', 'content', id, '--as', 'audit-1']);
+    expect(audit.code).to.equal(1);
+    expect(audit.stderr).to.match(/^error ACCESS_DENIED: /m);
+    const sight = xborder([
+      'intel',
+      'sight',
+      id,
+      '--count',
+      '2',
+      '--first-seen',
+      '2026-11-25T01:00:00Z',
+      '--last-seen',
+      '2026-11-25T02:00:00Z',
+      '--as',
+      'th-bank-b',
+    ]);
+    expect(sight.code, sight.stderr).to.equal(0);
+    const wrong = xborder(['intel', 'revoke', id, '--reason', 'not mine', '--as', 'th-bank-a']);
+    expect(wrong.code).to.equal(1);
+    expect(wrong.stderr).to.match(/error (INTEL_NOT_PRODUCER|ACCESS_DENIED)/);
+  });
+
+  it('attests a pacs.008, confirms with a pacs.002 and the receiver copy, and reconciles', () => {
+    const attest = xborder(['payment', 'attest', path.join(PAY, 'pacs008-hk-th.xml'), '--as', 'hk-bank-a', '--json']);
+    expect(attest.code, attest.stderr).to.equal(0);
+    expect(attest.json().transactions).to.have.length(2);
+    const confirm = xborder([
+      'payment',
+      'confirm',
+      path.join(PAY, 'pacs002-th-status.xml'),
+      '--pacs008',
+      path.join(PAY, 'pacs008-hk-th-receiver-copy.xml'),
+      '--as',
+      'th-bank-a',
+      '--json',
+    ]);
+    expect(confirm.code, confirm.stderr).to.equal(0);
+    expect(confirm.json().transactions.map((t: any) => t.state)).to.deep.equal(['CONFIRMED', 'DISPUTED']);
+    const get = xborder(['payment', 'get', '0b9a8c7d-6e5f-4a3b-9c2d-1e0f2a3b4c5d', '--as', 'audit-1']);
+    expect(get.stdout)
+      .to.match(/state\s+DISPUTED/)
+      .and.to.match(/differs\s+amount/);
+    const rec = xborder(['payment', 'reconcile', '--date', '2026-11-25', '--corridor', 'HK-TH', '--as', 'audit-1']);
+    expect(rec.code).to.equal(0);
+    expect(rec.stdout).to.match(/DISPUTED\s+1/);
+    const list = xborder([
+      'payment',
+      'list',
+      '--status',
+      'DISPUTED',
+      '--from-date',
+      '2026-11-25',
+      '--to-date',
+      '2026-11-25',
+      '--json',
+      '--as',
+      'audit-1',
+    ]);
+    expect(list.json().items.map((p: any) => p.uetr)).to.include('0b9a8c7d-6e5f-4a3b-9c2d-1e0f2a3b4c5d');
+    const own = xborder([
+      'payment',
+      'confirm',
+      path.join(PAY, 'pacs002-th-status.xml'),
+      '--pacs008',
+      path.join(PAY, 'pacs008-hk-th.xml'),
+      '--as',
+      'hk-bank-a',
+    ]);
+    expect(own.code).to.equal(1);
+    expect(own.stdout).to.match(/PAYMENT_WRONG_SIDE/);
+  });
+
+  it('refuses bad ISO 20022 files: not XML, wrong message, wrong version', () => {
+    const bad = path.join(tmp, 'bad.xml');
+    fs.writeFileSync(bad, '<Document><unclosed></Document>');
+    const wrongVersion = path.join(tmp, 'v02.xml');
+    fs.writeFileSync(
+      wrongVersion,
+      fs.readFileSync(path.join(PAY, 'pacs008-hk-th.xml'), 'utf8').replace('pacs.008.001.08', 'pacs.008.001.02'),
+    );
+    for (const [file, pattern] of [
+      [bad, /not well-formed XML/],
+      [path.join(PAY, 'pacs002-th-status.xml'), /expected a pacs.008 message/],
+      [wrongVersion, /version 02 is not supported/],
+    ] as const) {
+      const r = xborder(['payment', 'attest', file, '--as', 'hk-bank-a']);
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.match(pattern);
+    }
+  });
+
+  it('runs the demo story to the end on the network (the second half of npm start)', () => {
+    const r = spawnSync(process.execPath, [path.join(repo, 'gateway', 'dist', 'demo.js')], {
+      env: { ...process.env, XB_HOME: testNetwork.home },
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/sighting recorded in tx/);
+    expect(r.stdout).to.match(/CONFIRMED tx/);
+    expect(r.stdout).to.match(/DISPUTED - the TH copy differs in amount/);
+    expect(r.stdout).to.match(/signature valid/);
+    expect(r.stdout).to.match(/npm run network:down/);
+  });
+});
