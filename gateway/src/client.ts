@@ -1,6 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
 
 import { connect as gatewayConnect, hash, signers } from '@hyperledger/fabric-gateway';
+
+import { AuditClient } from './audit/client';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 
 import { acquireConnection } from './connection';
@@ -57,6 +59,8 @@ export interface XborderClient extends AsyncDisposable {
   readonly intel: IntelClient;
   /** FPS x PromptPay payment attestations, confirmations and reconciliation. */
   readonly payments: PaymentsClient;
+  /** Proofs of records and checks of the block chain (read only). */
+  readonly audit: AuditClient;
   /** The underlying fabric-gateway connection. */
   readonly gateway: Gateway;
   close(): void;
@@ -111,14 +115,20 @@ export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
     gateway.close();
     connection.release();
   };
+  const identity = { institution: profile.institution, mspId: profile.mspId };
+  const registry = new RegistryClient(transactor);
+  const intel = new IntelClient(transactor, identity, key);
+  const payments = new PaymentsClient(transactor, identity, key);
+  const chaincode = options.chaincode ?? process.env.XB_CHAINCODE ?? 'xborder';
   return {
     profile,
     transactor,
     gateway,
     probe: new ProbeClient(transactor),
-    registry: new RegistryClient(transactor),
-    intel: new IntelClient(transactor, { institution: profile.institution, mspId: profile.mspId }, key),
-    payments: new PaymentsClient(transactor, { institution: profile.institution, mspId: profile.mspId }, key),
+    registry,
+    intel,
+    payments,
+    audit: new AuditClient(gateway, profile.channel, chaincode, { intel, payments, registry }),
     close,
     [Symbol.asyncDispose]: () => {
       close();

@@ -22,3 +22,21 @@ export type { Pacs002Message, Pacs008Message, Pacs008Transaction, PartyProxy, Tr
 export { loadCommitmentKey } from './commitment';
 export { ingestStix } from './ingest';
 export type { IngestItem, IngestOptions, IngestOutcome, IngestReport } from './ingest';
+export { AuditClient, parseTarget } from './audit/client';
+export type { ChainReport } from './audit/client';
+export { checkProof, OPERATOR_MSPS } from './audit/proof';
+export type { Check, Proof, ProofReport } from './audit/proof';
+export {
+  blockHeaderBytes,
+  blockHeaderHash,
+  chainsTo,
+  computeDataHash,
+  decodeBlock,
+  mspRoots,
+  ordererSignatures,
+  parseTransaction,
+  validationCodes,
+} from './audit/ledger';
+export type { Endorsement, Identity, ParsedTransaction, Write } from './audit/ledger';
+export { followEvents } from './events';
+export type { FollowedEvent, FollowOptions } from './events';

@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 
 import { XborderError } from '../errors';
+import { registerAudit } from './audit';
+import { registerEvents } from './events';
 import { withClient, outputFor } from './context';
 import { registerIntel } from './intel';
 import { reportError } from './output';
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerIntel(program);
   registerPayment(program);
   registerRegistry(program);
+  registerAudit(program);
+  registerEvents(program);
   return program;
 }
 

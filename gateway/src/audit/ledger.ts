@@ -1,0 +1,220 @@
+/**
+ * Offline reading and checking of Fabric blocks: data hash, header bytes, orderer signatures,
+ * transaction envelopes, endorsements, write sets and the MSP roots of a channel configuration.
+ * Pure functions over protobuf bytes, so an auditor can run them years later with no network.
+ */
+import { createHash, verify, X509Certificate } from 'node:crypto';
+
+import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+
+export const VALIDATION_CODE_VALID = 0;
+const METADATA_SIGNATURES = 0;
+const METADATA_TRANSACTIONS_FILTER = 2;
+const HEADER_TYPE_CONFIG = 1;
+const HEADER_TYPE_ENDORSER_TRANSACTION = 3;
+
+export interface Identity {
+  readonly mspId: string;
+  readonly certificate: string;
+}
+
+export interface Endorsement {
+  readonly endorser: Identity;
+  readonly signature: Uint8Array;
+  /** Bytes the endorser signed: proposal response payload followed by the serialized endorser. */
+  readonly signed: Uint8Array;
+}
+
+export interface Write {
+  readonly namespace: string;
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly isDelete: boolean;
+}
+
+export interface ParsedTransaction {
+  readonly txId: string;
+  readonly type: number;
+  readonly timestamp: string | null;
+  readonly creator: Identity;
+  readonly payload: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly endorsements: Endorsement[];
+  readonly writes: Write[];
+}
+
+function sha256(data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  return Buffer.concat(parts.map((p) => Buffer.from(p)));
+}
+
+/** The block header as Fabric hashes and signs it: ASN.1 DER SEQUENCE { number, previousHash, dataHash }. */
+export function blockHeaderBytes(header: common.BlockHeader): Uint8Array {
+  const der = (tag: number, body: Buffer): Buffer => {
+    const len = body.length;
+    const lenBytes = len < 0x80 ? Buffer.from([len]) : len < 0x100 ? Buffer.from([0x81, len]) : Buffer.from([0x82, len >> 8, len & 0xff]);
+    return Buffer.concat([Buffer.from([tag]), lenBytes, body]);
+  };
+  let hex = BigInt(header.getNumber()).toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  let num = Buffer.from(hex, 'hex');
+  if (num.length === 0) num = Buffer.from([0]);
+  if ((num[0] ?? 0) & 0x80) num = Buffer.concat([Buffer.from([0]), num]);
+  const body = Buffer.concat([
+    der(0x02, num),
+    der(0x04, Buffer.from(header.getPreviousHash_asU8())),
+    der(0x04, Buffer.from(header.getDataHash_asU8())),
+  ]);
+  return der(0x30, body);
+}
+
+export function blockHeaderHash(header: common.BlockHeader): Buffer {
+  return sha256(blockHeaderBytes(header));
+}
+
+export function computeDataHash(block: common.Block): Buffer {
+  return sha256(concat(...(block.getData()?.getDataList_asU8() ?? [])));
+}
+
+export function decodeBlock(bytes: Uint8Array): common.Block {
+  const block = common.Block.deserializeBinary(bytes);
+  if (!block.getHeader() || !block.getData() || !block.getMetadata()) throw new Error('not a Fabric block');
+  return block;
+}
+
+export function identityOf(serialized: Uint8Array): Identity {
+  const id = msp.SerializedIdentity.deserializeBinary(serialized);
+  return { mspId: id.getMspid(), certificate: Buffer.from(id.getIdBytes_asU8()).toString('utf8') };
+}
+
+/** ECDSA (DER) over SHA-256, as Fabric identities sign. */
+export function verifySignature(certificatePem: string, data: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    return verify('sha256', data, new X509Certificate(certificatePem).publicKey, signature);
+  } catch {
+    return false;
+  }
+}
+
+/** The orderer signatures on a block, each with whether it verifies over the block header. */
+export function ordererSignatures(block: common.Block): { signer: Identity; valid: boolean }[] {
+  const raw = block.getMetadata()?.getMetadataList_asU8()[METADATA_SIGNATURES];
+  if (!raw || raw.length === 0) return [];
+  const metadata = common.Metadata.deserializeBinary(raw);
+  const header = block.getHeader();
+  if (!header) return [];
+  const headerBytes = blockHeaderBytes(header);
+  return metadata.getSignaturesList().map((s) => {
+    const sigHeader = common.SignatureHeader.deserializeBinary(s.getSignatureHeader_asU8());
+    const signer = identityOf(sigHeader.getCreator_asU8());
+    const signed = concat(metadata.getValue_asU8(), s.getSignatureHeader_asU8(), headerBytes);
+    return { signer, valid: verifySignature(signer.certificate, signed, s.getSignature_asU8()) };
+  });
+}
+
+/** The validation code the committing peers gave each transaction of a block. */
+export function validationCodes(block: common.Block): Uint8Array {
+  return block.getMetadata()?.getMetadataList_asU8()[METADATA_TRANSACTIONS_FILTER] ?? new Uint8Array(0);
+}
+
+/** The block number of the last configuration block, from the orderer's block metadata. */
+export function lastConfigIndex(block: common.Block): number {
+  const raw = block.getMetadata()?.getMetadataList_asU8()[METADATA_SIGNATURES];
+  if (!raw || raw.length === 0) return 0;
+  const value = common.Metadata.deserializeBinary(raw).getValue_asU8();
+  return Number(common.OrdererBlockMetadata.deserializeBinary(value).getLastConfig()?.getIndex() ?? 0);
+}
+
+/** Reads one transaction envelope of a block: ids, creator, endorsements and the write set. */
+export function parseTransaction(envelopeBytes: Uint8Array): ParsedTransaction {
+  const envelope = common.Envelope.deserializeBinary(envelopeBytes);
+  const payloadBytes = envelope.getPayload_asU8();
+  const payload = common.Payload.deserializeBinary(payloadBytes);
+  const header = payload.getHeader();
+  if (!header) throw new Error('transaction without header');
+  const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+  const signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+  const ts = channelHeader.getTimestamp();
+  const timestamp = ts ? new Date(ts.getSeconds() * 1000 + Math.floor(ts.getNanos() / 1e6)).toISOString() : null;
+  const endorsements: Endorsement[] = [];
+  const writes: Write[] = [];
+  if (channelHeader.getType() === HEADER_TYPE_ENDORSER_TRANSACTION) {
+    const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
+    for (const action of tx.getActionsList()) {
+      const cap = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+      const endorsed = cap.getAction();
+      if (!endorsed) continue;
+      const prp = endorsed.getProposalResponsePayload_asU8();
+      for (const e of endorsed.getEndorsementsList()) {
+        endorsements.push({
+          endorser: identityOf(e.getEndorser_asU8()),
+          signature: e.getSignature_asU8(),
+          signed: concat(prp, e.getEndorser_asU8()),
+        });
+      }
+      const response = peer.ProposalResponsePayload.deserializeBinary(prp);
+      const ccAction = peer.ChaincodeAction.deserializeBinary(response.getExtension_asU8());
+      const rwset = ledger.rwset.TxReadWriteSet.deserializeBinary(ccAction.getResults_asU8());
+      for (const ns of rwset.getNsRwsetList()) {
+        const kv = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
+        for (const w of kv.getWritesList())
+          writes.push({ namespace: ns.getNamespace(), key: w.getKey(), value: w.getValue_asU8(), isDelete: w.getIsDelete() });
+      }
+    }
+  }
+  return {
+    txId: channelHeader.getTxId(),
+    type: channelHeader.getType(),
+    timestamp,
+    creator: identityOf(signatureHeader.getCreator_asU8()),
+    payload: payloadBytes,
+    signature: envelope.getSignature_asU8(),
+    endorsements,
+    writes,
+  };
+}
+
+/** The root and intermediate CA certificates of every org in a configuration block. */
+export function mspRoots(configBlock: common.Block): Map<string, string[]> {
+  const first = configBlock.getData()?.getDataList_asU8()[0];
+  if (!first) throw new Error('configuration block without data');
+  const envelope = common.Envelope.deserializeBinary(first);
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const channelHeader = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(0));
+  if (channelHeader.getType() !== HEADER_TYPE_CONFIG) throw new Error('not a configuration block');
+  const config = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getConfig();
+  const roots = new Map<string, string[]>();
+  const walk = (group: common.ConfigGroup | undefined): void => {
+    if (!group) return;
+    const mspValue = group.getValuesMap().get('MSP');
+    if (mspValue) {
+      const mspConfig = msp.MSPConfig.deserializeBinary(mspValue.getValue_asU8());
+      const fabric = msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
+      const certs = [...fabric.getRootCertsList_asU8(), ...fabric.getIntermediateCertsList_asU8()].map((c) =>
+        Buffer.from(c).toString('utf8'),
+      );
+      roots.set(fabric.getName(), certs);
+    }
+    group.getGroupsMap().forEach((child: common.ConfigGroup) => {
+      walk(child);
+    });
+  };
+  walk(config?.getChannelGroup());
+  return roots;
+}
+
+/** Whether a certificate was issued by one of the given CA certificates (signature and issuer name). */
+export function chainsTo(certificatePem: string, cas: readonly string[]): boolean {
+  try {
+    const cert = new X509Certificate(certificatePem);
+    return cas.some((caPem) => {
+      const ca = new X509Certificate(caPem);
+      return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+    });
+  } catch {
+    return false;
+  }
+}

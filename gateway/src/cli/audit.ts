@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+
+import type { Command } from 'commander';
+
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+
+import { checkProof } from '../audit/proof';
+import type { Proof } from '../audit/proof';
+import { XborderError } from '../errors';
+import { MAX_MESSAGE_BYTES, parsePacs008 } from '../iso20022';
+import { readFileLimited } from './inputs';
+import { outputFor, withClient } from './context';
+import { table } from './output';
+
+function readProof(file: string): Proof {
+  let proof: unknown;
+  try {
+    proof = JSON.parse(readFileLimited(file, 64 * 1024 * 1024).toString('utf8'));
+  } catch (err) {
+    if (err instanceof XborderError) throw err;
+    throw new XborderError('BAD_INPUT', `${file}: not JSON`);
+  }
+  if (typeof proof !== 'object' || proof === null || (proof as { kind?: unknown }).kind !== 'xborder-proof')
+    throw new XborderError('BAD_INPUT', `${file}: not an xborder proof`);
+  return proof as Proof;
+}
+
+function nonNegative(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new XborderError('USAGE', `${name} must be a block number`);
+  return Number(value);
+}
+
+export function registerAudit(program: Command): void {
+  const audit = program.command('audit').description('auditor tools: proofs, offline checks, ledger verification');
+
+  audit
+    .command('proof')
+    .description('a self-contained proof of a record: intel:<stixId>[@modified], payment:<uetr> or tx:<txId>')
+    .argument('<target>')
+    .requiredOption('-o, --output <file>', 'where to write the proof (JSON)')
+    .action(async (target: string, opts: { output: string }, cmd: Command) => {
+      const proof = await withClient(cmd, undefined, (c) => c.audit.proof(target));
+      fs.writeFileSync(opts.output, `${JSON.stringify(proof, null, 2)}\n`);
+      const report = checkProof(proof);
+      outputFor(cmd).result({ file: opts.output, txId: proof.txId, blockNumber: proof.blockNumber, selfCheck: report.ok }, (print) => {
+        print(`proof of ${target}: transaction ${proof.txId} in block ${proof.blockNumber} -> ${opts.output}`);
+        print(`self-check: ${report.ok ? 'all checks pass' : `FAILED at ${report.failed ?? '?'}`}`);
+      });
+      if (!report.ok) process.exitCode = 1;
+    });
+
+  audit
+    .command('check-proof')
+    .description('verify a proof with no network; names the exact failing check')
+    .argument('<proof>', 'proof file')
+    .option('--content <file>', 'the STIX object (JSON) to check against the recorded content hash')
+    .action((file: string, opts: { content?: string }, cmd: Command) => {
+      const proof = readProof(file);
+      const content = opts.content !== undefined ? readFileLimited(opts.content, MAX_MESSAGE_BYTES).toString('utf8') : undefined;
+      const report = checkProof(proof, content !== undefined ? { content } : {});
+      outputFor(cmd).result(report, (print) => {
+        for (const line of table(report.checks.map((c) => [c.ok ? 'ok' : 'FAIL', c.name, c.detail]))) print(line);
+        print(
+          report.ok
+            ? `proof holds: block ${String(report.summary.blockNumber)} (${String(report.summary.blockHash)})`
+            : `proof FAILED at ${report.failed ?? '?'}`,
+        );
+      });
+      if (!report.ok) process.exitCode = 1;
+    });
+
+  audit
+    .command('verify')
+    .description('hash a local STIX object (.json) or pacs.008 (.xml) and show the matching ledger record')
+    .argument('<file>')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const bytes = readFileLimited(file, MAX_MESSAGE_BYTES);
+      const text = bytes.toString('utf8');
+      if (text.trimStart().startsWith('<')) {
+        const message = parsePacs008(bytes);
+        const rows = await withClient(cmd, undefined, async (c) => {
+          const out: {
+            uetr: string;
+            messageHash: string;
+            onLedger: boolean;
+            state: string | null;
+            attestTxId: string | null;
+            matches: boolean;
+          }[] = [];
+          for (const tx of message.transactions) {
+            try {
+              const p = await c.payments.get(tx.uetr);
+              out.push({
+                uetr: tx.uetr,
+                messageHash: tx.messageHash,
+                onLedger: true,
+                state: p.record.state,
+                attestTxId: p.record.attestTxId,
+                matches: p.record.messageHash === tx.messageHash,
+              });
+            } catch {
+              out.push({ uetr: tx.uetr, messageHash: tx.messageHash, onLedger: false, state: null, attestTxId: null, matches: false });
+            }
+          }
+          return out;
+        });
+        outputFor(cmd).result(rows, (print) => {
+          for (const line of table(
+            rows.map((r) => [
+              r.uetr,
+              r.onLedger ? (r.matches ? 'matches the attested hash' : 'DIFFERS from the attested hash') : 'not on the ledger',
+              r.state ?? '',
+              r.attestTxId ?? '',
+            ]),
+          ))
+            print(line);
+        });
+        if (rows.some((r) => !r.matches)) process.exitCode = 1;
+        return;
+      }
+      let object: unknown;
+      try {
+        object = JSON.parse(text);
+      } catch {
+        throw new XborderError('BAD_INPUT', `${file}: neither JSON nor XML`);
+      }
+      const hash = createHash('sha256').update(canonicalize(object)).digest('hex');
+      const result = await withClient(cmd, undefined, (c) => c.intel.verify(hash));
+      outputFor(cmd).result(result, (print) => {
+        const r = result.record;
+        if (!result.found || !r) {
+          print(`${hash}: not on the ledger`);
+          return;
+        }
+        for (const line of table([
+          ['content hash', hash],
+          ['record', `${r.stixId} version ${r.modified}`],
+          ['signer', `${r.producer} (${r.mspId}) key ${r.signerFingerprint.slice(0, 16)}`],
+          ['time', `${r.txTime} in ${r.txId}`],
+          ['revoked', r.revoked ? `yes: ${r.revokeReason ?? ''}` : 'no'],
+          ['proof', `xborder audit proof intel:${r.stixId}@${r.modified} -o proof.json`],
+        ]))
+          print(line);
+      });
+      if (!result.found) process.exitCode = 1;
+    });
+
+  audit
+    .command('verify-chain')
+    .description('check data hashes, previous-hash links and orderer signatures over a block range')
+    .option('--from <n>', 'first block', '0')
+    .option('--to <n>', 'last block (default: the current tip)')
+    .action(async (opts: { from: string; to?: string }, cmd: Command) => {
+      const out = outputFor(cmd);
+      const from = nonNegative(opts.from, '--from') ?? 0;
+      const to = nonNegative(opts.to, '--to');
+      const report = await withClient(cmd, undefined, (c) =>
+        c.audit.verifyChain(from, to, (done, total) => {
+          out.progress(done, total, 'verifying');
+        }),
+      );
+      out.result(report, (print) => {
+        print(
+          report.ok
+            ? `blocks ${String(report.from)}..${String(report.to)} verified; tip ${report.tipHash}`
+            : `chain BROKEN at block ${String(report.firstBreak?.block)}: ${report.firstBreak?.reason ?? ''}`,
+        );
+      });
+      if (!report.ok) process.exitCode = 1;
+    });
+}
