@@ -22,7 +22,7 @@ export function parseTarget(target: string): { type: 'intel' | 'payment' | 'tran
     target.includes(':') && /^(intel|payment|tx):/.test(target)
       ? [target.slice(0, target.indexOf(':')), target.slice(target.indexOf(':') + 1)]
       : ['', target];
-  const id = rest ?? '';
+  const id = rest;
   if (prefix === 'payment' || (!prefix && /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)))
     return { type: 'payment', id };
   if (prefix === 'tx' || (!prefix && /^[0-9a-f]{64}$/.test(id))) return { type: 'transaction', id };
@@ -78,7 +78,7 @@ export class AuditClient {
   /** The current height of the channel at the gateway peer. */
   async height(): Promise<number> {
     const { common } = await import('@hyperledger/fabric-protos');
-    return Number(common.BlockchainInfo.deserializeBinary(await this.#qscc('GetChainInfo')).getHeight());
+    return common.BlockchainInfo.deserializeBinary(await this.#qscc('GetChainInfo')).getHeight();
   }
 
   /** Builds a self-contained proof for an intel version, a payment attestation or a transaction. */

@@ -125,7 +125,7 @@ export function lastConfigIndex(block: common.Block): number {
   const raw = block.getMetadata()?.getMetadataList_asU8()[METADATA_SIGNATURES];
   if (!raw || raw.length === 0) return 0;
   const value = common.Metadata.deserializeBinary(raw).getValue_asU8();
-  return Number(common.OrdererBlockMetadata.deserializeBinary(value).getLastConfig()?.getIndex() ?? 0);
+  return common.OrdererBlockMetadata.deserializeBinary(value).getLastConfig()?.getIndex() ?? 0;
 }
 
 /** Reads one transaction envelope of a block: ids, creator, endorsements and the write set. */
