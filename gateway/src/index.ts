@@ -40,3 +40,5 @@ export {
 export type { Endorsement, Identity, ParsedTransaction, Write } from './audit/ledger';
 export { followEvents } from './events';
 export type { FollowedEvent, FollowOptions } from './events';
+export { buildReport, manifestDigest, reportCsv } from './audit/report';
+export type { AuditReport, IntelActivityRow, PaymentRow } from './audit/report';

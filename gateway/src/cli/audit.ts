@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 
 import { checkProof } from '../audit/proof';
+import { buildReport, reportCsv } from '../audit/report';
 import type { Proof } from '../audit/proof';
 import { XborderError } from '../errors';
 import { MAX_MESSAGE_BYTES, parsePacs008 } from '../iso20022';
@@ -145,6 +146,27 @@ export function registerAudit(program: Command): void {
           print(line);
       });
       if (!result.found) process.exitCode = 1;
+    });
+
+  audit
+    .command('report')
+    .description('activity between two dates: intel by institution, TLP and type; payments by corridor, currency and state')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD (UTC)')
+    .requiredOption('--to <date>', 'last day, YYYY-MM-DD (inclusive)')
+    .option('--format <format>', 'json or csv', 'json')
+    .option('-o, --output <file>', 'write to a file instead of standard output')
+    .action(async (opts: { from: string; to: string; format: string; output?: string }, cmd: Command) => {
+      if (opts.format !== 'json' && opts.format !== 'csv') throw new XborderError('USAGE', '--format must be json or csv');
+      const report = await withClient(cmd, undefined, (c) => buildReport(c.intel, c.payments, opts.from, opts.to));
+      const text = opts.format === 'csv' ? reportCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
+      if (opts.output !== undefined) {
+        fs.writeFileSync(opts.output, text);
+        outputFor(cmd).result({ file: opts.output, manifest: report.manifest }, (print) => {
+          print(`report ${opts.from}..${opts.to} -> ${opts.output ?? ''} (sha256 manifest ${report.manifest.digest})`);
+        });
+      } else {
+        process.stdout.write(text);
+      }
     });
 
   audit

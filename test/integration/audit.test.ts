@@ -1,0 +1,177 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { expect } from 'chai';
+
+import { buildReport, checkProof, connect, manifestDigest } from '@xborder/gateway';
+import type { AuditReport, XborderClient } from '@xborder/gateway';
+
+import { paymentFields } from '../support/payment-fixture';
+import { testNetwork } from '../support/network-hooks';
+
+const repo = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(repo, 'gateway', 'dist', 'cli', 'main.js');
+
+function xborder(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, XB_HOME: testNetwork.home, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function indicator(): Record<string, unknown> {
+  return {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: `indicator--${randomUUID()}`,
+    created: '2026-11-25T00:00:00Z',
+    modified: '2026-11-25T00:00:00Z',
+    pattern: "[url:value = 'https://audit-test.example/x']",
+    pattern_type: 'stix',
+    valid_from: '2026-11-25T00:00:00Z',
+  };
+}
+
+describe('auditor toolkit on the real network', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-audit-'));
+  const clients: XborderClient[] = [];
+  const as = (identity: string): XborderClient => {
+    const c = connect({ identity });
+    clients.push(c);
+    return c;
+  };
+  after(() => {
+    for (const c of clients) c.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const object = indicator();
+  const payment = paymentFields({
+    settlementDate: `2032-0${String(1 + Math.floor(Math.random() * 9))}-1${String(Math.floor(Math.random() * 9))}`,
+  });
+
+  it('proves an intel record and a payment; check-proof passes with no network at all', async () => {
+    await as('th-bank-b').intel.submit(object);
+    await as('hk-bank-a').payments.attest(payment);
+    for (const target of [`intel:${String(object.id)}`, `payment:${payment.uetr}`]) {
+      const file = path.join(tmp, `${target.split(':')[0] ?? 'x'}.json`);
+      const made = xborder(['audit', 'proof', target, '-o', file, '--as', 'audit-1']);
+      expect(made.code, made.stderr).to.equal(0);
+      // offline: no network home, nothing to connect to
+      const check = xborder(['audit', 'check-proof', file], { XB_HOME: path.join(tmp, 'nowhere') });
+      expect(check.code, check.stdout).to.equal(0);
+      expect(check.stdout)
+        .to.match(/ok\s+tx\.endorsed-by-both-operators/)
+        .and.to.match(/ok\s+record\.institution-signature/)
+        .and.to.match(/proof holds/);
+    }
+    const contentFile = path.join(tmp, 'object.json');
+    fs.writeFileSync(contentFile, JSON.stringify(object));
+    expect(xborder(['audit', 'check-proof', path.join(tmp, 'intel.json'), '--content', contentFile]).stdout).to.match(/ok\s+content\.hash/);
+    const tamperedFile = path.join(tmp, 'tampered.json');
+    const proof = JSON.parse(fs.readFileSync(path.join(tmp, 'intel.json'), 'utf8')) as { record: { value: string } };
+    proof.record.value = proof.record.value.replace('"AMBER"', '"CLEAR"');
+    fs.writeFileSync(tamperedFile, JSON.stringify(proof));
+    const bad = xborder(['audit', 'check-proof', tamperedFile]);
+    expect(bad.code).to.equal(1);
+    expect(bad.stdout).to.match(/proof FAILED at record\.in-write-set/);
+  });
+
+  it('verifies a local STIX file against the ledger', () => {
+    const file = path.join(tmp, 'object.json');
+    const r = xborder(['audit', 'verify', file, '--as', 'audit-1']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/signer\s+th-bank-b \(THMSP\)/);
+  });
+
+  it('verifies the whole chain: data hashes, previous-hash links, orderer signatures', async () => {
+    const r = xborder(['audit', 'verify-chain', '--as', 'audit-1']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^blocks 0\.\.\d+ verified; tip [0-9a-f]{64}$/m);
+    const report = await as('audit-1').audit.verifyChain(1, 3);
+    expect(report).to.include({ ok: true, from: 1, to: 3 });
+  });
+
+  it('resumes a follower stopped mid-stream exactly where it stopped: no gaps, no repeats', async function () {
+    this.timeout(120_000);
+    // the network has at least this many events by now (registry seeding and the submissions above)
+    const total = 8;
+    const reference = xborder(['events', 'follow', '--limit', String(total), '--as', 'audit-1']);
+    expect(reference.code, reference.stderr).to.equal(0);
+    const expected = reference.stdout.trim().split('\n');
+    expect(expected).to.have.length(total);
+    const checkpoint = path.join(tmp, 'events.checkpoint');
+    // first run: stopped by a signal after a few events
+    const first = await new Promise<string[]>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'events', 'follow', '--checkpoint', checkpoint, '--as', 'audit-1'], {
+        env: { ...process.env, XB_HOME: testNetwork.home },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.split('\n').length > 3) child.kill('SIGTERM');
+      });
+      child.on('exit', () => {
+        resolve(out.trim().split('\n'));
+      });
+    });
+    expect(first.length).to.be.at.least(3).and.below(total);
+    const rest = xborder(['events', 'follow', '--checkpoint', checkpoint, '--limit', String(total - first.length), '--as', 'audit-1']);
+    expect([...first, ...rest.stdout.trim().split('\n')]).to.deep.equal(expected);
+  });
+
+  it('reports exactly what was submitted, with a manifest that detects edits; auditors only', async () => {
+    const auditor = as('audit-1');
+    const today = new Date().toISOString().slice(0, 10);
+    const before = await buildReport(auditor.intel, auditor.payments, today, today);
+    const th = as('th-bank-b');
+    await th.intel.submit(indicator());
+    await th.intel.submit(indicator());
+    await as('hk-bank-b').intel.sight({
+      stixId: String(object.id),
+      count: 1,
+      firstSeen: '2026-11-25T00:00:00Z',
+      lastSeen: '2026-11-25T00:00:00Z',
+    });
+    const after = await buildReport(auditor.intel, auditor.payments, today, today);
+    const row = (r: AuditReport, institution: string) =>
+      r.intel
+        .filter((x) => x.institution === institution && x.type === 'indicator')
+        .reduce((a, x) => ({ submissions: a.submissions + x.submissions, sightings: a.sightings + x.sightings }), {
+          submissions: 0,
+          sightings: 0,
+        });
+    expect(row(after, 'th-bank-b').submissions - row(before, 'th-bank-b').submissions).to.equal(2);
+    expect(row(after, 'hk-bank-b').sightings - row(before, 'hk-bank-b').sightings).to.equal(1);
+    const { manifest, ...body } = after;
+    expect(manifestDigest(body)).to.equal(manifest.digest);
+    expect(manifestDigest({ ...body, to: '2099-12-31' })).not.to.equal(manifest.digest);
+
+    const day = payment.settlementDate;
+    const payReport = await buildReport(auditor.intel, auditor.payments, day, day);
+    expect(payReport.payments).to.deep.equal([
+      {
+        corridor: 'HK-TH',
+        currency: 'HKD',
+        state: 'ATTESTED',
+        count: 1,
+        amount: '1000.00',
+        settlementCurrency: 'THB',
+        settlementAmount: '4350.00',
+      },
+    ]);
+    const csvFile = path.join(tmp, 'report.csv');
+    const csv = xborder(['audit', 'report', '--from', day, '--to', day, '--format', 'csv', '-o', csvFile, '--as', 'audit-1']);
+    expect(csv.code, csv.stderr).to.equal(0);
+    const text = fs.readFileSync(csvFile, 'utf8');
+    expect(text)
+      .to.match(/^payments,HK-TH,HKD,ATTESTED,1,1000\.00,THB,4350\.00$/m)
+      .and.to.match(/^# sha256 [0-9a-f]{64}$/m);
+    expect(checkProof).to.be.a('function');
+  });
+});
