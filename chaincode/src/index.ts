@@ -1,17 +1,16 @@
+import { CheckpointContract } from './checkpoint';
 import { IntelContract } from './intel';
 import { PaymentContract } from './payment';
 import { ProbeContract } from './probe';
 import { RegistryContract } from './registry';
 
+export { CheckpointContract } from './checkpoint';
 export { IntelContract } from './intel';
 export { PaymentContract } from './payment';
 export { ProbeContract } from './probe';
 export { RegistryContract } from './registry';
 
 /** The contracts fabric-chaincode-node serves from this package (the first is the default). */
-export const contracts: (typeof IntelContract | typeof PaymentContract | typeof RegistryContract | typeof ProbeContract)[] = [
-  IntelContract,
-  PaymentContract,
-  RegistryContract,
-  ProbeContract,
-];
+export const contracts: (
+  typeof IntelContract | typeof PaymentContract | typeof RegistryContract | typeof CheckpointContract | typeof ProbeContract
+)[] = [IntelContract, PaymentContract, RegistryContract, CheckpointContract, ProbeContract];

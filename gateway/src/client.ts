@@ -128,7 +128,7 @@ export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
     registry,
     intel,
     payments,
-    audit: new AuditClient(gateway, profile.channel, chaincode, { intel, payments, registry }),
+    audit: new AuditClient(gateway, profile.channel, chaincode, { intel, payments, registry, transactor }, { mspId: profile.mspId, key }),
     close,
     [Symbol.asyncDispose]: () => {
       close();

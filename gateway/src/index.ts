@@ -24,8 +24,8 @@ export { ingestStix } from './ingest';
 export type { IngestItem, IngestOptions, IngestOutcome, IngestReport } from './ingest';
 export { AuditClient, parseTarget } from './audit/client';
 export type { ChainReport } from './audit/client';
-export { checkProof, OPERATOR_MSPS } from './audit/proof';
-export type { Check, Proof, ProofReport } from './audit/proof';
+export { checkProof, OPERATOR_MSPS, verifyCheckpoint } from './audit/proof';
+export type { Check, Checkpoint, HeaderLink, Proof, ProofReport } from './audit/proof';
 export {
   blockHeaderBytes,
   blockHeaderHash,

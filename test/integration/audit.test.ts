@@ -82,6 +82,26 @@ describe('auditor toolkit on the real network', () => {
     expect(bad.stdout).to.match(/proof FAILED at record\.in-write-set/);
   });
 
+  it('records checkpoints signed by both operators; proofs then link their block to the checkpoint', () => {
+    const hk = xborder(['audit', 'checkpoint', '--as', 'hk-admin', '--json']);
+    expect(hk.code, hk.stderr).to.equal(0);
+    const th = xborder(['audit', 'checkpoint', '--as', 'th-admin', '--json']);
+    expect(th.code, th.stderr).to.equal(0);
+    expect(JSON.parse(th.stdout).height).to.equal(JSON.parse(hk.stdout).height);
+    const list = xborder(['audit', 'checkpoints', '--as', 'audit-1', '--json']);
+    expect(list.code, list.stdout).to.equal(0);
+    const rows = JSON.parse(list.stdout) as { signedBy: string[]; operatorsAgree: boolean; matchesChain: boolean }[];
+    expect(rows.some((r) => r.operatorsAgree && r.matchesChain && r.signedBy.length === 2)).to.equal(true);
+    expect(xborder(['audit', 'checkpoint', '--as', 'audit-1']).stderr).to.match(/error ACCESS_DENIED/);
+    const file = path.join(tmp, 'with-checkpoint.json');
+    expect(xborder(['audit', 'proof', `intel:${String(object.id)}`, '-o', file, '--as', 'audit-1']).code).to.equal(0);
+    const check = xborder(['audit', 'check-proof', file]);
+    expect(check.code, check.stdout).to.equal(0);
+    expect(check.stdout)
+      .to.match(/ok\s+checkpoint\.signatures\s+height \d+ signed by (HKMSP, THMSP|THMSP, HKMSP)/)
+      .and.to.match(/ok\s+checkpoint\.link/);
+  });
+
   it('verifies a local STIX file against the ledger', () => {
     const file = path.join(tmp, 'object.json');
     const r = xborder(['audit', 'verify', file, '--as', 'audit-1']);

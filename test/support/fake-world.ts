@@ -90,7 +90,7 @@ export class FakeWorld {
     let event: { name: string; payload: unknown } | undefined;
     const readState = (k: string): Bytes => this.state.get(k) ?? new Uint8Array(0);
 
-    const stub = this.sandbox.createStubInstance(ChaincodeStub);
+    const stub = sinon.createStubInstance(ChaincodeStub);
     stub.getTxID.returns(txId);
     stub.getDateTimestamp.returns(time);
     stub.getTxTimestamp.returns({
@@ -147,7 +147,7 @@ export class FakeWorld {
       event = { name, payload: JSON.parse(new TextDecoder().decode(payload)) as unknown };
     });
 
-    const cid = this.sandbox.createStubInstance(ClientIdentity);
+    const cid = sinon.createStubInstance(ClientIdentity);
     cid.getMSPID.returns(identity.mspId);
     cid.getIDBytes.returns(enc.encode(identity.certPem));
     cid.getID.returns(`x509::${new X509Certificate(identity.certPem).subject}`);

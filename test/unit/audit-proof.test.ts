@@ -132,6 +132,37 @@ describe('audit proofs (offline, with blocks captured from the test network)', (
     }
   });
 
+  it('links the block to a checkpoint both operators signed, and fails when the link or a signature is touched', () => {
+    const proof = load('intel-proof.json');
+    expect(proof.checkpoint, 'the intel fixture carries a checkpoint').to.not.equal(undefined);
+    const cp = proof.checkpoint!;
+    expect(checkProof(proof).checks.map((c) => c.name)).to.include.members(['checkpoint.signatures', 'checkpoint.link']);
+    const badLink = {
+      ...proof,
+      checkpoint: {
+        ...cp,
+        headers: cp.headers.map((h, i) =>
+          i === 0 ? { ...h, dataHash: h.dataHash.replace(/^./, h.dataHash.startsWith('0') ? '1' : '0') } : h,
+        ),
+      },
+    };
+    expect(checkProof(badLink).failed).to.equal('checkpoint.link');
+    const dropped = { ...proof, checkpoint: { ...cp, headers: cp.headers.slice(1) } };
+    expect(checkProof(dropped).failed).to.equal('checkpoint.link');
+    const badSig = {
+      ...proof,
+      checkpoint: {
+        ...cp,
+        signatures: cp.signatures.map((c, i) =>
+          i === 0 ? { ...c, blockHash: c.blockHash.replace(/^./, c.blockHash.startsWith('0') ? '1' : '0') } : c,
+        ),
+      },
+    };
+    expect(checkProof(badSig).failed).to.equal('checkpoint.signatures');
+    const oneOperator = { ...proof, checkpoint: { ...cp, signatures: cp.signatures.slice(0, 1) } };
+    expect(checkProof(oneOperator).failed).to.equal('checkpoint.signatures');
+  });
+
   it('catches a re-hashed block: tampering inside the data with a recomputed data hash breaks the orderer signature', () => {
     const proof = load('payment-proof.json');
     const tampered = editBlock(proof, (b) => {

@@ -1,11 +1,19 @@
+import type { KeyObject } from 'node:crypto';
+
 import type { Gateway } from '@hyperledger/fabric-gateway';
+
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 
 import { toXborderError, XborderError } from '../errors';
 import type { IntelClient } from '../intel';
 import type { PaymentsClient } from '../payments';
-import type { RegistryClient } from '../registry';
+import type { Page, RegistryClient } from '../registry';
+import { decodeJson } from '../json';
+import { signLowS } from '../signer';
+import type { Transactor } from '../transactor';
 import { blockHeaderHash, computeDataHash, decodeBlock, lastConfigIndex, ordererSignatures, parseTransaction } from './ledger';
-import type { Proof } from './proof';
+import type { Checkpoint, Proof } from './proof';
+import { verifyCheckpoint } from './proof';
 
 export interface ChainReport {
   readonly from: number;
@@ -41,14 +49,19 @@ export class AuditClient {
   readonly #intel: IntelClient;
   readonly #payments: PaymentsClient;
   readonly #registry: RegistryClient;
+  readonly #tx: Transactor;
+  readonly #me: { mspId: string; key: KeyObject };
 
   constructor(
     gateway: Gateway,
     channel: string,
     chaincode: string,
-    facades: { intel: IntelClient; payments: PaymentsClient; registry: RegistryClient },
+    facades: { intel: IntelClient; payments: PaymentsClient; registry: RegistryClient; transactor: Transactor },
+    me: { mspId: string; key: KeyObject },
   ) {
     this.#gateway = gateway;
+    this.#tx = facades.transactor;
+    this.#me = me;
     this.#channel = channel;
     this.#chaincode = chaincode;
     this.#intel = facades.intel;
@@ -75,10 +88,56 @@ export class AuditClient {
     return this.#qscc('GetBlockByTxID', txId);
   }
 
-  /** The current height of the channel at the gateway peer. */
-  async height(): Promise<number> {
+  /** The current height of the channel at the gateway peer, and the hash of its last block header. */
+  async chainInfo(): Promise<{ height: number; blockHash: string }> {
     const { common } = await import('@hyperledger/fabric-protos');
-    return common.BlockchainInfo.deserializeBinary(await this.#qscc('GetChainInfo')).getHeight();
+    const info = common.BlockchainInfo.deserializeBinary(await this.#qscc('GetChainInfo'));
+    return { height: info.getHeight(), blockHash: Buffer.from(info.getCurrentblockhash_asU8()).toString('hex') };
+  }
+
+  async height(): Promise<number> {
+    return (await this.chainInfo()).height;
+  }
+
+  /**
+   * Signs and records this operator's view of the chain (operator admins): the hash of block
+   * `height - 1` on its own peer. Without a height it co-signs the other operator's latest height it
+   * has not signed yet, else the current height, so both operators end up signing the same heights.
+   */
+  async recordCheckpoint(height?: number): Promise<Checkpoint> {
+    let h = height;
+    if (h === undefined) {
+      const existing = await this.checkpoints();
+      const mine = new Set(existing.filter((c) => c.mspId === this.#me.mspId).map((c) => c.height));
+      const theirs = existing.filter((c) => c.mspId !== this.#me.mspId && !mine.has(c.height)).map((c) => c.height);
+      h = theirs.length > 0 ? Math.max(...theirs) : await this.height();
+    }
+    if (h < 1) throw new XborderError('USAGE', 'height must be at least 1');
+    const header = decodeBlock(await this.blockByNumber(h - 1)).getHeader();
+    if (!header) throw new XborderError('PROOF_FAILED', `block ${String(h - 1)} has no header`);
+    const statement = {
+      purpose: 'xborder/checkpoint/v1',
+      channel: this.#channel,
+      height: h,
+      blockHash: blockHeaderHash(header).toString('hex'),
+      mspId: this.#me.mspId,
+    };
+    const signature = Buffer.from(signLowS(this.#me.key, Buffer.from(canonicalize(statement)))).toString('base64');
+    return decodeJson<Checkpoint>(
+      (await this.#tx.submit('checkpoint', 'RecordCheckpoint', { args: [canonicalize(statement), signature] })).result,
+    );
+  }
+
+  /** Every recorded checkpoint, each with whether its signature verifies. */
+  async checkpoints(): Promise<(Checkpoint & { signatureValid: boolean })[]> {
+    const all: Checkpoint[] = [];
+    let bookmark = '';
+    do {
+      const page = decodeJson<Page<Checkpoint>>(await this.#tx.evaluate('checkpoint', 'ListCheckpoints', ['200', bookmark]));
+      all.push(...page.items);
+      bookmark = page.bookmark;
+    } while (bookmark !== '');
+    return all.map((c) => ({ ...c, signatureValid: verifyCheckpoint(c) }));
   }
 
   /** Builds a self-contained proof for an intel version, a payment attestation or a transaction. */
@@ -127,6 +186,7 @@ export class AuditClient {
             : null;
     }
     const configBytes = await this.blockByNumber(lastConfigIndex(block));
+    const checkpoint = await this.#checkpointAfter(Number(block.getHeader()?.getNumber() ?? 0));
     const signerCertificate = signerFingerprint !== null ? (await this.#registry.getKey(signerFingerprint)).certificate : null;
     return {
       version: 1,
@@ -141,8 +201,36 @@ export class AuditClient {
       block: Buffer.from(blockBytes).toString('base64'),
       configBlock: Buffer.from(configBytes).toString('base64'),
       signerCertificate,
+      ...(checkpoint ? { checkpoint } : {}),
       createdAt: new Date().toISOString(),
     };
+  }
+
+  /** The lowest height above `blockNumber` both operators signed alike, with the linking headers. */
+  async #checkpointAfter(blockNumber: number): Promise<Proof['checkpoint']> {
+    const byHeight = new Map<number, Checkpoint[]>();
+    for (const { signatureValid, ...c } of await this.checkpoints()) {
+      if (!signatureValid || c.height - 1 < blockNumber) continue;
+      byHeight.set(c.height, [...(byHeight.get(c.height) ?? []), c]);
+    }
+    const heights = [...byHeight.keys()].sort((a, b) => a - b);
+    for (const h of heights) {
+      const sigs = byHeight.get(h) ?? [];
+      const hashes = new Set(sigs.map((c) => c.blockHash));
+      if (hashes.size !== 1 || !['HKMSP', 'THMSP'].every((m) => sigs.some((c) => c.mspId === m))) continue;
+      const headers = [];
+      for (let n = blockNumber + 1; n <= h - 1; n++) {
+        const header = decodeBlock(await this.blockByNumber(n)).getHeader();
+        if (!header) throw new XborderError('PROOF_FAILED', `block ${String(n)} has no header`);
+        headers.push({
+          number: String(n),
+          previousHash: Buffer.from(header.getPreviousHash_asU8()).toString('hex'),
+          dataHash: Buffer.from(header.getDataHash_asU8()).toString('hex'),
+        });
+      }
+      return { signatures: sigs, headers };
+    }
+    return undefined;
   }
 
   /**

@@ -1,5 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 
+import { common } from '@hyperledger/fabric-protos';
+
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 
 import {
@@ -14,6 +16,33 @@ import {
   verifySignature,
   VALIDATION_CODE_VALID,
 } from './ledger';
+
+/** An operator's signed view of the chain: `height` blocks, the last one's header hash. */
+export interface Checkpoint {
+  readonly purpose: 'xborder/checkpoint/v1';
+  readonly channel: string;
+  readonly height: number;
+  readonly blockHash: string;
+  readonly mspId: string;
+  readonly statement: string;
+  readonly signature: string;
+  readonly certificate: string;
+  readonly txId: string;
+  readonly txTime: string;
+}
+
+/** A block header as Fabric hashes it (hex fields). */
+export interface HeaderLink {
+  readonly number: string;
+  readonly previousHash: string;
+  readonly dataHash: string;
+}
+
+/** Whether a checkpoint's signature verifies over exactly its statement. */
+export function verifyCheckpoint(c: Checkpoint): boolean {
+  const statement = canonicalize({ purpose: c.purpose, channel: c.channel, height: c.height, blockHash: c.blockHash, mspId: c.mspId });
+  return statement === c.statement && verifySignature(c.certificate, Buffer.from(statement), Buffer.from(c.signature, 'base64'));
+}
 
 /** A self-contained proof that a record was written by a valid transaction, checkable offline. */
 export interface Proof {
@@ -33,6 +62,11 @@ export interface Proof {
   readonly configBlock: string;
   /** The producer's registered certificate (intel statements, payment attestations). */
   readonly signerCertificate: string | null;
+  /**
+   * The nearest later height both operators signed, with the headers that link the proof's block to
+   * it: a later truncation or rewrite by one operator contradicts its own signature.
+   */
+  readonly checkpoint?: { readonly signatures: Checkpoint[]; readonly headers: HeaderLink[] };
   readonly createdAt: string;
 }
 
@@ -48,6 +82,14 @@ export interface ProofReport {
   readonly failed: string | null;
   readonly checks: Check[];
   readonly summary: Record<string, unknown>;
+}
+
+function linkHash(h: HeaderLink): Buffer {
+  const header = new common.BlockHeader();
+  header.setNumber(Number(h.number));
+  header.setPreviousHash(Buffer.from(h.previousHash, 'hex'));
+  header.setDataHash(Buffer.from(h.dataHash, 'hex'));
+  return blockHeaderHash(header);
 }
 
 /** MSPs whose peers must both have endorsed a record written under the chaincode's AND policy. */
@@ -267,6 +309,45 @@ export function checkProof(proof: Proof, options: { content?: string; trustedRoo
       hash = createHash('sha256').update(options.content).digest('hex');
     }
     add('content.hash', hash === record.contentHash || hash === record.messageHash, `content hashes to ${hash}`);
+  }
+  // 6. the checkpoint both operators signed after this block
+  if (proof.checkpoint) {
+    const cp = proof.checkpoint;
+    const first = cp.signatures[0];
+    const agreeing = cp.signatures.every(
+      (c) => first !== undefined && c.height === first.height && c.blockHash === first.blockHash && c.channel === proof.channel,
+    );
+    const byBoth = OPERATOR_MSPS.every((m) => cp.signatures.some((c) => c.mspId === m));
+    const valid = cp.signatures.every((c) => verifyCheckpoint(c) && chainsTo(c.certificate, roots.get(c.mspId) ?? []));
+    if (
+      !add(
+        'checkpoint.signatures',
+        first !== undefined && agreeing && byBoth && valid,
+        `height ${String(first?.height ?? '?')} signed by ${cp.signatures.map((c) => c.mspId).join(', ')}`,
+      )
+    )
+      return finish();
+    let hash = blockHeaderHash(header);
+    let number = Number(header.getNumber());
+    let linked = true;
+    for (const h of cp.headers) {
+      if (Number(h.number) !== number + 1 || h.previousHash !== hash.toString('hex')) {
+        linked = false;
+        break;
+      }
+      hash = linkHash(h);
+      number++;
+    }
+    linked = linked && first !== undefined && number === first.height - 1 && hash.toString('hex') === first.blockHash;
+    if (
+      !add(
+        'checkpoint.link',
+        linked,
+        `headers link block ${String(header.getNumber())} to the checkpointed block ${String((first?.height ?? 1) - 1)}`,
+      )
+    )
+      return finish();
+    summary.checkpoint = { height: first?.height, blockHash: first?.blockHash };
   }
   summary.record = {
     key: proof.record.key,

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 
+import { blockHeaderHash, decodeBlock } from '../audit/ledger';
 import { checkProof } from '../audit/proof';
 import { buildReport, reportCsv } from '../audit/report';
 import type { Proof } from '../audit/proof';
@@ -167,6 +168,68 @@ export function registerAudit(program: Command): void {
       } else {
         process.stdout.write(text);
       }
+    });
+
+  audit
+    .command('checkpoint')
+    .description(
+      "sign and record your operator's view of the chain at a height (operator admins); by default the other operator's latest unmatched height, else the current one",
+    )
+    .option('--height <n>', 'height to sign (the hash of block height-1 on your own peer)')
+    .action(async (opts: { height?: string }, cmd: Command) => {
+      const height = nonNegative(opts.height, '--height');
+      const c = await withClient(cmd, undefined, (client) => client.audit.recordCheckpoint(height));
+      outputFor(cmd).result(c, (print) => {
+        print(`${c.mspId} checkpoint at height ${String(c.height)}: ${c.blockHash} (tx ${c.txId})`);
+      });
+    });
+
+  audit
+    .command('checkpoints')
+    .description('list checkpoints, verify both operators signed the same hash, and compare with the chain')
+    .action(async (_o: unknown, cmd: Command) => {
+      const rows = await withClient(cmd, undefined, async (client) => {
+        const all = await client.audit.checkpoints();
+        const heights = [...new Set(all.map((c) => c.height))].sort((a, b) => a - b);
+        const out: {
+          height: number;
+          blockHash: string | null;
+          signedBy: string[];
+          signaturesValid: boolean;
+          operatorsAgree: boolean;
+          matchesChain: boolean;
+        }[] = [];
+        for (const h of heights) {
+          const sigs = all.filter((c) => c.height === h);
+          const hashes = [...new Set(sigs.map((c) => c.blockHash))];
+          const block = decodeBlock(await client.audit.blockByNumber(h - 1)).getHeader();
+          const chainHash = block ? blockHeaderHash(block).toString('hex') : '';
+          out.push({
+            height: h,
+            blockHash: hashes.length === 1 ? (hashes[0] ?? null) : null,
+            signedBy: sigs.map((c) => c.mspId),
+            signaturesValid: sigs.every((c) => c.signatureValid),
+            operatorsAgree: hashes.length === 1 && ['HKMSP', 'THMSP'].every((m) => sigs.some((c) => c.mspId === m)),
+            matchesChain: hashes.length === 1 && hashes[0] === chainHash,
+          });
+        }
+        return out;
+      });
+      outputFor(cmd).result(rows, (print) => {
+        for (const line of table(
+          rows.map((r) => [
+            String(r.height),
+            r.blockHash ?? 'HASHES DIFFER',
+            r.signedBy.join('+'),
+            r.signaturesValid ? 'signatures ok' : 'BAD SIGNATURE',
+            r.operatorsAgree ? 'both operators' : 'one operator',
+            r.matchesChain ? 'matches chain' : 'DOES NOT MATCH CHAIN',
+          ]),
+        ))
+          print(line);
+        if (rows.length === 0) print('no checkpoints yet: operator admins record them with `xborder audit checkpoint`');
+      });
+      if (rows.some((r) => !r.signaturesValid || !r.matchesChain)) process.exitCode = 1;
     });
 
   audit
