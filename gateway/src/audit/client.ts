@@ -186,7 +186,7 @@ export class AuditClient {
             : null;
     }
     const configBytes = await this.blockByNumber(lastConfigIndex(block));
-    const checkpoint = await this.#checkpointAfter(Number(block.getHeader()?.getNumber() ?? 0));
+    const checkpoint = await this.#checkpointAfter(block.getHeader()?.getNumber() ?? 0);
     const signerCertificate = signerFingerprint !== null ? (await this.#registry.getKey(signerFingerprint)).certificate : null;
     return {
       version: 1,

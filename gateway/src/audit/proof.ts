@@ -328,7 +328,7 @@ export function checkProof(proof: Proof, options: { content?: string; trustedRoo
     )
       return finish();
     let hash = blockHeaderHash(header);
-    let number = Number(header.getNumber());
+    let number = header.getNumber();
     let linked = true;
     for (const h of cp.headers) {
       if (Number(h.number) !== number + 1 || h.previousHash !== hash.toString('hex')) {
