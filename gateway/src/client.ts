@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 
 import { connect as gatewayConnect, hash, signers } from '@hyperledger/fabric-gateway';
 
@@ -63,6 +64,8 @@ export interface XborderClient extends AsyncDisposable {
   readonly audit: AuditClient;
   /** The underlying fabric-gateway connection. */
   readonly gateway: Gateway;
+  /** The identity's private key, for signing statements outside the facades (never leaves the process). */
+  readonly signingKey: KeyObject;
   close(): void;
 }
 
@@ -124,6 +127,7 @@ export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
     profile,
     transactor,
     gateway,
+    signingKey: key,
     probe: new ProbeClient(transactor),
     registry,
     intel,

@@ -1,0 +1,354 @@
+#!/usr/bin/env node
+/**
+ * xborder benchmarks, run on demand (`npm run bench`, `npm run bench -- --full`). Every figure is
+ * measured side by side with a baseline create-asset contract on the same network and block settings,
+ * and reported as a ratio to it.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+import { connect, ingestStix, seedRegistry } from '@xborder/gateway';
+import type { XborderClient } from '@xborder/gateway';
+import { deploy, up } from '@xborder/network';
+import type { BlockProfile, NetworkOptions } from '@xborder/network';
+
+import { runLoad, timeCalls } from './load';
+import type { LoadResult } from './load';
+import { cpuDelta, sampleAll } from './procstats';
+import type { ProcSample } from './procstats';
+import { renderMarkdown, renderSvg } from './render';
+import { attestTx, baselineTx, benchIndicator, confirmTx, intelBatchTx, intelTx } from './scenarios';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+export interface BenchOptions {
+  full: boolean;
+  seconds: number;
+  warmup: number;
+  concurrency: number;
+  blocks: BlockProfile[];
+  scenarios: string[];
+  home: string;
+  /** Use `home` as it is (one block profile only) instead of one home per block profile. */
+  homeIsExact?: boolean;
+  portOffset: number;
+  readRecords: number[];
+  reconcileDays: number[];
+}
+
+export interface ScenarioResult extends LoadResult {
+  readonly scenario: string;
+  readonly blocks: BlockProfile;
+  readonly ratioToBaseline: number | null;
+  readonly processes: ProcSample[];
+}
+
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly command: string;
+  readonly fabricVersion: string;
+  readonly machine: { cores: number; model: string; memoryGiB: number; node: string };
+  readonly options: Omit<BenchOptions, 'home'>;
+  readonly load: ScenarioResult[];
+  readonly reads: { records: number; getById: unknown; byHash: unknown; listPage100: unknown }[];
+  readonly reconcile: { payments: number; latency: unknown }[];
+  readonly ingestion: {
+    objects: number;
+    seconds: number;
+    objectsPerSecond: number;
+    clientCpuSeconds: number;
+    rawPrepareAndSignPerSecond: number;
+  } | null;
+}
+
+const ALL_SCENARIOS = [
+  'baseline',
+  'intel',
+  'intel-batch-10',
+  'intel-batch-50',
+  'intel-batch-100',
+  'attest',
+  'confirm',
+  'reads',
+  'reconcile',
+  'ingest',
+];
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const full = argv.includes('--full');
+  const get = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const num = (name: string, fallback: number): number => {
+    const v = get(name);
+    if (v === undefined) return fallback;
+    if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a positive integer`);
+    return Number(v);
+  };
+  const blocks = (get('blocks') ?? (full ? 'tuned,defaults' : 'tuned')).split(',') as BlockProfile[];
+  for (const b of blocks)
+    if (b !== 'tuned' && b !== 'defaults') throw new Error('--blocks must be tuned, defaults or both (comma separated)');
+  const scenarios = (get('scenario') ?? ALL_SCENARIOS.join(',')).split(',');
+  for (const s of scenarios) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (known: ${ALL_SCENARIOS.join(', ')})`);
+  return {
+    full,
+    seconds: num('duration', full ? 60 : 15),
+    warmup: num('warmup', full ? 30 : 5),
+    concurrency: num('concurrency', full ? 128 : 64),
+    blocks,
+    scenarios,
+    home: path.resolve(get('home') ?? path.join(repoRoot, '.xborder-bench')),
+    portOffset: num('port-offset', 10000),
+    readRecords: full ? [10_000, 100_000] : [10_000],
+    reconcileDays: full ? [1_000, 10_000] : [1_000],
+  };
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+async function prepareNetwork(opts: BenchOptions, blocks: BlockProfile): Promise<NetworkOptions> {
+  const network: NetworkOptions =
+    opts.homeIsExact === true
+      ? { home: opts.home, portOffset: opts.portOffset, blocks, repoRoot }
+      : { home: `${opts.home}-${blocks}`, portOffset: opts.portOffset + (blocks === 'defaults' ? 1000 : 0), blocks, repoRoot };
+  await up(network, log);
+  await deploy(network, { name: 'baseline', modulePath: path.join(repoRoot, 'bench', 'baseline-chaincode') }, log);
+  await seedRegistry(path.join(repoRoot, 'examples', 'institutions.json'), network.home ?? '');
+  return network;
+}
+
+async function loadScenario(
+  name: string,
+  blocks: BlockProfile,
+  opts: BenchOptions,
+  runDir: string,
+  submit: (i: number) => Promise<import('./load').TxOutcome>,
+  baseline: number | null,
+  maxTransactions?: number,
+): Promise<ScenarioResult> {
+  log(`${name} (${blocks}): ${String(opts.warmup)}s warm-up, ${String(opts.seconds)}s measured, ${String(opts.concurrency)} in flight`);
+  const before = sampleAll(runDir);
+  const result = await runLoad(
+    {
+      seconds: opts.seconds,
+      warmupSeconds: opts.warmup,
+      concurrency: opts.concurrency,
+      ...(maxTransactions !== undefined ? { maxTransactions } : {}),
+    },
+    submit,
+  );
+  const processes = cpuDelta(before, sampleAll(runDir));
+  const rate = name.startsWith('intel-batch') ? result.objectsPerSecond : result.tps;
+  log(
+    `  ${String(result.tps)} tps, ${String(result.objectsPerSecond)} objects/s, p95 ${String(result.latencyMs.p95)} ms, ${String(result.failures)} failures, ${String(result.mvccConflicts)} MVCC`,
+  );
+  return {
+    scenario: name,
+    blocks,
+    ...result,
+    ratioToBaseline: baseline !== null && baseline > 0 ? Number((rate / baseline).toFixed(2)) : null,
+    processes,
+  };
+}
+
+/** Fills the ledger with intel records (batches of 100) until it holds `target` objects. */
+async function fillIntel(client: XborderClient, have: number, target: number): Promise<number> {
+  const contract = client.gateway.getNetwork(client.profile.channel).getContract('xborder', 'intel');
+  const submit = intelBatchTx(client, contract, 100);
+  let count = have;
+  let i = 0;
+  while (count < target) {
+    const batch = Array.from({ length: Math.min(8, Math.ceil((target - count) / 100)) }, () => submit(1_000_000 + i++));
+    for (const r of await Promise.all(batch)) if (r.ok) count += r.objects;
+    if (i % 80 === 0) log(`  ${String(count)} intel records`);
+  }
+  return count;
+}
+
+export async function runBench(opts: BenchOptions, command: string): Promise<BenchResults> {
+  const load: ScenarioResult[] = [];
+  const reads: BenchResults['reads'] = [];
+  const reconcile: BenchResults['reconcile'] = [];
+  let ingestion: BenchResults['ingestion'] = null;
+  const want = (s: string): boolean => opts.scenarios.includes(s);
+  for (const blocks of opts.blocks) {
+    const network = await prepareNetwork(opts, blocks);
+    const runDir = path.join(network.home ?? '', 'run');
+    const hk = connect({ identity: 'hk-bank-a', home: network.home ?? '' });
+    const th = connect({ identity: 'th-bank-a', home: network.home ?? '' });
+    const auditor = connect({ identity: 'audit-1', home: network.home ?? '' });
+    try {
+      const net = hk.gateway.getNetwork(hk.profile.channel);
+      let baselineTps: number | null = null;
+      if (want('baseline')) {
+        const r = await loadScenario('baseline', blocks, opts, runDir, baselineTx(net.getContract('baseline', 'baseline')), null);
+        baselineTps = r.tps;
+        load.push(r);
+      }
+      if (want('intel'))
+        load.push(await loadScenario('intel', blocks, opts, runDir, intelTx(hk, net.getContract('xborder', 'intel')), baselineTps));
+      for (const size of [10, 50, 100]) {
+        if (want(`intel-batch-${String(size)}`))
+          load.push(
+            await loadScenario(
+              `intel-batch-${String(size)}`,
+              blocks,
+              opts,
+              runDir,
+              intelBatchTx(hk, net.getContract('xborder', 'intel'), size),
+              baselineTps,
+            ),
+          );
+      }
+      const attested: PaymentFields[] = [];
+      const date = `2030-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-15`;
+      if (want('attest') || want('confirm'))
+        load.push(
+          await loadScenario(
+            'attest',
+            blocks,
+            opts,
+            runDir,
+            attestTx(hk, net.getContract('xborder', 'payment'), date, attested),
+            baselineTps,
+          ),
+        );
+      if (want('confirm')) {
+        const thNet = th.gateway.getNetwork(th.profile.channel);
+        load.push(
+          await loadScenario(
+            'confirm',
+            blocks,
+            { ...opts, warmup: 0 },
+            runDir,
+            confirmTx(th, thNet.getContract('xborder', 'payment'), attested),
+            baselineTps,
+            attested.length,
+          ),
+        );
+      }
+      if (blocks === opts.blocks[0] && want('reads')) {
+        let count = (await auditor.intel.list({ filter: 'all', pageSize: 1 })).items.length > 0 ? await countIntel(auditor) : 0;
+        for (const target of opts.readRecords) {
+          log(`reads: filling the ledger to ${String(target)} intel records`);
+          count = await fillIntel(hk, count, target);
+          const sample = await auditor.intel.list({ filter: 'all', pageSize: 100 });
+          const ids = sample.items.map((r) => ({ id: r.stixId, hash: r.contentHash }));
+          reads.push({
+            records: count,
+            getById: await timeCalls(200, (i) => auditor.intel.get(ids[i % ids.length]?.id ?? '')),
+            byHash: await timeCalls(200, (i) => auditor.intel.byHash(ids[i % ids.length]?.hash ?? '')),
+            listPage100: await timeCalls(50, () => auditor.intel.list({ filter: 'type', value: 'indicator', pageSize: 100 })),
+          });
+        }
+      }
+      if (blocks === opts.blocks[0] && want('reconcile')) {
+        for (const n of opts.reconcileDays) {
+          const day = `2031-0${String(1 + (n % 9))}-2${String(n % 10)}`;
+          log(`reconcile: attesting ${String(n)} payments on ${day}`);
+          const contract = net.getContract('xborder', 'payment');
+          const tx = attestTx(hk, contract, day, []);
+          await runLoad({ seconds: 3600, warmupSeconds: 0, concurrency: opts.concurrency, maxTransactions: n }, tx);
+          reconcile.push({ payments: n, latency: await timeCalls(10, () => auditor.payments.reconcile(day, 'HK-TH')) });
+        }
+      }
+      if (blocks === opts.blocks[0] && want('ingest')) ingestion = await measureIngestion(hk);
+    } finally {
+      hk.close();
+      th.close();
+      auditor.close();
+    }
+  }
+  return {
+    startedAt: new Date().toISOString(),
+    command,
+    fabricVersion: fs.readFileSync(path.join(repoRoot, '.fabric', 'VERSIONS'), 'utf8').trim(),
+    machine: {
+      cores: os.cpus().length,
+      model: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    options: {
+      full: opts.full,
+      seconds: opts.seconds,
+      warmup: opts.warmup,
+      concurrency: opts.concurrency,
+      blocks: opts.blocks,
+      scenarios: opts.scenarios,
+      portOffset: opts.portOffset,
+      readRecords: opts.readRecords,
+      reconcileDays: opts.reconcileDays,
+    },
+    load,
+    reads,
+    reconcile,
+    ingestion,
+  };
+}
+
+async function countIntel(auditor: XborderClient): Promise<number> {
+  let n = 0;
+  let bookmark = '';
+  do {
+    const page = await auditor.intel.list({ filter: 'all', pageSize: 200, ...(bookmark ? { bookmark } : {}) });
+    n += page.items.length;
+    bookmark = page.bookmark;
+  } while (bookmark !== '');
+  return n;
+}
+
+/** End-to-end ingestion of a 2,000-object bundle, and the raw prepare + sign rate on this machine. */
+async function measureIngestion(client: XborderClient): Promise<BenchResults['ingestion']> {
+  const objects = Array.from({ length: 2000 }, (_, i) => ({ source: 'bench-bundle', index: i, object: benchIndicator(i) }));
+  log('ingest: 2,000-object bundle through the SDK ingestion (batches of 100, 4 in flight)');
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  const report = await ingestStix(client.intel, objects, { batchSize: 100, concurrency: 4 });
+  const seconds = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  // the same client-side work without the network: canonicalise, check, hash and sign each object
+  const t1 = process.hrtime.bigint();
+  for (let i = 0; i < 2000; i++) client.intel.sign(benchIndicator(i));
+  const rawSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+  log(`  ${String(report.submitted)} submitted in ${seconds.toFixed(1)}s`);
+  return {
+    objects: report.submitted + report.existing,
+    seconds: Number(seconds.toFixed(2)),
+    objectsPerSecond: Number(((report.submitted + report.existing) / seconds).toFixed(1)),
+    clientCpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+    rawPrepareAndSignPerSecond: Number((2000 / rawSeconds).toFixed(0)),
+  };
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+  let opts: BenchOptions;
+  try {
+    opts = parseBenchArgs(argv);
+  } catch (err) {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  runBench(opts, command).then(
+    (results) => {
+      const dir = path.join(repoRoot, 'bench', 'results');
+      fs.mkdirSync(dir, { recursive: true });
+      const stamp = results.startedAt.replace(/[:.]/g, '-');
+      fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
+      fs.writeFileSync(path.join(dir, `${stamp}.svg`), renderSvg(results));
+      process.stdout.write(renderMarkdown(results));
+      log(`results: bench/results/${stamp}.json and .svg; the networks keep running (network:down with --home ${opts.home}-<blocks>)`);
+    },
+    (err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

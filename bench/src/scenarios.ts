@@ -1,0 +1,134 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+import type { Contract } from '@hyperledger/fabric-gateway';
+
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { ATTESTATION_PURPOSE, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/chaincode/dist/shared/payment';
+import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+import { signLowS } from '@xborder/gateway';
+import type { SignedIntel, XborderClient } from '@xborder/gateway';
+
+import type { TxOutcome } from './load';
+
+/** A STIX indicator of realistic size (about 600 bytes canonical), unique per call. */
+export function benchIndicator(i: number): Record<string, unknown> {
+  return {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: `indicator--${randomUUID()}`,
+    created: '2026-11-25T00:00:00.000Z',
+    modified: '2026-11-25T00:00:00.000Z',
+    name: `Benchmark phishing URL ${String(i)}`,
+    description: 'Look-alike FPS / PromptPay payment page collecting one-time passwords.',
+    indicator_types: ['malicious-activity'],
+    pattern: `[url:value = 'https://pay-${randomBytes(6).toString('hex')}.example/otp']`,
+    pattern_type: 'stix',
+    valid_from: '2026-11-25T00:00:00Z',
+    labels: ['phishing'],
+    confidence: 70,
+    object_marking_refs: ['marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421'],
+  };
+}
+
+/** Submits and waits for the commit; maps the validation code. */
+export async function submitAndWait(
+  contract: Contract,
+  fn: string,
+  args: string[],
+  transient?: Record<string, Uint8Array>,
+  objects = 1,
+): Promise<TxOutcome> {
+  const submitted = await contract.submitAsync(fn, { arguments: args, ...(transient ? { transientData: transient } : {}) });
+  const status = await submitted.getStatus();
+  if (status.successful) return { ok: true, objects };
+  return { ok: false, kind: status.code === 11 ? 'mvcc' : 'failed', message: `validation code ${String(status.code)}` };
+}
+
+export function baselineTx(contract: Contract): (i: number) => Promise<TxOutcome> {
+  const prefix = randomBytes(4).toString('hex');
+  return (i) => submitAndWait(contract, 'CreateAsset', [`asset-${prefix}-${String(i)}`, 'blue', 'Victoria Harbour Bank', '5', '1300']);
+}
+
+export function intelTx(client: XborderClient, contract: Contract): (i: number) => Promise<TxOutcome> {
+  return (i) => {
+    const s = client.intel.sign(benchIndicator(i));
+    return submitAndWait(contract, 'SubmitIntel', [s.statementJson, s.signature], { content: Buffer.from(s.prepared.canonical) });
+  };
+}
+
+export function intelBatchTx(client: XborderClient, contract: Contract, size: number): (i: number) => Promise<TxOutcome> {
+  return (i) => {
+    const signed: SignedIntel[] = Array.from({ length: size }, (_, k) => client.intel.sign(benchIndicator(i * size + k)));
+    const transient: Record<string, Uint8Array> = {};
+    signed.forEach((s, k) => (transient[`content${String(k)}`] = Buffer.from(s.prepared.canonical)));
+    const items = JSON.stringify(signed.map((s) => ({ statement: s.statementJson, signature: s.signature })));
+    return submitAndWait(contract, 'SubmitIntelBatch', [items], transient, size);
+  };
+}
+
+/** An HK->TH payment by hk-bank-a to th-bank-a, with a payer of its own (daily caps stay clear). */
+export function benchPayment(date: string): PaymentFields {
+  const uetr = randomUUID();
+  return {
+    uetr,
+    endToEndId: `BENCH-${uetr.slice(0, 8)}`,
+    instrId: null,
+    txId: null,
+    msgId: `BENCH-${uetr.slice(9, 13)}`,
+    msgType: 'pacs.008.001.08',
+    scheme: 'FPSxPromptPay',
+    corridor: 'HK-TH',
+    amount: { value: '100.00', currency: 'HKD' },
+    settlementAmount: { value: '435.00', currency: 'THB' },
+    settlementDate: date,
+    exchangeRate: '4.35',
+    chargeBearer: 'SLEV',
+    charges: [],
+    debtorAgent: { bic: 'VHBKHKHHXXX', clearingMemberId: null },
+    creditorAgent: { bic: 'CPCBTHBKXXX', clearingMemberId: null },
+    payer: { proxyType: 'mobile', commitment: randomBytes(32).toString('hex') },
+    payee: { proxyType: 'mobile', commitment: randomBytes(32).toString('hex') },
+    messageHash: createHash('sha256').update(uetr).digest('hex'),
+  };
+}
+
+function signedJson(client: XborderClient, value: unknown): [string, string] {
+  const json = canonicalize(value);
+  const key = client.signingKey;
+  return [json, Buffer.from(signLowS(key, Buffer.from(json))).toString('base64')];
+}
+
+export function attestTx(
+  client: XborderClient,
+  contract: Contract,
+  date: string,
+  attested: PaymentFields[],
+): (i: number) => Promise<TxOutcome> {
+  return async () => {
+    const fields = benchPayment(date);
+    const attestation = parseAttestation(
+      { ...fields, purpose: ATTESTATION_PURPOSE, institution: client.profile.institution, mspId: client.profile.mspId },
+      null,
+    );
+    const outcome = await submitAndWait(contract, 'AttestPayment', signedJson(client, attestation));
+    if (outcome.ok) attested.push(fields);
+    return outcome;
+  };
+}
+
+export function confirmTx(client: XborderClient, contract: Contract, attested: PaymentFields[]): (i: number) => Promise<TxOutcome> {
+  return async () => {
+    const fields = attested.pop();
+    if (!fields) return { ok: false, kind: 'failed', message: 'no attested payment left to confirm' };
+    const confirmation = parseConfirmation({
+      purpose: CONFIRMATION_PURPOSE,
+      fields,
+      status: 'ACSC',
+      reasonCode: null,
+      statusMessageHash: createHash('sha256').update(`pacs.002 ${fields.uetr}`).digest('hex'),
+      institution: client.profile.institution,
+      mspId: client.profile.mspId,
+    });
+    return submitAndWait(contract, 'ConfirmPayment', signedJson(client, confirmation));
+  };
+}
