@@ -15,7 +15,7 @@ import { deploy, up } from '@xborder/network';
 import type { BlockProfile, NetworkOptions } from '@xborder/network';
 
 import { runLoad, timeCalls } from './load';
-import type { LoadResult } from './load';
+import type { LoadResult, TxOutcome } from './load';
 import { cpuDelta, sampleAll } from './procstats';
 import type { ProcSample } from './procstats';
 import { renderMarkdown, renderSvg } from './render';
@@ -127,7 +127,7 @@ async function loadScenario(
   blocks: BlockProfile,
   opts: BenchOptions,
   runDir: string,
-  submit: (i: number) => Promise<import('./load').TxOutcome>,
+  submit: (i: number) => Promise<TxOutcome>,
   baseline: number | null,
   maxTransactions?: number,
 ): Promise<ScenarioResult> {
