@@ -88,9 +88,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a positive integer`);
     return Number(v);
   };
-  const blocks = (get('blocks') ?? (full ? 'tuned,defaults' : 'tuned')).split(',') as BlockProfile[];
-  for (const b of blocks)
+  const blockNames = (get('blocks') ?? (full ? 'tuned,defaults' : 'tuned')).split(',');
+  for (const b of blockNames)
     if (b !== 'tuned' && b !== 'defaults') throw new Error('--blocks must be tuned, defaults or both (comma separated)');
+  const blocks = blockNames as BlockProfile[];
   const scenarios = (get('scenario') ?? ALL_SCENARIOS.join(',')).split(',');
   for (const s of scenarios) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (known: ${ALL_SCENARIOS.join(', ')})`);
   return {
