@@ -63,7 +63,6 @@ export class FakeWorld {
   readonly state = new Map<string, Bytes>();
   readonly privateData = new Map<string, Map<string, Bytes>>();
   readonly history = new Map<string, HistoryEntry[]>();
-  readonly sandbox = sinon.createSandbox();
   /** Transaction times start here and advance one second per transaction. */
   clock = new Date(Date.now() + 60_000);
   #txCounter = 0;
@@ -185,7 +184,8 @@ export class FakeWorld {
     return JSON.stringify({ state: dump(this.state), pvt: [...this.privateData.entries()].map(([c, m]) => [c, dump(m)]) });
   }
 
+  /** Nothing to undo: the stubs are fresh objects per transaction (kept for symmetry in tests). */
   restore(): void {
-    this.sandbox.restore();
+    this.privateData.clear();
   }
 }
