@@ -11,11 +11,11 @@ export function renderMarkdown(r: BenchResults): string {
     `Load: ${String(r.options.concurrency)} transactions in flight, ${String(r.options.warmup)} s warm-up, ${String(r.options.seconds)} s measured per scenario`,
   );
   lines.push('');
-  lines.push('| scenario | blocks | tps | objects/s | ratio to baseline | p50 ms | p95 ms | p99 ms | max ms | MVCC | failed |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| scenario | blocks | in flight | tps | objects/s | ratio to baseline | p50 ms | p95 ms | p99 ms | max ms | MVCC | failed |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of r.load) {
     lines.push(
-      `| ${s.scenario} | ${s.blocks} | ${String(s.tps)} | ${String(s.objectsPerSecond)} | ${s.ratioToBaseline === null ? '-' : `${String(s.ratioToBaseline)}x`} | ${String(s.latencyMs.p50)} | ${String(s.latencyMs.p95)} | ${String(s.latencyMs.p99)} | ${String(s.latencyMs.max)} | ${String(s.mvccConflicts)} | ${String(s.failures)} |`,
+      `| ${s.scenario} | ${s.blocks} | ${String(s.concurrency)} | ${String(s.tps)} | ${String(s.objectsPerSecond)} | ${s.ratioToBaseline === null ? '-' : `${String(s.ratioToBaseline)}x`} | ${String(s.latencyMs.p50)} | ${String(s.latencyMs.p95)} | ${String(s.latencyMs.p99)} | ${String(s.latencyMs.max)} | ${String(s.mvccConflicts)} | ${String(s.failures)} |`,
     );
   }
   if (r.load.length > 0) {

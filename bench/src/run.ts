@@ -42,6 +42,7 @@ export interface ScenarioResult extends LoadResult {
   readonly scenario: string;
   readonly blocks: BlockProfile;
   readonly ratioToBaseline: number | null;
+  readonly concurrency: number;
   readonly processes: ProcSample[];
 }
 
@@ -151,6 +152,7 @@ async function loadScenario(
   return {
     scenario: name,
     blocks,
+    concurrency: opts.concurrency,
     ...result,
     ratioToBaseline: baseline !== null && baseline > 0 ? Number((rate / baseline).toFixed(2)) : null,
     processes,
@@ -193,13 +195,32 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       }
       if (want('intel'))
         load.push(await loadScenario('intel', blocks, opts, runDir, intelTx(hk, net.getContract('xborder', 'intel')), baselineTps));
+      // --full: more load levels for the baseline and SubmitIntel, each ratio taken at the same level
+      for (const level of opts.full ? [8, 32, 128] : []) {
+        const at = { ...opts, concurrency: level };
+        const base = want('baseline')
+          ? await loadScenario(`baseline@${String(level)}`, blocks, at, runDir, baselineTx(net.getContract('baseline', 'baseline')), null)
+          : undefined;
+        if (base) load.push(base);
+        if (want('intel'))
+          load.push(
+            await loadScenario(
+              `intel@${String(level)}`,
+              blocks,
+              at,
+              runDir,
+              intelTx(hk, net.getContract('xborder', 'intel')),
+              base?.tps ?? null,
+            ),
+          );
+      }
       for (const size of [10, 50, 100]) {
         if (want(`intel-batch-${String(size)}`))
           load.push(
             await loadScenario(
               `intel-batch-${String(size)}`,
               blocks,
-              opts,
+              { ...opts, concurrency: Math.max(2, Math.round((opts.concurrency * 4) / size)) }, // about the same objects in flight per batch size
               runDir,
               intelBatchTx(hk, net.getContract('xborder', 'intel'), size),
               baselineTps,

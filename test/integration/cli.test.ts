@@ -208,6 +208,38 @@ describe('xborder CLI end to end on the real network', () => {
     expect(own.stdout).to.match(/PAYMENT_WRONG_SIDE/);
   });
 
+  it('manages the registry: seed, institutions, keys, register and revoke a key (admins only)', () => {
+    const seed = xborder(['registry', 'seed', path.join(repo, 'examples', 'institutions.json'), '--json']);
+    expect(seed.code, seed.stderr).to.equal(0);
+    expect(seed.json().map((r: any) => r.institution)).to.include.members(['hk-bank-a', 'th-bank-b']);
+    const inst = xborder(['registry', 'institution', 'th-bank-a', '--as', 'audit-1']);
+    expect(inst.stdout).to.match(/bic\s+CPCBTHBKXXX/);
+    expect(
+      xborder(['registry', 'institutions', 'HKMSP', '--json', '--as', 'audit-1'])
+        .json()
+        .items.map((i: any) => i.id),
+    ).to.include.members(['hk-bank-a', 'hk-bank-b']);
+    const keys = xborder(['registry', 'keys', 'hk-bank-a', '--json', '--as', 'audit-1']).json();
+    expect(keys.length).to.be.greaterThan(0);
+    const cert = path.join(testNetwork.home ?? '', 'identities', 'th-bank-b', 'msp', 'signcerts', 'cert.pem');
+    const again = xborder(['registry', 'register-key', 'th-bank-b', cert, '--as', 'th-admin']);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(xborder(['registry', 'register-key', 'th-bank-b', cert, '--as', 'th-bank-a']).stderr).to.match(/error ACCESS_DENIED/);
+    expect(xborder(['registry', 'revoke-key', keys[0].fingerprint, '--reason', 'x', '--as', 'th-admin']).stderr).to.match(
+      /error ACCESS_DENIED: an admin of THMSP/,
+    );
+  });
+
+  it('revokes an intel object through the CLI as its producer', () => {
+    const id = 'x-xborder-fraud-pattern--7f809102-a3b4-45d6-8f70-8192a3b4c509';
+    const r = xborder(['intel', 'revoke', id, '--reason', 'superseded by a new pattern', '--as', 'hk-bank-a']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(xborder(['intel', 'get', id, '--json', '--as', 'audit-1']).json()).to.include({
+      revoked: true,
+      revokeReason: 'superseded by a new pattern',
+    });
+  });
+
   it('refuses bad ISO 20022 files: not XML, wrong message, wrong version', () => {
     const bad = path.join(tmp, 'bad.xml');
     fs.writeFileSync(bad, '<Document><unclosed></Document>');
