@@ -11,43 +11,16 @@ import type { IntelStatement } from './shared/statement';
 import { isStixId, isStixTimestamp, stixFacts, timestampKey } from './shared/stix';
 import type { StixFacts } from './shared/stix';
 import { isStrict, TLP_LEVELS } from './shared/tlp';
-import type { TlpLevel } from './shared/tlp';
 import { decodeText, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
 import { hasControlChars } from './shared/text';
+import type { IntelRecord, Sighting } from './shared/records';
+export type { IntelRecord, Sighting } from './shared/records';
 
 /** Private collection both operators' peers hold: content marked CLEAR, GREEN or AMBER. */
 export const SHARED_COLLECTION = 'hkThShared';
 /** Private collection of one org only: content marked AMBER+STRICT or RED. */
 export const implicitCollection = (mspId: string): string => `_implicit_org_${mspId}`;
 export const MAX_BATCH = 100;
-
-/** The public ledger record of one STIX object version. No content, no guessable values. */
-export interface IntelRecord {
-  readonly stixId: string;
-  readonly stixType: string;
-  readonly modified: string;
-  readonly contentHash: string;
-  readonly tlp: TlpLevel;
-  readonly producer: string;
-  readonly mspId: string;
-  readonly signerFingerprint: string;
-  /** The canonical statement exactly as signed, and its base64 DER signature. */
-  readonly statement: string;
-  readonly signature: string;
-  /** From the content when the chaincode sees it (CLEAR/GREEN/AMBER); null for strict levels. */
-  readonly specVersion: string | null;
-  readonly created: string | null;
-  readonly confidence: number | null;
-  readonly labels: readonly string[] | null;
-  readonly validUntil: string | null;
-  readonly previousModified: string | null;
-  readonly revoked: boolean;
-  readonly revokedAt: string | null;
-  readonly revokeReason: string | null;
-  readonly revokeTxId: string | null;
-  readonly txId: string;
-  readonly txTime: string;
-}
 
 /** Per STIX id: who produced it, its latest version, whether it is revoked. */
 interface IntelHead {
@@ -58,19 +31,6 @@ interface IntelHead {
   readonly latestModified: string;
   readonly versions: number;
   readonly revoked: boolean;
-}
-
-export interface Sighting {
-  readonly stixId: string;
-  readonly institution: string;
-  readonly mspId: string;
-  readonly count: number;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  readonly falsePositive: boolean;
-  readonly noteHash: string | null;
-  readonly txId: string;
-  readonly txTime: string;
 }
 
 const versionKey = (stixId: string, modified: string): string => key('intel', stixId, timestampKey(modified));

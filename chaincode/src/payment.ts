@@ -14,64 +14,10 @@ import { parseJson } from './shared/statement';
 import { hasControlChars } from './shared/text';
 import { decodeText, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
 import { SHARED_COLLECTION } from './intel';
+import type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from './shared/records';
+export type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from './shared/records';
 
-export type PaymentState = 'ATTESTED' | 'CONFIRMED' | 'DISPUTED' | 'REJECTED';
 const FINAL_STATES: readonly PaymentState[] = ['CONFIRMED', 'DISPUTED', 'REJECTED'];
-
-/** The public record of one payment: the attestation as signed, and where the receiver left it. */
-export interface PaymentRecord {
-  readonly uetr: string;
-  readonly endToEndId: string;
-  readonly corridor: Corridor;
-  readonly settlementDate: string;
-  readonly amount: Amount;
-  readonly settlementAmount: Amount;
-  readonly messageHash: string;
-  readonly state: PaymentState;
-  /** Canonical attestation exactly as signed, with its base64 DER signature. */
-  readonly attestation: string;
-  readonly attestationSignature: string;
-  readonly attester: string;
-  readonly attesterMsp: string;
-  readonly attesterFingerprint: string;
-  readonly attestedAt: string;
-  readonly attestTxId: string;
-  readonly lastStatus: Pacs002Status | null;
-  readonly reasonCode: string | null;
-  readonly differingFields: readonly string[];
-  readonly confirmer: string | null;
-  readonly confirmedAt: string | null;
-  readonly confirmTxId: string | null;
-}
-
-/** One confirmation (pacs.002 view) as signed by the receiving institution. */
-export interface ConfirmationRecord {
-  readonly uetr: string;
-  readonly confirmation: string;
-  readonly signature: string;
-  readonly confirmer: string;
-  readonly confirmerMsp: string;
-  readonly confirmerFingerprint: string;
-  readonly status: Pacs002Status;
-  readonly reasonCode: string | null;
-  readonly differingFields: readonly string[];
-  readonly resultingState: PaymentState;
-  readonly txId: string;
-  readonly txTime: string;
-}
-
-/** A later event (return, cancellation request or resolution): a new record linked to the payment. */
-export interface PaymentEvent {
-  readonly uetr: string;
-  readonly type: 'RETURN' | 'CANCELLATION_REQUEST' | 'CANCELLATION_RESOLUTION';
-  readonly messageType: string;
-  readonly messageHash: string;
-  readonly reasonCode: string | null;
-  readonly institution: string;
-  readonly mspId: string;
-  readonly txId: string;
-  readonly txTime: string;
-}
 
 const EVENT_MESSAGE_TYPES: Readonly<Record<PaymentEvent['type'], RegExp>> = {
   RETURN: /^pacs\.004\.001\.\d{2}$/,

@@ -15,41 +15,10 @@ import { isInstitutionId, isMspId, parseJson } from './shared/statement';
 import { decodeJson, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
 import type { Page } from './state';
 import { hasControlChars } from './shared/text';
-
-export const INSTITUTION_KINDS = ['bank', 'payment-operator', 'cert', 'regulator'] as const;
-export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
-
-/** A member institution of one operator (or the auditor org). */
-export interface Institution {
-  readonly id: string;
-  readonly mspId: string;
-  readonly name: string;
-  readonly kind: InstitutionKind;
-  readonly bic: string | null;
-  readonly clearingCode: string | null;
-  readonly status: 'active' | 'suspended';
-  readonly registeredAt: string;
-  readonly updatedAt: string;
-  readonly txId: string;
-}
-
-/** A certificate registered as an institution's signing key. */
-export interface SigningKey {
-  /** SHA-256 of the certificate DER, lowercase hex. */
-  readonly fingerprint: string;
-  readonly institution: string;
-  readonly mspId: string;
-  readonly subject: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
-  readonly registeredAt: string;
-  readonly registeredBy: string;
-  readonly revokedAt: string | null;
-  readonly revokeReason: string | null;
-  readonly txId: string;
-  /** The certificate itself, so anyone can verify old signatures offline. */
-  readonly certificate: string;
-}
+import { INSTITUTION_KINDS } from './shared/records';
+import type { Institution, InstitutionKind, SigningKey } from './shared/records';
+export { INSTITUTION_KINDS } from './shared/records';
+export type { Institution, InstitutionKind, SigningKey } from './shared/records';
 
 const institutionKey = (id: string): string => key('institution', id);
 const institutionByOrgKey = (mspId: string, id: string): string => key('institution-by-org', mspId, id);

@@ -4,51 +4,15 @@ import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 import { prepareIntel, statementBytes } from '@xborder/chaincode/dist/shared/statement';
 import type { IntelStatement, PreparedIntel } from '@xborder/chaincode/dist/shared/statement';
 import { isStrict } from '@xborder/chaincode/dist/shared/tlp';
-import type { TlpLevel } from '@xborder/chaincode/dist/shared/tlp';
 
 import { decodeJson } from './json';
 import type { Page } from './registry';
 import { signLowS } from './signer';
 import type { Transactor } from './transactor';
 
-/** The public ledger record of one STIX object version. */
-export interface IntelRecord {
-  readonly stixId: string;
-  readonly stixType: string;
-  readonly modified: string;
-  readonly contentHash: string;
-  readonly tlp: TlpLevel;
-  readonly producer: string;
-  readonly mspId: string;
-  readonly signerFingerprint: string;
-  readonly statement: string;
-  readonly signature: string;
-  readonly specVersion: string | null;
-  readonly created: string | null;
-  readonly confidence: number | null;
-  readonly labels: readonly string[] | null;
-  readonly validUntil: string | null;
-  readonly previousModified: string | null;
-  readonly revoked: boolean;
-  readonly revokedAt: string | null;
-  readonly revokeReason: string | null;
-  readonly revokeTxId: string | null;
-  readonly txId: string;
-  readonly txTime: string;
-}
+import type { IntelRecord, Sighting } from '@xborder/chaincode/dist/shared/records';
 
-export interface Sighting {
-  readonly stixId: string;
-  readonly institution: string;
-  readonly mspId: string;
-  readonly count: number;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  readonly falsePositive: boolean;
-  readonly noteHash: string | null;
-  readonly txId: string;
-  readonly txTime: string;
-}
+export type { IntelRecord, Sighting };
 
 /** The outcome of submitting one object. */
 export interface IntelSubmission {

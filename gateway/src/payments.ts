@@ -10,59 +10,9 @@ import type { Page } from './registry';
 import { signLowS } from './signer';
 import type { Transactor } from './transactor';
 
-export type PaymentState = 'ATTESTED' | 'CONFIRMED' | 'DISPUTED' | 'REJECTED';
+import type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from '@xborder/chaincode/dist/shared/records';
 
-/** The public record of one payment. */
-export interface PaymentRecord {
-  readonly uetr: string;
-  readonly endToEndId: string;
-  readonly corridor: Corridor;
-  readonly settlementDate: string;
-  readonly amount: Amount;
-  readonly settlementAmount: Amount;
-  readonly messageHash: string;
-  readonly state: PaymentState;
-  readonly attestation: string;
-  readonly attestationSignature: string;
-  readonly attester: string;
-  readonly attesterMsp: string;
-  readonly attesterFingerprint: string;
-  readonly attestedAt: string;
-  readonly attestTxId: string;
-  readonly lastStatus: Pacs002Status | null;
-  readonly reasonCode: string | null;
-  readonly differingFields: readonly string[];
-  readonly confirmer: string | null;
-  readonly confirmedAt: string | null;
-  readonly confirmTxId: string | null;
-}
-
-export interface ConfirmationRecord {
-  readonly uetr: string;
-  readonly confirmation: string;
-  readonly signature: string;
-  readonly confirmer: string;
-  readonly confirmerMsp: string;
-  readonly confirmerFingerprint: string;
-  readonly status: Pacs002Status;
-  readonly reasonCode: string | null;
-  readonly differingFields: readonly string[];
-  readonly resultingState: PaymentState;
-  readonly txId: string;
-  readonly txTime: string;
-}
-
-export interface PaymentEvent {
-  readonly uetr: string;
-  readonly type: 'RETURN' | 'CANCELLATION_REQUEST' | 'CANCELLATION_RESOLUTION';
-  readonly messageType: string;
-  readonly messageHash: string;
-  readonly reasonCode: string | null;
-  readonly institution: string;
-  readonly mspId: string;
-  readonly txId: string;
-  readonly txTime: string;
-}
+export type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState };
 
 export interface Reconciliation {
   readonly date: string;

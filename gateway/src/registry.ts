@@ -1,43 +1,9 @@
 import { decodeJson } from './json';
 import type { Transactor } from './transactor';
 
-export type InstitutionKind = 'bank' | 'payment-operator' | 'cert' | 'regulator';
+import type { Institution, InstitutionKind, Page, SigningKey } from '@xborder/chaincode/dist/shared/records';
 
-/** A member institution as recorded on the ledger. */
-export interface Institution {
-  readonly id: string;
-  readonly mspId: string;
-  readonly name: string;
-  readonly kind: InstitutionKind;
-  readonly bic: string | null;
-  readonly clearingCode: string | null;
-  readonly status: 'active' | 'suspended';
-  readonly registeredAt: string;
-  readonly updatedAt: string;
-  readonly txId: string;
-}
-
-/** A registered signing certificate. */
-export interface SigningKey {
-  readonly fingerprint: string;
-  readonly institution: string;
-  readonly mspId: string;
-  readonly subject: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
-  readonly registeredAt: string;
-  readonly registeredBy: string;
-  readonly revokedAt: string | null;
-  readonly revokeReason: string | null;
-  readonly txId: string;
-  readonly certificate: string;
-}
-
-/** One page of a listing; pass `bookmark` back for the next page (empty: no more). */
-export interface Page<T> {
-  readonly items: T[];
-  readonly bookmark: string;
-}
+export type { Institution, InstitutionKind, Page, SigningKey };
 
 /** The `registry` contract: institutions and their signing keys. */
 export class RegistryClient {

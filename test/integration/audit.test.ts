@@ -6,10 +6,11 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { buildReport, checkProof, connect, manifestDigest } from '@xborder/gateway';
-import type { AuditReport, XborderClient } from '@xborder/gateway';
+import { buildReport, checkProof, manifestDigest } from '@xborder/gateway';
+import type { AuditReport } from '@xborder/gateway';
 
 import { paymentFields } from '../support/payment-fixture';
+import { clientPool } from '../support/clients';
 import { testNetwork } from '../support/network-hooks';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
@@ -39,14 +40,9 @@ function indicator(): Record<string, unknown> {
 
 describe('auditor toolkit on the real network', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-audit-'));
-  const clients: XborderClient[] = [];
-  const as = (identity: string): XborderClient => {
-    const c = connect({ identity });
-    clients.push(c);
-    return c;
-  };
+  const { as, closeAll } = clientPool();
   after(() => {
-    for (const c of clients) c.close();
+    closeAll();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 

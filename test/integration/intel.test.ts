@@ -8,10 +8,9 @@ import chaiAsPromised from 'chai-as-promised';
 
 import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import { XborderError, connect } from '@xborder/gateway';
-import type { XborderClient } from '@xborder/gateway';
 import { enrollIdentity } from '@xborder/network';
 
+import { clientPool, codeOf } from '../support/clients';
 import { testNetwork } from '../support/network-hooks';
 
 chai.use(chaiAsPromised);
@@ -39,16 +38,6 @@ function indicator(marking: string, marker: string, overrides: Record<string, un
   };
 }
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(XborderError);
-    return (err as XborderError).code;
-  }
-  throw new Error('expected a rejection');
-}
-
 /** Whether any file under `dir` contains `marker` (LevelDB logs and tables hold values uncompressed or literal). */
 function filesContain(dir: string, marker: string): boolean {
   try {
@@ -60,14 +49,9 @@ function filesContain(dir: string, marker: string): boolean {
 }
 
 describe('intel on the real network: signed STIX records, private content, sightings, revocation', () => {
-  const clients: XborderClient[] = [];
-  const as = (identity: string, peer?: string): XborderClient => {
-    const c = connect({ identity, ...(peer ? { peer } : {}) });
-    clients.push(c);
-    return c;
-  };
+  const { as, closeAll } = clientPool();
   after(() => {
-    for (const c of clients) c.close();
+    closeAll();
   });
 
   // other suites (the benchmark smoke run) also submit as hk-bank-a: list from this suite's start

@@ -3,34 +3,18 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import * as chai from 'chai';
 
 import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
-import { XborderError, connect } from '@xborder/gateway';
-import type { XborderClient } from '@xborder/gateway';
 
+import { clientPool, codeOf } from '../support/clients';
 import { paymentFields } from '../support/payment-fixture';
 
 const { expect } = chai;
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(XborderError);
-    return (err as XborderError).code;
-  }
-  throw new Error('expected a rejection');
-}
-
 const statusHash = (uetr: string, status: string): string => createHash('sha256').update(`pacs.002 ${uetr} ${status}`).digest('hex');
 
 describe('payments on the real network: attest, confirm, dispute, reject, caps, reconciliation', () => {
-  const clients: XborderClient[] = [];
-  const as = (identity: string): XborderClient => {
-    const c = connect({ identity });
-    clients.push(c);
-    return c;
-  };
+  const { as, closeAll } = clientPool();
   after(() => {
-    for (const c of clients) c.close();
+    closeAll();
   });
 
   // a settlement date of its own, so each run reconciles exactly what it attested

@@ -1,0 +1,147 @@
+/**
+ * The records the chaincode writes and returns, as plain types shared with the SDK, so both sides
+ * read the same shapes from one definition.
+ */
+import type { Amount } from './money';
+import type { Corridor, Pacs002Status } from './payment';
+import type { TlpLevel } from './tlp';
+
+/** One page of a listing; pass `bookmark` back for the next page (empty: no more). */
+export interface Page<T> {
+  readonly items: T[];
+  readonly bookmark: string;
+}
+
+export const INSTITUTION_KINDS = ['bank', 'payment-operator', 'cert', 'regulator'] as const;
+
+export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
+
+/** A member institution of one operator (or the auditor org). */
+export interface Institution {
+  readonly id: string;
+  readonly mspId: string;
+  readonly name: string;
+  readonly kind: InstitutionKind;
+  readonly bic: string | null;
+  readonly clearingCode: string | null;
+  readonly status: 'active' | 'suspended';
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+  readonly txId: string;
+}
+
+/** A certificate registered as an institution's signing key. */
+export interface SigningKey {
+  /** SHA-256 of the certificate DER, lowercase hex. */
+  readonly fingerprint: string;
+  readonly institution: string;
+  readonly mspId: string;
+  readonly subject: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly registeredAt: string;
+  readonly registeredBy: string;
+  readonly revokedAt: string | null;
+  readonly revokeReason: string | null;
+  readonly txId: string;
+  /** The certificate itself, so anyone can verify old signatures offline. */
+  readonly certificate: string;
+}
+
+/** The public ledger record of one STIX object version. No content, no guessable values. */
+export interface IntelRecord {
+  readonly stixId: string;
+  readonly stixType: string;
+  readonly modified: string;
+  readonly contentHash: string;
+  readonly tlp: TlpLevel;
+  readonly producer: string;
+  readonly mspId: string;
+  readonly signerFingerprint: string;
+  /** The canonical statement exactly as signed, and its base64 DER signature. */
+  readonly statement: string;
+  readonly signature: string;
+  /** From the content when the chaincode sees it (CLEAR/GREEN/AMBER); null for strict levels. */
+  readonly specVersion: string | null;
+  readonly created: string | null;
+  readonly confidence: number | null;
+  readonly labels: readonly string[] | null;
+  readonly validUntil: string | null;
+  readonly previousModified: string | null;
+  readonly revoked: boolean;
+  readonly revokedAt: string | null;
+  readonly revokeReason: string | null;
+  readonly revokeTxId: string | null;
+  readonly txId: string;
+  readonly txTime: string;
+}
+
+export interface Sighting {
+  readonly stixId: string;
+  readonly institution: string;
+  readonly mspId: string;
+  readonly count: number;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly falsePositive: boolean;
+  readonly noteHash: string | null;
+  readonly txId: string;
+  readonly txTime: string;
+}
+
+export type PaymentState = 'ATTESTED' | 'CONFIRMED' | 'DISPUTED' | 'REJECTED';
+
+/** The public record of one payment: the attestation as signed, and where the receiver left it. */
+export interface PaymentRecord {
+  readonly uetr: string;
+  readonly endToEndId: string;
+  readonly corridor: Corridor;
+  readonly settlementDate: string;
+  readonly amount: Amount;
+  readonly settlementAmount: Amount;
+  readonly messageHash: string;
+  readonly state: PaymentState;
+  /** Canonical attestation exactly as signed, with its base64 DER signature. */
+  readonly attestation: string;
+  readonly attestationSignature: string;
+  readonly attester: string;
+  readonly attesterMsp: string;
+  readonly attesterFingerprint: string;
+  readonly attestedAt: string;
+  readonly attestTxId: string;
+  readonly lastStatus: Pacs002Status | null;
+  readonly reasonCode: string | null;
+  readonly differingFields: readonly string[];
+  readonly confirmer: string | null;
+  readonly confirmedAt: string | null;
+  readonly confirmTxId: string | null;
+}
+
+/** One confirmation (pacs.002 view) as signed by the receiving institution. */
+export interface ConfirmationRecord {
+  readonly uetr: string;
+  readonly confirmation: string;
+  readonly signature: string;
+  readonly confirmer: string;
+  readonly confirmerMsp: string;
+  readonly confirmerFingerprint: string;
+  readonly status: Pacs002Status;
+  readonly reasonCode: string | null;
+  readonly differingFields: readonly string[];
+  readonly resultingState: PaymentState;
+  readonly txId: string;
+  readonly txTime: string;
+}
+
+/** A later event (return, cancellation request or resolution): a new record linked to the payment. */
+export interface PaymentEvent {
+  readonly uetr: string;
+  readonly type: 'RETURN' | 'CANCELLATION_REQUEST' | 'CANCELLATION_RESOLUTION';
+  readonly messageType: string;
+  readonly messageHash: string;
+  readonly reasonCode: string | null;
+  readonly institution: string;
+  readonly mspId: string;
+  readonly txId: string;
+  readonly txTime: string;
+}
