@@ -10,7 +10,7 @@ describe('benchmark harness smoke run (a few seconds, no timing assertions)', ()
     const opts = {
       ...parseBenchArgs([
         '--duration',
-        '2',
+        '4',
         '--warmup',
         '1',
         '--concurrency',
