@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { Command } from 'commander';
 
 import type { Corridor } from '@xborder/chaincode/dist/shared/payment';
@@ -129,6 +131,28 @@ export function registerPayment(program: Command): void {
         printOutcomes(print, outcomes);
       });
       if (outcomes.some((o) => o.status === 'rejected')) process.exitCode = 1;
+    });
+
+  payment
+    .command('event')
+    .description('record a return (pacs.004) or cancellation (camt.056 / camt.029) as a new record linked to a payment')
+    .argument('<uetr>')
+    .requiredOption('--type <type>', 'RETURN, CANCELLATION_REQUEST or CANCELLATION_RESOLUTION')
+    .requiredOption('--message-type <id>', 'e.g. pacs.004.001.09, camt.056.001.08, camt.029.001.09')
+    .requiredOption('--message <file>', 'the message itself; only its SHA-256 goes on the ledger')
+    .option('--reason <code>', 'ISO reason code, e.g. AC04')
+    .action(async (uetr: string, opts: { type: string; messageType: string; message: string; reason?: string }, cmd: Command) => {
+      if (opts.type !== 'RETURN' && opts.type !== 'CANCELLATION_REQUEST' && opts.type !== 'CANCELLATION_RESOLUTION') {
+        throw new XborderError('USAGE', '--type must be RETURN, CANCELLATION_REQUEST or CANCELLATION_RESOLUTION');
+      }
+      const messageHash = createHash('sha256').update(readFileLimited(opts.message, MAX_MESSAGE_BYTES)).digest('hex');
+      const type = opts.type;
+      const e = await withClient(cmd, undefined, (c) =>
+        c.payments.recordEvent({ uetr, type, messageType: opts.messageType, messageHash, reasonCode: opts.reason ?? null }),
+      );
+      outputFor(cmd).result(e, (print) => {
+        print(`${e.type} ${e.messageType} recorded for ${e.uetr} by ${e.institution} in ${e.txId}`);
+      });
     });
 
   payment
