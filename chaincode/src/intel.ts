@@ -210,6 +210,13 @@ function transientContent(ctx: Context, name: string): Uint8Array | undefined {
   return value === undefined || value.length === 0 ? undefined : value;
 }
 
+/** The version whose content hashes to `contentHash`, through the hash index. */
+async function recordByHash(ctx: Context, contentHash: string): Promise<IntelRecord | undefined> {
+  if (!isSha256Hex(contentHash)) throw new ChaincodeError('INVALID_ARGUMENT', 'contentHash must be 64 lowercase hex digits');
+  const target = await ctx.stub.getState(hashKey(contentHash));
+  return target.length === 0 ? undefined : getRecord<IntelRecord>(ctx, decodeText(target));
+}
+
 function requireReader(ctx: Context): void {
   requireRole(ctx, ['submitter', 'auditor', 'admin'], false);
 }
@@ -439,10 +446,7 @@ export class IntelContract extends Contract {
   @Returns('string')
   async GetIntelByHash(ctx: Context, contentHash: string): Promise<string> {
     requireReader(ctx);
-    if (!isSha256Hex(contentHash)) throw new ChaincodeError('INVALID_ARGUMENT', 'contentHash must be 64 lowercase hex digits');
-    const target = await ctx.stub.getState(hashKey(contentHash));
-    if (target.length === 0) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel with content hash ${contentHash}`);
-    const record = await getRecord<IntelRecord>(ctx, decodeText(target));
+    const record = await recordByHash(ctx, contentHash);
     if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel with content hash ${contentHash}`);
     return JSON.stringify(record);
   }
@@ -535,10 +539,7 @@ export class IntelContract extends Contract {
   @Returns('string')
   async VerifyIntel(ctx: Context, contentHash: string): Promise<string> {
     requireReader(ctx);
-    if (!isSha256Hex(contentHash)) throw new ChaincodeError('INVALID_ARGUMENT', 'contentHash must be 64 lowercase hex digits');
-    const target = await ctx.stub.getState(hashKey(contentHash));
-    if (target.length === 0) return JSON.stringify({ found: false, contentHash });
-    const record = await getRecord<IntelRecord>(ctx, decodeText(target));
+    const record = await recordByHash(ctx, contentHash);
     return JSON.stringify({ found: record !== undefined, contentHash, record: record ?? null });
   }
 }

@@ -12,7 +12,7 @@ import { CORRIDORS, CORRIDOR_SIDES, differingFields, fieldsOf, isValidDate, pars
 import type { Agent, Corridor, Pacs002Status, PaymentAttestation, PaymentConfirmation, PaymentFields } from './shared/payment';
 import { parseJson } from './shared/statement';
 import { hasControlChars } from './shared/text';
-import { decodeText, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
+import { decodeText, getRecord, key, keyHistory, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
 import { SHARED_COLLECTION } from './intel';
 import type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from './shared/records';
 export type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from './shared/records';
@@ -359,23 +359,12 @@ export class PaymentContract extends Contract {
   async GetPaymentHistory(ctx: Context, uetr: string): Promise<string> {
     requireReader(ctx);
     requireUetr(uetr);
-    const iterator = await ctx.stub.getHistoryForKey(paymentKey(uetr));
-    const history: { txId: string; timestamp: string; state: PaymentState | null }[] = [];
-    try {
-      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-        const ts = r.value.timestamp;
-        const millis = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
-        history.push({
-          txId: r.value.txId,
-          timestamp: new Date(millis).toISOString(),
-          state: r.value.isDelete ? null : (JSON.parse(decodeText(r.value.value)) as PaymentRecord).state,
-        });
-      }
-    } finally {
-      await iterator.close();
-    }
+    const history = (await keyHistory<PaymentRecord>(ctx, paymentKey(uetr))).map((h) => ({
+      txId: h.txId,
+      timestamp: h.timestamp,
+      state: h.record?.state ?? null,
+    }));
     if (history.length === 0) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${uetr}`);
-    history.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
     return JSON.stringify(history);
   }
 

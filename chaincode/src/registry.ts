@@ -12,7 +12,7 @@ import type { Amount } from './shared/money';
 import { CORRIDORS } from './shared/payment';
 import type { Corridor } from './shared/payment';
 import { isInstitutionId, isMspId, parseJson } from './shared/statement';
-import { decodeJson, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
+import { getRecord, key, keyHistory, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
 import type { Page } from './state';
 import { hasControlChars } from './shared/text';
 import { INSTITUTION_KINDS } from './shared/records';
@@ -378,22 +378,7 @@ export class RegistryContract extends Contract {
   @Returns('string')
   async GetKeyHistory(ctx: Context, fingerprint: string): Promise<string> {
     if (!isSha256Hex(fingerprint)) throw new ChaincodeError('INVALID_ARGUMENT', 'fingerprint must be 64 lowercase hex digits');
-    const iterator = await ctx.stub.getHistoryForKey(signingKeyKey(fingerprint));
-    const history: { txId: string; timestamp: string; record: SigningKey | null }[] = [];
-    try {
-      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-        const ts = r.value.timestamp;
-        const millis = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
-        history.push({
-          txId: r.value.txId,
-          timestamp: new Date(millis).toISOString(),
-          record: r.value.isDelete ? null : decodeJson<SigningKey>(r.value.value),
-        });
-      }
-    } finally {
-      await iterator.close();
-    }
-    history.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+    const history = await keyHistory<SigningKey>(ctx, signingKeyKey(fingerprint));
     if (history.length === 0) throw new ChaincodeError('NOT_FOUND', `no key ${fingerprint}`);
     return JSON.stringify(history);
   }

@@ -115,3 +115,23 @@ export function decodeText(bytes: Uint8Array): string {
 export function txTime(ctx: Context): string {
   return ctx.stub.getDateTimestamp().toISOString();
 }
+
+/** Every committed value of a key, oldest first, with transaction ids and times (evaluate only). */
+export async function keyHistory<T>(ctx: Context, k: string): Promise<{ txId: string; timestamp: string; record: T | null }[]> {
+  const iterator = await ctx.stub.getHistoryForKey(k);
+  const history: { txId: string; timestamp: string; record: T | null }[] = [];
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      const ts = r.value.timestamp;
+      const millis = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
+      history.push({
+        txId: r.value.txId,
+        timestamp: new Date(millis).toISOString(),
+        record: r.value.isDelete ? null : decodeJson<T>(r.value.value),
+      });
+    }
+  } finally {
+    await iterator.close();
+  }
+  return history.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+}
