@@ -55,6 +55,7 @@ export interface BenchResults {
   readonly load: ScenarioResult[];
   readonly reads: { records: number; getById: unknown; byHash: unknown; listPage100: unknown }[];
   readonly reconcile: { payments: number; latency: unknown }[];
+  readonly errors: string[];
   readonly ingestion: {
     objects: number;
     seconds: number;
