@@ -29,6 +29,13 @@ export function renderMarkdown(r: BenchResults): string {
       lines.push(
         `| ${s.scenario} (${s.blocks}) | ${names.map((n) => String(s.processes.find((p) => p.name === n)?.cpuSeconds ?? '-')).join(' | ')} |`,
       );
+    const last = r.load[r.load.length - 1];
+    if (last) {
+      lines.push('');
+      lines.push(
+        `Peak resident memory (MiB) at the end of the run: ${names.map((n) => `${n} ${String(Math.round(last.processes.find((p) => p.name === n)?.peakRssMiB ?? 0))}`).join(', ')}`,
+      );
+    }
   }
   for (const rd of r.reads) {
     lines.push('');
