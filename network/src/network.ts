@@ -174,7 +174,11 @@ async function joinOrderers(config: NetworkConfig, log: Logger): Promise<void> {
   const p = paths(config);
   const osnadmin = path.join(p.bin, 'osnadmin');
   for (const orderer of config.orderers) {
-    const list = await run(osnadmin, ['channel', 'list', ...osnadminFlags(config, orderer)], `${orderer.name} channel list`);
+    // the admin endpoint can start listening after /healthz answers (e.g. while a large ledger loads)
+    const list = await retry(
+      () => run(osnadmin, ['channel', 'list', ...osnadminFlags(config, orderer)], `${orderer.name} channel list`),
+      60_000,
+    );
     if (list.includes(`"name": "${config.channel}"`) || list.includes(`"name":"${config.channel}"`)) continue;
     log(`joining ${orderer.name} to ${config.channel}`);
     await run(
