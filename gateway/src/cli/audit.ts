@@ -13,6 +13,7 @@ import { XborderError } from '../errors';
 import { MAX_MESSAGE_BYTES, parsePacs008 } from '../iso20022';
 import { readFileLimited } from './inputs';
 import { outputFor, withClient } from './context';
+import { nonNegative } from './numbers';
 import { table } from './output';
 
 function readProof(file: string): Proof {
@@ -26,12 +27,6 @@ function readProof(file: string): Proof {
   if (typeof proof !== 'object' || proof === null || (proof as { kind?: unknown }).kind !== 'xborder-proof')
     throw new XborderError('BAD_INPUT', `${file}: not an xborder proof`);
   return proof as Proof;
-}
-
-function nonNegative(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new XborderError('USAGE', `${name} must be a block number`);
-  return Number(value);
 }
 
 export function registerAudit(program: Command): void {

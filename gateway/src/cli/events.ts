@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 
 import { followEvents } from '../events';
-import { XborderError } from '../errors';
 import { withClient } from './context';
+import { nonNegative, positiveInt } from './numbers';
 
 export function registerEvents(program: Command): void {
   const events = program.command('events').description('chaincode events');
@@ -13,8 +13,8 @@ export function registerEvents(program: Command): void {
     .option('--from-block <n>', 'first block when there is no checkpoint', '0')
     .option('--limit <n>', 'stop after this many events')
     .action(async (opts: { checkpoint?: string; fromBlock: string; limit?: string }, cmd: Command) => {
-      if (!/^\d+$/.test(opts.fromBlock)) throw new XborderError('USAGE', '--from-block must be a block number');
-      if (opts.limit !== undefined && !/^\d+$/.test(opts.limit)) throw new XborderError('USAGE', '--limit must be a number');
+      const fromBlock = nonNegative(opts.fromBlock, '--from-block') ?? 0;
+      const limit = opts.limit !== undefined ? positiveInt(opts.limit, '--limit') : undefined;
       const controller = new AbortController();
       const stop = (): void => {
         controller.abort();
@@ -36,8 +36,8 @@ export function registerEvents(program: Command): void {
               }),
             {
               ...(opts.checkpoint !== undefined ? { checkpointFile: opts.checkpoint } : {}),
-              fromBlock: BigInt(opts.fromBlock),
-              ...(opts.limit !== undefined ? { limit: Number(opts.limit) } : {}),
+              fromBlock: BigInt(fromBlock),
+              ...(limit !== undefined ? { limit } : {}),
               signal: controller.signal,
             },
           ),

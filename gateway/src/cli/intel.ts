@@ -4,12 +4,8 @@ import { XborderError } from '../errors';
 import { ingestStix } from '../ingest';
 import { readStixInputs } from './inputs';
 import { outputFor, withClient } from './context';
+import { positiveInt } from './numbers';
 import { table } from './output';
-
-function positiveInt(value: string, name: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new XborderError('USAGE', `${name} must be a positive integer`);
-  return Number(value);
-}
 
 export function registerIntel(program: Command): void {
   const intel = program.command('intel').description('threat intelligence: hashed, signed STIX 2.1 records');

@@ -9,6 +9,7 @@ import { XborderError, toXborderError } from '../errors';
 import { MAX_MESSAGE_BYTES, parsePacs002, parsePacs008, toPaymentFields } from '../iso20022';
 import { readFileLimited } from './inputs';
 import { outputFor, withClient } from './context';
+import { positiveInt } from './numbers';
 import { table } from './output';
 
 interface TxOutcome {
@@ -198,7 +199,7 @@ export function registerPayment(program: Command): void {
           value: opts[filter] ?? '',
           ...(opts.fromDate !== undefined ? { fromDate: opts.fromDate } : {}),
           ...(opts.toDate !== undefined ? { toDate: opts.toDate } : {}),
-          pageSize: Number(opts.pageSize ?? '50'),
+          pageSize: positiveInt(opts.pageSize ?? '50', '--page-size'),
           ...(opts.bookmark !== undefined ? { bookmark: opts.bookmark } : {}),
         }),
       );
