@@ -18,6 +18,8 @@ import { runLoad, timeCalls } from './load';
 import type { LoadResult, TxOutcome } from './load';
 import { cpuDelta, sampleAll } from './procstats';
 import type { ProcSample } from './procstats';
+import { startCapture } from './profiler';
+import type { ProfileCapture } from './profiler';
 import { renderMarkdown, renderSvg } from './render';
 import { attestTx, baselineTx, benchIndicator, confirmTx, intelBatchTx, intelTx } from './scenarios';
 
@@ -36,7 +38,28 @@ export interface BenchOptions {
   portOffset: number;
   readRecords: number[];
   reconcileDays: number[];
+  /** CPU profiles of every load scenario's measured window (peers: pprof; chaincode servers: V8). */
+  profile?: boolean;
+  /** Where --profile writes (set by the command line entry point). */
+  profileDir?: string;
+  /** When the run started (names its result files). */
+  startedAt?: string;
 }
+
+export const benchUsage = (): string => `Usage: npm run bench -- [flags]
+
+  --full                 longer run: both block profiles, load levels 8/32/128, 100k reads, 10k reconcile
+  --scenario LIST        comma-separated subset of: ${ALL_SCENARIOS.join(', ')}
+  --duration S           measured seconds per scenario (default 15; --full 60)
+  --warmup S             warm-up seconds per scenario (default 5; --full 30)
+  --concurrency N        transactions in flight (default 64; --full 128)
+  --blocks LIST          tuned, defaults or both (default tuned; --full both)
+  --home DIR             network folder prefix (default <repo>/.xborder-bench; -<blocks> is appended)
+  --port-offset N        port offset of the tuned network (default 10000; defaults +5000)
+  --profile              CPU-profile each scenario's measured window on a network started for it
+                         (home -profiling, ports +2500): peers via pprof, chaincode servers via V8;
+                         files and top-function summaries in bench/results/<time>-profiles/
+`;
 
 export interface ScenarioResult extends LoadResult {
   readonly scenario: string;
@@ -78,7 +101,18 @@ const ALL_SCENARIOS = [
   'ingest',
 ];
 
+export class BenchHelp extends Error {}
+
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  if (argv.includes('--help') || argv.includes('-h')) throw new BenchHelp(benchUsage());
+  const valued = new Set(['scenario', 'duration', 'warmup', 'concurrency', 'blocks', 'home', 'port-offset']);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--full' || a === '--profile') continue;
+    const name = a.startsWith('--') ? a.slice(2) : '';
+    if (!valued.has(name)) throw new Error(`unknown argument ${a} (see --help)`);
+    i++;
+  }
   const full = argv.includes('--full');
   const get = (name: string): string | undefined => {
     const i = argv.indexOf(`--${name}`);
@@ -107,6 +141,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     portOffset: num('port-offset', 10000),
     readRecords: full ? [10_000, 100_000] : [10_000],
     reconcileDays: full ? [1_000, 10_000] : [1_000],
+    profile: argv.includes('--profile'),
   };
 }
 
@@ -115,10 +150,19 @@ const log = (line: string): void => {
 };
 
 async function prepareNetwork(opts: BenchOptions, blocks: BlockProfile): Promise<NetworkOptions> {
+  // a profiling network runs beside the plain one (its processes start with profiling switched on)
+  const suffix = opts.profile === true ? '-profiling' : '';
+  const extraOffset = opts.profile === true ? 2500 : 0;
   const network: NetworkOptions =
     opts.homeIsExact === true
       ? { home: opts.home, portOffset: opts.portOffset, blocks, repoRoot }
-      : { home: `${opts.home}-${blocks}`, portOffset: opts.portOffset + (blocks === 'defaults' ? 5000 : 0), blocks, repoRoot };
+      : {
+          home: `${opts.home}-${blocks}${suffix}`,
+          portOffset: opts.portOffset + (blocks === 'defaults' ? 5000 : 0) + extraOffset,
+          blocks,
+          repoRoot,
+        };
+  if (opts.profile === true) network.profiling = true;
   await up(network, log);
   await deploy(network, { name: 'baseline', modulePath: path.join(repoRoot, 'bench', 'baseline-chaincode') }, log);
   await seedRegistry(path.join(repoRoot, 'examples', 'institutions.json'), network.home ?? '');
@@ -129,13 +173,15 @@ async function loadScenario(
   name: string,
   blocks: BlockProfile,
   opts: BenchOptions,
-  runDir: string,
+  network: NetworkOptions,
   submit: (i: number) => Promise<TxOutcome>,
   baseline: number | null,
   maxTransactions?: number,
 ): Promise<ScenarioResult> {
   log(`${name} (${blocks}): ${String(opts.warmup)}s warm-up, ${String(opts.seconds)}s measured, ${String(opts.concurrency)} in flight`);
+  const runDir = path.join(network.home ?? '', 'run');
   const before = sampleAll(runDir);
+  const profiling = profileWindow(opts, network, `${blocks}-${name}`);
   const result = await runLoad(
     {
       seconds: opts.seconds,
@@ -146,6 +192,7 @@ async function loadScenario(
     submit,
   );
   const processes = cpuDelta(before, sampleAll(runDir));
+  for (const f of await profiling.stop()) log(`  profile ${path.relative(repoRoot, f)} (+ .txt summary)`);
   const rate = name.startsWith('intel-batch') ? result.objectsPerSecond : result.tps;
   log(
     `  ${String(result.tps)} tps, ${String(result.objectsPerSecond)} objects/s, p95 ${String(result.latencyMs.p95)} ms, ${String(result.failures)} failures, ${String(result.mvccConflicts)} MVCC`,
@@ -157,6 +204,22 @@ async function loadScenario(
     ...result,
     ratioToBaseline: baseline !== null && baseline > 0 ? Number((rate / baseline).toFixed(2)) : null,
     processes,
+  };
+}
+
+/** Starts the CPU profiles when the warm-up ends (a no-op without --profile). */
+function profileWindow(opts: BenchOptions, network: NetworkOptions, label: string): { stop(): Promise<string[]> } {
+  if (opts.profile !== true || opts.profileDir === undefined) return { stop: () => Promise.resolve([]) };
+  const outDir = opts.profileDir;
+  let capture: ProfileCapture | undefined;
+  const timer = setTimeout(() => {
+    capture = startCapture(network, opts.seconds, outDir, label);
+  }, opts.warmup * 1000);
+  return {
+    async stop(): Promise<string[]> {
+      clearTimeout(timer);
+      return capture ? capture.stop() : [];
+    },
   };
 }
 
@@ -191,7 +254,6 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       log(`block profile ${blocks} skipped: ${errors[errors.length - 1] ?? ''}`);
       continue;
     }
-    const runDir = path.join(network.home ?? '', 'run');
     const hk = connect({ identity: 'hk-bank-a', home: network.home ?? '' });
     const th = connect({ identity: 'th-bank-a', home: network.home ?? '' });
     const auditor = connect({ identity: 'audit-1', home: network.home ?? '' });
@@ -215,17 +277,17 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       }
       let baselineTps: number | null = null;
       if (want('baseline')) {
-        const r = await loadScenario('baseline', blocks, opts, runDir, baselineTx(net.getContract('baseline', 'baseline')), null);
+        const r = await loadScenario('baseline', blocks, opts, network, baselineTx(net.getContract('baseline', 'baseline')), null);
         baselineTps = r.tps;
         load.push(r);
       }
       if (want('intel'))
-        load.push(await loadScenario('intel', blocks, opts, runDir, intelTx(hk, net.getContract('xborder', 'intel')), baselineTps));
+        load.push(await loadScenario('intel', blocks, opts, network, intelTx(hk, net.getContract('xborder', 'intel')), baselineTps));
       // --full: more load levels for the baseline and SubmitIntel, each ratio taken at the same level
       for (const level of opts.full ? [8, 32, 128] : []) {
         const at = { ...opts, concurrency: level };
         const base = want('baseline')
-          ? await loadScenario(`baseline@${String(level)}`, blocks, at, runDir, baselineTx(net.getContract('baseline', 'baseline')), null)
+          ? await loadScenario(`baseline@${String(level)}`, blocks, at, network, baselineTx(net.getContract('baseline', 'baseline')), null)
           : undefined;
         if (base) load.push(base);
         if (want('intel'))
@@ -234,7 +296,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
               `intel@${String(level)}`,
               blocks,
               at,
-              runDir,
+              network,
               intelTx(hk, net.getContract('xborder', 'intel')),
               base?.tps ?? null,
             ),
@@ -247,7 +309,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
               `intel-batch-${String(size)}`,
               blocks,
               { ...opts, concurrency: Math.max(2, Math.round((opts.concurrency * 4) / size)) }, // about the same objects in flight per batch size
-              runDir,
+              network,
               intelBatchTx(hk, net.getContract('xborder', 'intel'), size),
               baselineTps,
             ),
@@ -261,7 +323,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
             'attest',
             blocks,
             opts,
-            runDir,
+            network,
             attestTx(hk, net.getContract('xborder', 'payment'), date, attested),
             baselineTps,
           ),
@@ -273,7 +335,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
             'confirm',
             blocks,
             { ...opts, warmup: 0 },
-            runDir,
+            network,
             confirmTx(th, thNet.getContract('xborder', 'payment'), attested),
             baselineTps,
             attested.length,
@@ -299,7 +361,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
     }
   }
   return {
-    startedAt: new Date().toISOString(),
+    startedAt: opts.startedAt ?? new Date().toISOString(),
     command,
     fabricVersion: fs.readFileSync(path.join(repoRoot, '.fabric', 'VERSIONS'), 'utf8').trim(),
     machine: {
@@ -368,18 +430,26 @@ if (require.main === module) {
   try {
     opts = parseBenchArgs(argv);
   } catch (err) {
+    if (err instanceof BenchHelp) {
+      process.stdout.write(err.message);
+      process.exit(0);
+    }
     process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   }
+  opts.startedAt = new Date().toISOString();
+  const stamp = opts.startedAt.replace(/[:.]/g, '-');
+  const dir = path.join(repoRoot, 'bench', 'results');
+  if (opts.profile === true) opts.profileDir = path.join(dir, `${stamp}-profiles`);
   runBench(opts, command).then(
     (results) => {
-      const dir = path.join(repoRoot, 'bench', 'results');
       fs.mkdirSync(dir, { recursive: true });
-      const stamp = results.startedAt.replace(/[:.]/g, '-');
       fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
       fs.writeFileSync(path.join(dir, `${stamp}.svg`), renderSvg(results));
       process.stdout.write(renderMarkdown(results));
-      log(`results: bench/results/${stamp}.json and .svg; the networks keep running (network:down with --home ${opts.home}-<blocks>)`);
+      log(
+        `results: bench/results/${stamp}.json and .svg; the networks keep running (network:down with --home ${opts.home}-<blocks>${opts.profile === true ? '-profiling' : ''})`,
+      );
     },
     (err: unknown) => {
       process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

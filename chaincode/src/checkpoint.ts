@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 
+import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
 import { ChaincodeError } from './shared/errors';
 import { isSha256Hex, verifyWithCertificate } from './shared/hash';
@@ -36,7 +37,7 @@ const checkpointKey = (height: number, mspId: string): string => key('checkpoint
  * without contradicting its own signature.
  */
 @Info({ title: 'CheckpointContract', description: 'Chain checkpoints signed by each operator' })
-export class CheckpointContract extends Contract {
+export class CheckpointContract extends XborderContract {
   constructor() {
     super('checkpoint');
   }

@@ -1,5 +1,6 @@
-import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 
+import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
 import { requireRegisteredSigner } from './registry';
 import type { SigningKey } from './registry';
@@ -11,7 +12,7 @@ import type { IntelStatement } from './shared/statement';
 import { isStixId, isStixTimestamp, stixFacts, timestampKey } from './shared/stix';
 import type { StixFacts } from './shared/stix';
 import { isStrict, TLP_LEVELS } from './shared/tlp';
-import { decodeText, getRecord, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
+import { decodeText, getRecord, getRecords, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
 import { hasControlChars } from './shared/text';
 import type { IntelRecord, Sighting } from './shared/records';
 export type { IntelRecord, Sighting } from './shared/records';
@@ -119,6 +120,26 @@ class IntelWriter {
     const k = versionKey(stixId, modified);
     if (!this.#versions.has(k)) this.#versions.set(k, await getRecord<IntelRecord>(this.#ctx, k));
     return this.#versions.get(k);
+  }
+
+  /** Reads the versions and heads `subs` will need in one round trip (see getRecords). */
+  async prefetch(subs: readonly Submission[]): Promise<void> {
+    const keys = new Set<string>();
+    for (const sub of subs) {
+      const s = sub.statement;
+      const k = versionKey(s.stixId, s.modified);
+      if (!this.#versions.has(k)) keys.add(k);
+      if (!this.#heads.has(s.stixId)) keys.add(headKey(s.stixId));
+    }
+    const list = [...keys];
+    const values = await getRecords<IntelRecord | IntelHead>(this.#ctx, list);
+    const bySubject = new Map(list.map((k, i) => [k, values[i]]));
+    for (const sub of subs) {
+      const s = sub.statement;
+      const k = versionKey(s.stixId, s.modified);
+      if (!this.#versions.has(k)) this.#versions.set(k, bySubject.get(k) as IntelRecord | undefined);
+      if (!this.#heads.has(s.stixId)) this.#heads.set(s.stixId, bySubject.get(headKey(s.stixId)) as IntelHead | undefined);
+    }
   }
 
   /** Writes one version; returns the existing record instead when this exact version is already there. */
@@ -231,7 +252,7 @@ function emit(ctx: Context, name: string, payload: unknown): void {
  * CLEAR/GREEN/AMBER, the producer's own org collection for AMBER+STRICT/RED).
  */
 @Info({ title: 'IntelContract', description: 'Threat-intelligence commitments, sightings and revocations' })
-export class IntelContract extends Contract {
+export class IntelContract extends XborderContract {
   constructor() {
     super('intel');
   }
@@ -248,7 +269,9 @@ export class IntelContract extends Contract {
   async SubmitIntel(ctx: Context, statementJson: string, signature: string): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
     const sub = checkSubmission(signer, statementJson, signature, transientContent(ctx, 'content'));
-    const { record, created } = await new IntelWriter(ctx).write(sub, signer.key);
+    const writer = new IntelWriter(ctx);
+    await writer.prefetch([sub]);
+    const { record, created } = await writer.write(sub, signer.key);
     if (created) {
       emit(ctx, 'IntelSubmitted', [{ stixId: record.stixId, modified: record.modified, contentHash: record.contentHash, tlp: record.tlp }]);
     }
@@ -282,6 +305,7 @@ export class IntelContract extends Contract {
       }
     });
     const writer = new IntelWriter(ctx);
+    await writer.prefetch(subs);
     const results: { created: boolean; record: IntelRecord }[] = [];
     for (const [i, sub] of subs.entries()) {
       try {

@@ -1,5 +1,6 @@
-import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 
+import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
 import { corridorLimits, requireRegisteredSigner } from './registry';
 import type { Institution } from './registry';
@@ -80,7 +81,7 @@ function requireReader(ctx: Context): void {
  * difference is a dispute naming the fields. Payer and payee appear only as keyed commitments.
  */
 @Info({ title: 'PaymentContract', description: 'FPS x PromptPay payment attestations, confirmations and reconciliation' })
-export class PaymentContract extends Contract {
+export class PaymentContract extends XborderContract {
   constructor() {
     super('payment');
   }

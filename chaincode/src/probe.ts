@@ -1,5 +1,6 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 
+import { XborderContract } from './xborder-contract';
 import { caller, requireRole } from './caller';
 import { ChaincodeError } from './shared/errors';
 import { canonicalBytes } from './shared/jcs';
@@ -11,7 +12,7 @@ const decoder = new TextDecoder();
  * certificate), and a put/get pair restricted to operator institutions.
  */
 @Info({ title: 'ProbeContract', description: 'Network diagnostics: identity echo and a put/get pair' })
-export class ProbeContract extends Contract {
+export class ProbeContract extends XborderContract {
   constructor() {
     super('probe');
   }

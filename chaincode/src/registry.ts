@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 
-import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 
+import { XborderContract } from './xborder-contract';
 import { caller, requireRole } from './caller';
 import type { Caller } from './caller';
 import { ChaincodeError } from './shared/errors';
@@ -12,7 +13,7 @@ import type { Amount } from './shared/money';
 import { CORRIDORS } from './shared/payment';
 import type { Corridor } from './shared/payment';
 import { isInstitutionId, isMspId, parseJson } from './shared/statement';
-import { getRecord, key, keyHistory, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
+import { getRecord, getRecords, key, keyHistory, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
 import type { Page } from './state';
 import { hasControlChars } from './shared/text';
 import { INSTITUTION_KINDS } from './shared/records';
@@ -184,14 +185,15 @@ export async function requireRegisteredSigner(
 ): Promise<{ who: Caller & { institution: string }; key: SigningKey; institution: Institution }> {
   const who = requireRole(ctx, ['submitter'], true);
   if (who.institution === undefined) throw new ChaincodeError('ACCESS_DENIED', 'the certificate carries no xborder.institution attribute');
-  const institution = await getInstitution(ctx, who.institution);
+  const pem = new TextDecoder().decode(ctx.clientIdentity.getIDBytes());
+  const fingerprint = certificateFingerprint(pem);
+  const [institutionRecord, keyRecord] = await getRecords<unknown>(ctx, [institutionKey(who.institution), signingKeyKey(fingerprint)]);
+  const institution = institutionRecord as Institution | undefined;
+  const signingKey = keyRecord as SigningKey | undefined;
   if (!institution || institution.mspId !== who.mspId) {
     throw new ChaincodeError('KEY_NOT_REGISTERED', `institution ${who.institution} is not registered for ${who.mspId}`);
   }
   if (institution.status !== 'active') throw new ChaincodeError('INSTITUTION_SUSPENDED', `institution ${institution.id} is suspended`);
-  const pem = new TextDecoder().decode(ctx.clientIdentity.getIDBytes());
-  const fingerprint = certificateFingerprint(pem);
-  const signingKey = await getRecord<SigningKey>(ctx, signingKeyKey(fingerprint));
   if (!signingKey || signingKey.institution !== who.institution) {
     throw new ChaincodeError('KEY_NOT_REGISTERED', `certificate ${fingerprint.slice(0, 16)}... is not registered to ${who.institution}`);
   }
@@ -209,7 +211,7 @@ export async function requireRegisteredSigner(
  * record keeps its history (Fabric key history), so auditors can tell who held which key when.
  */
 @Info({ title: 'RegistryContract', description: 'Member institutions and their registered signing certificates' })
-export class RegistryContract extends Contract {
+export class RegistryContract extends XborderContract {
   constructor() {
     super('registry');
   }

@@ -1,5 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 
+import { PeerBatchChannel } from './peer-protocol';
 import { ChaincodeError } from './shared/errors';
 import { canonicalBytes } from './shared/jcs';
 import { hasControlChars } from './shared/text';
@@ -33,6 +34,21 @@ export async function getRecord<T>(ctx: Context, k: string): Promise<T | undefin
   const bytes = await ctx.stub.getState(k);
   if (bytes.length === 0) return undefined;
   return JSON.parse(decoder.decode(bytes)) as T;
+}
+
+/**
+ * Reads several keys in one GET_STATE_MULTIPLE round trip when the peer offers it (one getState each
+ * otherwise); entries are undefined for absent keys, in the order asked.
+ */
+export async function getRecords<T>(ctx: Context, keys: readonly string[]): Promise<(T | undefined)[]> {
+  const channel = PeerBatchChannel.of(ctx.stub);
+  const values: Uint8Array[] = [];
+  if (channel?.capabilities.getMultiple && keys.length > 1) {
+    values.push(...(await channel.getMultiple(keys)));
+  } else {
+    for (const k of keys) values.push(await ctx.stub.getState(k));
+  }
+  return values.map((bytes) => (bytes.length === 0 ? undefined : (JSON.parse(decoder.decode(bytes)) as T)));
 }
 
 /** The single way state is written: canonical JSON. */

@@ -45,6 +45,7 @@ Flags (env in brackets):
   --bind ADDRESS           address processes listen on (default 127.0.0.1) [XB_BIND_HOST]
   --port-offset N          added to every port, to run a second network (default 0) [XB_PORT_OFFSET]
   --no-deploy              up: do not deploy the xborder chaincode
+  --profiling              up: peers serve Go pprof; chaincode servers profile between SIGUSR2s [XB_PROFILING=1]
   --json                   status: machine-readable output
   deploy: --name NAME --path DIR [--collections FILE] [--policy POLICY]
   restart-chaincode: --name NAME (default xborder)
@@ -68,7 +69,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const booleans = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] ?? '';
-    if (arg === '--json' || arg === '--no-deploy' || arg === '--help' || arg === '-h') {
+    if (arg === '--json' || arg === '--no-deploy' || arg === '--profiling' || arg === '--help' || arg === '-h') {
       booleans.add(arg);
       continue;
     }
@@ -121,6 +122,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   if (bind !== undefined) options.bindHost = bind;
   const offset = get('port-offset', 'XB_PORT_OFFSET');
   if (offset !== undefined) options.portOffset = integer(offset, '--port-offset');
+  if (booleans.has('--profiling') || env['XB_PROFILING'] === '1') options.profiling = true;
 
   let chaincode: ChaincodeSpec | undefined;
   const name = flags.get('name');

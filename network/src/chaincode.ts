@@ -113,6 +113,7 @@ export function chaincodeServerProcess(config: NetworkConfig, org: OrgConfig, sp
     name: `cc-${spec.name}-${org.key}`,
     command: process.execPath,
     args: [
+      ...(config.profiling ? ['--require', path.join(__dirname, 'runtime', 'cpu-profile-on-signal.js')] : []),
       shim,
       'server',
       '--chaincode-address',
@@ -128,7 +129,14 @@ export function chaincodeServerProcess(config: NetworkConfig, org: OrgConfig, sp
       '--module-path',
       spec.modulePath,
     ],
-    env: { CORE_CHAINCODE_LOGGING_LEVEL: 'info', CORE_CHAINCODE_LOGGING_SHIM: 'warning', NODE_ENV: 'production' },
+    env: {
+      CORE_CHAINCODE_LOGGING_LEVEL: 'info',
+      CORE_CHAINCODE_LOGGING_SHIM: 'warning',
+      NODE_ENV: 'production',
+      ...(config.profiling
+        ? { XB_CPU_PROFILE_DIR: path.join(config.home, 'profiles'), XB_CPU_PROFILE_NAME: `cc-${spec.name}-${org.key}` }
+        : {}),
+    },
     cwd: spec.modulePath,
     ports: [{ host: config.bindHost, port }],
     readiness: { kind: 'tcp', host: config.bindHost, port },

@@ -46,6 +46,8 @@ export interface PeerNode {
   readonly port: number;
   readonly chaincodePort: number;
   readonly opsPort: number;
+  /** Go pprof endpoint (plain HTTP, loopback), open only on a network started with `profiling`. */
+  readonly pprofPort: number;
   /** First port for this org's chaincode servers; one port per deployed chaincode. */
   readonly chaincodeServerBasePort: number;
 }
@@ -78,6 +80,11 @@ export interface NetworkConfig {
     readonly orderer: OrgConfig;
   };
   readonly orderers: readonly OrdererNode[];
+  /**
+   * CPU profiling: peers serve Go pprof on `pprofPort`; chaincode servers record a V8 CPU profile
+   * between two SIGUSR2 signals into `<home>/profiles` (used by `npm run bench -- --profile`).
+   */
+  readonly profiling: boolean;
 }
 
 /** Options a caller may set; every field has a default. */
@@ -93,6 +100,8 @@ export interface NetworkOptions {
   host?: string;
   /** Added to every default port, so two networks can run side by side on one machine. */
   portOffset?: number;
+  /** Start peers and chaincode servers ready to be CPU-profiled (see NetworkConfig.profiling). */
+  profiling?: boolean;
 }
 
 const ORDERER_COUNT: Readonly<Record<Profile, number>> = { dev: 1, ha: 3, bft: 4 };
@@ -103,8 +112,8 @@ export function ordererCount(profile: Profile): number {
 
 /**
  * Resolves the network layout. Port plan (before `portOffset`): orderers 7050/7150/..., their admin
- * endpoints +3 and operations +10; HK peer 7051 (chaincode 7052, ops 7061, chaincode servers 7100+);
- * TH peer 8051 (8052, 8061, 8100+); CAs HK 7054, TH 8054, orderer 9054, audit 10054 (ops +10).
+ * endpoints +3 and operations +10; HK peer 7051 (chaincode 7052, ops 7061, pprof 7062, chaincode servers 7100+);
+ * TH peer 8051 (8052, 8061, 8062, 8100+); CAs HK 7054, TH 8054, orderer 9054, audit 10054 (ops +10).
  */
 export function resolveConfig(options: NetworkOptions = {}): NetworkConfig {
   const repoRoot = path.resolve(options.repoRoot ?? path.join(__dirname, '..', '..'));
@@ -129,6 +138,7 @@ export function resolveConfig(options: NetworkOptions = {}): NetworkConfig {
     port: port(base + 1),
     chaincodePort: port(base + 2),
     opsPort: port(base + 11),
+    pprofPort: port(base + 12),
     chaincodeServerBasePort: port(base + 50),
   });
   const orderers: OrdererNode[] = [];
@@ -151,6 +161,7 @@ export function resolveConfig(options: NetworkOptions = {}): NetworkConfig {
       orderer: { key: 'orderer', mspId: 'OrdererMSP', name: 'Orderer', domain: 'orderer.xborder.local', ca: ca('orderer', 9054) },
     },
     orderers,
+    profiling: options.profiling ?? false,
   };
 }
 

@@ -158,11 +158,15 @@ export function peerProcess(config: NetworkConfig, org: OrgConfig, peer: PeerNod
       // no Docker: an empty endpoint also removes the Docker check from /healthz
       CORE_VM_ENDPOINT: '',
       CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: xborder-ccaas, path: ${builder}}]`,
+      ...(config.profiling
+        ? { CORE_PEER_PROFILE_ENABLED: 'true', CORE_PEER_PROFILE_LISTENADDRESS: `${config.bindHost}:${String(peer.pprofPort)}` }
+        : {}),
     },
     ports: [
       { host: config.bindHost, port: peer.port },
       { host: config.bindHost, port: peer.chaincodePort },
       { host: config.bindHost, port: peer.opsPort },
+      ...(config.profiling ? [{ host: config.bindHost, port: peer.pprofPort }] : []),
     ],
     readiness: { kind: 'healthz', url: `http://${config.bindHost}:${String(peer.opsPort)}/healthz` },
   };
