@@ -1,5 +1,6 @@
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 
+import { GroupedIndexWriter, groupedPage } from './grouped-index';
 import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
 import { requireRegisteredSigner } from './registry';
@@ -43,8 +44,8 @@ const sightingKey = (stixId: string, txTimeKey: string, txId: string): string =>
 /** Listing indexes: one family per filter, ordered by transaction time. */
 const LIST_FILTERS = ['type', 'tlp', 'producer', 'org', 'all'] as const;
 type ListFilter = (typeof LIST_FILTERS)[number];
-const indexKey = (filter: ListFilter, value: string, time: string, stixId: string, modified: string): string =>
-  key('intel-by', filter, value, time, stixId, timestampKey(modified));
+/** One entry per filter value and transaction (see grouped-index.ts); `txTimeKey` is the transaction time then its id. */
+const indexKey = (filter: ListFilter, value: string, txTimeKey: string): string => key('intel-by', filter, value, txTimeKey);
 
 function b64(value: string, what: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length > 400) throw new ChaincodeError('INVALID_ARGUMENT', `${what} must be base64`);
@@ -106,6 +107,7 @@ class IntelWriter {
   readonly #ctx: Context;
   readonly #heads = new Map<string, IntelHead | undefined>();
   readonly #versions = new Map<string, IntelRecord | undefined>();
+  readonly #listings = new GroupedIndexWriter();
 
   constructor(ctx: Context) {
     this.#ctx = ctx;
@@ -140,6 +142,11 @@ class IntelWriter {
       if (!this.#versions.has(k)) this.#versions.set(k, bySubject.get(k) as IntelRecord | undefined);
       if (!this.#heads.has(s.stixId)) this.#heads.set(s.stixId, bySubject.get(headKey(s.stixId)) as IntelHead | undefined);
     }
+  }
+
+  /** Writes the listing entries of every version written; call once, after the last `write`. */
+  async finish(): Promise<void> {
+    await this.#listings.write(this.#ctx);
   }
 
   /** Writes one version; returns the existing record instead when this exact version is already there. */
@@ -208,7 +215,7 @@ class IntelWriter {
     };
     await putRecord(ctx, headKey(s.stixId), newHead);
     await putIndex(ctx, hashKey(s.contentHash), k);
-    const timeKey = `${now}${txId.slice(0, 8)}`;
+    const timeKey = `${now}${txId}`;
     const entries: [ListFilter, string][] = [
       ['all', '*'],
       ['type', s.stixType],
@@ -216,7 +223,7 @@ class IntelWriter {
       ['producer', s.institution],
       ['org', s.mspId],
     ];
-    for (const [filter, value] of entries) await putIndex(ctx, indexKey(filter, value, timeKey, s.stixId, s.modified), k);
+    for (const [filter, value] of entries) this.#listings.add(indexKey(filter, value, timeKey), k);
     if (sub.content !== undefined) {
       await ctx.stub.putPrivateData(SHARED_COLLECTION, contentKey(s.stixId, s.modified), new TextEncoder().encode(sub.content));
     }
@@ -272,6 +279,7 @@ export class IntelContract extends XborderContract {
     const writer = new IntelWriter(ctx);
     await writer.prefetch([sub]);
     const { record, created } = await writer.write(sub, signer.key);
+    await writer.finish();
     if (created) {
       emit(ctx, 'IntelSubmitted', [{ stixId: record.stixId, modified: record.modified, contentHash: record.contentHash, tlp: record.tlp }]);
     }
@@ -316,6 +324,7 @@ export class IntelContract extends XborderContract {
         throw err;
       }
     }
+    await writer.finish();
     const createdOnes = results
       .filter((r) => r.created)
       .map((r) => ({ stixId: r.record.stixId, modified: r.record.modified, contentHash: r.record.contentHash, tlp: r.record.tlp }));
@@ -508,12 +517,11 @@ export class IntelContract extends XborderContract {
     const end = typeof to === 'string' ? key('intel-by', filter, v, new Date(to).toISOString()) : base.end;
     if (bookmark !== undefined && typeof bookmark !== 'string') throw new ChaincodeError('PAGE_INVALID', 'bookmark must be a string');
     if (size !== undefined && typeof size !== 'number') throw new ChaincodeError('PAGE_INVALID', 'pageSize must be a number');
-    const page = await rangePage(
+    const page = await groupedPage<IntelRecord>(
       ctx,
       { start, end },
       pageSize(size === undefined ? undefined : String(size)),
       bookmark ?? '',
-      (_k, target) => getRecord<IntelRecord>(ctx, decodeText(target)),
     );
     return JSON.stringify(page);
   }

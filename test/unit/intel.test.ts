@@ -277,6 +277,70 @@ describe('intel contract', () => {
     });
   });
 
+  describe('listing entries grouped per transaction', () => {
+    const batch = async (objs: Rec[]): Promise<{ writes: number }> => {
+      const signed = objs.map((o) => signIntel(o, ids.hkBankA));
+      const items = JSON.stringify(signed.map((x) => ({ statement: x.statementJson, signature: x.signature })));
+      const transient = Object.fromEntries(signed.map((x, i) => [`content${String(i)}`, x.prepared.canonical]));
+      const r = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntelBatch(ctx, items), { transient });
+      if (r.error) throw r.error;
+      return { writes: r.writes };
+    };
+    const list = async (q: Rec): Promise<{ items: Rec[]; bookmark: string }> => {
+      const r = await world.invoke(ids.auditor, (ctx) => intel.ListIntel(ctx, JSON.stringify(q)));
+      if (r.error) throw r.error;
+      return JSON.parse(r.value as string) as { items: Rec[]; bookmark: string };
+    };
+    const walk = async (q: Rec, pageSize: number): Promise<{ ids: string[]; pages: number }> => {
+      const seen: string[] = [];
+      let bookmark = '';
+      let pages = 0;
+      do {
+        const page = await list({ ...q, pageSize, ...(bookmark ? { bookmark } : {}) });
+        expect(page.items.length).to.be.at.most(pageSize);
+        seen.push(...page.items.map((i) => i.stixId as string));
+        bookmark = page.bookmark;
+        pages++;
+      } while (bookmark !== '' && pages < 50);
+      return { ids: seen, pages };
+    };
+
+    it('writes one entry per filter value for a whole batch, and pages through it without gaps or repeats', async () => {
+      const first = [0, 1, 2, 3, 4, 5, 6].map((i) => stixIndicator({ object_marking_refs: [i % 2 === 0 ? TLP.AMBER : TLP.GREEN] }));
+      const indexBefore = [...world.state.keys()].filter((k) => k.startsWith('intel-by')).length;
+      const { writes } = await batch(first);
+      const entries = [...world.state.keys()].filter((k) => k.startsWith('intel-by')).length - indexBefore;
+      // all, type indicator, tlp AMBER, tlp GREEN, producer, org: 6 entries instead of 7 x 5
+      expect(entries).to.equal(6);
+      // per object: record, head, hash index and content; plus the 6 entries
+      expect(writes).to.equal(7 * 4 + 6);
+      const singles = [0, 1, 2].map(() => stixIndicator());
+      for (const o of singles) await submit(world, ids.hkBankA, signIntel(o, ids.hkBankA));
+      const last = [0, 1, 2, 3].map(() => stixIndicator());
+      await batch(last);
+      const expected = [...first, ...singles, ...last].map((o) => o.id);
+      for (const size of [1, 3, 4, 7, 14, 200]) {
+        const { ids: got, pages } = await walk({ filter: 'all' }, size);
+        expect(got, `page size ${String(size)}`).to.deep.equal(expected);
+        expect(pages, `page size ${String(size)}`).to.be.at.most(Math.ceil(14 / size) + 1);
+      }
+      expect((await walk({ filter: 'tlp', value: 'GREEN' }, 2)).ids).to.deep.equal(first.filter((_o, i) => i % 2 === 1).map((o) => o.id));
+      const windowed = await list({ filter: 'all', from: (await list({ filter: 'all', pageSize: 8 })).items[7]?.txTime });
+      expect(windowed.items.map((i) => i.stixId)).to.deep.equal([...singles, ...last].map((o) => o.id));
+    });
+
+    it('refuses bookmarks that are malformed or belong to another listing', async () => {
+      await batch([0, 1, 2, 3].map(() => stixIndicator({ object_marking_refs: [TLP.GREEN] })));
+      const p1 = await list({ filter: 'tlp', value: 'GREEN', pageSize: 2 });
+      expect(p1.bookmark).not.to.equal('');
+      for (const bookmark of ['%%%', 'eyJrIjoxfQ', Buffer.from('{"k":"zzz","i":0}').toString('base64url'), p1.bookmark]) {
+        const q = bookmark === p1.bookmark ? { filter: 'type', value: 'indicator', bookmark } : { filter: 'tlp', value: 'GREEN', bookmark };
+        const r = await world.invoke(ids.auditor, (ctx) => intel.ListIntel(ctx, JSON.stringify(q)));
+        expect(r.error?.message, bookmark).to.match(/^PAGE_INVALID: /);
+      }
+    });
+  });
+
   describe('SubmitIntelBatch', () => {
     it('records up to 100 objects all or nothing', async () => {
       const objs = [0, 1, 2].map(() => stixIndicator());
