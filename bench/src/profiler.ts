@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 
 import { peerOrgs, resolveConfig } from '@xborder/network';
@@ -55,6 +56,28 @@ async function waitForFile(dir: string, prefix: string, known: ReadonlySet<strin
   return undefined;
 }
 
+/** A V8 profile of this process (the load generator and the SDK under it). */
+function startClientProfile(): { stop(): Promise<object> } {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      session.post(method, (err, result) => {
+        if (err) reject(err);
+        else resolve(result);
+      });
+    });
+  const started = post('Profiler.enable').then(() => post('Profiler.start'));
+  return {
+    async stop(): Promise<object> {
+      await started;
+      const result = (await post('Profiler.stop')) as { profile: object };
+      session.disconnect();
+      return result.profile;
+    },
+  };
+}
+
 export function startCapture(network: NetworkOptions, seconds: number, outDir: string, label: string): ProfileCapture {
   const config = resolveConfig(network);
   const runDir = path.join(config.home, 'run');
@@ -63,6 +86,7 @@ export function startCapture(network: NetworkOptions, seconds: number, outDir: s
   const known = new Set(fs.existsSync(profileDir) ? fs.readdirSync(profileDir) : []);
   const servers = chaincodePids(runDir);
   for (const s of servers) process.kill(s.pid, 'SIGUSR2');
+  const client = startClientProfile();
   const peerBinary = path.join(config.fabricHome, 'bin', 'peer');
   const peers = peerOrgs(config).map((org) => {
     const file = path.join(outDir, `${label}-${org.peer.name}.pprof`);
@@ -73,6 +97,10 @@ export function startCapture(network: NetworkOptions, seconds: number, outDir: s
     async stop(): Promise<string[]> {
       const files: string[] = [];
       for (const s of servers) process.kill(s.pid, 'SIGUSR2');
+      const clientFile = path.join(outDir, `${label}-client.cpuprofile`);
+      fs.writeFileSync(clientFile, JSON.stringify(await client.stop()));
+      fs.writeFileSync(`${clientFile}.txt`, renderSelfTimes(clientFile, 40));
+      files.push(clientFile);
       for (const s of servers) {
         const written = await waitForFile(profileDir, s.name, known, 10_000);
         if (!written) continue;

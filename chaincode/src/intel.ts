@@ -124,24 +124,26 @@ class IntelWriter {
     return this.#versions.get(k);
   }
 
-  /** Reads the versions and heads `subs` will need in one round trip (see getRecords). */
+  /**
+   * Reads the heads `subs` need in one round trip (see getRecords), then the versions of the objects
+   * that have a head in a second. An object without a head has no version either (every version
+   * writes its head), so new objects cost one read, not two, here and in commit-time validation.
+   */
   async prefetch(subs: readonly Submission[]): Promise<void> {
-    const keys = new Set<string>();
+    const heads = [...new Set(subs.map((sub) => sub.statement.stixId).filter((id) => !this.#heads.has(id)))];
+    const headValues = await getRecords<IntelHead>(this.#ctx, heads.map(headKey));
+    heads.forEach((id, i) => this.#heads.set(id, headValues[i]));
+    const versions = new Set<string>();
     for (const sub of subs) {
       const s = sub.statement;
       const k = versionKey(s.stixId, s.modified);
-      if (!this.#versions.has(k)) keys.add(k);
-      if (!this.#heads.has(s.stixId)) keys.add(headKey(s.stixId));
+      if (this.#versions.has(k)) continue;
+      if (this.#heads.get(s.stixId) === undefined) this.#versions.set(k, undefined);
+      else versions.add(k);
     }
-    const list = [...keys];
-    const values = await getRecords<IntelRecord | IntelHead>(this.#ctx, list);
-    const bySubject = new Map(list.map((k, i) => [k, values[i]]));
-    for (const sub of subs) {
-      const s = sub.statement;
-      const k = versionKey(s.stixId, s.modified);
-      if (!this.#versions.has(k)) this.#versions.set(k, bySubject.get(k) as IntelRecord | undefined);
-      if (!this.#heads.has(s.stixId)) this.#heads.set(s.stixId, bySubject.get(headKey(s.stixId)) as IntelHead | undefined);
-    }
+    const list = [...versions];
+    const values = await getRecords<IntelRecord>(this.#ctx, list);
+    list.forEach((k, i) => this.#versions.set(k, values[i]));
   }
 
   /** Writes the listing entries of every version written; call once, after the last `write`. */
