@@ -8,7 +8,7 @@ export function renderMarkdown(r: BenchResults): string {
     `Machine: ${String(r.machine.cores)} cores (${r.machine.model}), ${String(r.machine.memoryGiB)} GiB, Node ${r.machine.node}; ${r.fabricVersion}`,
   );
   lines.push(
-    `Load: ${String(r.options.concurrency)} transactions in flight, ${String(r.options.warmup)} s warm-up, ${String(r.options.seconds)} s measured per scenario`,
+    `Load: ${String(r.options.concurrency)} transactions in flight, ${String(r.options.warmup)} s warm-up, ${String(r.options.seconds)} s measured per scenario, commit status by ${r.options.commit === 'events' ? 'block events' : 'commit-status calls'}`,
   );
   lines.push('');
   lines.push('| scenario | blocks | in flight | tps | objects/s | ratio to baseline | p50 ms | p95 ms | p99 ms | max ms | MVCC | failed |');

@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
-import { connect, ingestStix, seedRegistry } from '@xborder/gateway';
+import type { Contract } from '@hyperledger/fabric-gateway';
+import { CommitWatcher, connect, ingestStix, seedRegistry } from '@xborder/gateway';
 import type { XborderClient } from '@xborder/gateway';
 import { deploy, up } from '@xborder/network';
 import type { BlockProfile, NetworkOptions } from '@xborder/network';
@@ -21,7 +22,8 @@ import type { ProcSample } from './procstats';
 import { startCapture } from './profiler';
 import type { ProfileCapture } from './profiler';
 import { renderMarkdown, renderSvg } from './render';
-import { attestTx, baselineTx, benchIndicator, confirmTx, intelBatchTx, intelTx } from './scenarios';
+import { attestTx, baselineTx, benchIndicator, confirmTx, intelBatchTx, intelTx, withEventStatus } from './scenarios';
+import type { LoadContract } from './scenarios';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -40,6 +42,8 @@ export interface BenchOptions {
   reconcileDays: number[];
   /** CPU profiles of every load scenario's measured window (peers: pprof; chaincode servers: V8). */
   profile?: boolean;
+  /** How the load generator learns commit status: one signed call per transaction, or block events. */
+  commit?: 'status' | 'events';
   /** Where --profile writes (set by the command line entry point). */
   profileDir?: string;
   /** When the run started (names its result files). */
@@ -56,6 +60,8 @@ export const benchUsage = (): string => `Usage: npm run bench -- [flags]
   --blocks LIST          tuned, defaults or both (default tuned; --full both)
   --home DIR             network folder prefix (default <repo>/.xborder-bench; -<blocks> is appended)
   --port-offset N        port offset of the tuned network (default 10000; defaults +5000)
+  --commit status|events how the load generator learns each commit: a commit-status call per
+                         transaction (default) or one filtered-block event stream (CommitWatcher)
   --profile              CPU-profile each scenario's measured window on a network started for it
                          (home -profiling, ports +2500): peers via pprof, chaincode servers via V8;
                          files and top-function summaries in bench/results/<time>-profiles/
@@ -103,9 +109,15 @@ const ALL_SCENARIOS = [
 
 export class BenchHelp extends Error {}
 
+function commitMode(value: string | undefined): 'status' | 'events' {
+  if (value === undefined || value === 'status') return 'status';
+  if (value === 'events') return 'events';
+  throw new Error('--commit must be status or events');
+}
+
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (argv.includes('--help') || argv.includes('-h')) throw new BenchHelp(benchUsage());
-  const valued = new Set(['scenario', 'duration', 'warmup', 'concurrency', 'blocks', 'home', 'port-offset']);
+  const valued = new Set(['scenario', 'duration', 'warmup', 'concurrency', 'blocks', 'home', 'port-offset', 'commit']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     if (a === '--full' || a === '--profile') continue;
@@ -142,6 +154,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     readRecords: full ? [10_000, 100_000] : [10_000],
     reconcileDays: full ? [1_000, 10_000] : [1_000],
     profile: argv.includes('--profile'),
+    commit: commitMode(get('commit')),
   };
 }
 
@@ -257,8 +270,15 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
     const hk = connect({ identity: 'hk-bank-a', home: network.home ?? '' });
     const th = connect({ identity: 'th-bank-a', home: network.home ?? '' });
     const auditor = connect({ identity: 'audit-1', home: network.home ?? '' });
+    const watchers: CommitWatcher[] = [];
     try {
       const net = hk.gateway.getNetwork(hk.profile.channel);
+      const thNet = th.gateway.getNetwork(th.profile.channel);
+      const hkWatcher = opts.commit === 'events' ? await CommitWatcher.start(net) : undefined;
+      const thWatcher = opts.commit === 'events' ? await CommitWatcher.start(thNet) : undefined;
+      for (const w of [hkWatcher, thWatcher]) if (w) watchers.push(w);
+      const committing = (contract: Contract, watcher: CommitWatcher | undefined): LoadContract =>
+        watcher ? withEventStatus(contract, watcher) : contract;
       // reads first, so the record counts are the ones asked for (the load scenarios add many more)
       if (blocks === opts.blocks[0] && want('reads')) {
         let count = (await auditor.intel.list({ filter: 'all', pageSize: 1 })).items.length > 0 ? await countIntel(auditor) : 0;
@@ -277,17 +297,40 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       }
       let baselineTps: number | null = null;
       if (want('baseline')) {
-        const r = await loadScenario('baseline', blocks, opts, network, baselineTx(net.getContract('baseline', 'baseline')), null);
+        const r = await loadScenario(
+          'baseline',
+          blocks,
+          opts,
+          network,
+          baselineTx(committing(net.getContract('baseline', 'baseline'), hkWatcher)),
+          null,
+        );
         baselineTps = r.tps;
         load.push(r);
       }
       if (want('intel'))
-        load.push(await loadScenario('intel', blocks, opts, network, intelTx(hk, net.getContract('xborder', 'intel')), baselineTps));
+        load.push(
+          await loadScenario(
+            'intel',
+            blocks,
+            opts,
+            network,
+            intelTx(hk, committing(net.getContract('xborder', 'intel'), hkWatcher)),
+            baselineTps,
+          ),
+        );
       // --full: more load levels for the baseline and SubmitIntel, each ratio taken at the same level
       for (const level of opts.full ? [8, 32, 128] : []) {
         const at = { ...opts, concurrency: level };
         const base = want('baseline')
-          ? await loadScenario(`baseline@${String(level)}`, blocks, at, network, baselineTx(net.getContract('baseline', 'baseline')), null)
+          ? await loadScenario(
+              `baseline@${String(level)}`,
+              blocks,
+              at,
+              network,
+              baselineTx(committing(net.getContract('baseline', 'baseline'), hkWatcher)),
+              null,
+            )
           : undefined;
         if (base) load.push(base);
         if (want('intel'))
@@ -297,7 +340,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
               blocks,
               at,
               network,
-              intelTx(hk, net.getContract('xborder', 'intel')),
+              intelTx(hk, committing(net.getContract('xborder', 'intel'), hkWatcher)),
               base?.tps ?? null,
             ),
           );
@@ -310,7 +353,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
               blocks,
               { ...opts, concurrency: Math.max(2, Math.round((opts.concurrency * 4) / size)) }, // about the same objects in flight per batch size
               network,
-              intelBatchTx(hk, net.getContract('xborder', 'intel'), size),
+              intelBatchTx(hk, committing(net.getContract('xborder', 'intel'), hkWatcher), size),
               baselineTps,
             ),
           );
@@ -324,19 +367,18 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
             blocks,
             opts,
             network,
-            attestTx(hk, net.getContract('xborder', 'payment'), date, attested),
+            attestTx(hk, committing(net.getContract('xborder', 'payment'), hkWatcher), date, attested),
             baselineTps,
           ),
         );
       if (want('confirm')) {
-        const thNet = th.gateway.getNetwork(th.profile.channel);
         load.push(
           await loadScenario(
             'confirm',
             blocks,
             { ...opts, warmup: 0 },
             network,
-            confirmTx(th, thNet.getContract('xborder', 'payment'), attested),
+            confirmTx(th, committing(thNet.getContract('xborder', 'payment'), thWatcher), attested),
             baselineTps,
             attested.length,
           ),
@@ -355,6 +397,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       }
       if (blocks === opts.blocks[0] && want('ingest')) ingestion = await measureIngestion(hk);
     } finally {
+      for (const w of watchers) w.close();
       hk.close();
       th.close();
       auditor.close();
@@ -377,6 +420,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       concurrency: opts.concurrency,
       blocks: opts.blocks,
       scenarios: opts.scenarios,
+      commit: opts.commit ?? 'status',
       portOffset: opts.portOffset,
       readRecords: opts.readRecords,
       reconcileDays: opts.reconcileDays,

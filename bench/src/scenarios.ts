@@ -6,7 +6,7 @@ import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 import { ATTESTATION_PURPOSE, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/chaincode/dist/shared/payment';
 import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
 import { signLowS } from '@xborder/gateway';
-import type { SignedIntel, XborderClient } from '@xborder/gateway';
+import type { CommitWatcher, SignedIntel, XborderClient } from '@xborder/gateway';
 
 import type { TxOutcome } from './load';
 
@@ -30,9 +30,28 @@ export function benchIndicator(i: number): Record<string, unknown> {
   };
 }
 
+/** What the scenarios need of a contract: `submitAsync`, whose result reports its commit status. */
+export interface LoadContract {
+  submitAsync(
+    fn: string,
+    options: { arguments: string[]; transientData?: Record<string, Uint8Array> },
+  ): Promise<{ getStatus(): Promise<{ successful: boolean; code: number }> }>;
+}
+
+/** Commit status from the watcher's block event stream instead of one signed call per transaction. */
+export function withEventStatus(contract: Contract, watcher: CommitWatcher): LoadContract {
+  return {
+    async submitAsync(fn, options) {
+      const submitted = await contract.submitAsync(fn, options);
+      const id = submitted.getTransactionId();
+      return { getStatus: () => watcher.wait(id) };
+    },
+  };
+}
+
 /** Submits and waits for the commit; maps the validation code. */
 export async function submitAndWait(
-  contract: Contract,
+  contract: LoadContract,
   fn: string,
   args: string[],
   transient?: Record<string, Uint8Array>,
@@ -44,19 +63,19 @@ export async function submitAndWait(
   return { ok: false, kind: status.code === 11 ? 'mvcc' : 'failed', message: `validation code ${String(status.code)}` };
 }
 
-export function baselineTx(contract: Contract): (i: number) => Promise<TxOutcome> {
+export function baselineTx(contract: LoadContract): (i: number) => Promise<TxOutcome> {
   const prefix = randomBytes(4).toString('hex');
   return (i) => submitAndWait(contract, 'CreateAsset', [`asset-${prefix}-${String(i)}`, 'blue', 'Victoria Harbour Bank', '5', '1300']);
 }
 
-export function intelTx(client: XborderClient, contract: Contract): (i: number) => Promise<TxOutcome> {
+export function intelTx(client: XborderClient, contract: LoadContract): (i: number) => Promise<TxOutcome> {
   return (i) => {
     const s = client.intel.sign(benchIndicator(i));
     return submitAndWait(contract, 'SubmitIntel', [s.statementJson, s.signature], { content: Buffer.from(s.prepared.canonical) });
   };
 }
 
-export function intelBatchTx(client: XborderClient, contract: Contract, size: number): (i: number) => Promise<TxOutcome> {
+export function intelBatchTx(client: XborderClient, contract: LoadContract, size: number): (i: number) => Promise<TxOutcome> {
   return (i) => {
     const signed: SignedIntel[] = Array.from({ length: size }, (_, k) => client.intel.sign(benchIndicator(i * size + k)));
     const transient: Record<string, Uint8Array> = {};
@@ -100,7 +119,7 @@ function signedJson(client: XborderClient, value: unknown): [string, string] {
 
 export function attestTx(
   client: XborderClient,
-  contract: Contract,
+  contract: LoadContract,
   date: string,
   attested: PaymentFields[],
 ): (i: number) => Promise<TxOutcome> {
@@ -116,7 +135,7 @@ export function attestTx(
   };
 }
 
-export function confirmTx(client: XborderClient, contract: Contract, attested: PaymentFields[]): (i: number) => Promise<TxOutcome> {
+export function confirmTx(client: XborderClient, contract: LoadContract, attested: PaymentFields[]): (i: number) => Promise<TxOutcome> {
   return async () => {
     const fields = attested.pop();
     if (!fields) return { ok: false, kind: 'failed', message: 'no attested payment left to confirm' };

@@ -8,6 +8,8 @@ export { ProbeClient } from './probe';
 export type { WhoAmI } from './probe';
 export { newNodeSigner, signLowS, toLowS, parseDerSignature, encodeDerSignature } from './signer';
 export { Transactor } from './transactor';
+export { CommitWatcher } from './commit-watcher';
+export type { CommitOutcome } from './commit-watcher';
 export type { SubmitRequest, Submitted } from './transactor';
 export { IntelClient, signIntel } from './intel';
 export type { IntelRecord, IntelSubmission, ListQuery, Sighting, SignedIntel } from './intel';

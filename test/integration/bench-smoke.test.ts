@@ -33,4 +33,31 @@ describe('benchmark harness smoke run (a few seconds, no timing assertions)', ()
     expect(results.load[1]?.ratioToBaseline).to.be.a('number');
     expect(results.ingestion?.objects).to.equal(2000);
   });
+
+  it('runs with commit status from block events (CommitWatcher) as well', async function () {
+    this.timeout(300_000);
+    const opts = {
+      ...parseBenchArgs([
+        '--duration',
+        '3',
+        '--warmup',
+        '1',
+        '--concurrency',
+        '8',
+        '--commit',
+        'events',
+        '--scenario',
+        'baseline,intel-batch-10',
+      ]),
+      home: testNetwork.home ?? '',
+      homeIsExact: true,
+      portOffset: testNetwork.portOffset ?? 20000,
+    };
+    const results = await runBench(opts, 'smoke events');
+    expect(results.options.commit).to.equal('events');
+    for (const s of results.load) {
+      expect(s.committed, s.scenario).to.be.greaterThan(0);
+      expect(s.failures, `${s.scenario}: ${String(s.firstFailure)}`).to.equal(0);
+    }
+  });
 });
