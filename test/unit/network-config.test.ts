@@ -8,12 +8,13 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 
 import { USAGE, UsageError, parseArgs } from '@xborder/network/dist/args';
-import { packageId } from '@xborder/network/dist/chaincode';
+import { chaincodeServerProcess, packageId } from '@xborder/network/dist/chaincode';
 import { resolveConfig } from '@xborder/network/dist/config';
 import type { NetworkConfig } from '@xborder/network/dist/config';
 import { configtx } from '@xborder/network/dist/configtx';
 import { connectionProfile, idAttrs, seedIdentities } from '@xborder/network/dist/identities';
 import { nodeOUsConfig } from '@xborder/network/dist/msp';
+import { peerProcess } from '@xborder/network/dist/nodes';
 import { tarGz } from '@xborder/network/dist/tar';
 
 function allPorts(config: NetworkConfig): number[] {
@@ -21,7 +22,7 @@ function allPorts(config: NetworkConfig): number[] {
   for (const o of config.orderers) ports.push(o.port, o.adminPort, o.opsPort);
   for (const org of Object.values(config.orgs)) {
     ports.push(org.ca.port, org.ca.opsPort);
-    if (org.peer) ports.push(org.peer.port, org.peer.chaincodePort, org.peer.opsPort, org.peer.chaincodeServerBasePort);
+    if (org.peer) ports.push(org.peer.port, org.peer.chaincodePort, org.peer.opsPort, org.peer.pprofPort, org.peer.chaincodeServerBasePort);
   }
   return ports;
 }
@@ -47,6 +48,29 @@ describe('network configuration', () => {
   it('refuses an offset that would push ports out of range', () => {
     expect(() => resolveConfig({ portOffset: 60000 })).to.throw(/port offset/);
     expect(() => resolveConfig({ portOffset: -1 })).to.throw(/port offset/);
+  });
+
+  it('starts peers with pprof and chaincode servers with the profile preload only when profiling', () => {
+    const plain = resolveConfig({ repoRoot: '/r' });
+    const profiled = resolveConfig({ repoRoot: '/r', profiling: true });
+    const hk = profiled.orgs.hk;
+    const peerOf = (c: NetworkConfig) => peerProcess(c, c.orgs.hk, c.orgs.hk.peer!);
+    expect(peerOf(plain).env).not.to.have.property('CORE_PEER_PROFILE_ENABLED');
+    expect(peerOf(profiled).env).to.include({
+      CORE_PEER_PROFILE_ENABLED: 'true',
+      CORE_PEER_PROFILE_LISTENADDRESS: `127.0.0.1:${String(hk.peer!.pprofPort)}`,
+    });
+    expect(peerOf(profiled).ports.map((p) => p.port)).to.include(hk.peer!.pprofPort);
+    const spec = { name: 'xborder', modulePath: path.resolve(__dirname, '..', '..', '..', 'chaincode') };
+    const server = (c: NetworkConfig) => chaincodeServerProcess(c, c.orgs.hk, spec, 0, 'xborder_hk:0');
+    expect(server(plain).args).not.to.include('--require');
+    const args = server(profiled).args;
+    expect(args[0]).to.equal('--require');
+    expect(fs.existsSync(args[1] ?? '')).to.equal(true);
+    expect(server(profiled).env).to.include({
+      XB_CPU_PROFILE_DIR: path.join(profiled.home, 'profiles'),
+      XB_CPU_PROFILE_NAME: 'cc-xborder-hk',
+    });
   });
 
   it('places home and Fabric folders under the repository by default', () => {
@@ -187,6 +211,12 @@ describe('xbnet arguments', () => {
     expect(a.command).to.equal('up');
     expect(a.options).to.include({ profile: 'ha', blocks: 'defaults', portOffset: 100 });
     expect(a.skipDeploy).to.equal(true);
+  });
+
+  it('switches profiling on by flag or XB_PROFILING=1', () => {
+    expect(parseArgs(['up', '--profiling']).options.profiling).to.equal(true);
+    expect(parseArgs(['up'], { XB_PROFILING: '1' }).options.profiling).to.equal(true);
+    expect(parseArgs(['up']).options.profiling).to.equal(undefined);
   });
 
   it('takes defaults from the environment, flags win', () => {
