@@ -130,7 +130,8 @@ export function chaincodeServerProcess(config: NetworkConfig, org: OrgConfig, sp
       spec.modulePath,
     ],
     env: {
-      CORE_CHAINCODE_LOGGING_LEVEL: 'info',
+      // info would log a line per transaction; XB_CHAINCODE_LOG_LEVEL=info (or debug) to see them
+      CORE_CHAINCODE_LOGGING_LEVEL: process.env['XB_CHAINCODE_LOG_LEVEL'] ?? 'warning',
       CORE_CHAINCODE_LOGGING_SHIM: 'warning',
       NODE_ENV: 'production',
       ...(config.profiling
