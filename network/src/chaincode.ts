@@ -232,13 +232,31 @@ export async function startChaincodeServer(
   if (!fs.existsSync(idFile)) throw new NetworkError(`chaincode ${spec.name} is not deployed; run deploy first`);
   const id = fs.readFileSync(idFile, 'utf8').trim();
   const server = chaincodeServerProcess(config, org, spec, slot, id);
-  // a server still running an older package (changed address or TLS material) is replaced
+  // a server still running an older package (changed address or TLS material), older code or other
+  // settings is replaced, so nothing measures or tests yesterday's chaincode
+  const running = `${id} ${serverFingerprint(spec, server)}`;
   const runningFile = path.join(chaincodeHome(config, spec.name), `${org.key}.running-id`);
-  const runningId = fs.existsSync(runningFile) ? fs.readFileSync(runningFile, 'utf8').trim() : undefined;
-  if (runningId !== id) await processes.stop(server.name);
+  const previous = fs.existsSync(runningFile) ? fs.readFileSync(runningFile, 'utf8').trim() : undefined;
+  if (previous !== running) await processes.stop(server.name);
   await processes.start(server, 30_000);
-  fs.writeFileSync(runningFile, id);
+  fs.writeFileSync(runningFile, running);
   fs.writeFileSync(path.join(chaincodeHome(config, spec.name), 'spec.json'), JSON.stringify(spec, null, 2));
+}
+
+/**
+ * What a chaincode server runs: its arguments and environment, and the size and time of every
+ * JavaScript file next to the module's entry point (its build output).
+ */
+export function serverFingerprint(spec: ChaincodeSpec, server: ProcessSpec): string {
+  const pkg = readJson<{ main?: string }>(path.join(spec.modulePath, 'package.json'), {});
+  const dir = path.dirname(path.resolve(spec.modulePath, pkg.main ?? 'index.js'));
+  const h = createHash('sha256').update(JSON.stringify([server.args, server.env]));
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) : [];
+  for (const f of files.filter((name) => name.endsWith('.js')).sort()) {
+    const st = fs.statSync(path.join(dir, f));
+    h.update(`${f} ${String(st.size)} ${String(st.mtimeMs)}\n`);
+  }
+  return h.digest('hex').slice(0, 16);
 }
 
 /** Restarts every server of a deployed chaincode (after a code change; no lifecycle step needed). */

@@ -8,13 +8,14 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 
 import { USAGE, UsageError, parseArgs } from '@xborder/network/dist/args';
-import { chaincodeServerProcess, packageId } from '@xborder/network/dist/chaincode';
+import { chaincodeServerProcess, packageId, serverFingerprint } from '@xborder/network/dist/chaincode';
 import { resolveConfig } from '@xborder/network/dist/config';
 import type { NetworkConfig } from '@xborder/network/dist/config';
 import { configtx } from '@xborder/network/dist/configtx';
 import { connectionProfile, idAttrs, seedIdentities } from '@xborder/network/dist/identities';
 import { nodeOUsConfig } from '@xborder/network/dist/msp';
 import { peerProcess } from '@xborder/network/dist/nodes';
+import type { ProcessSpec } from '@xborder/network/dist/processes';
 import { tarGz } from '@xborder/network/dist/tar';
 
 function allPorts(config: NetworkConfig): number[] {
@@ -71,6 +72,36 @@ describe('network configuration', () => {
       XB_CPU_PROFILE_DIR: path.join(profiled.home, 'profiles'),
       XB_CPU_PROFILE_NAME: 'cc-xborder-hk',
     });
+  });
+
+  it('fingerprints what a chaincode server runs: its build output and its settings', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-cc-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'dist', 'shared'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ main: 'dist/index.js' }));
+      fs.writeFileSync(path.join(dir, 'dist', 'index.js'), 'module.exports = {};');
+      fs.writeFileSync(path.join(dir, 'dist', 'shared', 'x.js'), 'exports.x = 1;');
+      const spec = { name: 'cc', modulePath: dir };
+      const server: ProcessSpec = {
+        name: 'cc-cc-hk',
+        command: 'node',
+        args: ['shim', 'server'],
+        env: { CORE_CHAINCODE_LOGGING_LEVEL: 'warning' },
+        ports: [],
+        readiness: { kind: 'tcp', host: '127.0.0.1', port: 7100 },
+      };
+      const first = serverFingerprint(spec, server);
+      expect(serverFingerprint(spec, server)).to.equal(first);
+      fs.writeFileSync(path.join(dir, 'dist', 'index.js.map'), '{}'); // not code
+      expect(serverFingerprint(spec, server)).to.equal(first);
+      fs.writeFileSync(path.join(dir, 'dist', 'shared', 'x.js'), 'exports.x = 22;');
+      const second = serverFingerprint(spec, server);
+      expect(second).not.to.equal(first);
+      expect(serverFingerprint(spec, { ...server, args: ['--require', 'profiler.js', 'shim', 'server'] })).not.to.equal(second);
+      expect(serverFingerprint(spec, { ...server, env: { CORE_CHAINCODE_LOGGING_LEVEL: 'info' } })).not.to.equal(second);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('places home and Fabric folders under the repository by default', () => {
