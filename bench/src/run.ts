@@ -35,8 +35,8 @@ export interface BenchOptions {
   blocks: BlockProfile[];
   scenarios: string[];
   home: string;
-  /** Use `home` as it is (one block profile only) instead of one home per block profile. */
-  homeIsExact?: boolean;
+  /** Run on this network as it is (one block profile only) instead of networks of the bench's own. */
+  network?: NetworkOptions;
   portOffset: number;
   readRecords: number[];
   reconcileDays: number[];
@@ -163,19 +163,18 @@ const log = (line: string): void => {
 };
 
 async function prepareNetwork(opts: BenchOptions, blocks: BlockProfile): Promise<NetworkOptions> {
+  if (opts.network && opts.profile === true && opts.network.profiling !== true)
+    throw new Error('--profile needs a network started with profiling');
   // a profiling network runs beside the plain one (its processes start with profiling switched on)
   const suffix = opts.profile === true ? '-profiling' : '';
   const extraOffset = opts.profile === true ? 2500 : 0;
-  const network: NetworkOptions =
-    opts.homeIsExact === true
-      ? { home: opts.home, portOffset: opts.portOffset, blocks, repoRoot }
-      : {
-          home: `${opts.home}-${blocks}${suffix}`,
-          portOffset: opts.portOffset + (blocks === 'defaults' ? 5000 : 0) + extraOffset,
-          blocks,
-          repoRoot,
-        };
-  if (opts.profile === true) network.profiling = true;
+  const network: NetworkOptions = opts.network ?? {
+    home: `${opts.home}-${blocks}${suffix}`,
+    portOffset: opts.portOffset + (blocks === 'defaults' ? 5000 : 0) + extraOffset,
+    blocks,
+    repoRoot,
+    ...(opts.profile === true ? { profiling: true } : {}),
+  };
   await up(network, log);
   await deploy(network, { name: 'baseline', modulePath: path.join(repoRoot, 'bench', 'baseline-chaincode') }, log);
   await seedRegistry(path.join(repoRoot, 'examples', 'institutions.json'), network.home ?? '');

@@ -1,28 +1,32 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
 import { expect } from 'chai';
 
 import { runBench, parseBenchArgs } from '@xborder/bench/dist/run';
+import type { BenchOptions } from '@xborder/bench/dist/run';
 
 import { testNetwork } from '../support/network-hooks';
+
+/** Bench options for a run on the running test network itself. */
+function onTestNetwork(args: string[]): BenchOptions {
+  return { ...parseBenchArgs(args), network: testNetwork };
+}
 
 describe('benchmark harness smoke run (a few seconds, no timing assertions)', () => {
   it('runs every load scenario side by side with the baseline and reports ratios, latencies and CPU', async function () {
     this.timeout(600_000);
-    const opts = {
-      ...parseBenchArgs([
-        '--duration',
-        '4',
-        '--warmup',
-        '1',
-        '--concurrency',
-        '4',
-        '--scenario',
-        'baseline,intel,intel-batch-10,attest,confirm,ingest',
-      ]),
-      // the running test network itself
-      home: testNetwork.home ?? '',
-      homeIsExact: true,
-      portOffset: testNetwork.portOffset ?? 20000,
-    };
+    const opts = onTestNetwork([
+      '--duration',
+      '4',
+      '--warmup',
+      '1',
+      '--concurrency',
+      '4',
+      '--scenario',
+      'baseline,intel,intel-batch-10,attest,confirm,ingest',
+    ]);
     const results = await runBench(opts, 'smoke');
     expect(results.load.map((s) => s.scenario)).to.deep.equal(['baseline', 'intel', 'intel-batch-10', 'attest', 'confirm']);
     for (const s of results.load) {
@@ -36,28 +40,52 @@ describe('benchmark harness smoke run (a few seconds, no timing assertions)', ()
 
   it('runs with commit status from block events (CommitWatcher) as well', async function () {
     this.timeout(300_000);
-    const opts = {
-      ...parseBenchArgs([
-        '--duration',
-        '3',
-        '--warmup',
-        '1',
-        '--concurrency',
-        '8',
-        '--commit',
-        'events',
-        '--scenario',
-        'baseline,intel-batch-10',
-      ]),
-      home: testNetwork.home ?? '',
-      homeIsExact: true,
-      portOffset: testNetwork.portOffset ?? 20000,
-    };
+    const opts = onTestNetwork([
+      '--duration',
+      '3',
+      '--warmup',
+      '1',
+      '--concurrency',
+      '8',
+      '--commit',
+      'events',
+      '--scenario',
+      'baseline,intel-batch-10',
+    ]);
     const results = await runBench(opts, 'smoke events');
     expect(results.options.commit).to.equal('events');
     for (const s of results.load) {
       expect(s.committed, s.scenario).to.be.greaterThan(0);
       expect(s.failures, `${s.scenario}: ${String(s.firstFailure)}`).to.equal(0);
+    }
+  });
+
+  it('profiles a scenario: Go pprof of both peers, V8 profiles of the chaincode servers and the load generator', async function () {
+    this.timeout(300_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-profiles-'));
+    try {
+      const opts = {
+        ...onTestNetwork(['--duration', '3', '--warmup', '1', '--concurrency', '4', '--profile', '--scenario', 'intel']),
+        profileDir: dir,
+      };
+      const results = await runBench(opts, 'smoke profile');
+      expect(results.load[0]?.failures).to.equal(0);
+      const files = fs.readdirSync(dir);
+      for (const name of [
+        'peer0.hk.pprof',
+        'peer0.th.pprof',
+        'cc-xborder-hk.cpuprofile',
+        'cc-xborder-th.cpuprofile',
+        'client.cpuprofile',
+      ]) {
+        expect(files, name).to.include(`tuned-intel-${name}`);
+        expect(fs.statSync(path.join(dir, `tuned-intel-${name}`)).size, name).to.be.greaterThan(100);
+        expect(fs.readFileSync(path.join(dir, `tuned-intel-${name}.txt`), 'utf8'), name).to.match(
+          name.endsWith('.pprof') ? /flat%/ : /self time per function/,
+        );
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -15,6 +15,8 @@ export const testNetwork: NetworkOptions = {
   home: process.env.XB_TEST_HOME ?? path.join(repoRoot, '.xborder-test'),
   portOffset: Number.parseInt(process.env.XB_TEST_PORT_OFFSET ?? '20000', 10),
   repoRoot,
+  // so the benchmark smoke run can check the profiling harness too (pprof on loopback, a signal handler)
+  profiling: true,
 };
 
 const reuse = process.env.XB_TEST_REUSE === '1';
