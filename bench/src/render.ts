@@ -7,6 +7,8 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     `Machine: ${String(r.machine.cores)} cores (${r.machine.model}), ${String(r.machine.memoryGiB)} GiB, Node ${r.machine.node}; ${r.fabricVersion}`,
   );
+  const orderers = { dev: '1 Raft orderer', ha: '3 Raft orderers', bft: '4 BFT orderers' }[r.options.networkProfile ?? 'dev'];
+  lines.push(`Network: ${r.options.networkProfile ?? 'dev'} profile (${orderers}), peer0.hk and peer0.th`);
   lines.push(
     `Load: ${String(r.options.concurrency)} transactions in flight, ${String(r.options.warmup)} s warm-up, ${String(r.options.seconds)} s measured per scenario, commit status by ${r.options.commit === 'events' ? 'block events' : 'commit-status calls'}`,
   );

@@ -13,7 +13,7 @@ import type { Contract } from '@hyperledger/fabric-gateway';
 import { CommitWatcher, connect, ingestStix, seedRegistry } from '@xborder/gateway';
 import type { XborderClient } from '@xborder/gateway';
 import { deploy, up } from '@xborder/network';
-import type { BlockProfile, NetworkOptions } from '@xborder/network';
+import type { BlockProfile, NetworkOptions, Profile } from '@xborder/network';
 
 import { runLoad, timeCalls } from './load';
 import type { LoadResult, TxOutcome } from './load';
@@ -22,7 +22,7 @@ import type { ProcSample } from './procstats';
 import { startCapture } from './profiler';
 import type { ProfileCapture } from './profiler';
 import { renderMarkdown, renderSvg } from './render';
-import { attestTx, baselineTx, benchIndicator, confirmTx, intelBatchTx, intelTx, withEventStatus } from './scenarios';
+import { attestTx, baselineTx, benchIndicator, confirmTx, intelBatchTx, intelTx, throughSdk } from './scenarios';
 import type { LoadContract } from './scenarios';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -44,6 +44,8 @@ export interface BenchOptions {
   profile?: boolean;
   /** How the load generator learns commit status: one signed call per transaction, or block events. */
   commit?: 'status' | 'events';
+  /** Orderers of the bench's networks: 1 Raft (dev), 3 Raft (ha) or 4 BFT (bft). */
+  networkProfile?: Profile;
   /** Where --profile writes (set by the command line entry point). */
   profileDir?: string;
   /** When the run started (names its result files). */
@@ -58,6 +60,8 @@ export const benchUsage = (): string => `Usage: npm run bench -- [flags]
   --warmup S             warm-up seconds per scenario (default 5; --full 30)
   --concurrency N        transactions in flight (default 64; --full 128)
   --blocks LIST          tuned, defaults or both (default tuned; --full both)
+  --network-profile P    dev (1 Raft orderer, default), ha (3 Raft) or bft (4 BFT); ha and bft get
+                         networks of their own (home -ha / -bft, ports +300 / +600)
   --home DIR             network folder prefix (default <repo>/.xborder-bench; -<blocks> is appended)
   --port-offset N        port offset of the tuned network (default 10000; defaults +5000)
   --commit status|events how the load generator learns each commit: a commit-status call per
@@ -109,6 +113,14 @@ const ALL_SCENARIOS = [
 
 export class BenchHelp extends Error {}
 
+function networkProfile(value: string | undefined): Profile {
+  if (value === undefined) return 'dev';
+  if (value === 'dev' || value === 'ha' || value === 'bft') return value;
+  throw new Error('--network-profile must be dev, ha or bft');
+}
+
+const PROFILE_PORT_SHIFT: Readonly<Record<Profile, number>> = { dev: 0, ha: 300, bft: 600 };
+
 function commitMode(value: string | undefined): 'status' | 'events' {
   if (value === undefined || value === 'status') return 'status';
   if (value === 'events') return 'events';
@@ -117,7 +129,7 @@ function commitMode(value: string | undefined): 'status' | 'events' {
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (argv.includes('--help') || argv.includes('-h')) throw new BenchHelp(benchUsage());
-  const valued = new Set(['scenario', 'duration', 'warmup', 'concurrency', 'blocks', 'home', 'port-offset', 'commit']);
+  const valued = new Set(['scenario', 'duration', 'warmup', 'concurrency', 'blocks', 'home', 'port-offset', 'commit', 'network-profile']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     if (a === '--full' || a === '--profile') continue;
@@ -155,6 +167,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     reconcileDays: full ? [1_000, 10_000] : [1_000],
     profile: argv.includes('--profile'),
     commit: commitMode(get('commit')),
+    networkProfile: networkProfile(get('network-profile')),
   };
 }
 
@@ -168,10 +181,12 @@ async function prepareNetwork(opts: BenchOptions, blocks: BlockProfile): Promise
   // a profiling network runs beside the plain one (its processes start with profiling switched on)
   const suffix = opts.profile === true ? '-profiling' : '';
   const extraOffset = opts.profile === true ? 2500 : 0;
+  const profile = opts.networkProfile ?? 'dev';
   const network: NetworkOptions = opts.network ?? {
-    home: `${opts.home}-${blocks}${suffix}`,
-    portOffset: opts.portOffset + (blocks === 'defaults' ? 5000 : 0) + extraOffset,
+    home: `${opts.home}-${blocks}${profile === 'dev' ? '' : `-${profile}`}${suffix}`,
+    portOffset: opts.portOffset + (blocks === 'defaults' ? 5000 : 0) + extraOffset + PROFILE_PORT_SHIFT[profile],
     blocks,
+    profile,
     repoRoot,
     ...(opts.profile === true ? { profiling: true } : {}),
   };
@@ -238,7 +253,7 @@ function profileWindow(opts: BenchOptions, network: NetworkOptions, label: strin
 /** Fills the ledger with intel records (batches of 100) until it holds `target` objects. */
 async function fillIntel(client: XborderClient, have: number, target: number): Promise<number> {
   const contract = client.gateway.getNetwork(client.profile.channel).getContract('xborder', 'intel');
-  const submit = intelBatchTx(client, contract, 100);
+  const submit = intelBatchTx(client, throughSdk(contract), 100);
   let count = have;
   let i = 0;
   while (count < target) {
@@ -276,8 +291,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       const hkWatcher = opts.commit === 'events' ? await CommitWatcher.start(net) : undefined;
       const thWatcher = opts.commit === 'events' ? await CommitWatcher.start(thNet) : undefined;
       for (const w of [hkWatcher, thWatcher]) if (w) watchers.push(w);
-      const committing = (contract: Contract, watcher: CommitWatcher | undefined): LoadContract =>
-        watcher ? withEventStatus(contract, watcher) : contract;
+      const committing = (contract: Contract, watcher: CommitWatcher | undefined): LoadContract => throughSdk(contract, watcher);
       // reads first, so the record counts are the ones asked for (the load scenarios add many more)
       if (blocks === opts.blocks[0] && want('reads')) {
         let count = (await auditor.intel.list({ filter: 'all', pageSize: 1 })).items.length > 0 ? await countIntel(auditor) : 0;
@@ -420,6 +434,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       blocks: opts.blocks,
       scenarios: opts.scenarios,
       commit: opts.commit ?? 'status',
+      networkProfile: opts.networkProfile ?? 'dev',
       portOffset: opts.portOffset,
       readRecords: opts.readRecords,
       reconcileDays: opts.reconcileDays,
@@ -491,7 +506,7 @@ if (require.main === module) {
       fs.writeFileSync(path.join(dir, `${stamp}.svg`), renderSvg(results));
       process.stdout.write(renderMarkdown(results));
       log(
-        `results: bench/results/${stamp}.json and .svg; the networks keep running (network:down with --home ${opts.home}-<blocks>${opts.profile === true ? '-profiling' : ''})`,
+        `results: bench/results/${stamp}.json and .svg; the networks keep running (network:down with --home ${opts.home}-<blocks>${opts.networkProfile !== undefined && opts.networkProfile !== 'dev' ? `-${opts.networkProfile}` : ''}${opts.profile === true ? '-profiling' : ''})`,
       );
     },
     (err: unknown) => {

@@ -5,7 +5,7 @@ import type { Contract } from '@hyperledger/fabric-gateway';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 import { ATTESTATION_PURPOSE, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/chaincode/dist/shared/payment';
 import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
-import { signLowS } from '@xborder/gateway';
+import { signLowS, submitToOrderers } from '@xborder/gateway';
 import type { CommitWatcher, SignedIntel, XborderClient } from '@xborder/gateway';
 
 import type { TxOutcome } from './load';
@@ -38,11 +38,16 @@ export interface LoadContract {
   ): Promise<{ getStatus(): Promise<{ successful: boolean; code: number }> }>;
 }
 
-/** Commit status from the watcher's block event stream instead of one signed call per transaction. */
-export function withEventStatus(contract: Contract, watcher: CommitWatcher): LoadContract {
+/**
+ * Submits as the SDK does (endorse, then send to the orderers again when they could not take the
+ * transaction, see submitToOrderers); commit status by a call per transaction, or from the watcher's
+ * block event stream when one is given.
+ */
+export function throughSdk(contract: Contract, watcher?: CommitWatcher): LoadContract {
   return {
     async submitAsync(fn, options) {
-      const submitted = await contract.submitAsync(fn, options);
+      const submitted = await submitToOrderers(await contract.newProposal(fn, options).endorse());
+      if (!watcher) return submitted;
       const id = submitted.getTransactionId();
       return { getStatus: () => watcher.wait(id) };
     },

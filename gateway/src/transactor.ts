@@ -1,4 +1,5 @@
-import type { Contract, Gateway, Network } from '@hyperledger/fabric-gateway';
+import { GatewayError } from '@hyperledger/fabric-gateway';
+import type { Contract, Gateway, Network, SubmittedTransaction, Transaction } from '@hyperledger/fabric-gateway';
 
 import { XborderError, toXborderError } from './errors';
 
@@ -20,11 +21,33 @@ export interface Submitted {
 
 const MAX_MVCC_ATTEMPTS = 3;
 const MAX_STATUS_ATTEMPTS = 3;
+const MAX_ORDERING_ATTEMPTS = 3;
+/** gRPC codes with which the orderers may not have taken a transaction (e.g. a BFT quorum not reached in time). */
+const RETRY_ORDERING = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+
+/**
+ * Sends an endorsed transaction to the orderers; when they could not take it, sends the same signed
+ * transaction again. That is safe: it has the same id, so if the first attempt was ordered after all,
+ * the second is refused as a duplicate and the commit status is the first one's.
+ */
+export async function submitToOrderers(transaction: Pick<Transaction, 'submit'>, backoffMs = 200): Promise<SubmittedTransaction> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction.submit();
+    } catch (err) {
+      // fabric-gateway exports SubmitError as a type only; its instances name themselves
+      const ordering = err instanceof GatewayError && err.name === 'SubmitError';
+      if (!ordering || !RETRY_ORDERING.has(err.code) || attempt >= MAX_ORDERING_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs * attempt));
+    }
+  }
+}
 
 /**
  * Submits and evaluates transactions of one chaincode with error mapping and the only safe retries:
- * a commit status that could not be read is asked again; an MVCC conflict is resubmitted as a new
- * transaction (new id), a bounded number of times. Everything else fails with the transaction id.
+ * a commit status that could not be read is asked again; a transaction the orderers could not take
+ * is sent to them again as it is (same id); an MVCC conflict is resubmitted as a new transaction (new
+ * id), a bounded number of times. Everything else fails with the transaction id.
  */
 export class Transactor {
   readonly #network: Network;
@@ -68,11 +91,12 @@ export class Transactor {
   }
 
   async #submitOnce(contract: string, fn: string, request: SubmitRequest): Promise<Submitted> {
-    const submitted = await this.#contract(contract).submitAsync(fn, {
+    const proposal = this.#contract(contract).newProposal(fn, {
       arguments: [...(request.args ?? [])],
       ...(request.transient ? { transientData: { ...request.transient } } : {}),
       ...(request.endorsingOrganizations ? { endorsingOrganizations: [...request.endorsingOrganizations] } : {}),
     });
+    const submitted = await submitToOrderers(await proposal.endorse());
     const transactionId = submitted.getTransactionId();
     let lastError: unknown;
     for (let attempt = 1; attempt <= MAX_STATUS_ATTEMPTS; attempt++) {

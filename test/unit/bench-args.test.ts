@@ -12,12 +12,15 @@ describe('benchmark options and profile summaries', () => {
     expect(full).to.include({ full: true, seconds: 60, concurrency: 128, commit: 'events', profile: true });
     expect(full.blocks).to.deep.equal(['tuned', 'defaults']);
     expect(full.scenarios).to.deep.equal(['baseline', 'intel']);
+    expect(short.networkProfile).to.equal('dev');
+    expect(parseBenchArgs(['--network-profile', 'bft']).networkProfile).to.equal('bft');
   });
 
   it('answers --help with the usage and refuses what it does not know', () => {
     expect(() => parseBenchArgs(['--help'])).to.throw(BenchHelp, /--commit status\|events/);
     expect(() => parseBenchArgs(['--bogus'])).to.throw(/unknown argument --bogus/);
     expect(() => parseBenchArgs(['--commit', 'maybe'])).to.throw(/--commit must be status or events/);
+    expect(() => parseBenchArgs(['--network-profile', 'solo'])).to.throw(/--network-profile must be dev, ha or bft/);
     expect(() => parseBenchArgs(['--scenario', 'teleport'])).to.throw(/unknown scenario teleport/);
     expect(() => parseBenchArgs(['--duration', 'ten'])).to.throw(/positive integer/);
   });
