@@ -9,7 +9,7 @@ export type { WhoAmI } from './probe';
 export { newNodeSigner, signLowS, toLowS, parseDerSignature, encodeDerSignature } from './signer';
 export { Transactor, submitToOrderers } from './transactor';
 export { CommitWatcher } from './commit-watcher';
-export type { CommitOutcome } from './commit-watcher';
+export type { BlockEventSource, CommitOutcome, CommitWatcherOptions } from './commit-watcher';
 export type { SubmitRequest, Submitted } from './transactor';
 export { IntelClient, signIntel } from './intel';
 export type { IntelRecord, IntelSubmission, ListQuery, Sighting, SignedIntel } from './intel';
