@@ -9,7 +9,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
-import type { Contract } from '@hyperledger/fabric-gateway';
 import { CommitWatcher, connect, ingestStix, seedRegistry } from '@xborder/gateway';
 import type { XborderClient } from '@xborder/gateway';
 import { deploy, up } from '@xborder/network';
@@ -23,7 +22,6 @@ import { startCapture } from './profiler';
 import type { ProfileCapture } from './profiler';
 import { renderMarkdown, renderSvg } from './render';
 import { attestTx, baselineTx, benchIndicator, confirmTx, intelBatchTx, intelTx, throughSdk } from './scenarios';
-import type { LoadContract } from './scenarios';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -291,7 +289,6 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       const hkWatcher = opts.commit === 'events' ? await CommitWatcher.start(net) : undefined;
       const thWatcher = opts.commit === 'events' ? await CommitWatcher.start(thNet) : undefined;
       for (const w of [hkWatcher, thWatcher]) if (w) watchers.push(w);
-      const committing = (contract: Contract, watcher: CommitWatcher | undefined): LoadContract => throughSdk(contract, watcher);
       // reads first, so the record counts are the ones asked for (the load scenarios add many more)
       if (blocks === opts.blocks[0] && want('reads')) {
         let count = (await auditor.intel.list({ filter: 'all', pageSize: 1 })).items.length > 0 ? await countIntel(auditor) : 0;
@@ -315,7 +312,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
           blocks,
           opts,
           network,
-          baselineTx(committing(net.getContract('baseline', 'baseline'), hkWatcher)),
+          baselineTx(throughSdk(net.getContract('baseline', 'baseline'), hkWatcher)),
           null,
         );
         baselineTps = r.tps;
@@ -328,7 +325,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
             blocks,
             opts,
             network,
-            intelTx(hk, committing(net.getContract('xborder', 'intel'), hkWatcher)),
+            intelTx(hk, throughSdk(net.getContract('xborder', 'intel'), hkWatcher)),
             baselineTps,
           ),
         );
@@ -341,7 +338,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
               blocks,
               at,
               network,
-              baselineTx(committing(net.getContract('baseline', 'baseline'), hkWatcher)),
+              baselineTx(throughSdk(net.getContract('baseline', 'baseline'), hkWatcher)),
               null,
             )
           : undefined;
@@ -353,7 +350,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
               blocks,
               at,
               network,
-              intelTx(hk, committing(net.getContract('xborder', 'intel'), hkWatcher)),
+              intelTx(hk, throughSdk(net.getContract('xborder', 'intel'), hkWatcher)),
               base?.tps ?? null,
             ),
           );
@@ -366,7 +363,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
               blocks,
               { ...opts, concurrency: Math.max(2, Math.round((opts.concurrency * 4) / size)) }, // about the same objects in flight per batch size
               network,
-              intelBatchTx(hk, committing(net.getContract('xborder', 'intel'), hkWatcher), size),
+              intelBatchTx(hk, throughSdk(net.getContract('xborder', 'intel'), hkWatcher), size),
               baselineTps,
             ),
           );
@@ -380,7 +377,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
             blocks,
             opts,
             network,
-            attestTx(hk, committing(net.getContract('xborder', 'payment'), hkWatcher), date, attested),
+            attestTx(hk, throughSdk(net.getContract('xborder', 'payment'), hkWatcher), date, attested),
             baselineTps,
           ),
         );
@@ -391,7 +388,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
             blocks,
             { ...opts, warmup: 0 },
             network,
-            confirmTx(th, committing(thNet.getContract('xborder', 'payment'), thWatcher), attested),
+            confirmTx(th, throughSdk(thNet.getContract('xborder', 'payment'), thWatcher), attested),
             baselineTps,
             attested.length,
           ),

@@ -1,7 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 
 import { ChaincodeError } from './shared/errors';
-import { decodeText, getRecords } from './state';
+import { decodeText, getRecords, putRecord } from './state';
 
 /**
  * Listing indexes with one ledger key per indexed value and transaction, holding the keys of every
@@ -58,7 +58,7 @@ export class GroupedIndexWriter {
   }
 
   async write(ctx: Context): Promise<void> {
-    for (const [k, targets] of this.#entries) await ctx.stub.putState(k, Buffer.from(JSON.stringify(targets), 'utf8'));
+    for (const [k, targets] of this.#entries) await putRecord(ctx, k, targets);
     this.#entries.clear();
   }
 }
