@@ -25,16 +25,22 @@ export { loadCommitmentKey } from './commitment';
 export { ingestStix } from './ingest';
 export type { IngestItem, IngestOptions, IngestOutcome, IngestReport } from './ingest';
 export { AuditClient, parseTarget } from './audit/client';
-export type { ChainReport } from './audit/client';
-export { checkProof, OPERATOR_MSPS, verifyCheckpoint } from './audit/proof';
-export type { Check, Checkpoint, HeaderLink, Proof, ProofReport } from './audit/proof';
+export { configChain, verifyBlocks } from './audit/chain';
+export type { BlockSource, ChainReport } from './audit/chain';
+export { checkProof, describeOutcome, OUTCOME_EXIT_CODES, PROOF_VERSION } from './audit/proof';
+export type { BlockLink, Check, CheckpointLink, CheckProofOptions, CheckStatus, Checkpoint, Proof, ProofOutcome, ProofReport } from './audit/proof';
+export { OPERATOR_MSPS, PROOF_CHECKS, verifyCheckpoint } from './audit/proof-checks';
+export { ANCHOR_KIND, certificateFingerprint, parseTrustAnchor, trustAnchorOf } from './audit/anchor';
+export type { Anchor, TrustAnchor } from './audit/anchor';
+export { readConfig } from './audit/config';
+export type { ChannelConfig } from './audit/config';
+export { extendValidity, extendWithBlock, flagsHash, VALIDITY_GENESIS } from './audit/validity';
+export { validatePath } from './audit/x509';
 export {
   blockHeaderBytes,
   blockHeaderHash,
-  chainsTo,
   computeDataHash,
   decodeBlock,
-  mspRoots,
   ordererSignatures,
   parseTransaction,
   validationCodes,

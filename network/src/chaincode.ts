@@ -6,6 +6,7 @@ import type { NetworkConfig, OrgConfig, PeerNode } from './config';
 import { paths, peerOrgs } from './config';
 import { bothOperators } from './configtx';
 import { run } from './exec';
+import { ledgerReaderName } from './identities';
 import { chaincodeClientTlsDir, chaincodeServerTlsDir, ordererFlags, peerAdminEnv, peerDir } from './nodes';
 import type { ProcessManager, ProcessSpec } from './processes';
 import { NetworkError } from './processes';
@@ -134,6 +135,8 @@ export function chaincodeServerProcess(config: NetworkConfig, org: OrgConfig, sp
       CORE_CHAINCODE_LOGGING_LEVEL: process.env['XB_CHAINCODE_LOG_LEVEL'] ?? 'warning',
       CORE_CHAINCODE_LOGGING_SHIM: 'warning',
       NODE_ENV: 'production',
+      // the server confirms checkpoints against its own peer's blocks, as this org's ledger reader
+      XB_LEDGER_PROFILE: path.join(paths(config).identities, ledgerReaderName(org), 'profile.json'),
       ...(config.profiling
         ? { XB_CPU_PROFILE_DIR: path.join(config.home, 'profiles'), XB_CPU_PROFILE_NAME: `cc-${spec.name}-${org.key}` }
         : {}),

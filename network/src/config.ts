@@ -185,6 +185,8 @@ export function paths(config: NetworkConfig): {
   orgDir: (org: OrgConfig) => string;
   identities: string;
   channelBlock: string;
+  /** The trust anchor operators publish (genesis hash, CA root fingerprints). */
+  anchor: string;
   configtxDir: string;
   data: (node: string) => string;
   logs: string;
@@ -201,6 +203,7 @@ export function paths(config: NetworkConfig): {
     orgDir: (org) => path.join(h, 'orgs', org.key),
     identities: path.join(h, 'identities'),
     channelBlock: path.join(h, 'channel', `${config.channel}.block`),
+    anchor: path.join(h, 'channel', 'anchor.json'),
     configtxDir: path.join(h, 'channel'),
     data: (node) => path.join(h, 'data', node),
     logs: path.join(h, 'logs'),

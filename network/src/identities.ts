@@ -1,7 +1,10 @@
 import type { NetworkConfig, OrgConfig } from './config';
 
-/** Roles carried in the `xborder.role` certificate attribute. */
-export type XborderRole = 'submitter' | 'auditor' | 'admin';
+/**
+ * Roles carried in the `xborder.role` certificate attribute. `ledger-reader` is the identity an
+ * operator's chaincode server reads its own peer's blocks with; the chaincode grants it nothing.
+ */
+export type XborderRole = 'submitter' | 'auditor' | 'admin' | 'ledger-reader';
 
 /** A client identity enrolled from its org's CA at setup. */
 export interface SeedIdentity {
@@ -24,13 +27,20 @@ export function seedIdentities(config: NetworkConfig): SeedIdentity[] {
     { name: 'hk-admin', org: hk, type: 'admin', role: 'admin', institution: 'hk-operator' },
     { name: 'hk-bank-a', org: hk, type: 'client', role: 'submitter', institution: 'hk-bank-a' },
     { name: 'hk-bank-b', org: hk, type: 'client', role: 'submitter', institution: 'hk-bank-b' },
+    { name: 'hk-ledger-reader', org: hk, type: 'client', role: 'ledger-reader', institution: 'hk-operator' },
     { name: 'th-admin', org: th, type: 'admin', role: 'admin', institution: 'th-operator' },
+    { name: 'th-ledger-reader', org: th, type: 'client', role: 'ledger-reader', institution: 'th-operator' },
     { name: 'th-bank-a', org: th, type: 'client', role: 'submitter', institution: 'th-bank-a' },
     { name: 'th-bank-b', org: th, type: 'client', role: 'submitter', institution: 'th-bank-b' },
     { name: 'audit-admin', org: audit, type: 'admin', role: 'admin', institution: 'audit-office' },
     { name: 'audit-1', org: audit, type: 'client', role: 'auditor', institution: 'audit-1' },
     { name: 'orderer-admin', org: orderer, type: 'admin', role: 'admin', institution: 'orderer-operator' },
   ];
+}
+
+/** The identity an operator's chaincode server reads its own peer's ledger with. */
+export function ledgerReaderName(org: OrgConfig): string {
+  return `${org.key}-ledger-reader`;
 }
 
 /** `--id.attrs` value: both attributes go into the enrollment certificate (`:ecert`). */

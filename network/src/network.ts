@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 
+import { trustAnchorOf } from '@xborder/gateway';
+import type { TrustAnchor } from '@xborder/gateway';
+
 import { caProcess, enrollAll, enrollExtraIdentity } from './ca';
 import {
   deployChaincode,
@@ -133,6 +136,9 @@ export async function up(options: NetworkOptions, log: Logger, deploy = true): P
     );
   }
 
+  const anchor = writeTrustAnchor(config);
+  log(`trust anchor of ${config.channel}: genesis block ${anchor.genesisHash} (publish ${path.relative(process.cwd(), p.anchor) || p.anchor})`);
+
   log(`starting ${String(config.orderers.length)} orderer(s) and ${String(peerOrgs(config).length)} peers`);
   await Promise.all([
     ...config.orderers.map((o) => processes.start(ordererProcess(config, o))),
@@ -154,6 +160,17 @@ export async function up(options: NetworkOptions, log: Logger, deploy = true): P
     await waitForEndorsers(config, name);
   }
   return config;
+}
+
+/**
+ * Writes the channel's trust anchor (genesis block hash and CA root fingerprints) next to the genesis
+ * block: what the operators publish, and what auditors check proofs and chains against.
+ */
+export function writeTrustAnchor(config: NetworkConfig): TrustAnchor {
+  const p = paths(config);
+  const anchor = trustAnchorOf(fs.readFileSync(p.channelBlock));
+  fs.writeFileSync(p.anchor, `${JSON.stringify(anchor, null, 2)}\n`);
+  return anchor;
 }
 
 function osnadminFlags(config: NetworkConfig, orderer: NetworkConfig['orderers'][number]): string[] {

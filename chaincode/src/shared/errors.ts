@@ -42,6 +42,11 @@ export const ERROR_CODES = {
   PAYMENT_LIMIT_EXCEEDED: 'the payment is over the per-payment cap, or the payer over the daily cap',
   PAYMENT_WRONG_SIDE: "the caller's org or institution is not the sending (attest) or receiving (confirm) side",
   PAYMENT_FINAL: 'the payment is in a final state; later events are recorded as new linked records',
+  // checkpoints
+  CHECKPOINT_INVALID: 'a checkpoint statement is malformed, for another channel or org, or its signature does not verify',
+  CHECKPOINT_UNVERIFIED: "the endorsing peer's chain could not be read to confirm the checkpoint",
+  CHECKPOINT_AHEAD: "the checkpoint height is above the endorsing peer's ledger height",
+  CHECKPOINT_MISMATCH: "the checkpoint block hash differs from the endorsing peer's block, or from what this operator signed before",
   CORRIDOR_INVALID: 'corridor limits are malformed, or the approval does not match a pending proposal',
 } as const;
 

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 
 import type { Gateway } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
 
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 
@@ -11,18 +12,22 @@ import type { Page, RegistryClient } from '../registry';
 import { decodeJson } from '../json';
 import { signLowS } from '../signer';
 import type { Transactor } from '../transactor';
-import { blockHeaderHash, computeDataHash, decodeBlock, lastConfigIndex, ordererSignatures, parseTransaction } from './ledger';
-import type { Checkpoint, Proof } from './proof';
-import { verifyCheckpoint } from './proof';
+import { CHECKPOINT_PURPOSE } from '@xborder/chaincode/dist/shared/checkpoint';
+import type { CheckpointStatement } from '@xborder/chaincode/dist/shared/checkpoint';
 
-export interface ChainReport {
-  readonly from: number;
-  readonly to: number;
-  readonly ok: boolean;
-  /** The first block that breaks the chain, and why. */
-  readonly firstBreak: { block: number; reason: string } | null;
-  readonly tipHash: string;
-}
+import { trustAnchorOf } from './anchor';
+import type { Anchor, TrustAnchor } from './anchor';
+import { blockHeaderHash, decodeBlock, parseTransaction, validationCodes } from './ledger';
+import { PROOF_VERSION } from './proof';
+import type { BlockLink, Checkpoint, CheckpointLink, Proof } from './proof';
+import { OPERATOR_MSPS, verifyCheckpoint } from './proof-checks';
+import { configChain, verifyBlocks } from './chain';
+import type { ChainReport } from './chain';
+import { extendWithBlock, flagsHash, VALIDITY_GENESIS } from './validity';
+
+/** Ledger keys of recorded checkpoints start with this (see the chaincode's state keys). */
+const CHECKPOINT_KEY_PREFIX = 'checkpoint\u0001';
+
 
 /** Parses `intel:<stixId>[@<modified>]`, `payment:<uetr>`, or a bare id (tx id, UETR or STIX id). */
 export function parseTarget(target: string): { type: 'intel' | 'payment' | 'transaction'; id: string; modified?: string } {
@@ -51,6 +56,8 @@ export class AuditClient {
   readonly #registry: RegistryClient;
   readonly #tx: Transactor;
   readonly #me: { mspId: string; key: KeyObject };
+  /** Validity chain values already computed from the gateway peer's blocks, by height. */
+  readonly #validity = new Map<number, string>();
 
   constructor(
     gateway: Gateway,
@@ -90,7 +97,6 @@ export class AuditClient {
 
   /** The current height of the channel at the gateway peer, and the hash of its last block header. */
   async chainInfo(): Promise<{ height: number; blockHash: string }> {
-    const { common } = await import('@hyperledger/fabric-protos');
     const info = common.BlockchainInfo.deserializeBinary(await this.#qscc('GetChainInfo'));
     return { height: info.getHeight(), blockHash: Buffer.from(info.getCurrentblockhash_asU8()).toString('hex') };
   }
@@ -99,36 +105,150 @@ export class AuditClient {
     return (await this.chainInfo()).height;
   }
 
+  /** The trust anchor of the channel, computed from the gateway peer's genesis block. */
+  async anchor(): Promise<TrustAnchor> {
+    return trustAnchorOf(await this.blockByNumber(0));
+  }
+
+  /** Every configuration block from genesis to the one in force at block `n`, in order. */
+  async configChain(n: number): Promise<Uint8Array[]> {
+    return configChain((b) => this.blockByNumber(b), n);
+  }
+
   /**
-   * Signs and records this operator's view of the chain (operator admins): the hash of block
-   * `height - 1` on its own peer. Without a height it co-signs the other operator's latest height it
-   * has not signed yet, else the current height, so both operators end up signing the same heights.
+   * The validity chain value over blocks 0..height-1 of the gateway peer, starting from the highest
+   * height at or below `height` whose value is already known (co-signed checkpoints, or earlier calls).
    */
-  async recordCheckpoint(height?: number): Promise<Checkpoint> {
-    let h = height;
-    if (h === undefined) {
-      const existing = await this.checkpoints();
-      const mine = new Set(existing.filter((c) => c.mspId === this.#me.mspId).map((c) => c.height));
-      const theirs = existing.filter((c) => c.mspId !== this.#me.mspId && !mine.has(c.height)).map((c) => c.height);
-      h = theirs.length > 0 ? Math.max(...theirs) : await this.height();
+  async validityAt(height: number, known: ReadonlyMap<number, string> = new Map()): Promise<string> {
+    let start = 0;
+    let value = VALIDITY_GENESIS;
+    for (const source of [this.#validity, known]) {
+      for (const [h, v] of source) {
+        if (h <= height && h > start) {
+          start = h;
+          value = v;
+        }
+      }
     }
-    if (h < 1) throw new XborderError('USAGE', 'height must be at least 1');
+    for (let n = start; n < height; n++) {
+      value = extendWithBlock(value, decodeBlock(await this.blockByNumber(n)));
+      if ((n + 1) % 1000 === 0 || n + 1 === height) this.#rememberValidity(n + 1, value);
+    }
+    return value;
+  }
+
+  #rememberValidity(height: number, value: string): void {
+    this.#validity.set(height, value);
+    if (this.#validity.size > 256) {
+      const lowest = Math.min(...this.#validity.keys());
+      this.#validity.delete(lowest);
+    }
+  }
+
+  /** Heights both operators signed with the same hash and validity chain, by admins (no signer checks). */
+  async #agreedValidity(all?: Checkpoint[]): Promise<Map<number, string>> {
+    const list = all ?? (await this.checkpoints());
+    const out = new Map<number, string>();
+    for (const c of list) {
+      const peers = list.filter((o) => o.height === c.height && o.validity === c.validity && o.blockHash === c.blockHash);
+      if (OPERATOR_MSPS.every((m) => peers.some((o) => o.mspId === m && verifyCheckpoint(o)))) out.set(c.height, c.validity);
+    }
+    return out;
+  }
+
+  /** This operator's statement about height `h` of its own peer's chain. */
+  async #statement(h: number, known: ReadonlyMap<number, string>): Promise<CheckpointStatement> {
     const header = decodeBlock(await this.blockByNumber(h - 1)).getHeader();
     if (!header) throw new XborderError('PROOF_FAILED', `block ${String(h - 1)} has no header`);
-    const statement = {
-      purpose: 'xborder/checkpoint/v1',
+    return {
+      purpose: CHECKPOINT_PURPOSE,
       channel: this.#channel,
       height: h,
       blockHash: blockHeaderHash(header).toString('hex'),
+      validity: await this.validityAt(h, known),
       mspId: this.#me.mspId,
     };
+  }
+
+  /**
+   * Signs and records this operator's view of the chain (operator admins): the header hash of block
+   * `height - 1` and the validity chain up to it, both from its own peer. Without a height it co-signs
+   * the other operator's newest checkpoint that its own peer confirms (skipping any it cannot, so a
+   * bogus height never blocks it), else signs the current height.
+   */
+  async recordCheckpoint(height?: number): Promise<Checkpoint> {
+    const all = await this.checkpoints();
+    const known = await this.#agreedValidity(all);
+    const tip = await this.height();
+    let statement: CheckpointStatement | undefined;
+    if (height !== undefined) {
+      if (height < 1 || height > tip) throw new XborderError('USAGE', `height must be between 1 and ${String(tip)}, the ledger height`);
+      statement = await this.#statement(height, known);
+    } else {
+      const mine = new Set(all.filter((c) => c.mspId === this.#me.mspId).map((c) => c.height));
+      const theirs = all
+        .filter((c) => c.mspId !== this.#me.mspId && !mine.has(c.height) && c.height <= tip && c.signatureValid)
+        .sort((a, b) => b.height - a.height);
+      for (const c of theirs) {
+        const own = await this.#statement(c.height, known);
+        if (own.blockHash === c.blockHash && own.validity === c.validity) {
+          statement = own;
+          break;
+        }
+      }
+      statement ??= await this.#statement(tip, known);
+    }
     const signature = Buffer.from(signLowS(this.#me.key, Buffer.from(canonicalize(statement)))).toString('base64');
     return decodeJson<Checkpoint>(
       (await this.#tx.submit('checkpoint', 'RecordCheckpoint', { args: [canonicalize(statement), signature] })).result,
     );
   }
 
-  /** Every recorded checkpoint, each with whether its signature verifies. */
+  /**
+   * Checkpoints continuously until `signal` aborts: every `intervalMs`, co-signs the other operator's
+   * newest confirmed checkpoint, or signs the current height when blocks other than checkpoints were
+   * added since the last height both operators signed. Returns how many checkpoints it recorded.
+   */
+  async followCheckpoints(options: { intervalMs: number; signal: AbortSignal; onCheckpoint?: (c: Checkpoint) => void; onError?: (e: XborderError) => void }): Promise<number> {
+    let recorded = 0;
+    while (!options.signal.aborted) {
+      try {
+        const c = await this.#checkpointIfDue();
+        if (c) {
+          recorded++;
+          options.onCheckpoint?.(c);
+        }
+      } catch (err) {
+        options.onError?.(toXborderError(err));
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.intervalMs);
+        options.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+    }
+    return recorded;
+  }
+
+  async #checkpointIfDue(): Promise<Checkpoint | undefined> {
+    const all = await this.checkpoints();
+    const tip = await this.height();
+    const mine = new Set(all.filter((c) => c.mspId === this.#me.mspId).map((c) => c.height));
+    if (all.some((c) => c.mspId !== this.#me.mspId && !mine.has(c.height) && c.height <= tip)) {
+      const newest = Math.max(...all.filter((c) => c.mspId !== this.#me.mspId && !mine.has(c.height)).map((c) => c.height));
+      if (newest > Math.max(0, ...mine)) return this.recordCheckpoint();
+    }
+    const agreed = Math.max(0, ...(await this.#agreedValidity(all)).keys());
+    const lastOwn = Math.max(0, ...mine);
+    for (let n = Math.max(agreed, lastOwn); n < tip; n++) {
+      if (!onlyCheckpoints(decodeBlock(await this.blockByNumber(n)), this.#chaincode)) return this.recordCheckpoint(tip);
+    }
+    return undefined;
+  }
+
+  /** Every recorded checkpoint, each with whether its signature verifies over its statement. */
   async checkpoints(): Promise<(Checkpoint & { signatureValid: boolean })[]> {
     const all: Checkpoint[] = [];
     let bookmark = '';
@@ -139,7 +259,6 @@ export class AuditClient {
     } while (bookmark !== '');
     return all.map((c) => ({ ...c, signatureValid: verifyCheckpoint(c) }));
   }
-
   /** Builds a self-contained proof for an intel version, a payment attestation or a transaction. */
   async proof(target: string): Promise<Proof> {
     const t = parseTarget(target);
@@ -185,11 +304,11 @@ export class AuditClient {
             ? v.attesterFingerprint
             : null;
     }
-    const configBytes = await this.blockByNumber(lastConfigIndex(block));
-    const checkpoint = await this.#checkpointAfter(block.getHeader()?.getNumber() ?? 0);
+    const configBlocks = await this.configChain(block.getHeader()?.getNumber() ?? 0);
+    const checkpoint = await this.#checkpointAfter(block);
     const signerCertificate = signerFingerprint !== null ? (await this.#registry.getKey(signerFingerprint)).certificate : null;
     return {
-      version: 1,
+      version: PROOF_VERSION,
       kind: 'xborder-proof',
       channel: this.#channel,
       chaincode: this.#chaincode,
@@ -199,76 +318,59 @@ export class AuditClient {
       txIndex,
       record: { key: write.key, value: Buffer.from(write.value).toString('utf8') },
       block: Buffer.from(blockBytes).toString('base64'),
-      configBlock: Buffer.from(configBytes).toString('base64'),
+      configBlocks: configBlocks.map((b) => Buffer.from(b).toString('base64')),
       signerCertificate,
       ...(checkpoint ? { checkpoint } : {}),
       createdAt: new Date().toISOString(),
     };
   }
 
-  /** The lowest height above `blockNumber` both operators signed alike, with the linking headers. */
-  async #checkpointAfter(blockNumber: number): Promise<Proof['checkpoint']> {
-    const byHeight = new Map<number, Checkpoint[]>();
-    for (const { signatureValid, ...c } of await this.checkpoints()) {
-      if (!signatureValid || c.height - 1 < blockNumber) continue;
-      byHeight.set(c.height, [...(byHeight.get(c.height) ?? []), c]);
+  /**
+   * The lowest height above the block that both operators signed alike, with the validity chain value
+   * before the block and the header fields and flag hashes of the blocks up to that height.
+   */
+  async #checkpointAfter(block: common.Block): Promise<CheckpointLink | undefined> {
+    const blockNumber = block.getHeader()?.getNumber() ?? 0;
+    const all = (await this.checkpoints()).filter((c) => c.signatureValid).map(({ signatureValid: _v, ...c }) => c);
+    const agreed = await this.#agreedValidity(all);
+    const heights = [...agreed.keys()].filter((h) => h - 1 > blockNumber).sort((a, b) => a - b);
+    const h = heights[0];
+    if (h === undefined) return undefined;
+    const validity = agreed.get(h);
+    const signatures = OPERATOR_MSPS.map((m) => all.find((c) => c.height === h && c.mspId === m && c.validity === validity)).filter(
+      (c): c is Checkpoint => c !== undefined,
+    );
+    const links: BlockLink[] = [];
+    for (let n = blockNumber + 1; n <= h - 1; n++) {
+      const b = decodeBlock(await this.blockByNumber(n));
+      const header = b.getHeader();
+      if (!header) throw new XborderError('PROOF_FAILED', `block ${String(n)} has no header`);
+      links.push({
+        number: String(n),
+        previousHash: Buffer.from(header.getPreviousHash_asU8()).toString('hex'),
+        dataHash: Buffer.from(header.getDataHash_asU8()).toString('hex'),
+        flagsHash: flagsHash(validationCodes(b)).toString('hex'),
+      });
     }
-    const heights = [...byHeight.keys()].sort((a, b) => a - b);
-    for (const h of heights) {
-      const sigs = byHeight.get(h) ?? [];
-      const hashes = new Set(sigs.map((c) => c.blockHash));
-      if (hashes.size !== 1 || !['HKMSP', 'THMSP'].every((m) => sigs.some((c) => c.mspId === m))) continue;
-      const headers = [];
-      for (let n = blockNumber + 1; n <= h - 1; n++) {
-        const header = decodeBlock(await this.blockByNumber(n)).getHeader();
-        if (!header) throw new XborderError('PROOF_FAILED', `block ${String(n)} has no header`);
-        headers.push({
-          number: String(n),
-          previousHash: Buffer.from(header.getPreviousHash_asU8()).toString('hex'),
-          dataHash: Buffer.from(header.getDataHash_asU8()).toString('hex'),
-        });
-      }
-      return { signatures: sigs, headers };
-    }
-    return undefined;
+    return { signatures, validityBefore: await this.validityAt(blockNumber, agreed), links };
   }
 
   /**
-   * Fetches blocks `from`..`to` and checks that each block's data hashes to its header and that each
-   * header names the previous header's hash; reports the first break.
+   * Fetches blocks `from`..`to` from the gateway peer and checks them as {@link verifyBlocks} does:
+   * never `verified` without an anchor for block 0.
    */
-  async verifyChain(from = 0, to?: number, onProgress?: (done: number, total: number) => void): Promise<ChainReport> {
+  async verifyChain(
+    from = 0,
+    to?: number,
+    options: { anchor?: Anchor; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<ChainReport> {
     const last = to ?? (await this.height()) - 1;
-    if (from < 0 || last < from) throw new XborderError('USAGE', `invalid block range ${String(from)}..${String(last)}`);
-    let previous: Buffer | undefined;
-    if (from > 0) {
-      const prior = decodeBlock(await this.blockByNumber(from - 1)).getHeader();
-      if (prior) previous = blockHeaderHash(prior);
-    }
-    let tip = '';
-    for (let n = from; n <= last; n++) {
-      const block = decodeBlock(await this.blockByNumber(n));
-      const header = block.getHeader();
-      if (!header) return { from, to: last, ok: false, firstBreak: { block: n, reason: 'no header' }, tipHash: tip };
-      if (!computeDataHash(block).equals(Buffer.from(header.getDataHash_asU8()))) {
-        return { from, to: last, ok: false, firstBreak: { block: n, reason: 'data does not hash to the header data hash' }, tipHash: tip };
-      }
-      if (previous && !previous.equals(Buffer.from(header.getPreviousHash_asU8()))) {
-        return {
-          from,
-          to: last,
-          ok: false,
-          firstBreak: { block: n, reason: `previous hash does not match block ${String(n - 1)}` },
-          tipHash: tip,
-        };
-      }
-      if (n > 0 && !ordererSignatures(block).some((s) => s.valid)) {
-        return { from, to: last, ok: false, firstBreak: { block: n, reason: 'no valid orderer signature' }, tipHash: tip };
-      }
-      previous = blockHeaderHash(header);
-      tip = previous.toString('hex');
-      onProgress?.(n - from + 1, last - from + 1);
-    }
-    return { from, to: last, ok: true, firstBreak: null, tipHash: tip };
+    return verifyBlocks((n) => this.blockByNumber(n), from, last, options);
   }
+}
+
+/** Whether every transaction of a block only records checkpoints (so it needs no checkpoint of its own). */
+function onlyCheckpoints(block: common.Block, chaincode: string): boolean {
+  const txs = (block.getData()?.getDataList_asU8() ?? []).map((d) => parseTransaction(d));
+  return txs.length > 0 && txs.every((tx) => tx.writes.length > 0 && tx.writes.every((w) => w.namespace === chaincode && w.key.startsWith(CHECKPOINT_KEY_PREFIX)));
 }

@@ -5,12 +5,12 @@
  */
 import { createHash, verify, X509Certificate } from 'node:crypto';
 
+import * as asn1js from 'asn1js';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 
 export const VALIDATION_CODE_VALID = 0;
 const METADATA_SIGNATURES = 0;
 const METADATA_TRANSACTIONS_FILTER = 2;
-const HEADER_TYPE_CONFIG = 1;
 const HEADER_TYPE_ENDORSER_TRANSACTION = 3;
 
 export interface Identity {
@@ -47,28 +47,25 @@ function sha256(data: Uint8Array): Buffer {
   return createHash('sha256').update(data).digest();
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
+export function concat(...parts: Uint8Array[]): Uint8Array {
   return Buffer.concat(parts.map((p) => Buffer.from(p)));
 }
 
 /** The block header as Fabric hashes and signs it: ASN.1 DER SEQUENCE { number, previousHash, dataHash }. */
 export function blockHeaderBytes(header: common.BlockHeader): Uint8Array {
-  const der = (tag: number, body: Buffer): Buffer => {
-    const len = body.length;
-    const lenBytes = len < 0x80 ? Buffer.from([len]) : len < 0x100 ? Buffer.from([0x81, len]) : Buffer.from([0x82, len >> 8, len & 0xff]);
-    return Buffer.concat([Buffer.from([tag]), lenBytes, body]);
-  };
-  let hex = BigInt(header.getNumber()).toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  let num = Buffer.from(hex, 'hex');
-  if (num.length === 0) num = Buffer.from([0]);
-  if ((num[0] ?? 0) & 0x80) num = Buffer.concat([Buffer.from([0]), num]);
-  const body = Buffer.concat([
-    der(0x02, num),
-    der(0x04, Buffer.from(header.getPreviousHash_asU8())),
-    der(0x04, Buffer.from(header.getDataHash_asU8())),
-  ]);
-  return der(0x30, body);
+  return headerBytes(BigInt(header.getNumber()), header.getPreviousHash_asU8(), header.getDataHash_asU8());
+}
+
+/** The DER bytes Fabric hashes for a header given by its three fields. */
+export function headerBytes(number: bigint, previousHash: Uint8Array, dataHash: Uint8Array): Uint8Array {
+  const seq = new asn1js.Sequence({
+    value: [
+      asn1js.Integer.fromBigInt(number),
+      new asn1js.OctetString({ valueHex: new Uint8Array(previousHash) }),
+      new asn1js.OctetString({ valueHex: new Uint8Array(dataHash) }),
+    ],
+  });
+  return new Uint8Array(seq.toBER());
 }
 
 export function blockHeaderHash(header: common.BlockHeader): Buffer {
@@ -177,44 +174,9 @@ export function parseTransaction(envelopeBytes: Uint8Array): ParsedTransaction {
   };
 }
 
-/** The root and intermediate CA certificates of every org in a configuration block. */
-export function mspRoots(configBlock: common.Block): Map<string, string[]> {
-  const first = configBlock.getData()?.getDataList_asU8()[0];
-  if (!first) throw new Error('configuration block without data');
-  const envelope = common.Envelope.deserializeBinary(first);
-  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
-  const channelHeader = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(0));
-  if (channelHeader.getType() !== HEADER_TYPE_CONFIG) throw new Error('not a configuration block');
-  const config = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getConfig();
-  const roots = new Map<string, string[]>();
-  const walk = (group: common.ConfigGroup | undefined): void => {
-    if (!group) return;
-    const mspValue = group.getValuesMap().get('MSP');
-    if (mspValue) {
-      const mspConfig = msp.MSPConfig.deserializeBinary(mspValue.getValue_asU8());
-      const fabric = msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
-      const certs = [...fabric.getRootCertsList_asU8(), ...fabric.getIntermediateCertsList_asU8()].map((c) =>
-        Buffer.from(c).toString('utf8'),
-      );
-      roots.set(fabric.getName(), certs);
-    }
-    group.getGroupsMap().forEach((child: common.ConfigGroup) => {
-      walk(child);
-    });
-  };
-  walk(config?.getChannelGroup());
-  return roots;
-}
-
-/** Whether a certificate was issued by one of the given CA certificates (signature and issuer name). */
-export function chainsTo(certificatePem: string, cas: readonly string[]): boolean {
-  try {
-    const cert = new X509Certificate(certificatePem);
-    return cas.some((caPem) => {
-      const ca = new X509Certificate(caPem);
-      return cert.checkIssued(ca) && cert.verify(ca.publicKey);
-    });
-  } catch {
-    return false;
-  }
+/** When a block was made, from its first transaction's timestamp (certificates must be valid then). */
+export function blockTime(block: common.Block): Date {
+  const first = block.getData()?.getDataList_asU8()[0];
+  const t = first ? parseTransaction(first).timestamp : null;
+  return t ? new Date(t) : new Date(0);
 }

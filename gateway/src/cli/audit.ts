@@ -5,8 +5,10 @@ import type { Command } from 'commander';
 
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 
+import { parseTrustAnchor, trustAnchorOf } from '../audit/anchor';
+import type { Anchor } from '../audit/anchor';
 import { blockHeaderHash, decodeBlock } from '../audit/ledger';
-import { checkProof } from '../audit/proof';
+import { checkProof, describeOutcome, OUTCOME_EXIT_CODES } from '../audit/proof';
 import { buildReport, reportCsv } from '../audit/report';
 import type { Proof } from '../audit/proof';
 import { XborderError } from '../errors';
@@ -15,6 +17,13 @@ import { readFileLimited } from './inputs';
 import { outputFor, withClient } from './context';
 import { nonNegative } from './numbers';
 import { table } from './output';
+
+/** Hash of the proof's own genesis block (for the builder's self-check only). */
+function genesisOf(proof: Proof): string {
+  const first = proof.configBlocks[0];
+  const header = first !== undefined ? decodeBlock(Buffer.from(first, 'base64')).getHeader() : undefined;
+  return header ? blockHeaderHash(header).toString('hex') : '';
+}
 
 function readProof(file: string): Proof {
   let proof: unknown;
@@ -29,6 +38,21 @@ function readProof(file: string): Proof {
   return proof as Proof;
 }
 
+/** The trust anchor from `--anchor FILE` or `--genesis HASH`, if given. */
+function anchorOption(opts: { anchor?: string; genesis?: string }): Anchor | undefined {
+  if (opts.anchor !== undefined && opts.genesis !== undefined) throw new XborderError('USAGE', 'give --anchor or --genesis, not both');
+  if (opts.anchor !== undefined) return { anchor: parseTrustAnchor(readFileLimited(opts.anchor, 1024 * 1024).toString('utf8')) };
+  if (opts.genesis !== undefined) {
+    const hash = opts.genesis.toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new XborderError('USAGE', '--genesis must be the 64-hex-digit hash of the genesis block header');
+    return { genesisHash: hash };
+  }
+  return undefined;
+}
+
+/** Exit code of verify-chain when every block checks but nothing anchors block 0 (as check-proof's). */
+const CHAIN_UNANCHORED_EXIT = OUTCOME_EXIT_CODES.unanchored;
+
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('auditor tools: proofs, offline checks, ledger verification');
 
@@ -40,12 +64,17 @@ export function registerAudit(program: Command): void {
     .action(async (target: string, opts: { output: string }, cmd: Command) => {
       const proof = await withClient(cmd, undefined, (c) => c.audit.proof(target));
       fs.writeFileSync(opts.output, `${JSON.stringify(proof, null, 2)}\n`);
-      const report = checkProof(proof);
-      outputFor(cmd).result({ file: opts.output, txId: proof.txId, blockNumber: proof.blockNumber, selfCheck: report.ok }, (print) => {
-        print(`proof of ${target}: transaction ${proof.txId} in block ${proof.blockNumber} -> ${opts.output}`);
-        print(`self-check: ${report.ok ? 'all checks pass' : `FAILED at ${report.failed ?? '?'}`}`);
-      });
-      if (!report.ok) process.exitCode = 1;
+      // the self-check anchors to the serving peer's own genesis block: it catches a broken proof,
+      // not a dishonest peer (auditors check with the published anchor)
+      const report = await checkProof(proof, { anchor: { genesisHash: genesisOf(proof) } });
+      outputFor(cmd).result(
+        { file: opts.output, txId: proof.txId, blockNumber: proof.blockNumber, selfCheck: report.outcome, failed: report.failed },
+        (print) => {
+          print(`proof of ${target}: transaction ${proof.txId} in block ${proof.blockNumber} -> ${opts.output}`);
+          print(`self-check: ${describeOutcome(report)}`);
+        },
+      );
+      if (report.outcome === 'failed') process.exitCode = 1;
     });
 
   audit
@@ -53,19 +82,23 @@ export function registerAudit(program: Command): void {
     .description('verify a proof with no network; names the exact failing check')
     .argument('<proof>', 'proof file')
     .option('--content <file>', 'the STIX object (JSON) to check against the recorded content hash')
-    .action((file: string, opts: { content?: string }, cmd: Command) => {
+    .option('--anchor <file>', 'the trust anchor the operators published (xborder audit anchor)')
+    .option('--genesis <hash>', 'only the published genesis block hash, instead of --anchor')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 proof holds (anchored, co-signed); 1 a check failed; 3 valid according to the serving peer, not yet co-signed; 4 unanchored (no --anchor or --genesis).',
+    )
+    .action(async (file: string, opts: { content?: string; anchor?: string; genesis?: string }, cmd: Command) => {
       const proof = readProof(file);
+      const anchor = anchorOption(opts);
       const content = opts.content !== undefined ? readFileLimited(opts.content, MAX_MESSAGE_BYTES).toString('utf8') : undefined;
-      const report = checkProof(proof, content !== undefined ? { content } : {});
+      const report = await checkProof(proof, { ...(content !== undefined ? { content } : {}), ...(anchor ? { anchor } : {}) });
+      const mark = { pass: 'ok', fail: 'FAIL', unanchored: 'UNANCHORED', uncovered: 'PENDING' } as const;
       outputFor(cmd).result(report, (print) => {
-        for (const line of table(report.checks.map((c) => [c.ok ? 'ok' : 'FAIL', c.name, c.detail]))) print(line);
-        print(
-          report.ok
-            ? `proof holds: block ${String(report.summary.blockNumber)} (${String(report.summary.blockHash)})`
-            : `proof FAILED at ${report.failed ?? '?'}`,
-        );
+        for (const line of table(report.checks.map((c) => [mark[c.status], c.name, c.detail]))) print(line);
+        print(describeOutcome(report));
       });
-      if (!report.ok) process.exitCode = 1;
+      process.exitCode = OUTCOME_EXIT_CODES[report.outcome];
     });
 
   audit
@@ -166,13 +199,62 @@ export function registerAudit(program: Command): void {
     });
 
   audit
+    .command('anchor')
+    .description("the channel's trust anchor (genesis block hash and CA root fingerprints) as JSON, to publish and to check proofs with")
+    .option('--genesis-block <file>', "compute it offline from the channel's genesis block file instead of asking the peer")
+    .option('-o, --output <file>', 'write to a file instead of standard output')
+    .action(async (opts: { genesisBlock?: string; output?: string }, cmd: Command) => {
+      const anchor =
+        opts.genesisBlock !== undefined
+          ? trustAnchorOf(readFileLimited(opts.genesisBlock, 64 * 1024 * 1024))
+          : await withClient(cmd, undefined, (c) => c.audit.anchor());
+      const text = `${JSON.stringify(anchor, null, 2)}\n`;
+      if (opts.output !== undefined) {
+        fs.writeFileSync(opts.output, text);
+        outputFor(cmd).result({ file: opts.output, genesisHash: anchor.genesisHash }, (print) => {
+          print(`trust anchor of ${anchor.channel} (genesis ${anchor.genesisHash}) -> ${opts.output ?? ''}`);
+        });
+      } else {
+        process.stdout.write(text);
+      }
+    });
+
+  audit
     .command('checkpoint')
     .description(
       "sign and record your operator's view of the chain at a height (operator admins); by default the other operator's latest unmatched height, else the current one",
     )
     .option('--height <n>', 'height to sign (the hash of block height-1 on your own peer)')
-    .action(async (opts: { height?: string }, cmd: Command) => {
+    .option('--follow', 'keep checkpointing: co-sign the other operator, sign new heights, until interrupted')
+    .option('--interval <seconds>', 'with --follow: how often to look for new blocks', '10')
+    .action(async (opts: { height?: string; follow?: boolean; interval: string }, cmd: Command) => {
       const height = nonNegative(opts.height, '--height');
+      if (opts.follow) {
+        if (height !== undefined) throw new XborderError('USAGE', '--follow signs the current height; give no --height');
+        const seconds = nonNegative(opts.interval, '--interval') ?? 10;
+        const out = outputFor(cmd);
+        const controller = new AbortController();
+        const stop = (): void => {
+          controller.abort();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        await withClient(cmd, undefined, (client) =>
+          client.audit.followCheckpoints({
+            intervalMs: Math.max(0.2, seconds) * 1000,
+            signal: controller.signal,
+            onCheckpoint: (c) => {
+              out.result(c, (print) => {
+                print(`${c.mspId} checkpoint at height ${String(c.height)}: ${c.blockHash} (tx ${c.txId})`);
+              });
+            },
+            onError: (e) => {
+              process.stderr.write(`checkpoint not recorded: ${e.code}: ${e.message}\n`);
+            },
+          }),
+        );
+        return;
+      }
       const c = await withClient(cmd, undefined, (client) => client.audit.recordCheckpoint(height));
       outputFor(cmd).result(c, (print) => {
         print(`${c.mspId} checkpoint at height ${String(c.height)}: ${c.blockHash} (tx ${c.txId})`);
@@ -232,22 +314,31 @@ export function registerAudit(program: Command): void {
     .description('check data hashes, previous-hash links and orderer signatures over a block range')
     .option('--from <n>', 'first block', '0')
     .option('--to <n>', 'last block (default: the current tip)')
-    .action(async (opts: { from: string; to?: string }, cmd: Command) => {
+    .option('--anchor <file>', 'the trust anchor the operators published (xborder audit anchor)')
+    .option('--genesis <hash>', 'only the published genesis block hash, instead of --anchor')
+    .addHelpText('after', '\nExit codes: 0 verified and anchored; 1 broken; 4 every block checks but nothing anchors the genesis block.')
+    .action(async (opts: { from: string; to?: string; anchor?: string; genesis?: string }, cmd: Command) => {
       const out = outputFor(cmd);
       const from = nonNegative(opts.from, '--from') ?? 0;
       const to = nonNegative(opts.to, '--to');
+      const anchor = anchorOption(opts);
       const report = await withClient(cmd, undefined, (c) =>
-        c.audit.verifyChain(from, to, (done, total) => {
-          out.progress(done, total, 'verifying');
+        c.audit.verifyChain(from, to, {
+          ...(anchor ? { anchor } : {}),
+          onProgress: (done, total) => {
+            out.progress(done, total, 'verifying');
+          },
         }),
       );
       out.result(report, (print) => {
         print(
-          report.ok
+          report.outcome === 'verified'
             ? `blocks ${String(report.from)}..${String(report.to)} verified; tip ${report.tipHash}`
-            : `chain BROKEN at block ${String(report.firstBreak?.block)}: ${report.firstBreak?.reason ?? ''}`,
+            : report.outcome === 'unanchored'
+              ? `blocks ${String(report.from)}..${String(report.to)} are consistent but UNANCHORED (give --anchor or --genesis); genesis ${String(report.genesisHash)}`
+              : `chain BROKEN at block ${String(report.firstBreak?.block)}: ${report.firstBreak?.reason ?? ''}`,
         );
       });
-      if (!report.ok) process.exitCode = 1;
+      process.exitCode = report.outcome === 'verified' ? 0 : report.outcome === 'unanchored' ? CHAIN_UNANCHORED_EXIT : 1;
     });
 }

@@ -1,0 +1,74 @@
+/**
+ * The trust anchor operators publish: the hash of the channel's genesis block and the SHA-256
+ * fingerprints of every MSP's CA root certificates in it. Offline checks start from it; without one
+ * they can only say a proof is consistent with itself, never that it comes from the xborder channel.
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+
+import { XborderError } from '../errors';
+import { readConfig } from './config';
+import type { ChannelConfig } from './config';
+import { blockHeaderHash, decodeBlock } from './ledger';
+
+export const ANCHOR_KIND = 'xborder-trust-anchor';
+
+export interface TrustAnchor {
+  readonly version: 1;
+  readonly kind: typeof ANCHOR_KIND;
+  readonly channel: string;
+  /** SHA-256 (hex) of block 0's header, as Fabric hashes headers. */
+  readonly genesisHash: string;
+  /** Per MSP id: the SHA-256 fingerprints (lowercase hex, sorted) of its root CA certificates at genesis. */
+  readonly roots: Readonly<Record<string, readonly string[]>>;
+}
+
+/** SHA-256 (lowercase hex) of a certificate's DER bytes. */
+export function certificateFingerprint(pem: string): string {
+  return createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
+}
+
+/** Root fingerprints of a configuration, per MSP, sorted. */
+export function rootFingerprints(config: ChannelConfig): Record<string, string[]> {
+  return Object.fromEntries(
+    [...config.roots.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([m, certs]) => [m, certs.map(certificateFingerprint).sort()]),
+  );
+}
+
+/** The anchor of a channel, from the bytes of its genesis block. */
+export function trustAnchorOf(genesisBlock: Uint8Array): TrustAnchor {
+  const block = decodeBlock(genesisBlock);
+  const header = block.getHeader();
+  if (!header || header.getNumber() !== 0) throw new XborderError('BAD_INPUT', 'the trust anchor comes from block 0 of the channel');
+  const config = readConfig(block);
+  return { version: 1, kind: ANCHOR_KIND, channel: config.channel, genesisHash: blockHeaderHash(header).toString('hex'), roots: rootFingerprints(config) };
+}
+
+/** Parses and validates an anchor document (as written by `up` or `audit anchor`). */
+export function parseTrustAnchor(text: string): TrustAnchor {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new XborderError('BAD_INPUT', 'the trust anchor is not JSON');
+  }
+  const a = value as Partial<TrustAnchor> | null;
+  const hex64 = /^[0-9a-f]{64}$/;
+  if (
+    typeof a !== 'object' ||
+    a === null ||
+    a.kind !== ANCHOR_KIND ||
+    a.version !== 1 ||
+    typeof a.channel !== 'string' ||
+    typeof a.genesisHash !== 'string' ||
+    !hex64.test(a.genesisHash) ||
+    typeof a.roots !== 'object' ||
+    a.roots === null ||
+    !Object.values(a.roots).every((list) => Array.isArray(list) && list.length > 0 && list.every((f) => typeof f === 'string' && hex64.test(f)))
+  ) {
+    throw new XborderError('BAD_INPUT', `not an xborder trust anchor (kind ${ANCHOR_KIND}, version 1, channel, genesisHash, roots)`);
+  }
+  return a as TrustAnchor;
+}
+
+/** What a check is anchored to: a full anchor, or only a genesis hash given on the command line. */
+export type Anchor = { readonly anchor: TrustAnchor } | { readonly genesisHash: string };

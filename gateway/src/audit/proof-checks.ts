@@ -1,0 +1,504 @@
+/**
+ * The named checks of an offline proof, in the order they run. Each check reads what earlier checks
+ * established from the shared {@link ProofState} and adds what it established itself; it returns
+ * `null` when it does not apply to this proof (e.g. no content was given).
+ */
+import { createHash } from 'node:crypto';
+
+import type { common } from '@hyperledger/fabric-protos';
+
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { CHECKPOINT_PURPOSE } from '@xborder/chaincode/dist/shared/checkpoint';
+
+import { certificateFingerprint, rootFingerprints } from './anchor';
+import { readConfig, requiredOrdererSignatures } from './config';
+import type { ChannelConfig } from './config';
+import {
+  blockHeaderHash,
+  blockTime,
+  computeDataHash,
+  decodeBlock,
+  headerBytes,
+  lastConfigIndex,
+  ordererSignatures,
+  parseTransaction,
+  validationCodes,
+  verifySignature,
+  VALIDATION_CODE_VALID,
+} from './ledger';
+import type { ParsedTransaction } from './ledger';
+import type { CheckProofOptions, CheckStatus, Checkpoint, Proof } from './proof';
+import { extendValidity, flagsHash } from './validity';
+import { fabricAttributes, organisationalUnits, validatePath } from './x509';
+
+/** MSPs whose peers must both have endorsed a record, and whose admins sign checkpoints and changes. */
+export const OPERATOR_MSPS = ['HKMSP', 'THMSP'] as const;
+
+export interface CheckResult {
+  readonly status: CheckStatus;
+  readonly detail: string;
+}
+
+export interface NamedCheck {
+  readonly name: string;
+  run(state: ProofState): Promise<CheckResult | null> | CheckResult | null;
+}
+
+/** The record's own signature, typed from the intel and payment record definitions. */
+interface SignedRecord {
+  readonly text: string;
+  readonly signature: string;
+  readonly fingerprint: string;
+  readonly mspId: string;
+  readonly committedHash: string;
+}
+
+/** What the checks established so far; a later check runs only after the earlier ones passed. */
+export class ProofState {
+  readonly proof: Proof;
+  readonly options: CheckProofOptions;
+  readonly summary: Record<string, unknown> = {};
+  configBlocks: common.Block[] = [];
+  configs: ChannelConfig[] = [];
+  block: common.Block | undefined;
+  tx: ParsedTransaction | undefined;
+  record: Record<string, unknown> | undefined;
+
+  constructor(proof: Proof, options: CheckProofOptions) {
+    this.proof = proof;
+    this.options = options;
+  }
+
+  /** The configuration in force at the proof's block (the last one of the proof's chain). */
+  get inForce(): ChannelConfig {
+    const last = this.configs[this.configs.length - 1];
+    if (!last) throw new Error('no configuration decoded');
+    return last;
+  }
+
+  get header(): common.BlockHeader {
+    const header = this.block?.getHeader();
+    if (!header) throw new Error('no block decoded');
+    return header;
+  }
+
+  get transaction(): ParsedTransaction {
+    if (!this.tx) throw new Error('no transaction decoded');
+    return this.tx;
+  }
+
+  /** When the transaction was made: certificates must be valid then. */
+  get txTime(): Date {
+    const t = this.tx?.timestamp;
+    return t ? new Date(t) : new Date(0);
+  }
+}
+
+const pass = (detail: string): CheckResult => ({ status: 'pass', detail });
+const fail = (detail: string): CheckResult => ({ status: 'fail', detail });
+const verdict = (ok: boolean, detail: string): CheckResult => (ok ? pass(detail) : fail(detail));
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+/** Whether every signature is valid and enough distinct orderers under `config` signed. */
+export async function ordererQuorum(block: common.Block, config: ChannelConfig, at: Date): Promise<CheckResult> {
+  const sigs = ordererSignatures(block);
+  const roots = config.roots.get('OrdererMSP') ?? [];
+  const signers = new Set<string>();
+  for (const s of sigs) {
+    if (!s.valid) return fail(`an orderer signature does not verify (${s.signer.mspId})`);
+    if (s.signer.mspId !== 'OrdererMSP') return fail(`signed by ${s.signer.mspId}, not the ordering service`);
+    const path = await validatePath(s.signer.certificate, roots, at, { intermediatePems: config.intermediates.get('OrdererMSP') ?? [] });
+    if (!path.ok) return fail(`orderer certificate does not chain to the OrdererMSP roots of configuration ${String(config.blockNumber)}: ${path.reason}`);
+    signers.add(certificateFingerprint(s.signer.certificate));
+  }
+  const needed = requiredOrdererSignatures(config);
+  return verdict(
+    signers.size >= needed,
+    `${String(signers.size)} distinct orderer signature(s) chaining to the roots of configuration block ${String(config.blockNumber)}; ${String(needed)} needed`,
+  );
+}
+
+/** Whether `pem` is an admin of `mspId` under `config` at `at`: chains to its roots, NodeOU admin or role admin. */
+async function isAdmin(pem: string, mspId: string, config: ChannelConfig, at: Date, by: 'ou' | 'role'): Promise<string | null> {
+  const path = await validatePath(pem, config.roots.get(mspId) ?? [], at, { intermediatePems: config.intermediates.get(mspId) ?? [] });
+  if (!path.ok) return `certificate does not chain to the ${mspId} roots: ${path.reason}`;
+  if (by === 'ou' && !organisationalUnits(pem).includes('admin')) return `certificate is not a ${mspId} admin (NodeOU)`;
+  if (by === 'role' && fabricAttributes(pem)['xborder.role'] !== 'admin') return `certificate is not a ${mspId} admin (xborder.role)`;
+  return null;
+}
+
+function sameRoots(a: ChannelConfig, b: ChannelConfig, mspId: string): boolean {
+  const x = [...(a.roots.get(mspId) ?? [])].sort().join('\n');
+  const y = [...(b.roots.get(mspId) ?? [])].sort().join('\n');
+  return x === y;
+}
+
+function signedRecord(record: Record<string, unknown>): SignedRecord | null {
+  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  const intel = [str(record.statement), str(record.signature), str(record.signerFingerprint), str(record.mspId), str(record.contentHash)];
+  if (intel.every((v) => v !== null)) {
+    const [text, signature, fingerprint, mspId, committedHash] = intel as string[];
+    return { text: text!, signature: signature!, fingerprint: fingerprint!, mspId: mspId!, committedHash: committedHash! };
+  }
+  const payment = [
+    str(record.attestation),
+    str(record.attestationSignature),
+    str(record.attesterFingerprint),
+    str(record.attesterMsp),
+    str(record.messageHash),
+  ];
+  if (payment.every((v) => v !== null)) {
+    const [text, signature, fingerprint, mspId, committedHash] = payment as string[];
+    return { text: text!, signature: signature!, fingerprint: fingerprint!, mspId: mspId!, committedHash: committedHash! };
+  }
+  return null;
+}
+
+function checkpointStatement(c: Checkpoint): string {
+  return canonicalize({ purpose: c.purpose, channel: c.channel, height: c.height, blockHash: c.blockHash, validity: c.validity, mspId: c.mspId });
+}
+
+/** Whether a checkpoint's signature verifies over exactly its statement (not who signed it). */
+export function verifyCheckpoint(c: Checkpoint): boolean {
+  const statement = checkpointStatement(c);
+  return (
+    c.purpose === CHECKPOINT_PURPOSE &&
+    statement === c.statement &&
+    verifySignature(c.certificate, Buffer.from(statement), Buffer.from(c.signature, 'base64'))
+  );
+}
+
+/** Whether a checkpoint was signed by an admin of its operator, chaining to that operator's roots. */
+export async function checkpointSignerProblem(c: Checkpoint, config: ChannelConfig): Promise<string | null> {
+  if (!(OPERATOR_MSPS as readonly string[]).includes(c.mspId)) return `${c.mspId} is not an operator`;
+  return isAdmin(c.certificate, c.mspId, config, new Date(c.txTime), 'role');
+}
+
+/** Why configuration block `block` (decoded as `cur`) is not a well-ordered change of `prev`, or null. */
+export async function configSignedProblem(prev: ChannelConfig, cur: ChannelConfig, block: common.Block): Promise<string | null> {
+  if (lastConfigIndex(block) !== cur.blockNumber) return `block ${String(cur.blockNumber)} does not name itself as the last configuration`;
+  if (cur.sequence !== prev.sequence + 1 || cur.channel !== prev.channel)
+    return `configuration ${String(cur.blockNumber)} has sequence ${String(cur.sequence)} after ${String(prev.sequence)}: a change is missing`;
+  const quorum = await ordererQuorum(block, prev, blockTime(block));
+  return quorum.status === 'pass' ? null : `configuration block ${String(cur.blockNumber)}: ${quorum.detail}`;
+}
+
+/**
+ * Why the change from `prev` to `cur` is not authorised, or null: its update must be signed by an
+ * admin of each operator under the previous configuration, and every MSP whose roots changed must be
+ * written by that update.
+ */
+export async function configAuthorisedProblem(prev: ChannelConfig, cur: ChannelConfig, block: common.Block): Promise<string | null> {
+  const update = cur.update;
+  if (!update || update.channel !== cur.channel) return `configuration ${String(cur.blockNumber)} carries no update for channel ${cur.channel}`;
+  const at = blockTime(block);
+  for (const mspId of OPERATOR_MSPS) {
+    const problems: string[] = [];
+    let signed = false;
+    for (const sig of update.signatures.filter((x) => x.signer.mspId === mspId)) {
+      const problem = sig.valid ? await isAdmin(sig.signer.certificate, mspId, prev, at, 'ou') : 'signature does not verify';
+      if (problem === null) signed = true;
+      else problems.push(problem);
+    }
+    if (!signed) return `configuration ${String(cur.blockNumber)} is not signed by a ${mspId} admin${problems.length ? `: ${problems.join('; ')}` : ''}`;
+  }
+  const changed = [...new Set([...prev.roots.keys(), ...cur.roots.keys()])].filter((m) => !sameRoots(prev, cur, m));
+  const unwritten = changed.filter((m) => !update.writtenMsps.includes(m));
+  if (unwritten.length > 0) return `configuration ${String(cur.blockNumber)} changes the roots of ${unwritten.join(', ')} without an update that writes them`;
+  return null;
+}
+
+export const PROOF_CHECKS: readonly NamedCheck[] = [
+  {
+    name: 'config.decode',
+    run(s) {
+      if (!Array.isArray(s.proof.configBlocks) || s.proof.configBlocks.length === 0) return fail('the proof carries no configuration blocks');
+      s.configBlocks = s.proof.configBlocks.map((b) => decodeBlock(Buffer.from(b, 'base64')));
+      s.configs = s.configBlocks.map(readConfig);
+      const numbers = s.configs.map((c) => c.blockNumber);
+      if (numbers[0] !== 0) return fail(`the first configuration block is block ${String(numbers[0])}, not the genesis block`);
+      if (!numbers.every((n, i) => i === 0 || n > (numbers[i - 1] ?? 0))) return fail('configuration blocks are not in ascending order');
+      return pass(`configuration blocks ${numbers.join(', ')}`);
+    },
+  },
+  {
+    name: 'config.data-hash',
+    run(s) {
+      const bad = s.configBlocks.find((b) => !computeDataHash(b).equals(Buffer.from(b.getHeader()?.getDataHash_asU8() ?? [])));
+      return verdict(bad === undefined, bad ? `configuration block ${String(bad.getHeader()?.getNumber())} data hash` : 'every configuration block hashes to its header');
+    },
+  },
+  {
+    name: 'config.anchor',
+    run(s) {
+      const genesis = s.configBlocks[0]?.getHeader();
+      if (!genesis) return fail('no genesis header');
+      const hash = blockHeaderHash(genesis).toString('hex');
+      s.summary.genesisHash = hash;
+      s.summary.rootFingerprints = rootFingerprints(s.configs[0]!);
+      const anchor = s.options.anchor;
+      if (!anchor) return { status: 'unanchored', detail: `no trust anchor given; this proof's genesis block is ${hash}` };
+      const expected = 'anchor' in anchor ? anchor.anchor.genesisHash : anchor.genesisHash;
+      if (hash !== expected) return fail(`genesis block ${hash} is not the anchored ${expected}`);
+      if ('anchor' in anchor) {
+        if (anchor.anchor.channel !== s.configs[0]!.channel) return fail(`channel ${s.configs[0]!.channel} is not the anchored ${anchor.anchor.channel}`);
+        const mine = rootFingerprints(s.configs[0]!);
+        const theirs = anchor.anchor.roots;
+        const msps = new Set([...Object.keys(mine), ...Object.keys(theirs)]);
+        for (const m of msps) {
+          const a = [...(mine[m] ?? [])].sort().join(',');
+          const b = [...(theirs[m] ?? [])].sort().join(',');
+          if (a !== b) return fail(`the CA roots of ${m} differ from the anchor`);
+        }
+      }
+      return pass(`genesis block ${hash} is the anchored one`);
+    },
+  },
+  {
+    name: 'config.orderer-signatures',
+    async run(s) {
+      for (let i = 1; i < s.configs.length; i++) {
+        const problem = await configSignedProblem(s.configs[i - 1]!, s.configs[i]!, s.configBlocks[i]!);
+        if (problem !== null) return fail(problem);
+      }
+      return pass(
+        s.configs.length === 1 ? 'the genesis configuration is in force' : `${String(s.configs.length - 1)} change(s), each signed by the orderers of the configuration before it`,
+      );
+    },
+  },
+  {
+    name: 'config.update-authorised',
+    async run(s) {
+      for (let i = 1; i < s.configs.length; i++) {
+        const problem = await configAuthorisedProblem(s.configs[i - 1]!, s.configs[i]!, s.configBlocks[i]!);
+        if (problem !== null) return fail(problem);
+      }
+      return pass(s.configs.length === 1 ? 'no configuration change to authorise' : 'every change is signed by admins of both operators');
+    },
+  },
+  {
+    name: 'block.decode',
+    run(s) {
+      s.block = decodeBlock(Buffer.from(s.proof.block, 'base64'));
+      s.summary.blockNumber = String(s.header.getNumber());
+      s.summary.blockHash = blockHeaderHash(s.header).toString('hex');
+      return pass(`block ${String(s.header.getNumber())}`);
+    },
+  },
+  {
+    name: 'block.number',
+    run: (s) => verdict(String(s.header.getNumber()) === s.proof.blockNumber, `block ${String(s.header.getNumber())}, proof says ${s.proof.blockNumber}`),
+  },
+  {
+    name: 'block.data-hash',
+    run: (s) => verdict(computeDataHash(s.block!).equals(Buffer.from(s.header.getDataHash_asU8())), 'SHA-256 of the block data equals the header data hash'),
+  },
+  {
+    name: 'tx.in-block',
+    run(s) {
+      const envelope = s.block!.getData()?.getDataList_asU8()[s.proof.txIndex];
+      if (!envelope) return fail(`no transaction at index ${String(s.proof.txIndex)}`);
+      s.tx = parseTransaction(envelope);
+      s.summary.txTime = s.tx.timestamp;
+      return pass(`transaction index ${String(s.proof.txIndex)}`);
+    },
+  },
+  { name: 'tx.id', run: (s) => verdict(s.transaction.txId === s.proof.txId, `transaction ${s.transaction.txId}`) },
+  {
+    name: 'config.in-force',
+    run(s) {
+      const named = lastConfigIndex(s.block!);
+      const last = s.inForce.blockNumber;
+      return verdict(
+        named === last && s.header.getNumber() > last,
+        `block ${String(s.header.getNumber())} names configuration block ${String(named)}; the proof's last configuration block is ${String(last)}`,
+      );
+    },
+  },
+  { name: 'block.orderer-signature', run: (s) => ordererQuorum(s.block!, s.inForce, s.txTime) },
+  {
+    name: 'tx.flag',
+    run(s) {
+      const code = validationCodes(s.block!)[s.proof.txIndex];
+      return verdict(code === VALIDATION_CODE_VALID, `validation code ${String(code)} in the block's flags (written by the serving peer)`);
+    },
+  },
+  {
+    name: 'tx.creator-signature',
+    run: (s) => verdict(verifySignature(s.transaction.creator.certificate, s.transaction.payload, s.transaction.signature), `signed by ${s.transaction.creator.mspId}`),
+  },
+  {
+    name: 'tx.creator-certificate',
+    async run(s) {
+      const c = s.transaction.creator;
+      const path = await validatePath(c.certificate, s.inForce.roots.get(c.mspId) ?? [], s.txTime, { intermediatePems: s.inForce.intermediates.get(c.mspId) ?? [] });
+      return verdict(path.ok, `${c.mspId} certificate, valid at ${s.txTime.toISOString()}: ${path.reason}`);
+    },
+  },
+  {
+    name: 'tx.endorsement-signatures',
+    run(s) {
+      const e = s.transaction.endorsements.map((x) => ({ mspId: x.endorser.mspId, valid: verifySignature(x.endorser.certificate, x.signed, x.signature) }));
+      s.summary.endorsers = e.map((x) => x.mspId);
+      return verdict(e.length > 0 && e.every((x) => x.valid), `${String(e.length)} endorsement(s): ${e.map((x) => `${x.mspId} ${x.valid ? 'ok' : 'BAD'}`).join(', ')}`);
+    },
+  },
+  {
+    name: 'tx.endorser-certificates',
+    async run(s) {
+      for (const e of s.transaction.endorsements) {
+        const path = await validatePath(e.endorser.certificate, s.inForce.roots.get(e.endorser.mspId) ?? [], s.txTime, {
+          intermediatePems: s.inForce.intermediates.get(e.endorser.mspId) ?? [],
+        });
+        if (!path.ok) return fail(`${e.endorser.mspId} endorser: ${path.reason}`);
+        if (!organisationalUnits(e.endorser.certificate).includes('peer')) return fail(`${e.endorser.mspId} endorser is not a peer (NodeOU)`);
+      }
+      return pass('endorser certificates are peers chaining to their CA roots');
+    },
+  },
+  {
+    name: 'tx.endorsed-by-both-operators',
+    run: (s) =>
+      verdict(
+        OPERATOR_MSPS.every((m) => s.transaction.endorsements.some((e) => e.endorser.mspId === m)),
+        `endorsed by ${s.transaction.endorsements.map((e) => e.endorser.mspId).join(', ')}`,
+      ),
+  },
+  {
+    name: 'record.in-write-set',
+    run(s) {
+      const write = s.transaction.writes.find((w) => w.namespace === s.proof.chaincode && w.key === s.proof.record.key);
+      return verdict(
+        write !== undefined && !write.isDelete && Buffer.from(write.value).toString('utf8') === s.proof.record.value,
+        'the record bytes are written by this transaction',
+      );
+    },
+  },
+  {
+    name: 'record.canonical',
+    run(s) {
+      let value: unknown;
+      try {
+        value = JSON.parse(s.proof.record.value);
+      } catch {
+        return fail('record is not JSON');
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('record is not a JSON object');
+      s.record = value as Record<string, unknown>;
+      return verdict(canonicalize(value) === s.proof.record.value, 'record is stored in canonical JSON');
+    },
+  },
+  {
+    name: 'record.signer-certificate',
+    run(s) {
+      const signed = signedRecord(s.record!);
+      if (!signed) return null;
+      const cert = s.proof.signerCertificate;
+      return verdict(cert !== null && certificateFingerprint(cert) === signed.fingerprint, `certificate ${signed.fingerprint.slice(0, 16)}... registered for the producer`);
+    },
+  },
+  {
+    name: 'record.signer-chain',
+    async run(s) {
+      const signed = signedRecord(s.record!);
+      if (!signed) return null;
+      const path = await validatePath(s.proof.signerCertificate ?? '', s.inForce.roots.get(signed.mspId) ?? [], s.txTime, {
+        intermediatePems: s.inForce.intermediates.get(signed.mspId) ?? [],
+      });
+      return verdict(path.ok, `producer certificate chains to the ${signed.mspId} CA root: ${path.reason}`);
+    },
+  },
+  {
+    name: 'record.institution-signature',
+    run(s) {
+      const signed = signedRecord(s.record!);
+      if (!signed) return null;
+      return verdict(
+        verifySignature(s.proof.signerCertificate ?? '', Buffer.from(signed.text), Buffer.from(signed.signature, 'base64')),
+        'the institution signed exactly this statement',
+      );
+    },
+  },
+  {
+    name: 'content.hash',
+    run(s) {
+      const content = s.options.content;
+      if (content === undefined) return null;
+      let hash: string;
+      try {
+        hash = createHash('sha256').update(canonicalize(JSON.parse(content))).digest('hex');
+      } catch {
+        hash = createHash('sha256').update(content).digest('hex');
+      }
+      const committed = signedRecord(s.record!)?.committedHash;
+      return verdict(committed !== undefined && hash === committed, `content hashes to ${hash}`);
+    },
+  },
+  {
+    name: 'checkpoint.signatures',
+    async run(s) {
+      const cp = s.proof.checkpoint;
+      if (!cp) return null;
+      const first = cp.signatures[0];
+      if (!first) return fail('no checkpoint signatures');
+      for (const c of cp.signatures) {
+        if (c.height !== first.height || c.blockHash !== first.blockHash || c.validity !== first.validity || c.channel !== s.proof.channel)
+          return fail('the checkpoints do not sign the same height, hash and validity chain of this channel');
+        if (!verifyCheckpoint(c)) return fail(`the ${c.mspId} checkpoint signature does not verify over its statement`);
+        const problem = await checkpointSignerProblem(c, s.inForce);
+        if (problem !== null) return fail(`${c.mspId} checkpoint: ${problem}`);
+      }
+      if (!OPERATOR_MSPS.every((m) => cp.signatures.some((c) => c.mspId === m))) return fail(`height ${String(first.height)} is signed by ${cp.signatures.map((c) => c.mspId).join(', ')} only`);
+      return pass(`height ${String(first.height)} signed by ${cp.signatures.map((c) => c.mspId).join(', ')} (admins)`);
+    },
+  },
+  {
+    name: 'checkpoint.headers',
+    run(s) {
+      const cp = s.proof.checkpoint;
+      if (!cp) return null;
+      const target = cp.signatures[0]!;
+      let hash = blockHeaderHash(s.header);
+      let number = s.header.getNumber();
+      for (const link of cp.links) {
+        if (Number(link.number) !== number + 1 || link.previousHash !== hash.toString('hex')) return fail(`block ${link.number} does not follow block ${String(number)}`);
+        hash = createHash('sha256')
+          .update(headerBytes(BigInt(link.number), Buffer.from(link.previousHash, 'hex'), Buffer.from(link.dataHash, 'hex')))
+          .digest();
+        number++;
+      }
+      return verdict(
+        number === target.height - 1 && hash.toString('hex') === target.blockHash,
+        `headers link block ${String(s.header.getNumber())} to the checkpointed block ${String(target.height - 1)}`,
+      );
+    },
+  },
+  {
+    name: 'checkpoint.validity',
+    run(s) {
+      const cp = s.proof.checkpoint;
+      if (!cp) return null;
+      let v = extendValidity(cp.validityBefore, blockHeaderHash(s.header), flagsHash(validationCodes(s.block!)));
+      let previous = blockHeaderHash(s.header);
+      for (const link of cp.links) {
+        const h = createHash('sha256')
+          .update(headerBytes(BigInt(link.number), Buffer.from(link.previousHash, 'hex'), Buffer.from(link.dataHash, 'hex')))
+          .digest();
+        if (link.previousHash !== hex(previous)) return fail(`block ${link.number} does not follow`);
+        v = extendValidity(v, h, Buffer.from(link.flagsHash, 'hex'));
+        previous = h;
+      }
+      const signed = cp.signatures[0]!.validity;
+      s.summary.checkpoint = { height: cp.signatures[0]!.height, blockHash: cp.signatures[0]!.blockHash, validity: signed };
+      return verdict(v === signed, `the block's validation flags are the ones both operators signed at height ${String(cp.signatures[0]!.height)}`);
+    },
+  },
+  {
+    name: 'validity.cosigned',
+    run(s) {
+      if (!s.proof.checkpoint)
+        return { status: 'uncovered', detail: 'no checkpoint co-signed by both operators covers this block yet: the flag is only the serving peer\'s word' };
+      return pass('the transaction is VALID by the flags both operators signed');
+    },
+  },
+];
