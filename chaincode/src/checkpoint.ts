@@ -83,6 +83,20 @@ export class CheckpointContract extends XborderContract {
     return JSON.stringify(record);
   }
 
+  /** Checkpoints at `fromHeight` or above, in height order, one page at a time (what followers and provers need). */
+  @Transaction(false)
+  @Returns('string')
+  async ListCheckpointsFrom(ctx: Context, fromHeight: string, size: string, bookmark: string): Promise<string> {
+    requireRole(ctx, ['submitter', 'auditor', 'admin'], false);
+    if (!/^\d{1,12}$/.test(fromHeight)) throw new ChaincodeError('PAGE_INVALID', 'fromHeight must be a block height of at most 12 digits');
+    const all = prefixRange('checkpoint');
+    const range = { start: key('checkpoint', fromHeight.padStart(12, '0')), end: all.end };
+    const page = await rangePage(ctx, range, pageSize(size), bookmark, (_k, value) =>
+      Promise.resolve(JSON.parse(decodeText(value)) as CheckpointRecord),
+    );
+    return JSON.stringify(page);
+  }
+
   /** Checkpoints in height order, one page at a time. */
   @Transaction(false)
   @Returns('string')

@@ -142,7 +142,10 @@ export async function peerHeaderHash(channel: string, height: number): Promise<s
   try {
     info = await view.chainInfo(channel);
   } catch (err) {
-    throw new ChaincodeError('CHECKPOINT_UNVERIFIED', `cannot read this peer's ledger: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ChaincodeError(
+      'CHECKPOINT_UNVERIFIED',
+      `cannot read this peer's ledger: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   if (height > info.height)
     throw new ChaincodeError('CHECKPOINT_AHEAD', `height ${String(height)} is above this peer's ledger height ${String(info.height)}`);
@@ -150,6 +153,9 @@ export async function peerHeaderHash(channel: string, height: number): Promise<s
   try {
     return await view.headerHashBelow(channel, height);
   } catch (err) {
-    throw new ChaincodeError('CHECKPOINT_UNVERIFIED', `cannot read block ${String(height)}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ChaincodeError(
+      'CHECKPOINT_UNVERIFIED',
+      `cannot read block ${String(height)}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }

@@ -28,8 +28,19 @@ export { AuditClient, parseTarget } from './audit/client';
 export { configChain, verifyBlocks } from './audit/chain';
 export type { BlockSource, ChainReport } from './audit/chain';
 export { checkProof, describeOutcome, OUTCOME_EXIT_CODES, PROOF_VERSION } from './audit/proof';
-export type { BlockLink, Check, CheckpointLink, CheckProofOptions, CheckStatus, Checkpoint, Proof, ProofOutcome, ProofReport } from './audit/proof';
-export { OPERATOR_MSPS, PROOF_CHECKS, verifyCheckpoint } from './audit/proof-checks';
+export type {
+  BlockLink,
+  Check,
+  CheckpointLink,
+  CheckProofOptions,
+  CheckStatus,
+  Checkpoint,
+  Proof,
+  ProofOutcome,
+  ProofReport,
+} from './audit/proof';
+export { OPERATOR_MSPS, PROOF_CHECKS, ProofState, verifyCheckpoint } from './audit/proof-checks';
+export type { CheckResult, NamedCheck } from './audit/proof-checks';
 export { ANCHOR_KIND, certificateFingerprint, parseTrustAnchor, trustAnchorOf } from './audit/anchor';
 export type { Anchor, TrustAnchor } from './audit/anchor';
 export { readConfig } from './audit/config';

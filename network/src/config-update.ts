@@ -40,13 +40,31 @@ export async function updateChannelConfig(config: NetworkConfig, change: (curren
     fs.writeFileSync(file('current.json'), JSON.stringify(current));
     fs.writeFileSync(file('updated.json'), JSON.stringify(updated));
     for (const name of ['current', 'updated'])
-      await run(lator, ['proto_encode', '--input', file(`${name}.json`), '--type', 'common.Config', '--output', file(`${name}.pb`)], 'encode');
+      await run(
+        lator,
+        ['proto_encode', '--input', file(`${name}.json`), '--type', 'common.Config', '--output', file(`${name}.pb`)],
+        'encode',
+      );
     await run(
       lator,
-      ['compute_update', '--channel_id', config.channel, '--original', file('current.pb'), '--updated', file('updated.pb'), '--output', file('update.pb')],
+      [
+        'compute_update',
+        '--channel_id',
+        config.channel,
+        '--original',
+        file('current.pb'),
+        '--updated',
+        file('updated.pb'),
+        '--output',
+        file('update.pb'),
+      ],
       'compute update',
     );
-    await run(lator, ['proto_decode', '--input', file('update.pb'), '--type', 'common.ConfigUpdate', '--output', file('update.json')], 'decode update');
+    await run(
+      lator,
+      ['proto_decode', '--input', file('update.pb'), '--type', 'common.ConfigUpdate', '--output', file('update.json')],
+      'decode update',
+    );
     const envelope = {
       payload: {
         header: { channel_header: { channel_id: config.channel, type: 2 } },
@@ -54,11 +72,20 @@ export async function updateChannelConfig(config: NetworkConfig, change: (curren
       },
     };
     fs.writeFileSync(file('envelope.json'), JSON.stringify(envelope));
-    await run(lator, ['proto_encode', '--input', file('envelope.json'), '--type', 'common.Envelope', '--output', file('envelope.pb')], 'encode envelope');
+    await run(
+      lator,
+      ['proto_encode', '--input', file('envelope.json'), '--type', 'common.Envelope', '--output', file('envelope.pb')],
+      'encode envelope',
+    );
     await run(peer, ['channel', 'signconfigtx', '-f', file('envelope.pb')], 'HK admin signs the update', { env: peerAdminEnv(config, hk) });
-    await run(peer, ['channel', 'update', '-f', file('envelope.pb'), '-c', config.channel, ...ordererFlags(config)], 'TH admin signs and submits', {
-      env: peerAdminEnv(config, th),
-    });
+    await run(
+      peer,
+      ['channel', 'update', '-f', file('envelope.pb'), '-c', config.channel, ...ordererFlags(config)],
+      'TH admin signs and submits',
+      {
+        env: peerAdminEnv(config, th),
+      },
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

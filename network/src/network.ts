@@ -137,7 +137,9 @@ export async function up(options: NetworkOptions, log: Logger, deploy = true): P
   }
 
   const anchor = writeTrustAnchor(config);
-  log(`trust anchor of ${config.channel}: genesis block ${anchor.genesisHash} (publish ${path.relative(process.cwd(), p.anchor) || p.anchor})`);
+  log(
+    `trust anchor of ${config.channel}: genesis block ${anchor.genesisHash} (publish ${path.relative(process.cwd(), p.anchor) || p.anchor})`,
+  );
 
   log(`starting ${String(config.orderers.length)} orderer(s) and ${String(peerOrgs(config).length)} peers`);
   await Promise.all([

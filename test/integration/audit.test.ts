@@ -6,7 +6,7 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { buildReport, checkProof, manifestDigest } from '@xborder/gateway';
+import { buildReport, checkProof, manifestDigest, parseTrustAnchor } from '@xborder/gateway';
 import type { AuditReport } from '@xborder/gateway';
 
 import { paymentFields } from '../support/payment-fixture';
@@ -40,6 +40,7 @@ function indicator(): Record<string, unknown> {
 
 describe('auditor toolkit on the real network', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-audit-'));
+  const anchorFile = path.join(testNetwork.home ?? '', 'channel', 'anchor.json');
   const { as, closeAll } = clientPool();
   after(() => {
     closeAll();
@@ -51,29 +52,48 @@ describe('auditor toolkit on the real network', () => {
     settlementDate: `2032-0${String(1 + Math.floor(Math.random() * 9))}-1${String(Math.floor(Math.random() * 9))}`,
   });
 
-  it('proves an intel record and a payment; check-proof passes with no network at all', async () => {
+  it('exports the trust anchor `up` wrote: genesis hash and CA root fingerprints of every MSP', () => {
+    const r = xborder(['audit', 'anchor', '--as', 'audit-1']);
+    expect(r.code, r.stderr).to.equal(0);
+    const exported = JSON.parse(r.stdout) as { genesisHash: string; roots: Record<string, string[]> };
+    expect(exported).to.deep.equal(JSON.parse(fs.readFileSync(anchorFile, 'utf8')));
+    expect(Object.keys(exported.roots).sort()).to.deep.equal(['AuditMSP', 'HKMSP', 'OrdererMSP', 'THMSP']);
+    const offline = xborder(['audit', 'anchor', '--genesis-block', path.join(testNetwork.home ?? '', 'channel', 'xborder.block')]);
+    expect(JSON.parse(offline.stdout)).to.deep.equal(exported);
+  });
+
+  it('proves an intel record and a payment; check-proof runs with no network at all', async () => {
     await as('th-bank-b').intel.submit(object);
     await as('hk-bank-a').payments.attest(payment);
     for (const target of [`intel:${String(object.id)}`, `payment:${payment.uetr}`]) {
       const file = path.join(tmp, `${target.split(':')[0] ?? 'x'}.json`);
       const made = xborder(['audit', 'proof', target, '-o', file, '--as', 'audit-1']);
       expect(made.code, made.stderr).to.equal(0);
-      // offline: no network home, nothing to connect to
-      const check = xborder(['audit', 'check-proof', file], { XB_HOME: path.join(tmp, 'nowhere') });
-      expect(check.code, check.stdout).to.equal(0);
+      // offline: no network home, nothing to connect to; no checkpoint covers the new block yet
+      const check = xborder(['audit', 'check-proof', file, '--anchor', anchorFile], { XB_HOME: path.join(tmp, 'nowhere') });
+      expect(check.code, check.stdout).to.equal(3);
       expect(check.stdout)
         .to.match(/ok\s+tx\.endorsed-by-both-operators/)
         .and.to.match(/ok\s+record\.institution-signature/)
-        .and.to.match(/proof holds/);
+        .and.to.match(/PENDING\s+validity\.cosigned/)
+        .and.to.match(/valid according to the serving peer, not yet co-signed/)
+        .and.not.to.match(/proof holds/);
+      const unanchored = xborder(['audit', 'check-proof', file]);
+      expect(unanchored.code, unanchored.stdout).to.equal(4);
+      expect(unanchored.stdout)
+        .to.match(/UNANCHORED\s+config\.anchor/)
+        .and.to.match(/proof is UNANCHORED/);
     }
     const contentFile = path.join(tmp, 'object.json');
     fs.writeFileSync(contentFile, JSON.stringify(object));
-    expect(xborder(['audit', 'check-proof', path.join(tmp, 'intel.json'), '--content', contentFile]).stdout).to.match(/ok\s+content\.hash/);
+    expect(
+      xborder(['audit', 'check-proof', path.join(tmp, 'intel.json'), '--content', contentFile, '--anchor', anchorFile]).stdout,
+    ).to.match(/ok\s+content\.hash/);
     const tamperedFile = path.join(tmp, 'tampered.json');
     const proof = JSON.parse(fs.readFileSync(path.join(tmp, 'intel.json'), 'utf8')) as { record: { value: string } };
     proof.record.value = proof.record.value.replace('"AMBER"', '"CLEAR"');
     fs.writeFileSync(tamperedFile, JSON.stringify(proof));
-    const bad = xborder(['audit', 'check-proof', tamperedFile]);
+    const bad = xborder(['audit', 'check-proof', tamperedFile, '--anchor', anchorFile]);
     expect(bad.code).to.equal(1);
     expect(bad.stdout).to.match(/proof FAILED at record\.in-write-set/);
   });
@@ -91,11 +111,18 @@ describe('auditor toolkit on the real network', () => {
     expect(xborder(['audit', 'checkpoint', '--as', 'audit-1']).stderr).to.match(/error ACCESS_DENIED/);
     const file = path.join(tmp, 'with-checkpoint.json');
     expect(xborder(['audit', 'proof', `intel:${String(object.id)}`, '-o', file, '--as', 'audit-1']).code).to.equal(0);
-    const check = xborder(['audit', 'check-proof', file]);
+    const check = xborder(['audit', 'check-proof', file, '--anchor', anchorFile]);
     expect(check.code, check.stdout).to.equal(0);
     expect(check.stdout)
-      .to.match(/ok\s+checkpoint\.signatures\s+height \d+ signed by (HKMSP, THMSP|THMSP, HKMSP)/)
-      .and.to.match(/ok\s+checkpoint\.link/);
+      .to.match(/ok\s+checkpoint\.signatures\s+height \d+ signed by (HKMSP, THMSP|THMSP, HKMSP) \(admins\)/)
+      .and.to.match(/ok\s+checkpoint\.headers/)
+      .and.to.match(/ok\s+checkpoint\.validity/)
+      .and.to.match(/proof holds: block \d+ \([0-9a-f]{64}\), anchored and co-signed by both operators/);
+    const genesis = (JSON.parse(fs.readFileSync(anchorFile, 'utf8')) as { genesisHash: string }).genesisHash;
+    expect(xborder(['audit', 'check-proof', file, '--genesis', genesis]).code).to.equal(0);
+    expect(xborder(['audit', 'check-proof', file, '--genesis', genesis.replace(/^./, genesis.startsWith('0') ? '1' : '0')]).code).to.equal(
+      1,
+    );
   });
 
   it('verifies a local STIX file against the ledger', () => {
@@ -106,11 +133,15 @@ describe('auditor toolkit on the real network', () => {
   });
 
   it('verifies the whole chain: data hashes, previous-hash links, orderer signatures', async () => {
-    const r = xborder(['audit', 'verify-chain', '--as', 'audit-1']);
+    const r = xborder(['audit', 'verify-chain', '--anchor', anchorFile, '--as', 'audit-1']);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^blocks 0\.\.\d+ verified; tip [0-9a-f]{64}$/m);
-    const report = await as('audit-1').audit.verifyChain(1, 3);
-    expect(report).to.include({ ok: true, from: 1, to: 3 });
+    const unanchored = xborder(['audit', 'verify-chain', '--as', 'audit-1']);
+    expect(unanchored.code).to.equal(4);
+    expect(unanchored.stdout).to.match(/UNANCHORED/);
+    const anchor = { anchor: parseTrustAnchor(fs.readFileSync(anchorFile, 'utf8')) };
+    const report = await as('audit-1').audit.verifyChain(1, 3, { anchor });
+    expect(report).to.include({ ok: true, outcome: 'verified', from: 1, to: 3 });
   });
 
   it('resumes a follower stopped mid-stream exactly where it stopped: no gaps, no repeats', async function () {

@@ -4,18 +4,33 @@ import * as path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 
-import { checkProof } from '@xborder/gateway';
-import type { Proof } from '@xborder/gateway';
-import { blockHeaderBytes, computeDataHash, decodeBlock, parseTransaction } from '@xborder/gateway';
+import {
+  blockHeaderBytes,
+  blockHeaderHash,
+  checkProof,
+  computeDataHash,
+  decodeBlock,
+  parseTransaction,
+  parseTrustAnchor,
+  PROOF_CHECKS,
+  ProofState,
+} from '@xborder/gateway';
+import type { Anchor, BlockLink, Checkpoint, Proof, TrustAnchor } from '@xborder/gateway';
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+
+import { b64, block64, replaceRoots, resignBlock, setFlag } from '../support/block-surgery';
+import { forge } from '../support/forged-certs';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'proofs');
 const load = (name: string): Proof => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Proof;
+const anchorDoc: TrustAnchor = parseTrustAnchor(fs.readFileSync(path.join(FIXTURES, 'anchor.json'), 'utf8'));
+const anchor: Anchor = { anchor: anchorDoc };
 
 /** Rewrites the proof's block through a function of the decoded block. */
 function editBlock(proof: Proof, edit: (block: common.Block) => void): Proof {
-  const block = decodeBlock(Buffer.from(proof.block, 'base64'));
+  const block = block64(proof.block);
   edit(block);
-  return { ...proof, block: Buffer.from(block.serializeBinary()).toString('base64') };
+  return { ...proof, block: b64(block.serializeBinary()) };
 }
 
 function flip(bytes: Uint8Array, at: number): Uint8Array {
@@ -25,167 +40,345 @@ function flip(bytes: Uint8Array, at: number): Uint8Array {
   return copy;
 }
 
-describe('audit proofs (offline, with blocks captured from the test network)', () => {
-  for (const name of ['intel-proof.json', 'payment-proof.json']) {
-    it(`checks every step of ${name}`, () => {
-      const report = checkProof(load(name));
+const flipHex = (h: string): string => h.replace(/^./, h.startsWith('0') ? '1' : '0');
+
+/** Runs the checks before `name` on a proof and returns the state the check `name` would see. */
+async function stateAt(proof: Proof, name: string, options = { anchor }): Promise<ProofState> {
+  const state = new ProofState(proof, options);
+  for (const check of PROOF_CHECKS) {
+    if (check.name === name) return state;
+    const r = await check.run(state);
+    if (r && r.status === 'fail') throw new Error(`${check.name} failed before ${name}: ${r.detail}`);
+  }
+  throw new Error(`no check ${name}`);
+}
+
+async function runCheck(state: ProofState, name: string): Promise<string | null> {
+  const check = PROOF_CHECKS.find((c) => c.name === name)!;
+  try {
+    const r = await check.run(state);
+    return r?.status ?? null;
+  } catch {
+    return 'fail';
+  }
+}
+
+describe('audit proofs (offline, with blocks captured from a real network)', () => {
+  for (const name of ['intel-proof.json', 'payment-proof.json', 'config-update-proof.json']) {
+    it(`${name} holds against the published anchor, and only then`, async () => {
+      const report = await checkProof(load(name), { anchor });
       expect(report.failed, JSON.stringify(report.checks.filter((c) => !c.ok))).to.equal(null);
+      expect(report.outcome).to.equal('holds');
       expect(report.ok).to.equal(true);
-      const names = report.checks.map((c) => c.name);
-      for (const step of [
-        'config.data-hash',
-        'block.data-hash',
-        'block.orderer-signature',
-        'tx.valid',
-        'tx.creator-signature',
-        'tx.endorsement-signatures',
-        'tx.endorsed-by-both-operators',
-        'record.in-write-set',
-        'record.institution-signature',
-      ]) {
-        expect(names).to.include(step);
-      }
       expect(report.summary.endorsers).to.have.members(['HKMSP', 'THMSP']);
+      const unanchored = await checkProof(load(name));
+      expect(unanchored.outcome).to.equal('unanchored');
+      expect(unanchored.ok).to.equal(false);
+      expect((await checkProof(load(name), { anchor: { genesisHash: anchorDoc.genesisHash } })).outcome).to.equal('holds');
     });
   }
 
-  it('computes the header bytes Fabric hashes (previous hash links consecutive blocks)', () => {
-    const block = decodeBlock(Buffer.from(load('intel-proof.json').block, 'base64'));
-    const header = block.getHeader()!;
-    const der = Buffer.from(blockHeaderBytes(header));
-    expect(der[0]).to.equal(0x30);
-    expect(computeDataHash(block).equals(Buffer.from(header.getDataHash_asU8()))).to.equal(true);
-    expect(header.getPreviousHash_asU8()).to.have.length(32);
+  it('runs every named check on a proof across a configuration change', async () => {
+    const report = await checkProof(load('config-update-proof.json'), { anchor });
+    const applicable = PROOF_CHECKS.map((c) => c.name).filter((n) => n !== 'content.hash');
+    expect(report.checks.map((c) => c.name)).to.deep.equal(applicable);
+    expect(report.checks.find((c) => c.name === 'config.decode')?.detail).to.match(/configuration blocks 0, \d+/);
   });
 
-  it('fails at the right step when one byte of each part is flipped', () => {
-    const proof = load('intel-proof.json');
-    const cases: [string, Proof, RegExp][] = [
-      [
-        'transaction bytes in the block',
-        editBlock(proof, (b) =>
-          b.getData()!.setDataList(
-            b
-              .getData()!
-              .getDataList_asU8()
-              .map((d, i) => (i === proof.txIndex ? flip(d, -10) : d)),
-          ),
-        ),
-        /^block\.data-hash$/,
+  it('computes the header bytes Fabric hashes (previous hash links consecutive blocks)', () => {
+    const block = block64(load('intel-proof.json').block);
+    const header = block.getHeader()!;
+    expect(Buffer.from(blockHeaderBytes(header))[0]).to.equal(0x30);
+    expect(computeDataHash(block).equals(Buffer.from(header.getDataHash_asU8()))).to.equal(true);
+    const first = load('intel-proof.json').checkpoint!.links[0]!;
+    expect(first.previousHash).to.equal(blockHeaderHash(header).toString('hex'));
+  });
+
+  describe('each named check fails on its own forgery', () => {
+    const proof = load('config-update-proof.json');
+    const intel = load('intel-proof.json');
+    const cases: Record<string, (p: Proof) => [Proof, (s: ProofState) => void | Promise<void>]> = {
+      'config.decode': (p) => [{ ...p, configBlocks: [] }, () => undefined],
+      'config.data-hash': (p) => [
+        p,
+        (s) => s.configBlocks[0]!.getHeader()!.setDataHash(flip(s.configBlocks[0]!.getHeader()!.getDataHash_asU8(), 1)),
       ],
-      [
-        'header data hash',
-        editBlock(proof, (b) => b.getHeader()!.setDataHash(flip(b.getHeader()!.getDataHash_asU8(), 3))),
-        /^block\.data-hash$/,
+      'config.anchor': (p) => [p, () => undefined],
+      'config.orderer-signatures': (p) => [
+        p,
+        async (s) => {
+          const outsider = await forge('orderer.attacker', { ou: 'orderer' });
+          resignBlock(s.configBlocks[1]!, outsider);
+        },
       ],
-      [
-        'header previous hash',
-        editBlock(proof, (b) => b.getHeader()!.setPreviousHash(flip(b.getHeader()!.getPreviousHash_asU8(), 3))),
-        /^block\.orderer-signature$/,
+      'config.update-authorised': (p) => [
+        p,
+        (s) => {
+          // the change without the update's admin signatures
+          const cur = s.configs[1]!;
+          s.configs[1] = {
+            ...cur,
+            update: { ...cur.update!, signatures: cur.update!.signatures.filter((x) => x.signer.mspId !== 'THMSP') },
+          };
+        },
       ],
-      [
-        'orderer signature',
-        editBlock(proof, (b) => {
+      'block.decode': (p) => [{ ...p, block: b64(Buffer.from('not a block')) }, () => undefined],
+      'block.number': (p) => [{ ...p, blockNumber: String(Number(p.blockNumber) + 1) }, () => undefined],
+      'block.data-hash': (p) => [
+        editBlock(p, (b) => b.getHeader()!.setDataHash(flip(b.getHeader()!.getDataHash_asU8(), 3))),
+        () => undefined,
+      ],
+      'tx.in-block': (p) => [{ ...p, txIndex: 99 }, () => undefined],
+      'tx.id': (p) => [{ ...p, txId: flipHex(p.txId) }, () => undefined],
+      'config.in-force': (p) => [{ ...p, configBlocks: p.configBlocks.slice(0, 1) }, () => undefined],
+      'block.orderer-signature': (p) => [
+        editBlock(p, (b) => {
           const list = b.getMetadata()!.getMetadataList_asU8();
           const md = common.Metadata.deserializeBinary(list[0]!);
           const sig = md.getSignaturesList()[0]!;
           sig.setSignature(flip(sig.getSignature_asU8(), 10));
           b.getMetadata()!.setMetadataList(list.map((m, i) => (i === 0 ? md.serializeBinary() : m)));
         }),
-        /^block\.orderer-signature$/,
+        () => undefined,
       ],
-      [
-        'validation code',
-        editBlock(proof, (b) => {
-          const list = b.getMetadata()!.getMetadataList_asU8();
-          b.getMetadata()!.setMetadataList(list.map((m, i) => (i === 2 ? flip(m, proof.txIndex) : m)));
-        }),
-        /^tx\.valid$/,
-      ],
-      ['transaction id', { ...proof, txId: proof.txId.replace(/^./, proof.txId.startsWith('a') ? 'b' : 'a') }, /^tx\.id$/],
-      [
-        'record value',
-        { ...proof, record: { ...proof.record, value: proof.record.value.replace('"AMBER"', '"GREEN"') } },
-        /^record\.in-write-set$/,
-      ],
-      ['record key', { ...proof, record: { ...proof.record, key: `${proof.record.key}x` } }, /^record\.in-write-set$/],
-      [
-        'configuration block',
-        { ...proof, configBlock: Buffer.from(flip(Buffer.from(proof.configBlock, 'base64'), -40)).toString('base64') },
-        /^config\./,
-      ],
-      [
-        'signer certificate',
-        {
-          ...proof,
-          signerCertificate: parseTransaction(decodeBlock(Buffer.from(proof.block, 'base64')).getData()!.getDataList_asU8()[proof.txIndex]!)
-            .endorsements[0]!.endorser.certificate,
+      'tx.flag': (p) => [editBlock(p, (b) => setFlag(b, p.txIndex, 11)), () => undefined],
+      'tx.creator-signature': (p) => [p, (s) => void (s.tx = { ...s.tx!, signature: flip(s.tx!.signature, 8) })],
+      'tx.creator-certificate': (p) => [
+        p,
+        async (s) => {
+          const outsider = await forge('hk-bank-a', { ou: 'client', issuer: await forge('ca.hk.attacker', { ca: true }) });
+          s.tx = { ...s.tx!, creator: { mspId: 'HKMSP', certificate: outsider.certPem } };
         },
-        /^record\.signer-certificate$/,
       ],
-      ['block number', { ...proof, blockNumber: String(Number(proof.blockNumber) + 1) }, /^block\.number$/],
-    ];
-    for (const [what, tampered, step] of cases) {
-      const report = checkProof(tampered);
-      expect(report.ok, what).to.equal(false);
-      expect(report.failed, what).to.match(step);
+      'tx.endorsement-signatures': (p) => [
+        p,
+        (s) =>
+          void (s.tx = {
+            ...s.tx!,
+            endorsements: s.tx!.endorsements.map((e, i) => (i === 0 ? { ...e, signature: flip(e.signature, 8) } : e)),
+          }),
+      ],
+      'tx.endorser-certificates': (p) => [
+        p,
+        async (s) => {
+          const outsider = await forge('peer0.th', { ou: 'peer', issuer: await forge('ca.th.attacker', { ca: true }) });
+          s.tx = {
+            ...s.tx!,
+            endorsements: s.tx!.endorsements.map((e) =>
+              e.endorser.mspId === 'THMSP' ? { ...e, endorser: { mspId: 'THMSP', certificate: outsider.certPem } } : e,
+            ),
+          };
+        },
+      ],
+      'tx.endorsed-by-both-operators': (p) => [
+        p,
+        (s) => void (s.tx = { ...s.tx!, endorsements: s.tx!.endorsements.filter((e) => e.endorser.mspId === 'HKMSP') }),
+      ],
+      'record.in-write-set': (p) => [
+        { ...p, record: { ...p.record, value: p.record.value.replace('"AMBER"', '"GREEN"') } },
+        () => undefined,
+      ],
+      'record.canonical': (p) => [p, (s) => void ((s.proof.record as { value: string }).value = ` ${s.proof.record.value}`)],
+      'record.signer-certificate': (p) => [{ ...p, signerCertificate: parseFirstEndorser(p) }, () => undefined],
+      'record.signer-chain': (p) => [
+        p,
+        async (s) => {
+          const outsider = await forge('hk-bank-a', { ou: 'client', issuer: await forge('ca.hk.attacker', { ca: true }) });
+          (s.proof as { signerCertificate: string }).signerCertificate = outsider.certPem;
+        },
+      ],
+      'record.institution-signature': (p) => [
+        p,
+        (s) =>
+          void (s.record = {
+            ...s.record!,
+            signature: Buffer.from(flip(Buffer.from(String(s.record!.signature), 'base64'), 5)).toString('base64'),
+          }),
+      ],
+      'content.hash': (p) => [p, () => undefined],
+      'checkpoint.signatures': (p) => [
+        { ...p, checkpoint: { ...p.checkpoint!, signatures: p.checkpoint!.signatures.slice(0, 1) } },
+        () => undefined,
+      ],
+      'checkpoint.headers': () => [intelWithLink((l) => ({ ...l, dataHash: flipHex(l.dataHash) })), () => undefined],
+      'checkpoint.validity': (p) => [
+        { ...p, checkpoint: { ...p.checkpoint!, validityBefore: flipHex(p.checkpoint!.validityBefore) } },
+        () => undefined,
+      ],
+      'validity.cosigned': (p) => [withoutCheckpoint(p), () => undefined],
+    };
+    function parseFirstEndorser(p: Proof): string {
+      const envelope = block64(p.block).getData()!.getDataList_asU8()[p.txIndex]!;
+      return parseTransaction(envelope).endorsements[0]!.endorser.certificate;
+    }
+    function intelWithLink(edit: (l: BlockLink) => BlockLink): Proof {
+      return { ...intel, checkpoint: { ...intel.checkpoint!, links: intel.checkpoint!.links.map((l, i) => (i === 0 ? edit(l) : l)) } };
+    }
+    function withoutCheckpoint(p: Proof): Proof {
+      const copy: { -readonly [K in keyof Proof]?: Proof[K] } = { ...p };
+      delete copy.checkpoint;
+      return copy as Proof;
+    }
+
+    it('has a forgery for every check', () => {
+      expect(Object.keys(cases).sort()).to.deep.equal(PROOF_CHECKS.map((c) => c.name).sort());
+    });
+
+    for (const check of PROOF_CHECKS) {
+      it(check.name, async () => {
+        const make = cases[check.name]!;
+        const [forged, tamper] = make(structuredClone(check.name === 'checkpoint.headers' ? intel : proof));
+        if (check.name === 'content.hash') {
+          const s = await stateAt(proof, check.name);
+          expect(await runCheck(s, check.name), 'no content, no check').to.equal(null);
+          const withContent = await stateAt(proof, check.name, { anchor, content: '{"type":"indicator"}' } as never);
+          expect(await runCheck(withContent, check.name)).to.equal('fail');
+          return;
+        }
+        if (check.name === 'config.anchor') {
+          const s = await stateAt(proof, check.name, { anchor: { genesisHash: flipHex(anchorDoc.genesisHash) } });
+          expect(await runCheck(s, check.name)).to.equal('fail');
+          const none = await stateAt(proof, check.name, {} as never);
+          expect(await runCheck(none, check.name)).to.equal('unanchored');
+          return;
+        }
+        if (check.name === 'validity.cosigned') {
+          const s = await stateAt(forged, check.name);
+          expect(await runCheck(s, check.name)).to.equal('uncovered');
+          return;
+        }
+        const good = await stateAt(check.name === 'checkpoint.headers' ? intel : proof, check.name);
+        expect(await runCheck(good, check.name), 'passes on the genuine proof').to.equal('pass');
+        let s: ProofState;
+        try {
+          s = await stateAt(forged, check.name);
+        } catch (err) {
+          throw new Error(`the forgery for ${check.name} is caught earlier: ${(err as Error).message}`, { cause: err });
+        }
+        await tamper(s);
+        expect(await runCheck(s, check.name)).to.equal('fail');
+      });
     }
   });
 
-  it('links the block to a checkpoint both operators signed, and fails when the link or a signature is touched', () => {
-    const proof = load('intel-proof.json');
-    expect(proof.checkpoint, 'the intel fixture carries a checkpoint').to.not.equal(undefined);
-    const cp = proof.checkpoint!;
-    expect(checkProof(proof).checks.map((c) => c.name)).to.include.members(['checkpoint.signatures', 'checkpoint.link']);
-    const badLink = {
-      ...proof,
-      checkpoint: {
-        ...cp,
-        headers: cp.headers.map((h, i) =>
-          i === 0 ? { ...h, dataHash: h.dataHash.replace(/^./, h.dataHash.startsWith('0') ? '1' : '0') } : h,
-        ),
-      },
-    };
-    expect(checkProof(badLink).failed).to.equal('checkpoint.link');
-    const dropped = { ...proof, checkpoint: { ...cp, headers: cp.headers.slice(1) } };
-    expect(checkProof(dropped).failed).to.equal('checkpoint.link');
-    const badSig = {
-      ...proof,
-      checkpoint: {
-        ...cp,
-        signatures: cp.signatures.map((c, i) =>
-          i === 0 ? { ...c, blockHash: c.blockHash.replace(/^./, c.blockHash.startsWith('0') ? '1' : '0') } : c,
-        ),
-      },
-    };
-    expect(checkProof(badSig).failed).to.equal('checkpoint.signatures');
-    const oneOperator = { ...proof, checkpoint: { ...cp, signatures: cp.signatures.slice(0, 1) } };
-    expect(checkProof(oneOperator).failed).to.equal('checkpoint.signatures');
-  });
-
-  it('catches a re-hashed block: tampering inside the data with a recomputed data hash breaks the orderer signature', () => {
-    const proof = load('payment-proof.json');
-    const tampered = editBlock(proof, (b) => {
-      b.getData()!.setDataList(
-        b
-          .getData()!
-          .getDataList_asU8()
-          .map((d, i) => (i === proof.txIndex ? flip(d, -10) : d)),
-      );
-      b.getHeader()!.setDataHash(computeDataHash(b));
+  describe('attacks on whole proofs', () => {
+    it('a proof from a fabricated network (own orderer CA in its own genesis, a re-signed block with a flipped flag) never holds', async () => {
+      const attackerCa = await forge('ca.orderer.attacker', { ca: true });
+      const attackerOrderer = await forge('orderer0.attacker', { ou: 'orderer', issuer: attackerCa });
+      const p = load('intel-proof.json');
+      const genesis = block64(p.configBlocks[0]!);
+      replaceRoots(genesis, 'OrdererMSP', () => [attackerCa.certPem]);
+      const forged = editBlock({ ...p, configBlocks: [b64(genesis.serializeBinary())] }, (b) => resignBlock(b, attackerOrderer));
+      const unanchored = await checkProof(forged);
+      expect(unanchored.failed, JSON.stringify(unanchored.checks.filter((c) => !c.ok))).to.equal(null);
+      // consistent in itself: everything that does not depend on the anchor or the co-signed flags passes
+      expect(unanchored.outcome).to.equal('unanchored');
+      expect(unanchored.checks.find((c) => c.name === 'block.orderer-signature')?.ok).to.equal(true);
+      const anchored = await checkProof(forged, { anchor });
+      expect(anchored.outcome).to.equal('failed');
+      expect(anchored.failed).to.equal('config.anchor');
+      expect(anchored.checks.find((c) => c.name === 'config.anchor')?.detail).to.match(/is not the anchored/);
     });
-    expect(checkProof(tampered).failed).to.equal('block.orderer-signature');
-  });
 
-  it('checks content against the recorded hash when given', () => {
-    const proof = load('intel-proof.json');
-    const record = JSON.parse(proof.record.value) as { stixId: string };
-    const bundle = JSON.parse(
-      fs.readFileSync(path.resolve(FIXTURES, '..', '..', '..', 'examples', 'intel', 'phishing-campaign-bundle.json'), 'utf8'),
-    ) as { objects: { id: string }[] };
-    const object = bundle.objects.find((o) => o.id === record.stixId);
-    expect(checkProof(proof, { content: JSON.stringify(object) }).ok).to.equal(true);
-    const report = checkProof(proof, { content: JSON.stringify({ ...object, name: 'changed' }) });
-    expect(report.failed).to.equal('content.hash');
+    it('a genesis block with one extra root fails the anchor; a later configuration with an extra root breaks its signatures', async () => {
+      const extra = await forge('ca.extra', { ca: true });
+      const p = load('config-update-proof.json');
+      const genesis = block64(p.configBlocks[0]!);
+      replaceRoots(genesis, 'HKMSP', (roots) => [...roots, extra.certPem]);
+      const report = await checkProof({ ...p, configBlocks: [b64(genesis.serializeBinary()), ...p.configBlocks.slice(1)] }, { anchor });
+      expect(report.failed).to.equal('config.anchor');
+      const later = block64(p.configBlocks[1]!);
+      replaceRoots(later, 'HKMSP', (roots) => [...roots, extra.certPem]);
+      const report2 = await checkProof({ ...p, configBlocks: [p.configBlocks[0]!, b64(later.serializeBinary())] }, { anchor });
+      expect(report2.failed).to.equal('config.orderer-signatures');
+      // an anchor that lists one more root than the genesis block holds is not equal either
+      const wider: TrustAnchor = { ...anchorDoc, roots: { ...anchorDoc.roots, HKMSP: [...anchorDoc.roots.HKMSP!, 'ab'.repeat(32)] } };
+      expect((await checkProof(p, { anchor: { anchor: wider } })).failed).to.equal('config.anchor');
+    });
+
+    it('a configuration block that is not the one in force fails config.in-force', async () => {
+      const before = load('intel-proof.json');
+      const after = load('config-update-proof.json');
+      // the older record with the newer configuration, and the newer record without the change
+      expect((await checkProof({ ...before, configBlocks: after.configBlocks }, { anchor })).failed).to.equal('config.in-force');
+      expect((await checkProof({ ...after, configBlocks: after.configBlocks.slice(0, 1) }, { anchor })).failed).to.equal('config.in-force');
+    });
+
+    it('a validation flag the operators did not sign fails checkpoint.validity; without a checkpoint it is only "not co-signed"', async () => {
+      const p = load('payment-proof.json');
+      // another transaction's flag in the same block, or an extra flag: the proof's own flag stays VALID
+      const forged = editBlock(p, (b) => {
+        const list = b.getMetadata()!.getMetadataList_asU8();
+        b.getMetadata()!.setMetadataList(list.map((m, i) => (i === 2 ? Buffer.concat([Buffer.from(m), Buffer.from([0])]) : m)));
+      });
+      const report = await checkProof(forged, { anchor });
+      expect(report.failed).to.equal('checkpoint.validity');
+      const pending = await checkProof({ ...p, checkpoint: undefined }, { anchor });
+      expect(pending.outcome).to.equal('not-cosigned');
+      expect(pending.ok).to.equal(false);
+    });
+
+    it('refuses checkpoints signed by anyone but an admin of each operator', async () => {
+      const p = load('intel-proof.json');
+      const cp = p.checkpoint!;
+      const member = await forge('th-bank-a', {
+        ou: 'client',
+        issuer: await forge('ca.th.attacker', { ca: true }),
+        attrs: { 'xborder.role': 'admin' },
+      });
+      const { sign } = await import('node:crypto');
+      const forgedCheckpoints: Checkpoint[] = cp.signatures.map((c) => {
+        if (c.mspId !== 'THMSP') return c;
+        const statement = canonicalize({
+          purpose: c.purpose,
+          channel: c.channel,
+          height: c.height,
+          blockHash: c.blockHash,
+          validity: c.validity,
+          mspId: c.mspId,
+        });
+        return {
+          ...c,
+          certificate: member.certPem,
+          statement,
+          signature: sign('sha256', Buffer.from(statement), member.key).toString('base64'),
+        };
+      });
+      const report = await checkProof({ ...p, checkpoint: { ...cp, signatures: forgedCheckpoints } }, { anchor });
+      expect(report.failed).to.equal('checkpoint.signatures');
+      expect(report.checks.find((c) => c.name === 'checkpoint.signatures')?.detail).to.match(/does not chain to the THMSP roots/);
+      const twice = await checkProof({ ...p, checkpoint: { ...cp, signatures: [cp.signatures[0]!, cp.signatures[0]!] } }, { anchor });
+      expect(twice.failed).to.equal('checkpoint.signatures');
+    });
+
+    it('catches a re-hashed block: tampering inside the data with a recomputed data hash breaks the orderer signature', async () => {
+      const proof = load('payment-proof.json');
+      const tampered = editBlock(proof, (b) => {
+        b.getData()!.setDataList(
+          b
+            .getData()!
+            .getDataList_asU8()
+            .map((d, i) => (i === proof.txIndex ? flip(d, -10) : d)),
+        );
+        b.getHeader()!.setDataHash(computeDataHash(b));
+      });
+      expect((await checkProof(tampered, { anchor })).failed).to.equal('block.orderer-signature');
+    });
+
+    it('checks content against the recorded hash when given', async () => {
+      const proof = load('intel-proof.json');
+      const record = JSON.parse(proof.record.value) as { stixId: string };
+      const bundle = JSON.parse(
+        fs.readFileSync(path.resolve(FIXTURES, '..', '..', '..', 'examples', 'intel', 'phishing-campaign-bundle.json'), 'utf8'),
+      ) as { objects: { id: string }[] };
+      const object = bundle.objects.find((o) => o.id === record.stixId);
+      expect((await checkProof(proof, { anchor, content: JSON.stringify(object) })).outcome).to.equal('holds');
+      const report = await checkProof(proof, { anchor, content: JSON.stringify({ ...object, name: 'changed' }) });
+      expect(report.failed).to.equal('content.hash');
+    });
+
+    it('decodes the fixtures as Fabric blocks', () => {
+      expect(decodeBlock(Buffer.from(load('intel-proof.json').block, 'base64')).getHeader()).to.not.equal(undefined);
+    });
   });
 });

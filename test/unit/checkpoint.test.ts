@@ -1,9 +1,10 @@
-import { createPrivateKey, sign } from 'node:crypto';
+import { createHash, createPrivateKey, sign } from 'node:crypto';
 
 import { expect } from 'chai';
 
 import { CheckpointContract } from '@xborder/chaincode';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { setLedgerView } from '@xborder/chaincode/dist/peer-ledger';
 
 import type { TestIdentity } from '../support/certs';
 import { ids } from '../support/chaincode-fixture';
@@ -11,12 +12,23 @@ import { FakeWorld } from '../support/fake-world';
 
 const contract = new CheckpointContract();
 
-function signed(who: TestIdentity, height: number, blockHash: string, overrides: Record<string, unknown> = {}): [string, string] {
+/** The endorsing peer's chain in these tests: 20 blocks, block n's header hash is SHA-256("n"). */
+const LEDGER_HEIGHT = 20;
+const headerHash = (n: number): string => createHash('sha256').update(String(n)).digest('hex');
+const VALIDITY = 'e'.repeat(64);
+
+function signed(
+  who: TestIdentity,
+  height: number,
+  blockHash = headerHash(height - 1),
+  overrides: Record<string, unknown> = {},
+): [string, string] {
   const statement = canonicalize({
-    purpose: 'xborder/checkpoint/v1',
+    purpose: 'xborder/checkpoint/v2',
     channel: 'xborder',
     height,
     blockHash,
+    validity: VALIDITY,
     mspId: who.mspId,
     ...overrides,
   });
@@ -25,11 +37,24 @@ function signed(who: TestIdentity, height: number, blockHash: string, overrides:
 
 describe('checkpoint contract', () => {
   let world: FakeWorld;
+  let reads = 0;
   beforeEach(() => {
     world = new FakeWorld();
+    reads = 0;
+    setLedgerView({
+      chainInfo: () => {
+        reads++;
+        return Promise.resolve({ height: LEDGER_HEIGHT, currentBlockHash: headerHash(LEDGER_HEIGHT - 1) });
+      },
+      headerHashBelow: (_channel, height) => {
+        reads++;
+        return Promise.resolve(headerHash(height - 1));
+      },
+    });
   });
   afterEach(() => {
     world.restore();
+    setLedgerView(null);
   });
   const record = (who: TestIdentity, args: [string, string]) =>
     world.invoke(who, (ctx) => {
@@ -38,33 +63,57 @@ describe('checkpoint contract', () => {
     });
 
   it('records each operator admin checkpoint once, lists them in height order', async () => {
-    const hash = 'a'.repeat(64);
-    const hk = await record(ids.hkAdmin, signed(ids.hkAdmin, 12, hash));
+    const hk = await record(ids.hkAdmin, signed(ids.hkAdmin, 12));
     expect(hk.error).to.equal(undefined);
     expect(hk.event?.name).to.equal('CheckpointRecorded');
-    expect((await record(ids.hkAdmin, signed(ids.hkAdmin, 12, hash))).writes).to.equal(0);
-    await record(ids.thAdmin, signed(ids.thAdmin, 12, hash));
-    await record(ids.thAdmin, signed(ids.thAdmin, 9, 'b'.repeat(64)));
+    expect((await record(ids.hkAdmin, signed(ids.hkAdmin, 12))).writes).to.equal(0);
+    await record(ids.thAdmin, signed(ids.thAdmin, 12));
+    await record(ids.thAdmin, signed(ids.thAdmin, 9));
+    expect((await record(ids.thAdmin, signed(ids.thAdmin, LEDGER_HEIGHT))).error).to.equal(undefined);
     const page = JSON.parse((await world.invoke(ids.auditor, (ctx) => contract.ListCheckpoints(ctx, '10', ''))).value as string) as {
-      items: { height: number; mspId: string }[];
+      items: { height: number; mspId: string; validity: string }[];
     };
-    expect(page.items.map((c) => `${String(c.height)}/${c.mspId}`)).to.deep.equal(['9/THMSP', '12/HKMSP', '12/THMSP']);
+    expect(page.items.map((c) => `${String(c.height)}/${c.mspId}`)).to.deep.equal(['9/THMSP', '12/HKMSP', '12/THMSP', '20/THMSP']);
+    expect(page.items.every((c) => c.validity === VALIDITY)).to.equal(true);
   });
 
-  it('refuses other roles, other orgs, other hashes for a signed height, and bad signatures', async () => {
-    const hash = 'c'.repeat(64);
-    await record(ids.hkAdmin, signed(ids.hkAdmin, 5, hash));
+  it("confirms height and hash from the endorsing peer's own ledger: no height above it, no other hash", async () => {
     const cases: [Promise<{ error?: Error; writes: number }>, RegExp][] = [
-      [record(ids.auditor, signed(ids.auditor, 5, hash)), /^ACCESS_DENIED: /],
-      [record(ids.hkBankA, signed(ids.hkBankA, 5, hash)), /^ACCESS_DENIED: /],
-      [record(ids.hkAdmin, signed(ids.hkAdmin, 5, hash, { mspId: 'THMSP' })), /^ACCESS_DENIED: /],
-      [record(ids.hkAdmin, signed(ids.hkAdmin, 5, 'd'.repeat(64))), /^INVALID_ARGUMENT: HKMSP already signed height 5/],
       [
-        record(ids.hkAdmin, [signed(ids.hkAdmin, 6, hash)[0], signed(ids.hkAdmin, 7, hash)[1]]),
-        /^INVALID_ARGUMENT: the checkpoint signature/,
+        record(ids.hkAdmin, signed(ids.hkAdmin, LEDGER_HEIGHT + 1, headerHash(LEDGER_HEIGHT))),
+        /^CHECKPOINT_AHEAD: height 21 is above this peer's ledger height 20/,
       ],
-      [record(ids.hkAdmin, signed(ids.hkAdmin, 0, hash)), /^INVALID_ARGUMENT: height/],
-      [record(ids.hkAdmin, signed(ids.hkAdmin, 6, hash, { channel: 'other' })), /^INVALID_ARGUMENT: channel/],
+      [record(ids.hkAdmin, signed(ids.hkAdmin, 1e12, 'a'.repeat(64))), /^CHECKPOINT_AHEAD: /],
+      [record(ids.hkAdmin, signed(ids.hkAdmin, 7, headerHash(8))), /^CHECKPOINT_MISMATCH: block 6 has header hash/],
+      [record(ids.hkAdmin, signed(ids.hkAdmin, LEDGER_HEIGHT, headerHash(3))), /^CHECKPOINT_MISMATCH: /],
+    ];
+    for (const [p, pattern] of cases) {
+      const r = await p;
+      expect(r.error?.message).to.match(pattern);
+      expect(r.writes).to.equal(0);
+    }
+    expect(reads).to.be.greaterThan(0);
+    setLedgerView(null);
+    const blind = await record(ids.hkAdmin, signed(ids.hkAdmin, 5));
+    expect(blind.error?.message).to.match(/^CHECKPOINT_UNVERIFIED: /);
+    expect(blind.writes).to.equal(0);
+  });
+
+  it('refuses other roles, other orgs, another hash or validity for a signed height, and bad statements', async () => {
+    await record(ids.hkAdmin, signed(ids.hkAdmin, 5));
+    const cases: [Promise<{ error?: Error; writes: number }>, RegExp][] = [
+      [record(ids.auditor, signed(ids.auditor, 5)), /^ACCESS_DENIED: /],
+      [record(ids.hkBankA, signed(ids.hkBankA, 5)), /^ACCESS_DENIED: /],
+      [record(ids.hkAdmin, signed(ids.hkAdmin, 5, headerHash(4), { mspId: 'THMSP' })), /^ACCESS_DENIED: /],
+      [
+        record(ids.hkAdmin, signed(ids.hkAdmin, 5, headerHash(4), { validity: 'f'.repeat(64) })),
+        /^CHECKPOINT_MISMATCH: HKMSP already signed height 5/,
+      ],
+      [record(ids.hkAdmin, [signed(ids.hkAdmin, 6)[0], signed(ids.hkAdmin, 7)[1]]), /^CHECKPOINT_INVALID: the checkpoint signature/],
+      [record(ids.hkAdmin, signed(ids.hkAdmin, 0, 'a'.repeat(64))), /^CHECKPOINT_INVALID: height/],
+      [record(ids.hkAdmin, signed(ids.hkAdmin, 6, headerHash(5), { channel: 'other' })), /^CHECKPOINT_INVALID: channel/],
+      [record(ids.hkAdmin, signed(ids.hkAdmin, 6, headerHash(5), { validity: 'short' })), /^CHECKPOINT_INVALID: validity/],
+      [record(ids.hkAdmin, signed(ids.hkAdmin, 6, headerHash(5), { purpose: 'xborder/checkpoint/v1' })), /^CHECKPOINT_INVALID: purpose/],
     ];
     for (const [p, pattern] of cases) {
       const r = await p;

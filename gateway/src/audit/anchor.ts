@@ -40,7 +40,13 @@ export function trustAnchorOf(genesisBlock: Uint8Array): TrustAnchor {
   const header = block.getHeader();
   if (!header || header.getNumber() !== 0) throw new XborderError('BAD_INPUT', 'the trust anchor comes from block 0 of the channel');
   const config = readConfig(block);
-  return { version: 1, kind: ANCHOR_KIND, channel: config.channel, genesisHash: blockHeaderHash(header).toString('hex'), roots: rootFingerprints(config) };
+  return {
+    version: 1,
+    kind: ANCHOR_KIND,
+    channel: config.channel,
+    genesisHash: blockHeaderHash(header).toString('hex'),
+    roots: rootFingerprints(config),
+  };
 }
 
 /** Parses and validates an anchor document (as written by `up` or `audit anchor`). */
@@ -51,7 +57,7 @@ export function parseTrustAnchor(text: string): TrustAnchor {
   } catch {
     throw new XborderError('BAD_INPUT', 'the trust anchor is not JSON');
   }
-  const a = value as Partial<TrustAnchor> | null;
+  const a = value as { [K in keyof TrustAnchor]?: unknown } | null;
   const hex64 = /^[0-9a-f]{64}$/;
   if (
     typeof a !== 'object' ||
@@ -63,11 +69,13 @@ export function parseTrustAnchor(text: string): TrustAnchor {
     !hex64.test(a.genesisHash) ||
     typeof a.roots !== 'object' ||
     a.roots === null ||
-    !Object.values(a.roots).every((list) => Array.isArray(list) && list.length > 0 && list.every((f) => typeof f === 'string' && hex64.test(f)))
+    !Object.values(a.roots as Record<string, unknown>).every(
+      (list) => Array.isArray(list) && list.length > 0 && list.every((f) => typeof f === 'string' && hex64.test(f)),
+    )
   ) {
     throw new XborderError('BAD_INPUT', `not an xborder trust anchor (kind ${ANCHOR_KIND}, version 1, channel, genesisHash, roots)`);
   }
-  return a as TrustAnchor;
+  return value as TrustAnchor;
 }
 
 /** What a check is anchored to: a full anchor, or only a genesis hash given on the command line. */

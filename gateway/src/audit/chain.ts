@@ -89,8 +89,10 @@ export async function verifyBlocks(
     const header = block.getHeader();
     if (!header) return broken(n, 'no header');
     if (header.getNumber() !== n) return broken(n, `the block says it is block ${String(header.getNumber())}`);
-    if (!computeDataHash(block).equals(Buffer.from(header.getDataHash_asU8()))) return broken(n, 'data does not hash to the header data hash');
-    if (previous && !previous.equals(Buffer.from(header.getPreviousHash_asU8()))) return broken(n, `previous hash does not match block ${String(n - 1)}`);
+    if (!computeDataHash(block).equals(Buffer.from(header.getDataHash_asU8())))
+      return broken(n, 'data does not hash to the header data hash');
+    if (previous && !previous.equals(Buffer.from(header.getPreviousHash_asU8())))
+      return broken(n, `previous hash does not match block ${String(n - 1)}`);
     if (n > 0) {
       if (lastConfigIndex(block) === n && n > config.blockNumber) {
         const next = readConfig(block);

@@ -25,9 +25,11 @@ import { configChain, verifyBlocks } from './chain';
 import type { ChainReport } from './chain';
 import { extendWithBlock, flagsHash, VALIDITY_GENESIS } from './validity';
 
+/** How far below a proof's block the prover looks for a co-signed validity value to start from. */
+const PROOF_CHECKPOINT_WINDOW = 10_000;
+
 /** Ledger keys of recorded checkpoints start with this (see the chaincode's state keys). */
 const CHECKPOINT_KEY_PREFIX = 'checkpoint\u0001';
-
 
 /** Parses `intel:<stixId>[@<modified>]`, `payment:<uetr>`, or a bare id (tx id, UETR or STIX id). */
 export function parseTarget(target: string): { type: 'intel' | 'payment' | 'transaction'; id: string; modified?: string } {
@@ -176,8 +178,8 @@ export class AuditClient {
    * the other operator's newest checkpoint that its own peer confirms (skipping any it cannot, so a
    * bogus height never blocks it), else signs the current height.
    */
-  async recordCheckpoint(height?: number): Promise<Checkpoint> {
-    const all = await this.checkpoints();
+  async recordCheckpoint(height?: number, fromHeight = 0): Promise<Checkpoint> {
+    const all = await this.checkpoints(fromHeight);
     const known = await this.#agreedValidity(all);
     const tip = await this.height();
     let statement: CheckpointStatement | undefined;
@@ -209,11 +211,19 @@ export class AuditClient {
    * newest confirmed checkpoint, or signs the current height when blocks other than checkpoints were
    * added since the last height both operators signed. Returns how many checkpoints it recorded.
    */
-  async followCheckpoints(options: { intervalMs: number; signal: AbortSignal; onCheckpoint?: (c: Checkpoint) => void; onError?: (e: XborderError) => void }): Promise<number> {
+  async followCheckpoints(options: {
+    intervalMs: number;
+    signal: AbortSignal;
+    onCheckpoint?: (c: Checkpoint) => void;
+    onError?: (e: XborderError) => void;
+  }): Promise<number> {
     let recorded = 0;
+    // only checkpoints from the newest height both operators signed on matter to the follower
+    let from = 0;
     while (!options.signal.aborted) {
       try {
-        const c = await this.#checkpointIfDue();
+        const [c, agreed] = await this.#checkpointIfDue(from);
+        from = Math.max(from, agreed);
         if (c) {
           recorded++;
           options.onCheckpoint?.(c);
@@ -222,38 +232,42 @@ export class AuditClient {
         options.onError?.(toXborderError(err));
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.intervalMs);
-        options.signal.addEventListener('abort', () => {
+        const done = (): void => {
           clearTimeout(timer);
+          options.signal.removeEventListener('abort', done);
           resolve();
-        }, { once: true });
+        };
+        const timer = setTimeout(done, options.intervalMs);
+        options.signal.addEventListener('abort', done, { once: true });
       });
     }
     return recorded;
   }
 
-  async #checkpointIfDue(): Promise<Checkpoint | undefined> {
-    const all = await this.checkpoints();
+  /** Records a checkpoint when one is due; returns it and the newest height both operators signed. */
+  async #checkpointIfDue(from: number): Promise<[Checkpoint | undefined, number]> {
+    const all = await this.checkpoints(from);
     const tip = await this.height();
-    const mine = new Set(all.filter((c) => c.mspId === this.#me.mspId).map((c) => c.height));
-    if (all.some((c) => c.mspId !== this.#me.mspId && !mine.has(c.height) && c.height <= tip)) {
-      const newest = Math.max(...all.filter((c) => c.mspId !== this.#me.mspId && !mine.has(c.height)).map((c) => c.height));
-      if (newest > Math.max(0, ...mine)) return this.recordCheckpoint();
-    }
-    const agreed = Math.max(0, ...(await this.#agreedValidity(all)).keys());
+    const agreed = Math.max(from, ...(await this.#agreedValidity(all)).keys());
+    const mine = all.filter((c) => c.mspId === this.#me.mspId).map((c) => c.height);
     const lastOwn = Math.max(0, ...mine);
+    const theirs = all.filter((c) => c.mspId !== this.#me.mspId && !mine.includes(c.height) && c.height <= tip).map((c) => c.height);
+    if (theirs.length > 0 && Math.max(...theirs) > lastOwn) return [await this.recordCheckpoint(undefined, from), agreed];
     for (let n = Math.max(agreed, lastOwn); n < tip; n++) {
-      if (!onlyCheckpoints(decodeBlock(await this.blockByNumber(n)), this.#chaincode)) return this.recordCheckpoint(tip);
+      if (!onlyCheckpoints(decodeBlock(await this.blockByNumber(n)), this.#chaincode))
+        return [await this.recordCheckpoint(tip, from), agreed];
     }
-    return undefined;
+    return [undefined, agreed];
   }
 
-  /** Every recorded checkpoint, each with whether its signature verifies over its statement. */
-  async checkpoints(): Promise<(Checkpoint & { signatureValid: boolean })[]> {
+  /** Every recorded checkpoint (at `fromHeight` or above), each with whether its signature verifies over its statement. */
+  async checkpoints(fromHeight = 0): Promise<(Checkpoint & { signatureValid: boolean })[]> {
     const all: Checkpoint[] = [];
     let bookmark = '';
     do {
-      const page = decodeJson<Page<Checkpoint>>(await this.#tx.evaluate('checkpoint', 'ListCheckpoints', ['200', bookmark]));
+      const page = decodeJson<Page<Checkpoint>>(
+        await this.#tx.evaluate('checkpoint', 'ListCheckpointsFrom', [String(fromHeight), '200', bookmark]),
+      );
       all.push(...page.items);
       bookmark = page.bookmark;
     } while (bookmark !== '');
@@ -331,9 +345,12 @@ export class AuditClient {
    */
   async #checkpointAfter(block: common.Block): Promise<CheckpointLink | undefined> {
     const blockNumber = block.getHeader()?.getNumber() ?? 0;
-    const all = (await this.checkpoints()).filter((c) => c.signatureValid).map(({ signatureValid: _v, ...c }) => c);
+    // with continuous checkpointing a co-signed height lies within this window below the block
+    const all: Checkpoint[] = (await this.checkpoints(Math.max(0, blockNumber + 1 - PROOF_CHECKPOINT_WINDOW))).filter(
+      (c) => c.signatureValid,
+    );
     const agreed = await this.#agreedValidity(all);
-    const heights = [...agreed.keys()].filter((h) => h - 1 > blockNumber).sort((a, b) => a - b);
+    const heights = [...agreed.keys()].filter((h) => h - 1 >= blockNumber).sort((a, b) => a - b);
     const h = heights[0];
     if (h === undefined) return undefined;
     const validity = agreed.get(h);
@@ -372,5 +389,8 @@ export class AuditClient {
 /** Whether every transaction of a block only records checkpoints (so it needs no checkpoint of its own). */
 function onlyCheckpoints(block: common.Block, chaincode: string): boolean {
   const txs = (block.getData()?.getDataList_asU8() ?? []).map((d) => parseTransaction(d));
-  return txs.length > 0 && txs.every((tx) => tx.writes.length > 0 && tx.writes.every((w) => w.namespace === chaincode && w.key.startsWith(CHECKPOINT_KEY_PREFIX)));
+  return (
+    txs.length > 0 &&
+    txs.every((tx) => tx.writes.length > 0 && tx.writes.every((w) => w.namespace === chaincode && w.key.startsWith(CHECKPOINT_KEY_PREFIX)))
+  );
 }

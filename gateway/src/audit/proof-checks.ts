@@ -27,7 +27,8 @@ import {
   VALIDATION_CODE_VALID,
 } from './ledger';
 import type { ParsedTransaction } from './ledger';
-import type { CheckProofOptions, CheckStatus, Checkpoint, Proof } from './proof';
+import type { IntelRecord, PaymentRecord } from '@xborder/chaincode/dist/shared/records';
+import type { CheckProofOptions, CheckpointLink, CheckStatus, Checkpoint, Proof } from './proof';
 import { extendValidity, flagsHash } from './validity';
 import { fabricAttributes, organisationalUnits, validatePath } from './x509';
 
@@ -82,6 +83,44 @@ export class ProofState {
     return header;
   }
 
+  get genesisConfig(): ChannelConfig {
+    const first = this.configs[0];
+    if (!first) throw new Error('no configuration decoded');
+    return first;
+  }
+
+  /** Each configuration change of the proof: the configuration before, the new one and its block. */
+  *changes(): Generator<{ previous: ChannelConfig; config: ChannelConfig; block: common.Block }> {
+    for (let i = 1; i < this.configs.length; i++) {
+      const previous = this.configs[i - 1];
+      const config = this.configs[i];
+      const block = this.configBlocks[i];
+      if (previous && config && block) yield { previous, config, block };
+    }
+  }
+
+  get decodedBlock(): common.Block {
+    if (!this.block) throw new Error('no block decoded');
+    return this.block;
+  }
+
+  get decodedRecord(): Record<string, unknown> {
+    if (!this.record) throw new Error('no record decoded');
+    return this.record;
+  }
+
+  /** The institution's signed statement of the record, if it has one. */
+  get signed(): SignedRecord | null {
+    return signedRecord(this.decodedRecord);
+  }
+
+  /** The checkpoint link and its first signature (all signatures agree once checkpoint.signatures passed). */
+  get cosigned(): { link: CheckpointLink; target: Checkpoint } | null {
+    const link = this.proof.checkpoint;
+    const target = link?.signatures[0];
+    return link && target ? { link, target } : null;
+  }
+
   get transaction(): ParsedTransaction {
     if (!this.tx) throw new Error('no transaction decoded');
     return this.tx;
@@ -108,7 +147,10 @@ export async function ordererQuorum(block: common.Block, config: ChannelConfig, 
     if (!s.valid) return fail(`an orderer signature does not verify (${s.signer.mspId})`);
     if (s.signer.mspId !== 'OrdererMSP') return fail(`signed by ${s.signer.mspId}, not the ordering service`);
     const path = await validatePath(s.signer.certificate, roots, at, { intermediatePems: config.intermediates.get('OrdererMSP') ?? [] });
-    if (!path.ok) return fail(`orderer certificate does not chain to the OrdererMSP roots of configuration ${String(config.blockNumber)}: ${path.reason}`);
+    if (!path.ok)
+      return fail(
+        `orderer certificate does not chain to the OrdererMSP roots of configuration ${String(config.blockNumber)}: ${path.reason}`,
+      );
     signers.add(certificateFingerprint(s.signer.certificate));
   }
   const needed = requiredOrdererSignatures(config);
@@ -133,36 +175,67 @@ function sameRoots(a: ChannelConfig, b: ChannelConfig, mspId: string): boolean {
   return x === y;
 }
 
+type IntelSigned = Pick<IntelRecord, 'statement' | 'signature' | 'signerFingerprint' | 'mspId' | 'contentHash'>;
+type PaymentSigned = Pick<PaymentRecord, 'attestation' | 'attestationSignature' | 'attesterFingerprint' | 'attesterMsp' | 'messageHash'>;
+
+function hasStrings<K extends string>(record: Record<string, unknown>, keys: readonly K[]): record is Record<K, string> {
+  return keys.every((k) => typeof record[k] === 'string');
+}
+
+const INTEL_SIGNED = [
+  'statement',
+  'signature',
+  'signerFingerprint',
+  'mspId',
+  'contentHash',
+] as const satisfies readonly (keyof IntelSigned)[];
+const PAYMENT_SIGNED = [
+  'attestation',
+  'attestationSignature',
+  'attesterFingerprint',
+  'attesterMsp',
+  'messageHash',
+] as const satisfies readonly (keyof PaymentSigned)[];
+
+/** The institution's signed statement inside an intel record or a payment attestation, if any. */
 function signedRecord(record: Record<string, unknown>): SignedRecord | null {
-  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  const intel = [str(record.statement), str(record.signature), str(record.signerFingerprint), str(record.mspId), str(record.contentHash)];
-  if (intel.every((v) => v !== null)) {
-    const [text, signature, fingerprint, mspId, committedHash] = intel as string[];
-    return { text: text!, signature: signature!, fingerprint: fingerprint!, mspId: mspId!, committedHash: committedHash! };
+  if (hasStrings(record, INTEL_SIGNED)) {
+    return {
+      text: record.statement,
+      signature: record.signature,
+      fingerprint: record.signerFingerprint,
+      mspId: record.mspId,
+      committedHash: record.contentHash,
+    };
   }
-  const payment = [
-    str(record.attestation),
-    str(record.attestationSignature),
-    str(record.attesterFingerprint),
-    str(record.attesterMsp),
-    str(record.messageHash),
-  ];
-  if (payment.every((v) => v !== null)) {
-    const [text, signature, fingerprint, mspId, committedHash] = payment as string[];
-    return { text: text!, signature: signature!, fingerprint: fingerprint!, mspId: mspId!, committedHash: committedHash! };
+  if (hasStrings(record, PAYMENT_SIGNED)) {
+    return {
+      text: record.attestation,
+      signature: record.attestationSignature,
+      fingerprint: record.attesterFingerprint,
+      mspId: record.attesterMsp,
+      committedHash: record.messageHash,
+    };
   }
   return null;
 }
 
 function checkpointStatement(c: Checkpoint): string {
-  return canonicalize({ purpose: c.purpose, channel: c.channel, height: c.height, blockHash: c.blockHash, validity: c.validity, mspId: c.mspId });
+  return canonicalize({
+    purpose: c.purpose,
+    channel: c.channel,
+    height: c.height,
+    blockHash: c.blockHash,
+    validity: c.validity,
+    mspId: c.mspId,
+  });
 }
 
 /** Whether a checkpoint's signature verifies over exactly its statement (not who signed it). */
 export function verifyCheckpoint(c: Checkpoint): boolean {
   const statement = checkpointStatement(c);
   return (
-    c.purpose === CHECKPOINT_PURPOSE &&
+    (c.purpose as string) === CHECKPOINT_PURPOSE &&
     statement === c.statement &&
     verifySignature(c.certificate, Buffer.from(statement), Buffer.from(c.signature, 'base64'))
   );
@@ -190,7 +263,8 @@ export async function configSignedProblem(prev: ChannelConfig, cur: ChannelConfi
  */
 export async function configAuthorisedProblem(prev: ChannelConfig, cur: ChannelConfig, block: common.Block): Promise<string | null> {
   const update = cur.update;
-  if (!update || update.channel !== cur.channel) return `configuration ${String(cur.blockNumber)} carries no update for channel ${cur.channel}`;
+  if (!update || update.channel !== cur.channel)
+    return `configuration ${String(cur.blockNumber)} carries no update for channel ${cur.channel}`;
   const at = blockTime(block);
   for (const mspId of OPERATOR_MSPS) {
     const problems: string[] = [];
@@ -200,19 +274,22 @@ export async function configAuthorisedProblem(prev: ChannelConfig, cur: ChannelC
       if (problem === null) signed = true;
       else problems.push(problem);
     }
-    if (!signed) return `configuration ${String(cur.blockNumber)} is not signed by a ${mspId} admin${problems.length ? `: ${problems.join('; ')}` : ''}`;
+    if (!signed)
+      return `configuration ${String(cur.blockNumber)} is not signed by a ${mspId} admin${problems.length ? `: ${problems.join('; ')}` : ''}`;
   }
   const changed = [...new Set([...prev.roots.keys(), ...cur.roots.keys()])].filter((m) => !sameRoots(prev, cur, m));
   const unwritten = changed.filter((m) => !update.writtenMsps.includes(m));
-  if (unwritten.length > 0) return `configuration ${String(cur.blockNumber)} changes the roots of ${unwritten.join(', ')} without an update that writes them`;
+  if (unwritten.length > 0)
+    return `configuration ${String(cur.blockNumber)} changes the roots of ${unwritten.join(', ')} without an update that writes them`;
   return null;
 }
 
 export const PROOF_CHECKS: readonly NamedCheck[] = [
   {
     name: 'config.decode',
-    run(s) {
-      if (!Array.isArray(s.proof.configBlocks) || s.proof.configBlocks.length === 0) return fail('the proof carries no configuration blocks');
+    run(s: ProofState): CheckResult | null {
+      if (!Array.isArray(s.proof.configBlocks) || s.proof.configBlocks.length === 0)
+        return fail('the proof carries no configuration blocks');
       s.configBlocks = s.proof.configBlocks.map((b) => decodeBlock(Buffer.from(b, 'base64')));
       s.configs = s.configBlocks.map(readConfig);
       const numbers = s.configs.map((c) => c.blockNumber);
@@ -223,26 +300,31 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
   },
   {
     name: 'config.data-hash',
-    run(s) {
+    run(s: ProofState): CheckResult | null {
       const bad = s.configBlocks.find((b) => !computeDataHash(b).equals(Buffer.from(b.getHeader()?.getDataHash_asU8() ?? [])));
-      return verdict(bad === undefined, bad ? `configuration block ${String(bad.getHeader()?.getNumber())} data hash` : 'every configuration block hashes to its header');
+      return verdict(
+        bad === undefined,
+        bad ? `configuration block ${String(bad.getHeader()?.getNumber())} data hash` : 'every configuration block hashes to its header',
+      );
     },
   },
   {
     name: 'config.anchor',
-    run(s) {
+    run(s: ProofState): CheckResult | null {
       const genesis = s.configBlocks[0]?.getHeader();
       if (!genesis) return fail('no genesis header');
       const hash = blockHeaderHash(genesis).toString('hex');
       s.summary.genesisHash = hash;
-      s.summary.rootFingerprints = rootFingerprints(s.configs[0]!);
+      const genesisConfig = s.genesisConfig;
+      s.summary.rootFingerprints = rootFingerprints(genesisConfig);
       const anchor = s.options.anchor;
       if (!anchor) return { status: 'unanchored', detail: `no trust anchor given; this proof's genesis block is ${hash}` };
       const expected = 'anchor' in anchor ? anchor.anchor.genesisHash : anchor.genesisHash;
       if (hash !== expected) return fail(`genesis block ${hash} is not the anchored ${expected}`);
       if ('anchor' in anchor) {
-        if (anchor.anchor.channel !== s.configs[0]!.channel) return fail(`channel ${s.configs[0]!.channel} is not the anchored ${anchor.anchor.channel}`);
-        const mine = rootFingerprints(s.configs[0]!);
+        if (anchor.anchor.channel !== genesisConfig.channel)
+          return fail(`channel ${genesisConfig.channel} is not the anchored ${anchor.anchor.channel}`);
+        const mine = rootFingerprints(genesisConfig);
         const theirs = anchor.anchor.roots;
         const msps = new Set([...Object.keys(mine), ...Object.keys(theirs)]);
         for (const m of msps) {
@@ -256,21 +338,23 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
   },
   {
     name: 'config.orderer-signatures',
-    async run(s) {
-      for (let i = 1; i < s.configs.length; i++) {
-        const problem = await configSignedProblem(s.configs[i - 1]!, s.configs[i]!, s.configBlocks[i]!);
+    async run(s: ProofState): Promise<CheckResult | null> {
+      for (const change of s.changes()) {
+        const problem = await configSignedProblem(change.previous, change.config, change.block);
         if (problem !== null) return fail(problem);
       }
       return pass(
-        s.configs.length === 1 ? 'the genesis configuration is in force' : `${String(s.configs.length - 1)} change(s), each signed by the orderers of the configuration before it`,
+        s.configs.length === 1
+          ? 'the genesis configuration is in force'
+          : `${String(s.configs.length - 1)} change(s), each signed by the orderers of the configuration before it`,
       );
     },
   },
   {
     name: 'config.update-authorised',
-    async run(s) {
-      for (let i = 1; i < s.configs.length; i++) {
-        const problem = await configAuthorisedProblem(s.configs[i - 1]!, s.configs[i]!, s.configBlocks[i]!);
+    async run(s: ProofState): Promise<CheckResult | null> {
+      for (const change of s.changes()) {
+        const problem = await configAuthorisedProblem(change.previous, change.config, change.block);
         if (problem !== null) return fail(problem);
       }
       return pass(s.configs.length === 1 ? 'no configuration change to authorise' : 'every change is signed by admins of both operators');
@@ -278,7 +362,7 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
   },
   {
     name: 'block.decode',
-    run(s) {
+    run(s: ProofState): CheckResult | null {
       s.block = decodeBlock(Buffer.from(s.proof.block, 'base64'));
       s.summary.blockNumber = String(s.header.getNumber());
       s.summary.blockHash = blockHeaderHash(s.header).toString('hex');
@@ -287,27 +371,39 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
   },
   {
     name: 'block.number',
-    run: (s) => verdict(String(s.header.getNumber()) === s.proof.blockNumber, `block ${String(s.header.getNumber())}, proof says ${s.proof.blockNumber}`),
+    run: (s: ProofState): CheckResult | Promise<CheckResult> =>
+      verdict(
+        String(s.header.getNumber()) === s.proof.blockNumber,
+        `block ${String(s.header.getNumber())}, proof says ${s.proof.blockNumber}`,
+      ),
   },
   {
     name: 'block.data-hash',
-    run: (s) => verdict(computeDataHash(s.block!).equals(Buffer.from(s.header.getDataHash_asU8())), 'SHA-256 of the block data equals the header data hash'),
+    run: (s: ProofState): CheckResult | Promise<CheckResult> =>
+      verdict(
+        computeDataHash(s.decodedBlock).equals(Buffer.from(s.header.getDataHash_asU8())),
+        'SHA-256 of the block data equals the header data hash',
+      ),
   },
   {
     name: 'tx.in-block',
-    run(s) {
-      const envelope = s.block!.getData()?.getDataList_asU8()[s.proof.txIndex];
+    run(s: ProofState): CheckResult | null {
+      const envelope = s.decodedBlock.getData()?.getDataList_asU8()[s.proof.txIndex];
       if (!envelope) return fail(`no transaction at index ${String(s.proof.txIndex)}`);
       s.tx = parseTransaction(envelope);
       s.summary.txTime = s.tx.timestamp;
       return pass(`transaction index ${String(s.proof.txIndex)}`);
     },
   },
-  { name: 'tx.id', run: (s) => verdict(s.transaction.txId === s.proof.txId, `transaction ${s.transaction.txId}`) },
+  {
+    name: 'tx.id',
+    run: (s: ProofState): CheckResult | Promise<CheckResult> =>
+      verdict(s.transaction.txId === s.proof.txId, `transaction ${s.transaction.txId}`),
+  },
   {
     name: 'config.in-force',
-    run(s) {
-      const named = lastConfigIndex(s.block!);
+    run(s: ProofState): CheckResult | null {
+      const named = lastConfigIndex(s.decodedBlock);
       const last = s.inForce.blockNumber;
       return verdict(
         named === last && s.header.getNumber() > last,
@@ -315,50 +411,66 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
       );
     },
   },
-  { name: 'block.orderer-signature', run: (s) => ordererQuorum(s.block!, s.inForce, s.txTime) },
+  {
+    name: 'block.orderer-signature',
+    run: (s: ProofState): CheckResult | Promise<CheckResult> => ordererQuorum(s.decodedBlock, s.inForce, s.txTime),
+  },
   {
     name: 'tx.flag',
-    run(s) {
-      const code = validationCodes(s.block!)[s.proof.txIndex];
+    run(s: ProofState): CheckResult | null {
+      const code = validationCodes(s.decodedBlock)[s.proof.txIndex];
       return verdict(code === VALIDATION_CODE_VALID, `validation code ${String(code)} in the block's flags (written by the serving peer)`);
     },
   },
   {
     name: 'tx.creator-signature',
-    run: (s) => verdict(verifySignature(s.transaction.creator.certificate, s.transaction.payload, s.transaction.signature), `signed by ${s.transaction.creator.mspId}`),
+    run: (s: ProofState): CheckResult | Promise<CheckResult> =>
+      verdict(
+        verifySignature(s.transaction.creator.certificate, s.transaction.payload, s.transaction.signature),
+        `signed by ${s.transaction.creator.mspId}`,
+      ),
   },
   {
     name: 'tx.creator-certificate',
-    async run(s) {
+    async run(s: ProofState): Promise<CheckResult | null> {
       const c = s.transaction.creator;
-      const path = await validatePath(c.certificate, s.inForce.roots.get(c.mspId) ?? [], s.txTime, { intermediatePems: s.inForce.intermediates.get(c.mspId) ?? [] });
+      const path = await validatePath(c.certificate, s.inForce.roots.get(c.mspId) ?? [], s.txTime, {
+        intermediatePems: s.inForce.intermediates.get(c.mspId) ?? [],
+      });
       return verdict(path.ok, `${c.mspId} certificate, valid at ${s.txTime.toISOString()}: ${path.reason}`);
     },
   },
   {
     name: 'tx.endorsement-signatures',
-    run(s) {
-      const e = s.transaction.endorsements.map((x) => ({ mspId: x.endorser.mspId, valid: verifySignature(x.endorser.certificate, x.signed, x.signature) }));
+    run(s: ProofState): CheckResult | null {
+      const e = s.transaction.endorsements.map((x) => ({
+        mspId: x.endorser.mspId,
+        valid: verifySignature(x.endorser.certificate, x.signed, x.signature),
+      }));
       s.summary.endorsers = e.map((x) => x.mspId);
-      return verdict(e.length > 0 && e.every((x) => x.valid), `${String(e.length)} endorsement(s): ${e.map((x) => `${x.mspId} ${x.valid ? 'ok' : 'BAD'}`).join(', ')}`);
+      return verdict(
+        e.length > 0 && e.every((x) => x.valid),
+        `${String(e.length)} endorsement(s): ${e.map((x) => `${x.mspId} ${x.valid ? 'ok' : 'BAD'}`).join(', ')}`,
+      );
     },
   },
   {
     name: 'tx.endorser-certificates',
-    async run(s) {
+    async run(s: ProofState): Promise<CheckResult | null> {
       for (const e of s.transaction.endorsements) {
         const path = await validatePath(e.endorser.certificate, s.inForce.roots.get(e.endorser.mspId) ?? [], s.txTime, {
           intermediatePems: s.inForce.intermediates.get(e.endorser.mspId) ?? [],
         });
         if (!path.ok) return fail(`${e.endorser.mspId} endorser: ${path.reason}`);
-        if (!organisationalUnits(e.endorser.certificate).includes('peer')) return fail(`${e.endorser.mspId} endorser is not a peer (NodeOU)`);
+        if (!organisationalUnits(e.endorser.certificate).includes('peer'))
+          return fail(`${e.endorser.mspId} endorser is not a peer (NodeOU)`);
       }
       return pass('endorser certificates are peers chaining to their CA roots');
     },
   },
   {
     name: 'tx.endorsed-by-both-operators',
-    run: (s) =>
+    run: (s: ProofState): CheckResult | Promise<CheckResult> =>
       verdict(
         OPERATOR_MSPS.every((m) => s.transaction.endorsements.some((e) => e.endorser.mspId === m)),
         `endorsed by ${s.transaction.endorsements.map((e) => e.endorser.mspId).join(', ')}`,
@@ -366,7 +478,7 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
   },
   {
     name: 'record.in-write-set',
-    run(s) {
+    run(s: ProofState): CheckResult | null {
       const write = s.transaction.writes.find((w) => w.namespace === s.proof.chaincode && w.key === s.proof.record.key);
       return verdict(
         write !== undefined && !write.isDelete && Buffer.from(write.value).toString('utf8') === s.proof.record.value,
@@ -376,7 +488,7 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
   },
   {
     name: 'record.canonical',
-    run(s) {
+    run(s: ProofState): CheckResult | null {
       let value: unknown;
       try {
         value = JSON.parse(s.proof.record.value);
@@ -390,17 +502,20 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
   },
   {
     name: 'record.signer-certificate',
-    run(s) {
-      const signed = signedRecord(s.record!);
+    run(s: ProofState): CheckResult | null {
+      const signed = s.signed;
       if (!signed) return null;
       const cert = s.proof.signerCertificate;
-      return verdict(cert !== null && certificateFingerprint(cert) === signed.fingerprint, `certificate ${signed.fingerprint.slice(0, 16)}... registered for the producer`);
+      return verdict(
+        cert !== null && certificateFingerprint(cert) === signed.fingerprint,
+        `certificate ${signed.fingerprint.slice(0, 16)}... registered for the producer`,
+      );
     },
   },
   {
     name: 'record.signer-chain',
-    async run(s) {
-      const signed = signedRecord(s.record!);
+    async run(s: ProofState): Promise<CheckResult | null> {
+      const signed = s.signed;
       if (!signed) return null;
       const path = await validatePath(s.proof.signerCertificate ?? '', s.inForce.roots.get(signed.mspId) ?? [], s.txTime, {
         intermediatePems: s.inForce.intermediates.get(signed.mspId) ?? [],
@@ -410,8 +525,8 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
   },
   {
     name: 'record.institution-signature',
-    run(s) {
-      const signed = signedRecord(s.record!);
+    run(s: ProofState): CheckResult | null {
+      const signed = s.signed;
       if (!signed) return null;
       return verdict(
         verifySignature(s.proof.signerCertificate ?? '', Buffer.from(signed.text), Buffer.from(signed.signature, 'base64')),
@@ -421,22 +536,24 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
   },
   {
     name: 'content.hash',
-    run(s) {
+    run(s: ProofState): CheckResult | null {
       const content = s.options.content;
       if (content === undefined) return null;
       let hash: string;
       try {
-        hash = createHash('sha256').update(canonicalize(JSON.parse(content))).digest('hex');
+        hash = createHash('sha256')
+          .update(canonicalize(JSON.parse(content)))
+          .digest('hex');
       } catch {
         hash = createHash('sha256').update(content).digest('hex');
       }
-      const committed = signedRecord(s.record!)?.committedHash;
+      const committed = s.signed?.committedHash;
       return verdict(committed !== undefined && hash === committed, `content hashes to ${hash}`);
     },
   },
   {
     name: 'checkpoint.signatures',
-    async run(s) {
+    async run(s: ProofState): Promise<CheckResult | null> {
       const cp = s.proof.checkpoint;
       if (!cp) return null;
       const first = cp.signatures[0];
@@ -448,20 +565,22 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
         const problem = await checkpointSignerProblem(c, s.inForce);
         if (problem !== null) return fail(`${c.mspId} checkpoint: ${problem}`);
       }
-      if (!OPERATOR_MSPS.every((m) => cp.signatures.some((c) => c.mspId === m))) return fail(`height ${String(first.height)} is signed by ${cp.signatures.map((c) => c.mspId).join(', ')} only`);
+      if (!OPERATOR_MSPS.every((m) => cp.signatures.some((c) => c.mspId === m)))
+        return fail(`height ${String(first.height)} is signed by ${cp.signatures.map((c) => c.mspId).join(', ')} only`);
       return pass(`height ${String(first.height)} signed by ${cp.signatures.map((c) => c.mspId).join(', ')} (admins)`);
     },
   },
   {
     name: 'checkpoint.headers',
-    run(s) {
-      const cp = s.proof.checkpoint;
-      if (!cp) return null;
-      const target = cp.signatures[0]!;
+    run(s: ProofState): CheckResult | null {
+      const cosigned = s.cosigned;
+      if (!cosigned) return null;
+      const { link: cp, target } = cosigned;
       let hash = blockHeaderHash(s.header);
       let number = s.header.getNumber();
       for (const link of cp.links) {
-        if (Number(link.number) !== number + 1 || link.previousHash !== hash.toString('hex')) return fail(`block ${link.number} does not follow block ${String(number)}`);
+        if (Number(link.number) !== number + 1 || link.previousHash !== hash.toString('hex'))
+          return fail(`block ${link.number} does not follow block ${String(number)}`);
         hash = createHash('sha256')
           .update(headerBytes(BigInt(link.number), Buffer.from(link.previousHash, 'hex'), Buffer.from(link.dataHash, 'hex')))
           .digest();
@@ -475,10 +594,11 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
   },
   {
     name: 'checkpoint.validity',
-    run(s) {
-      const cp = s.proof.checkpoint;
-      if (!cp) return null;
-      let v = extendValidity(cp.validityBefore, blockHeaderHash(s.header), flagsHash(validationCodes(s.block!)));
+    run(s: ProofState): CheckResult | null {
+      const cosigned = s.cosigned;
+      if (!cosigned) return null;
+      const { link: cp, target } = cosigned;
+      let v = extendValidity(cp.validityBefore, blockHeaderHash(s.header), flagsHash(validationCodes(s.decodedBlock)));
       let previous = blockHeaderHash(s.header);
       for (const link of cp.links) {
         const h = createHash('sha256')
@@ -488,16 +608,21 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
         v = extendValidity(v, h, Buffer.from(link.flagsHash, 'hex'));
         previous = h;
       }
-      const signed = cp.signatures[0]!.validity;
-      s.summary.checkpoint = { height: cp.signatures[0]!.height, blockHash: cp.signatures[0]!.blockHash, validity: signed };
-      return verdict(v === signed, `the block's validation flags are the ones both operators signed at height ${String(cp.signatures[0]!.height)}`);
+      s.summary.checkpoint = { height: target.height, blockHash: target.blockHash, validity: target.validity };
+      return verdict(
+        v === target.validity,
+        `the block's validation flags are the ones both operators signed at height ${String(target.height)}`,
+      );
     },
   },
   {
     name: 'validity.cosigned',
-    run(s) {
+    run(s: ProofState): CheckResult | null {
       if (!s.proof.checkpoint)
-        return { status: 'uncovered', detail: 'no checkpoint co-signed by both operators covers this block yet: the flag is only the serving peer\'s word' };
+        return {
+          status: 'uncovered',
+          detail: "no checkpoint co-signed by both operators covers this block yet: the flag is only the serving peer's word",
+        };
       return pass('the transaction is VALID by the flags both operators signed');
     },
   },

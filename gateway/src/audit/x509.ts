@@ -53,7 +53,9 @@ export async function validatePath(
       checkDate: at,
     });
     const result = await engine.verify();
-    return result.result ? { ok: true, reason: 'chains to a trusted root' } : { ok: false, reason: result.resultMessage || 'no valid path' };
+    return result.result
+      ? { ok: true, reason: 'chains to a trusted root' }
+      : { ok: false, reason: result.resultMessage || 'no valid path' };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
@@ -86,5 +88,8 @@ export function fabricAttributes(pem: string): Record<string, string> {
 export function organisationalUnits(pem: string): string[] {
   return parseCertificate(pem)
     .subject.typesAndValues.filter((tv) => tv.type === '2.5.4.11')
-    .map((tv) => String((tv.value.valueBlock as { value?: unknown }).value ?? ''));
+    .map((tv) => {
+      const text = (tv.value as { valueBlock: { value?: unknown } }).valueBlock.value;
+      return typeof text === 'string' ? text : '';
+    });
 }

@@ -15,7 +15,7 @@ import { XborderError } from '../errors';
 import { MAX_MESSAGE_BYTES, parsePacs008 } from '../iso20022';
 import { readFileLimited } from './inputs';
 import { outputFor, withClient } from './context';
-import { nonNegative } from './numbers';
+import { nonNegative, seconds } from './numbers';
 import { table } from './output';
 
 /** Hash of the proof's own genesis block (for the builder's self-check only). */
@@ -44,7 +44,8 @@ function anchorOption(opts: { anchor?: string; genesis?: string }): Anchor | und
   if (opts.anchor !== undefined) return { anchor: parseTrustAnchor(readFileLimited(opts.anchor, 1024 * 1024).toString('utf8')) };
   if (opts.genesis !== undefined) {
     const hash = opts.genesis.toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(hash)) throw new XborderError('USAGE', '--genesis must be the 64-hex-digit hash of the genesis block header');
+    if (!/^[0-9a-f]{64}$/.test(hash))
+      throw new XborderError('USAGE', '--genesis must be the 64-hex-digit hash of the genesis block header');
     return { genesisHash: hash };
   }
   return undefined;
@@ -231,7 +232,7 @@ export function registerAudit(program: Command): void {
       const height = nonNegative(opts.height, '--height');
       if (opts.follow) {
         if (height !== undefined) throw new XborderError('USAGE', '--follow signs the current height; give no --height');
-        const seconds = nonNegative(opts.interval, '--interval') ?? 10;
+        const interval = seconds(opts.interval, '--interval', 0.2);
         const out = outputFor(cmd);
         const controller = new AbortController();
         const stop = (): void => {
@@ -241,7 +242,7 @@ export function registerAudit(program: Command): void {
         process.once('SIGTERM', stop);
         await withClient(cmd, undefined, (client) =>
           client.audit.followCheckpoints({
-            intervalMs: Math.max(0.2, seconds) * 1000,
+            intervalMs: interval * 1000,
             signal: controller.signal,
             onCheckpoint: (c) => {
               out.result(c, (print) => {

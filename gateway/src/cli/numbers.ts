@@ -12,3 +12,10 @@ export function nonNegative(value: string | undefined, name: string): number | u
   if (!/^\d+$/.test(value)) throw new XborderError('USAGE', `${name} must be a non-negative integer`);
   return Number(value);
 }
+
+/** A command-line duration in seconds, decimals allowed (0.5), at least `min`. */
+export function seconds(value: string, name: string, min: number): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < min)
+    throw new XborderError('USAGE', `${name} must be a number of seconds, at least ${String(min)}`);
+  return Number(value);
+}
