@@ -46,6 +46,14 @@ export function renderMarkdown(r: BenchResults): string {
     );
   }
   for (const rc of r.reconcile) lines.push(`Reconcile of a day with ${String(rc.payments)} payments (ms): ${JSON.stringify(rc.latency)}`);
+  if (r.proof)
+    lines.push(
+      `Proof of one intel record (${String(r.proof.checks)} checks, outcome ${r.proof.outcome}), ms: built by the auditor ${JSON.stringify(r.proof.build)}, checked offline ${JSON.stringify(r.proof.check)}`,
+    );
+  if (r.checkpoints !== null)
+    lines.push(
+      `Continuous checkpointing: both operators' followers (interval ${String(r.options.checkpointing ?? '?')} s) recorded ${String(r.checkpoints)} checkpoints during the run`,
+    );
   if (r.ingestion) {
     const i = r.ingestion;
     lines.push(

@@ -4,13 +4,15 @@
  * measured side by side with a baseline create-asset contract on the same network and block settings,
  * and reported as a ratio to it.
  */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
-import { CommitWatcher, connect, ingestStix, seedRegistry } from '@xborder/gateway';
-import type { XborderClient } from '@xborder/gateway';
+import { checkProof, CommitWatcher, connect, ingestStix, seedRegistry, trustAnchorOf } from '@xborder/gateway';
+import type { Proof, XborderClient } from '@xborder/gateway';
 import { deploy, up } from '@xborder/network';
 import type { BlockProfile, NetworkOptions, Profile } from '@xborder/network';
 
@@ -48,6 +50,11 @@ export interface BenchOptions {
   profileDir?: string;
   /** When the run started (names its result files). */
   startedAt?: string;
+  /**
+   * Seconds between checks of both operators' continuous checkpointing (`audit checkpoint --follow`),
+   * run beside the load as the operators would; unset: no checkpointing.
+   */
+  checkpointing?: number;
 }
 
 export const benchUsage = (): string => `Usage: npm run bench -- [flags]
@@ -64,6 +71,8 @@ export const benchUsage = (): string => `Usage: npm run bench -- [flags]
   --port-offset N        port offset of the tuned network (default 10000; defaults +5000)
   --commit status|events how the load generator learns each commit: a commit-status call per
                          transaction (default) or one filtered-block event stream (CommitWatcher)
+  --checkpointing S      both operators checkpoint continuously (audit checkpoint --follow --interval S)
+                         during the run, as separate processes, to measure what it costs
   --profile              CPU-profile each scenario's measured window on a network started for it
                          (home -profiling, ports +2500): peers via pprof, chaincode servers via V8;
                          files and top-function summaries in bench/results/<time>-profiles/
@@ -86,6 +95,10 @@ export interface BenchResults {
   readonly load: ScenarioResult[];
   readonly reads: { records: number; getById: unknown; byHash: unknown; listPage100: unknown }[];
   readonly reconcile: { payments: number; latency: unknown }[];
+  /** Building one proof (auditor, over the network) and checking it offline, in ms. */
+  readonly proof: { build: unknown; check: unknown; checks: number; outcome: string } | null;
+  /** Checkpoints the operators' followers recorded during the run (with --checkpointing). */
+  readonly checkpoints: number | null;
   readonly errors: string[];
   readonly ingestion: {
     objects: number;
@@ -107,6 +120,7 @@ const ALL_SCENARIOS = [
   'reads',
   'reconcile',
   'ingest',
+  'proof',
 ];
 
 export class BenchHelp extends Error {}
@@ -127,7 +141,18 @@ function commitMode(value: string | undefined): 'status' | 'events' {
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (argv.includes('--help') || argv.includes('-h')) throw new BenchHelp(benchUsage());
-  const valued = new Set(['scenario', 'duration', 'warmup', 'concurrency', 'blocks', 'home', 'port-offset', 'commit', 'network-profile']);
+  const valued = new Set([
+    'scenario',
+    'duration',
+    'warmup',
+    'concurrency',
+    'blocks',
+    'home',
+    'port-offset',
+    'commit',
+    'network-profile',
+    'checkpointing',
+  ]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     if (a === '--full' || a === '--profile') continue;
@@ -166,6 +191,50 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     profile: argv.includes('--profile'),
     commit: commitMode(get('commit')),
     networkProfile: networkProfile(get('network-profile')),
+    ...(get('checkpointing') !== undefined ? { checkpointing: num('checkpointing', 10) } : {}),
+  };
+}
+
+/** Both operators' `audit checkpoint --follow` processes on a network, stopped with `stop()`. */
+function startCheckpointing(network: NetworkOptions, intervalSeconds: number): { stop(): Promise<number> } {
+  const cli = path.join(repoRoot, 'gateway', 'dist', 'cli', 'main.js');
+  let recorded = 0;
+  const children = ['hk-admin', 'th-admin'].map((admin) => {
+    const child = spawn(
+      process.execPath,
+      [cli, 'audit', 'checkpoint', '--follow', '--interval', String(intervalSeconds), '--json', '--as', admin],
+      {
+        env: { ...process.env, XB_HOME: network.home ?? '' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    child.stdout.on('data', (d: Buffer) => {
+      recorded += d
+        .toString()
+        .split('\n')
+        .filter((l) => l.includes('"height"')).length;
+    });
+    return child;
+  });
+  return {
+    async stop(): Promise<number> {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.exitCode !== null) {
+                resolve();
+                return;
+              }
+              c.once('exit', () => {
+                resolve();
+              });
+              c.kill('SIGTERM');
+            }),
+        ),
+      );
+      return recorded;
+    },
   };
 }
 
@@ -267,6 +336,8 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
   const reads: BenchResults['reads'] = [];
   const reconcile: BenchResults['reconcile'] = [];
   let ingestion: BenchResults['ingestion'] = null;
+  let proof: BenchResults['proof'] = null;
+  let checkpoints: number | null = null;
   const want = (s: string): boolean => opts.scenarios.includes(s);
   const errors: string[] = [];
   for (const blocks of opts.blocks) {
@@ -279,6 +350,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       log(`block profile ${blocks} skipped: ${errors[errors.length - 1] ?? ''}`);
       continue;
     }
+    const followers = opts.checkpointing !== undefined ? startCheckpointing(network, opts.checkpointing) : undefined;
     const hk = connect({ identity: 'hk-bank-a', home: network.home ?? '' });
     const th = connect({ identity: 'th-bank-a', home: network.home ?? '' });
     const auditor = connect({ identity: 'audit-1', home: network.home ?? '' });
@@ -406,7 +478,9 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
         }
       }
       if (blocks === opts.blocks[0] && want('ingest')) ingestion = await measureIngestion(hk);
+      if (blocks === opts.blocks[0] && want('proof')) proof = await measureProof(network, hk, auditor);
     } finally {
+      if (followers) checkpoints = (checkpoints ?? 0) + (await followers.stop());
       for (const w of watchers) w.close();
       hk.close();
       th.close();
@@ -435,13 +509,57 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       portOffset: opts.portOffset,
       readRecords: opts.readRecords,
       reconcileDays: opts.reconcileDays,
+      ...(opts.checkpointing !== undefined ? { checkpointing: opts.checkpointing } : {}),
     },
     load,
     reads,
     reconcile,
     ingestion,
+    proof,
+    checkpoints,
     errors,
   };
+}
+
+/**
+ * Proof of one intel record once both operators co-signed a checkpoint over it: the auditor's build
+ * time (reads blocks and checkpoints from its peer) and the offline check against the anchor.
+ */
+async function measureProof(network: NetworkOptions, producer: XborderClient, auditor: XborderClient): Promise<BenchResults['proof']> {
+  const hkAdmin = connect({ identity: 'hk-admin', home: network.home ?? '' });
+  const thAdmin = connect({ identity: 'th-admin', home: network.home ?? '' });
+  try {
+    const submitted = await producer.intel.submit({
+      type: 'indicator',
+      spec_version: '2.1',
+      id: `indicator--${randomUUID()}`,
+      created: '2026-12-01T00:00:00Z',
+      modified: '2026-12-01T00:00:00Z',
+      pattern: "[url:value = 'https://bench.example/proof']",
+      pattern_type: 'stix',
+      valid_from: '2026-12-01T00:00:00Z',
+    });
+    await hkAdmin.audit.recordCheckpoint();
+    await thAdmin.audit.recordCheckpoint();
+    const anchor = { anchor: trustAnchorOf(await auditor.audit.blockByNumber(0)) };
+    let built: Proof | undefined;
+    const build = await timeCalls(10, async () => {
+      built = await auditor.audit.proof(`tx:${submitted.transactionId}`);
+    });
+    if (!built) throw new Error('no proof built');
+    const proof = built;
+    let outcome = '';
+    let checks = 0;
+    const check = await timeCalls(20, async () => {
+      const report = await checkProof(proof, { anchor });
+      outcome = report.outcome;
+      checks = report.checks.length;
+    });
+    return { build, check, checks, outcome };
+  } finally {
+    hkAdmin.close();
+    thAdmin.close();
+  }
 }
 
 async function countIntel(auditor: XborderClient): Promise<number> {

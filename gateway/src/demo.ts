@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 
+import { parseTrustAnchor } from './audit/anchor';
+import { checkProof, describeOutcome } from './audit/proof';
 import { connect } from './client';
 import type { XborderClient } from './client';
 import { loadCommitmentKey } from './commitment';
@@ -28,6 +30,8 @@ export interface DemoResult {
   readonly payments: { uetr: string; state: string; differingFields: readonly string[] }[];
   readonly verifiedStixId: string;
   readonly reconciliation: { confirmed: number; disputed: number };
+  /** How the auditor's offline check of the indicator's proof ended (`holds` on a healthy network). */
+  readonly proofOutcome: string;
 }
 
 export async function runDemo(options: { home?: string; examples?: string; print?: (line: string) => void } = {}): Promise<DemoResult> {
@@ -142,6 +146,20 @@ export async function runDemo(options: { home?: string; examples?: string; print
         `  ${t.state.padEnd(10)} ${String(t.count).padStart(3)}  ${t.currency} ${t.amount} -> ${t.settlementCurrency} ${t.settlementAmount}`,
       );
     for (const d of rec.disputed) print(`  disputed ${d.uetr}: ${d.differingFields.join(', ')}`);
+
+    step('Both operators checkpoint the chain; the auditor proves the record and checks the proof offline against the anchor');
+    const hkCheckpoint = await as('hk-admin').audit.recordCheckpoint();
+    const thCheckpoint = await as('th-admin').audit.recordCheckpoint();
+    print(
+      `  HK and TH admins signed height ${String(thCheckpoint.height)} (${hkCheckpoint.blockHash.slice(0, 16)}...) with its validity chain`,
+    );
+    const anchor = parseTrustAnchor(fs.readFileSync(path.join(home, 'channel', 'anchor.json'), 'utf8'));
+    const proof = await auditor.audit.proof(`intel:${String(indicator.id)}`);
+    const checked = await checkProof(proof, { anchor: { anchor } });
+    print(`  proof of ${String(indicator.id)}: ${String(checked.checks.length)} checks, ${describeOutcome(checked)}`);
+    print(
+      `  (publish ${path.join(home, 'channel', 'anchor.json')}; auditors run \`xborder audit check-proof proof.json --anchor anchor.json\`)`,
+    );
     const count = (state: string): number => rec.totals.filter((t) => t.state === state).reduce((n, t) => n + t.count, 0);
 
     print('');
@@ -153,6 +171,7 @@ export async function runDemo(options: { home?: string; examples?: string; print
       payments,
       verifiedStixId: String(indicator.id),
       reconciliation: { confirmed: count('CONFIRMED'), disputed: count('DISPUTED') },
+      proofOutcome: checked.outcome,
     };
   } finally {
     for (const c of clients) c.close();

@@ -38,7 +38,7 @@ describe('benchmark harness smoke run (a few seconds, no timing assertions)', ()
     expect(results.ingestion?.objects).to.equal(2000);
   });
 
-  it('runs with commit status from block events (CommitWatcher) as well', async function () {
+  it('runs with commit status from block events (CommitWatcher), continuous checkpointing and a proof check', async function () {
     this.timeout(300_000);
     const opts = onTestNetwork([
       '--duration',
@@ -49,11 +49,17 @@ describe('benchmark harness smoke run (a few seconds, no timing assertions)', ()
       '8',
       '--commit',
       'events',
+      '--checkpointing',
+      '1',
       '--scenario',
-      'baseline,intel-batch-10',
+      'baseline,intel-batch-10,proof',
     ]);
     const results = await runBench(opts, 'smoke events');
     expect(results.options.commit).to.equal('events');
+    // both operators checkpointed beside the load, and a proof built after it holds
+    expect(results.checkpoints).to.be.greaterThan(0);
+    expect(results.proof?.outcome).to.equal('holds');
+    expect(results.proof?.checks).to.be.greaterThan(20);
     for (const s of results.load) {
       expect(s.committed, s.scenario).to.be.greaterThan(0);
       expect(s.failures, `${s.scenario}: ${String(s.firstFailure)}`).to.equal(0);

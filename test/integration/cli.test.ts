@@ -270,6 +270,7 @@ describe('xborder CLI end to end on the real network', () => {
     expect(r.stdout).to.match(/CONFIRMED tx/);
     expect(r.stdout).to.match(/DISPUTED - the TH copy differs in amount/);
     expect(r.stdout).to.match(/signature valid/);
+    expect(r.stdout).to.match(/proof holds: block \d+ .*anchored and co-signed by both operators/);
     expect(r.stdout).to.match(/npm run network:down/);
   });
 });

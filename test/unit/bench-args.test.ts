@@ -14,6 +14,8 @@ describe('benchmark options and profile summaries', () => {
     expect(full.scenarios).to.deep.equal(['baseline', 'intel']);
     expect(short.networkProfile).to.equal('dev');
     expect(parseBenchArgs(['--network-profile', 'bft']).networkProfile).to.equal('bft');
+    expect(parseBenchArgs(['--checkpointing', '10']).checkpointing).to.equal(10);
+    expect(short.checkpointing).to.equal(undefined);
   });
 
   it('answers --help with the usage and refuses what it does not know', () => {

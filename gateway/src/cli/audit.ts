@@ -9,6 +9,7 @@ import { parseTrustAnchor, trustAnchorOf } from '../audit/anchor';
 import type { Anchor } from '../audit/anchor';
 import { blockHeaderHash, decodeBlock } from '../audit/ledger';
 import { checkProof, describeOutcome, OUTCOME_EXIT_CODES } from '../audit/proof';
+import { OPERATOR_MSPS } from '../audit/proof-checks';
 import { buildReport, reportCsv } from '../audit/report';
 import type { Proof } from '../audit/proof';
 import { XborderError } from '../errors';
@@ -279,7 +280,9 @@ export function registerAudit(program: Command): void {
         }[] = [];
         for (const h of heights) {
           const sigs = all.filter((c) => c.height === h);
+          // operators agree when they signed the same header hash and the same validity chain
           const hashes = [...new Set(sigs.map((c) => c.blockHash))];
+          const views = new Set(sigs.map((c) => `${c.blockHash}/${c.validity}`));
           const block = decodeBlock(await client.audit.blockByNumber(h - 1)).getHeader();
           const chainHash = block ? blockHeaderHash(block).toString('hex') : '';
           out.push({
@@ -287,7 +290,7 @@ export function registerAudit(program: Command): void {
             blockHash: hashes.length === 1 ? (hashes[0] ?? null) : null,
             signedBy: sigs.map((c) => c.mspId),
             signaturesValid: sigs.every((c) => c.signatureValid),
-            operatorsAgree: hashes.length === 1 && ['HKMSP', 'THMSP'].every((m) => sigs.some((c) => c.mspId === m)),
+            operatorsAgree: views.size === 1 && OPERATOR_MSPS.every((m) => sigs.some((c) => c.mspId === m)),
             matchesChain: hashes.length === 1 && hashes[0] === chainHash,
           });
         }
