@@ -8,7 +8,7 @@ import { ChaincodeError } from './shared/errors';
 import { verifyWithCertificate } from './shared/hash';
 import { readCheckpointStatement } from './shared/checkpoint';
 import type { CheckpointRecord, CheckpointStatement } from './shared/checkpoint';
-import { peerHeaderHash } from './peer-ledger';
+import { checkAgainstPeer } from './peer-ledger';
 import { canonicalBytes, canonicalize } from './shared/jcs';
 import { getRecord, key, pageSize, prefixRange, putRecord, rangePage, txTime, decodeText } from './state';
 
@@ -62,9 +62,7 @@ export class CheckpointContract extends XborderContract {
     }
     // every endorsing peer confirms the claim from its own ledger: the height exists and block
     // height-1 has this header hash (so no operator can record a height or hash the chain lacks)
-    const peerHash = await peerHeaderHash(statement.channel, statement.height);
-    if (peerHash !== statement.blockHash)
-      throw new ChaincodeError('CHECKPOINT_MISMATCH', `block ${String(statement.height - 1)} has header hash ${peerHash} on this peer`);
+    checkAgainstPeer(statement.height, statement.blockHash);
     const record: CheckpointRecord = {
       ...statement,
       statement: canonicalize(statement),

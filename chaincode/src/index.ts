@@ -3,6 +3,7 @@ import { IntelContract } from './intel';
 import { PaymentContract } from './payment';
 import { ProbeContract } from './probe';
 import { RegistryContract } from './registry';
+import { startLedgerView } from './peer-ledger';
 
 export { CheckpointContract } from './checkpoint';
 export { IntelContract } from './intel';
@@ -14,3 +15,7 @@ export { RegistryContract } from './registry';
 export const contracts: (
   typeof IntelContract | typeof PaymentContract | typeof RegistryContract | typeof CheckpointContract | typeof ProbeContract
 )[] = [IntelContract, PaymentContract, RegistryContract, CheckpointContract, ProbeContract];
+
+// a chaincode server with a ledger-reader profile starts watching its peer's chain at once, so the
+// first checkpoint it is asked to endorse can be checked
+if (process.env.XB_LEDGER_PROFILE) startLedgerView();

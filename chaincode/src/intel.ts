@@ -10,7 +10,7 @@ import { isSha256Hex, sha256Hex, verifyWithCertificate } from './shared/hash';
 import { canonicalize } from './shared/jcs';
 import { checkStatementMatchesContent, parseCanonical, parseIntelStatement, parseJson, statementBytes } from './shared/statement';
 import type { IntelStatement } from './shared/statement';
-import { isStixId, isStixTimestamp, stixFacts, timestampKey } from './shared/stix';
+import { isStixId, isStixTimestamp, MAX_OBJECT_BYTES, stixFacts, timestampKey } from './shared/stix';
 import type { StixFacts } from './shared/stix';
 import { isStrict, TLP_LEVELS } from './shared/tlp';
 import { decodeText, getRecord, getRecords, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
@@ -350,8 +350,23 @@ export class IntelContract extends XborderContract {
     if (!isStrict(record.tlp)) throw new ChaincodeError('INTEL_CONTENT_UNEXPECTED', `${record.tlp} content is stored with SubmitIntel`);
     if (record.producer !== signer.who.institution)
       throw new ChaincodeError('INTEL_NOT_PRODUCER', `${stixId} was produced by ${record.producer}`);
+    // strict content belongs on the producer's own org's peers only; a server of another org refuses
+    // it unread (and says so in its log: it should never be asked)
+    const here = serverMspId(ctx);
+    if (here !== record.mspId) {
+      console.warn(`strict content of ${record.mspId} offered to this ${here} chaincode server: refused unread (${stixId})`);
+      throw new ChaincodeError(
+        'INTEL_CONTENT_UNEXPECTED',
+        `strict content of ${record.mspId} is stored by its own peers only, not ${here}`,
+      );
+    }
     const bytes = transientContent(ctx, 'content');
     if (!bytes) throw new ChaincodeError('INTEL_CONTENT_MISSING', 'content must be sent as transient data');
+    // bounded and hashed before anything parses it
+    if (bytes.length > MAX_OBJECT_BYTES)
+      throw new ChaincodeError('INTEL_INVALID_OBJECT', `content is larger than ${String(MAX_OBJECT_BYTES)} bytes`);
+    if (sha256Hex(bytes) !== record.contentHash)
+      throw new ChaincodeError('INTEL_HASH_MISMATCH', 'the content does not hash to the recorded content hash');
     const content = new TextDecoder().decode(bytes);
     const facts = stixFacts(parseCanonical(content, 'content'));
     checkStatementMatchesContent(parseIntelStatement(JSON.parse(record.statement)), content, facts);
@@ -575,5 +590,14 @@ export class IntelContract extends XborderContract {
     requireReader(ctx);
     const record = await recordByHash(ctx, contentHash);
     return JSON.stringify({ found: record !== undefined, contentHash, record: record ?? null });
+  }
+}
+
+/** The MSP of the peer this chaincode server serves (set by the network scripts), or "unknown". */
+function serverMspId(ctx: Context): string {
+  try {
+    return ctx.stub.getMspID();
+  } catch {
+    return 'unknown';
   }
 }

@@ -148,7 +148,9 @@ export async function runDemo(options: { home?: string; examples?: string; print
     for (const d of rec.disputed) print(`  disputed ${d.uetr}: ${d.differingFields.join(', ')}`);
 
     step('Both operators checkpoint the chain; the auditor proves the record and checks the proof offline against the anchor');
-    const hkCheckpoint = await as('hk-admin').audit.recordCheckpoint();
+    // HK signs the current height; TH co-signs it (its default: the other operator's newest height)
+    const hkAdmin = as('hk-admin');
+    const hkCheckpoint = await hkAdmin.audit.recordCheckpoint(await hkAdmin.audit.height());
     const thCheckpoint = await as('th-admin').audit.recordCheckpoint();
     print(
       `  HK and TH admins signed height ${String(thCheckpoint.height)} (${hkCheckpoint.blockHash.slice(0, 16)}...) with its validity chain`,

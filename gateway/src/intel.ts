@@ -97,9 +97,15 @@ export class IntelClient {
    * collection write would fall back to the chaincode's both-operators policy).
    */
   async storeStrictContent(statement: IntelStatement, canonical: string): Promise<boolean> {
-    const dryRun = await this.#tx.evaluate('intel', 'StoreStrictContent', [statement.stixId, statement.modified], {
-      content: Buffer.from(canonical),
-    });
+    // the dry run carries the content too: only the producer's own org may receive it, on every
+    // path (the gateway would otherwise pick, or fall back to, another org's peer)
+    const dryRun = await this.#tx.evaluate(
+      'intel',
+      'StoreStrictContent',
+      [statement.stixId, statement.modified],
+      { content: Buffer.from(canonical) },
+      { endorsingOrganizations: [this.#producer.mspId] },
+    );
     if (!decodeJson<{ stored: boolean }>(dryRun).stored) return false;
     const r = await this.#tx.submit('intel', 'StoreStrictContent', {
       args: [statement.stixId, statement.modified],

@@ -67,11 +67,14 @@ export class Transactor {
     fn: string,
     args: readonly string[] = [],
     transient?: Readonly<Record<string, Uint8Array>>,
+    options: { readonly endorsingOrganizations?: readonly string[] } = {},
   ): Promise<Uint8Array> {
     try {
       return await this.#contract(contract).evaluate(fn, {
         arguments: [...args],
         ...(transient ? { transientData: { ...transient } } : {}),
+        // with transient data: which orgs' peers may see it (no other org's peer, even as a fallback)
+        ...(options.endorsingOrganizations ? { endorsingOrganizations: [...options.endorsingOrganizations] } : {}),
       });
     } catch (err) {
       throw toXborderError(err);

@@ -135,6 +135,8 @@ export function chaincodeServerProcess(config: NetworkConfig, org: OrgConfig, sp
       CORE_CHAINCODE_LOGGING_LEVEL: process.env['XB_CHAINCODE_LOG_LEVEL'] ?? 'warning',
       CORE_CHAINCODE_LOGGING_SHIM: 'warning',
       NODE_ENV: 'production',
+      // the org whose peer this server serves (stub.getMspID): strict content is refused elsewhere
+      CORE_PEER_LOCALMSPID: org.mspId,
       // the server confirms checkpoints against its own peer's blocks, as this org's ledger reader
       XB_LEDGER_PROFILE: path.join(paths(config).identities, ledgerReaderName(org), 'profile.json'),
       ...(config.profiling

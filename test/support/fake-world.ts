@@ -27,6 +27,8 @@ export interface TxOptions {
   transient?: Record<string, string | Bytes>;
   /** Defaults to the world clock, which advances one second per transaction. */
   time?: Date;
+  /** The MSP of the peer running the chaincode (stub.getMspID); defaults to the caller's own org. */
+  peerMspId?: string;
 }
 
 export interface TxResult<T> {
@@ -91,6 +93,7 @@ export class FakeWorld {
 
     const stub = sinon.createStubInstance(ChaincodeStub);
     stub.getTxID.returns(txId);
+    stub.getMspID.returns(options.peerMspId ?? identity.mspId);
     stub.getDateTimestamp.returns(time);
     stub.getTxTimestamp.returns({
       seconds: { low: Math.floor(time.getTime() / 1000), high: 0, unsigned: false },

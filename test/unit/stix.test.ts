@@ -14,8 +14,8 @@ describe('STIX 2.1 rules and TLP normalisation', () => {
     expect(tlpFromMarkings([TLP.GREEN, TLP.AMBER_STRICT])).to.equal('AMBER+STRICT');
     expect(tlpFromMarkings(['marking-definition--826578e1-40ad-459f-bc73-ede076f81f37'])).to.equal('AMBER+STRICT');
     expect(tlpFromMarkings(['marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed', TLP.CLEAR])).to.equal('RED');
-    expect(tlpFromMarkings(['marking-definition--00000000-0000-4000-8000-000000000000'])).to.equal(DEFAULT_TLP);
-    expect(tlpFromMarkings(undefined)).to.equal('AMBER');
+    expect(() => tlpFromMarkings(['marking-definition--00000000-0000-4000-8000-000000000000'])).to.throw(/^MARKING_UNCLASSIFIED: /);
+    expect(tlpFromMarkings([])).to.equal(DEFAULT_TLP);
   });
 
   it('accepts the TLP name aliases', () => {
@@ -34,13 +34,24 @@ describe('STIX 2.1 rules and TLP normalisation', () => {
     expect(isStixTimestamp('2016-04-06T20:03:48+08:00')).to.equal(false);
   });
 
-  it('accepts every SDO and SRO of the OASIS examples and refuses their cyber-observables with a code', () => {
+  it('accepts every SDO and SRO of the OASIS examples; refuses their cyber-observables, upper-case ids and unclassified markings with a code', () => {
     const examples = exampleObjects();
     expect(examples.length).to.be.greaterThan(200);
     let accepted = 0;
+    const refused: string[] = [];
     for (const { file, object } of examples) {
       if (['domain-name', 'ipv4-addr'].includes(object.type as string)) {
         expect(() => stixFacts(object), `${file} ${String(object.id)}`).to.throw(ChaincodeError, /^INTEL_UNSUPPORTED_OBJECT: /);
+        continue;
+      }
+      const id = String(object.id);
+      const unclassified = JSON.stringify(object.object_marking_refs ?? []).includes('5e57c739-391a-4eb3-b6be-7d15ca92d5ec');
+      if (id !== id.toLowerCase() || unclassified) {
+        expect(() => stixFacts(object), `${file} ${id}`).to.throw(
+          ChaincodeError,
+          /^(INTEL_INVALID_OBJECT: id ids are lower case|MARKING_UNCLASSIFIED: )/,
+        );
+        refused.push(id);
         continue;
       }
       const facts = stixFacts(object);
@@ -48,6 +59,7 @@ describe('STIX 2.1 rules and TLP normalisation', () => {
       accepted++;
     }
     expect(accepted).to.be.greaterThan(250);
+    expect(refused).to.have.length(2);
   });
 
   it('refuses objects that break STIX rules, each with its code', () => {
@@ -87,6 +99,8 @@ describe('STIX 2.1 rules and TLP normalisation', () => {
       ...exampleObjects()
         .map((e) => e.object)
         .filter((o) => !['domain-name', 'ipv4-addr'].includes(o.type as string))
+        // ids in upper case and unclassified markings are refused (see the test above)
+        .filter((o) => String(o.id) === String(o.id).toLowerCase() && !JSON.stringify(o.object_marking_refs ?? []).includes('7d15ca92d5ec'))
         .slice(0, 40),
     ];
     for (const object of objects) {
@@ -118,7 +132,7 @@ describe('STIX 2.1 rules and TLP normalisation', () => {
   });
 
   it('never returns anything but a coded error for random or mutated objects (property)', () => {
-    const codes = /^(INTEL_INVALID_OBJECT|INTEL_UNSUPPORTED_OBJECT|TLP_UNKNOWN|INVALID_ARGUMENT): /;
+    const codes = /^(INTEL_INVALID_OBJECT|INTEL_UNSUPPORTED_OBJECT|TLP_UNKNOWN|MARKING_UNCLASSIFIED|INVALID_ARGUMENT): /;
     const valid = stixIndicator();
     const mutation = fc.record({
       key: fc.constantFrom(
@@ -130,6 +144,7 @@ describe('STIX 2.1 rules and TLP normalisation', () => {
         'confidence',
         'labels',
         'object_marking_refs',
+        'granular_markings',
         'valid_until',
         'revoked',
       ),

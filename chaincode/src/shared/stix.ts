@@ -25,8 +25,12 @@ export const SCO_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 const TYPE_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-// hex digits in either case, as the OASIS identifier schema allows
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/**
+ * Lower-case hex only. The OASIS identifier schema allows either case, but ids are compared and used
+ * as ledger keys (ownership of an id, marking lookups), so one id in two spellings would be two
+ * objects and an upper-case TLP marking id would escape its level: non-canonical case is refused.
+ */
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
 
 /** Largest canonical STIX object accepted (bytes). */
@@ -77,6 +81,13 @@ export function timestampKey(value: string): string {
   return `${base}.${(m[7] ?? '').padEnd(9, '0')}Z`;
 }
 
+/** Why `id` is not a canonical STIX id (`type--uuid`, lower case), or null when it is. */
+function idProblem(id: string, type: string): string | null {
+  if (isStixId(id, type)) return null;
+  if (isStixId(id.toLowerCase(), type)) return `ids are lower case: write ${id.toLowerCase().slice(0, 120)}`;
+  return `must be "${type}--<uuid>"`;
+}
+
 export function isStixId(id: string, type?: string): boolean {
   const sep = id.indexOf('--');
   if (sep <= 0) return false;
@@ -90,6 +101,41 @@ function optionalTimestamp(obj: Record<string, unknown>, key: string): string | 
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || !isStixTimestamp(v)) invalid(`${key} must be a STIX timestamp`);
   return v;
+}
+
+function markingRef(ref: unknown, where: string): string {
+  if (typeof ref !== 'string') throw new ChaincodeError('TLP_UNKNOWN', `${where} must be a marking-definition id`);
+  const problem = idProblem(ref, 'marking-definition');
+  if (problem !== null) throw new ChaincodeError('TLP_UNKNOWN', `${where} ${problem}`);
+  return ref;
+}
+
+/**
+ * Every marking that applies to the object or any part of it: `object_marking_refs` and the
+ * `marking_ref` of each granular marking (a granular marking with only `lang` marks a language, not a
+ * sharing level). A marking on one property limits the whole record, since the content is stored whole.
+ */
+export function markingRefs(obj: Record<string, unknown>): string[] {
+  const refs: string[] = [];
+  const objectRefs = obj.object_marking_refs;
+  if (objectRefs !== undefined) {
+    if (!Array.isArray(objectRefs)) throw new ChaincodeError('TLP_UNKNOWN', 'object_marking_refs must be a list of marking-definition ids');
+    for (const r of objectRefs) refs.push(markingRef(r, 'object_marking_refs'));
+  }
+  const granular = obj.granular_markings;
+  if (granular !== undefined) {
+    if (!Array.isArray(granular)) throw new ChaincodeError('TLP_UNKNOWN', 'granular_markings must be a list');
+    for (const g of granular) {
+      if (typeof g !== 'object' || g === null || Array.isArray(g))
+        throw new ChaincodeError('TLP_UNKNOWN', 'a granular marking must be an object');
+      const m = g as Record<string, unknown>;
+      if (!Array.isArray(m.selectors) || m.selectors.length === 0 || m.selectors.some((x) => typeof x !== 'string' || x === ''))
+        throw new ChaincodeError('TLP_UNKNOWN', 'a granular marking needs a non-empty list of selectors');
+      if (m.marking_ref !== undefined) refs.push(markingRef(m.marking_ref, 'granular_markings marking_ref'));
+      else if (typeof m.lang !== 'string') throw new ChaincodeError('TLP_UNKNOWN', 'a granular marking needs a marking_ref (or a lang)');
+    }
+  }
+  return refs;
 }
 
 /**
@@ -118,7 +164,9 @@ export function stixFacts(object: unknown): StixFacts {
     );
   }
   const id = obj.id;
-  if (typeof id !== 'string' || !isStixId(id, type)) invalid(`id must be "${type}--<uuid>"`);
+  if (typeof id !== 'string') invalid(`id must be "${type}--<uuid>"`);
+  const problem = idProblem(id, type);
+  if (problem !== null) invalid(`id ${problem}`);
   if (obj.spec_version !== '2.1') invalid('spec_version must be "2.1"');
   const created = obj.created;
   const modified = obj.modified;
@@ -126,17 +174,13 @@ export function stixFacts(object: unknown): StixFacts {
   if (typeof modified !== 'string' || !isStixTimestamp(modified)) invalid('modified must be a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s+]Z)');
   if (timestampKey(modified) < timestampKey(created)) invalid('modified must not be earlier than created');
 
-  const refs = obj.object_marking_refs;
-  if (refs !== undefined && (!Array.isArray(refs) || refs.some((r) => typeof r !== 'string' || !isStixId(r, 'marking-definition')))) {
-    throw new ChaincodeError('TLP_UNKNOWN', 'object_marking_refs must be a list of marking-definition ids');
-  }
   const facts: { -readonly [K in keyof StixFacts]: StixFacts[K] } = {
     id,
     type,
     specVersion: '2.1',
     created,
     modified,
-    tlp: tlpFromMarkings(refs as string[] | undefined),
+    tlp: tlpFromMarkings(markingRefs(obj)),
   };
   const confidence = obj.confidence;
   if (confidence !== undefined) {

@@ -1,3 +1,5 @@
+import { ChaincodeError } from './errors';
+
 /** Canonical TLP 2.0 levels, least to most restrictive. */
 export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
 export type TlpLevel = (typeof TLP_LEVELS)[number];
@@ -59,13 +61,20 @@ export function mostRestrictive(levels: readonly TlpLevel[]): TlpLevel | undefin
 }
 
 /**
- * The TLP level of a STIX object from its `object_marking_refs`: TLP marking ids are mapped, other
- * markings are ignored, several TLP markings resolve to the most restrictive, none to {@link DEFAULT_TLP}.
+ * The TLP level from every marking that applies to an object (object and granular markings alike):
+ * the most restrictive one, {@link DEFAULT_TLP} when there is none. Fails closed: a marking the
+ * operators do not classify (not a TLP marking listed above, whatever it claims to be) is refused,
+ * so content is never shared at a level lower than its producer meant.
  */
-export function tlpFromMarkings(refs: readonly string[] | undefined): TlpLevel {
-  const levels = (refs ?? []).flatMap((ref) => {
+export function tlpFromMarkings(refs: readonly string[]): TlpLevel {
+  const levels = refs.map((ref) => {
     const level = TLP_MARKING_IDS[ref];
-    return level ? [level] : [];
+    if (!level)
+      throw new ChaincodeError(
+        'MARKING_UNCLASSIFIED',
+        `${ref.slice(0, 120)} is not a marking the operators classify (TLP 2.0, TLP 1.0 or OpenCTI AMBER+STRICT); remove it or use a TLP marking`,
+      );
+    return level;
   });
   return mostRestrictive(levels) ?? DEFAULT_TLP;
 }

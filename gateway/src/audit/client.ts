@@ -25,6 +25,9 @@ import { configChain, verifyBlocks } from './chain';
 import type { ChainReport } from './chain';
 import { extendWithBlock, flagsHash, VALIDITY_GENESIS } from './validity';
 
+/** Attempts at recording a checkpoint that endorsers cannot confirm yet (about 10 s in all). */
+const CHECKPOINT_ATTEMPTS = 8;
+
 /** How far below a proof's block the prover looks for a co-signed validity value to start from. */
 const PROOF_CHECKPOINT_WINDOW = 10_000;
 
@@ -175,8 +178,8 @@ export class AuditClient {
   /**
    * Signs and records this operator's view of the chain (operator admins): the header hash of block
    * `height - 1` and the validity chain up to it, both from its own peer. Without a height it co-signs
-   * the other operator's newest checkpoint that its own peer confirms (skipping any it cannot, so a
-   * bogus height never blocks it), else signs the current height.
+   * the other operator's newest checkpoint above its own newest one that its own peer confirms
+   * (skipping any it cannot, so a bogus height never blocks it), else signs the current height.
    */
   async recordCheckpoint(height?: number, fromHeight = 0): Promise<Checkpoint> {
     const all = await this.checkpoints(fromHeight);
@@ -188,8 +191,10 @@ export class AuditClient {
       statement = await this.#statement(height, known);
     } else {
       const mine = new Set(all.filter((c) => c.mspId === this.#me.mspId).map((c) => c.height));
+      const newestOwn = Math.max(0, ...mine);
+      // only what is newer than this operator's own newest checkpoint is worth co-signing
       const theirs = all
-        .filter((c) => c.mspId !== this.#me.mspId && !mine.has(c.height) && c.height <= tip && c.signatureValid)
+        .filter((c) => c.mspId !== this.#me.mspId && !mine.has(c.height) && c.height > newestOwn && c.height <= tip && c.signatureValid)
         .sort((a, b) => b.height - a.height);
       for (const c of theirs) {
         const own = await this.#statement(c.height, known);
@@ -201,9 +206,19 @@ export class AuditClient {
       statement ??= await this.#statement(tip, known);
     }
     const signature = Buffer.from(signLowS(this.#me.key, Buffer.from(canonicalize(statement)))).toString('base64');
-    return decodeJson<Checkpoint>(
-      (await this.#tx.submit('checkpoint', 'RecordCheckpoint', { args: [canonicalize(statement), signature] })).result,
-    );
+    // endorsers confirm the height from a view of their own peer that trails it by a poll: a height
+    // just reached, or one they have to read first, is refused for a moment
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return decodeJson<Checkpoint>(
+          (await this.#tx.submit('checkpoint', 'RecordCheckpoint', { args: [canonicalize(statement), signature] })).result,
+        );
+      } catch (err) {
+        const e = toXborderError(err);
+        if ((e.code !== 'CHECKPOINT_AHEAD' && e.code !== 'CHECKPOINT_UNVERIFIED') || attempt >= CHECKPOINT_ATTEMPTS) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
   }
 
   /**

@@ -1,0 +1,121 @@
+/**
+ * Attacks on what stays private, performed on the real network: strict content must never reach
+ * the other operator's peer or chaincode on any path, and a marking trick must not lower an object's
+ * sharing level. Each attack fails and writes nothing.
+ */
+import { randomUUID, sign } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { expect } from 'chai';
+
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
+import { up } from '@xborder/network';
+
+import { clientPool, codeOf } from '../support/clients';
+import { testNetwork } from '../support/network-hooks';
+
+const RED = 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1';
+const AMBER_STRICT = 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003';
+
+function indicator(marking: string): Record<string, unknown> {
+  return {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: `indicator--${randomUUID()}`,
+    created: '2026-11-30T00:00:00Z',
+    modified: '2026-11-30T00:00:00Z',
+    name: 'strict canary',
+    pattern: `[url:value = 'https://canary-${randomUUID()}.example/']`,
+    pattern_type: 'stix',
+    valid_from: '2026-11-30T00:00:00Z',
+    object_marking_refs: [marking],
+  };
+}
+
+const home = (): string => testNetwork.home ?? '';
+const log = (name: string): string => {
+  const file = path.join(home(), 'logs', `${name}.log`);
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+};
+
+/** Waits until a process we started has exited (it was sent SIGTERM by pid). */
+async function exited(pid: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`process ${String(pid)} did not exit`);
+}
+
+describe('confidentiality attacks on the real network', () => {
+  const { as, closeAll } = clientPool();
+  after(() => {
+    closeAll();
+  });
+
+  it('never sends AMBER+STRICT content to the other operator, even with the producer’s chaincode server down', async function () {
+    this.timeout(180_000);
+    const bank = as('hk-bank-a');
+    const object = indicator(AMBER_STRICT);
+    const signed = bank.intel.sign(object);
+    // the public record first (both operators endorse it; it carries no content)
+    await bank.transactor.submit('intel', 'SubmitIntel', { args: [signed.statementJson, signed.signature] });
+    const canary = String(object.id);
+    const pidFile = path.join(home(), 'run', 'cc-xborder-hk.pid');
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+    process.kill(pid, 'SIGTERM');
+    await exited(pid);
+    try {
+      // the SDK's content step, dry run included, may only use HK peers: it fails, nothing moves to TH
+      const code = await codeOf(bank.intel.storeStrictContent(signed.prepared.statement, signed.prepared.canonical));
+      expect(code).to.not.equal('INTEL_CONTENT_UNEXPECTED');
+      expect(log('cc-xborder-th')).to.not.include(canary);
+    } finally {
+      await up(testNetwork, () => undefined);
+    }
+    // the detector works: content sent to TH on purpose is refused unread, and the TH server says so
+    const misrouted = bank.transactor.evaluate(
+      'intel',
+      'StoreStrictContent',
+      [canary, String(object.modified)],
+      { content: Buffer.from(signed.prepared.canonical) },
+      { endorsingOrganizations: ['THMSP'] },
+    );
+    expect(await codeOf(misrouted)).to.equal('INTEL_CONTENT_UNEXPECTED');
+    expect(log('cc-xborder-th')).to.include(`strict content of HKMSP offered to this THMSP chaincode server: refused unread (${canary})`);
+    // and with HK back, the content is stored in HK's own collection
+    expect(await bank.intel.storeStrictContent(signed.prepared.statement, signed.prepared.canonical)).to.equal(true);
+    expect(await codeOf(as('th-bank-a').intel.content(canary, String(object.modified)))).to.equal('ACCESS_DENIED');
+  });
+
+  it('refuses an object whose TLP:RED marking id is written in upper case, writing nothing', async () => {
+    const bank = as('hk-bank-a');
+    const object = indicator(RED.replace(/--(.*)$/, (_m, u: string) => `--${u.toUpperCase()}`));
+    // the SDK refuses to sign it at all
+    expect(() => bank.intel.sign(object)).to.throw(/TLP_UNKNOWN/);
+    // a client that signs it anyway as AMBER is refused by the endorsers, and nothing is written
+    const canonical = canonicalize(object);
+    const statement = canonicalize({
+      purpose: 'xborder/intel-statement/v1',
+      contentHash: sha256Hex(canonical),
+      stixId: object.id,
+      stixType: 'indicator',
+      modified: object.modified,
+      tlp: 'AMBER',
+      institution: 'hk-bank-a',
+      mspId: 'HKMSP',
+    });
+    const signature = sign('sha256', Buffer.from(statement), bank.signingKey).toString('base64');
+    const code = await codeOf(
+      bank.transactor.submit('intel', 'SubmitIntel', { args: [statement, signature], transient: { content: Buffer.from(canonical) } }),
+    );
+    expect(code).to.equal('TLP_UNKNOWN');
+    expect(await codeOf(as('audit-1').intel.get(String(object.id)))).to.equal('INTEL_NOT_FOUND');
+  });
+});
