@@ -539,8 +539,9 @@ async function measureProof(network: NetworkOptions, producer: XborderClient, au
       pattern_type: 'stix',
       valid_from: '2026-12-01T00:00:00Z',
     });
-    await hkAdmin.audit.recordCheckpoint();
-    await thAdmin.audit.recordCheckpoint();
+    // HK signs the current height and TH co-signs exactly that height (followers may run beside)
+    const signed = await hkAdmin.audit.recordCheckpoint(await hkAdmin.audit.height());
+    await thAdmin.audit.recordCheckpoint(signed.height);
     const anchor = { anchor: trustAnchorOf(await auditor.audit.blockByNumber(0)) };
     let built: Proof | undefined;
     const build = await timeCalls(10, async () => {

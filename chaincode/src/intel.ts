@@ -562,13 +562,16 @@ export class IntelContract extends XborderContract {
   @Transaction(false)
   @Returns('string')
   async GetIntelContent(ctx: Context, stixId: string, modified: string): Promise<string> {
-    const who = requireRole(ctx, ['submitter', 'admin'], true);
+    // a reader's key must be registered and not revoked, its institution active (as for writers)
+    const signer = await requireRegisteredSigner(ctx);
     if (!isStixId(stixId) || !isStixTimestamp(modified))
       throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
     const record = await getRecord<IntelRecord>(ctx, versionKey(stixId, modified));
     if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no version ${modified} of ${stixId}`);
-    if (isStrict(record.tlp) && who.mspId !== record.mspId) {
-      throw new ChaincodeError('ACCESS_DENIED', `${record.tlp} content is readable by ${record.mspId} only`);
+    // AMBER+STRICT and RED: the producing institution only (TLP's "organisation" is the producer,
+    // not every member of its operator's MSP)
+    if (isStrict(record.tlp) && signer.who.institution !== record.producer) {
+      throw new ChaincodeError('ACCESS_DENIED', `${record.tlp} content is readable by its producer ${record.producer} only`);
     }
     const collection = isStrict(record.tlp) ? implicitCollection(record.mspId) : SHARED_COLLECTION;
     const bytes = await ctx.stub.getPrivateData(collection, contentKey(stixId, modified));

@@ -54,6 +54,13 @@ function agentIs(agent: Agent, institution: Institution): boolean {
   );
 }
 
+/** Whether an institution is one of the payment's own: its debtor agent (the attester) or its creditor agent. */
+function isPartyTo(record: PaymentRecord, institution: Institution): boolean {
+  if (record.attester === institution.id) return true;
+  const attested = fieldsOf(parseAttestation(JSON.parse(record.attestation), null));
+  return agentIs(attested.debtorAgent, institution) || agentIs(attested.creditorAgent, institution);
+}
+
 /** The THB leg of a payment in minor units (caps are in THB). */
 function thbMinor(fields: PaymentFields): bigint {
   if (fields.settlementAmount.currency === 'THB') return toMinor(fields.settlementAmount, 'settlementAmount');
@@ -302,9 +309,8 @@ export class PaymentContract extends XborderContract {
       throw new ChaincodeError('PAYMENT_INVALID', 'reasonCode must be a 4 character ISO code');
     const record = await getRecord<PaymentRecord>(ctx, paymentKey(e.uetr));
     if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${e.uetr}`);
-    const sides = CORRIDOR_SIDES[record.corridor];
-    if (signer.who.mspId !== sides.sender && signer.who.mspId !== sides.receiver)
-      throw new ChaincodeError('PAYMENT_WRONG_SIDE', 'only the two sides record payment events');
+    if (!isPartyTo(record, signer.institution))
+      throw new ChaincodeError('PAYMENT_WRONG_SIDE', "only the payment's debtor and creditor agents record its events");
     const now = txTime(ctx);
     const event: PaymentEvent = {
       uetr: e.uetr,
@@ -477,8 +483,13 @@ export class PaymentContract extends XborderContract {
   @Transaction(false)
   @Returns('string')
   async GetPaymentMessage(ctx: Context, uetr: string): Promise<string> {
-    requireRole(ctx, ['submitter', 'admin'], true);
+    // the message names payer and payee: only the payment's own institutions read it
+    const signer = await requireRegisteredSigner(ctx);
     requireUetr(uetr);
+    const record = await getRecord<PaymentRecord>(ctx, paymentKey(uetr));
+    if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${uetr}`);
+    if (!isPartyTo(record, signer.institution))
+      throw new ChaincodeError('ACCESS_DENIED', `the message of ${uetr} is readable by its debtor and creditor agents only`);
     const bytes = await ctx.stub.getPrivateData(SHARED_COLLECTION, messageKey(uetr));
     if (bytes.length === 0) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no message kept for ${uetr}`);
     return decodeText(bytes);

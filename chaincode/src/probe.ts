@@ -30,10 +30,10 @@ export class ProbeContract extends XborderContract {
     );
   }
 
-  /** Writes a probe value; submitters of HK and TH only. */
+  /** Writes a probe value (a network check); the operators' admins only, so members cannot write free-form data. */
   @Transaction()
   async PutProbe(ctx: Context, key: string, value: string): Promise<void> {
-    const who = requireRole(ctx, ['submitter'], true);
+    const who = requireRole(ctx, ['admin'], true);
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(key)) throw new ChaincodeError('INVALID_ARGUMENT', 'probe key must be 1-64 of A-Z a-z 0-9 _ . -');
     if (value.length > 1024) throw new ChaincodeError('INVALID_ARGUMENT', 'probe value longer than 1024 characters');
     const record = { key, value, writer: who.institution ?? null, mspId: who.mspId, txId: ctx.stub.getTxID() };

@@ -23,6 +23,9 @@ export type { Institution, InstitutionKind, SigningKey } from './shared/records'
 
 const institutionKey = (id: string): string => key('institution', id);
 const institutionByOrgKey = (mspId: string, id: string): string => key('institution-by-org', mspId, id);
+/** Who holds a BIC or a clearing code: each names one institution across the registry. */
+const institutionByBicKey = (bic: string): string => key('institution-by-bic', bic);
+const institutionByClearingKey = (code: string): string => key('institution-by-clearing', code);
 const signingKeyKey = (fingerprint: string): string => key('key', fingerprint);
 const keyByInstitutionKey = (institution: string, fingerprint: string): string => key('key-by-institution', institution, fingerprint);
 
@@ -221,7 +224,8 @@ export class RegistryContract extends XborderContract {
   @Param('institutionJson', 'string', '{"id","name","kind","bic"?,"clearingCode"?}')
   @Returns('string')
   async RegisterInstitution(ctx: Context, institutionJson: string): Promise<string> {
-    const who = requireRole(ctx, ['admin'], false);
+    // operators' admins only: the audit org reads the registry, it does not enrol members
+    const who = requireRole(ctx, ['admin'], true);
     const input = parseInstitutionInput(institutionJson);
     const existing = await getInstitution(ctx, input.id);
     if (existing) {
@@ -234,6 +238,16 @@ export class RegistryContract extends XborderContract {
       if (!same) throw new ChaincodeError('INSTITUTION_CONFLICT', `institution ${input.id} is already registered with other details`);
       return JSON.stringify(existing);
     }
+    // a BIC or clearing code is matched against payment agents: it must name one institution only
+    for (const [what, value, k] of [
+      ['BIC', input.bic, input.bic !== null ? institutionByBicKey(input.bic) : null],
+      ['clearing code', input.clearingCode, input.clearingCode !== null ? institutionByClearingKey(input.clearingCode) : null],
+    ] as const) {
+      if (k === null) continue;
+      const holder = await ctx.stub.getState(k);
+      if (holder.length > 0)
+        throw new ChaincodeError('INSTITUTION_CONFLICT', `${what} ${String(value)} is already registered to another institution`);
+    }
     const now = txTime(ctx);
     const record: Institution = {
       ...input,
@@ -245,6 +259,8 @@ export class RegistryContract extends XborderContract {
     };
     await putRecord(ctx, institutionKey(record.id), record);
     await putIndex(ctx, institutionByOrgKey(record.mspId, record.id), institutionKey(record.id));
+    if (record.bic !== null) await putIndex(ctx, institutionByBicKey(record.bic), institutionKey(record.id));
+    if (record.clearingCode !== null) await putIndex(ctx, institutionByClearingKey(record.clearingCode), institutionKey(record.id));
     ctx.stub.setEvent('InstitutionRegistered', Buffer.from(JSON.stringify({ id: record.id, mspId: record.mspId })));
     return JSON.stringify(record);
   }

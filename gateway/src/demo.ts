@@ -148,10 +148,10 @@ export async function runDemo(options: { home?: string; examples?: string; print
     for (const d of rec.disputed) print(`  disputed ${d.uetr}: ${d.differingFields.join(', ')}`);
 
     step('Both operators checkpoint the chain; the auditor proves the record and checks the proof offline against the anchor');
-    // HK signs the current height; TH co-signs it (its default: the other operator's newest height)
+    // HK signs the current height; TH co-signs that height from its own peer
     const hkAdmin = as('hk-admin');
     const hkCheckpoint = await hkAdmin.audit.recordCheckpoint(await hkAdmin.audit.height());
-    const thCheckpoint = await as('th-admin').audit.recordCheckpoint();
+    const thCheckpoint = await as('th-admin').audit.recordCheckpoint(hkCheckpoint.height);
     print(
       `  HK and TH admins signed height ${String(thCheckpoint.height)} (${hkCheckpoint.blockHash.slice(0, 16)}...) with its validity chain`,
     );

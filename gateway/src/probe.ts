@@ -23,7 +23,7 @@ export class ProbeClient {
     return JSON.parse(decoder.decode(await this.#tx.evaluate('probe', 'WhoAmI'))) as WhoAmI;
   }
 
-  /** Writes a probe value (operator submitters only). */
+  /** Writes a probe value (operator admins only: members cannot write free-form data). */
   async put(key: string, value: string, endorsingOrganizations?: readonly string[]): Promise<Submitted> {
     return this.#tx.submit('probe', 'PutProbe', { args: [key, value], ...(endorsingOrganizations ? { endorsingOrganizations } : {}) });
   }

@@ -21,8 +21,6 @@ export function caProcess(config: NetworkConfig, org: OrgConfig): ProcessSpec {
     command: path.join(p.bin, 'fabric-ca-server'),
     args: [
       'start',
-      '-b',
-      `admin:${secret}`,
       '--home',
       home,
       '--address',
@@ -39,7 +37,9 @@ export function caProcess(config: NetworkConfig, org: OrgConfig): ProcessSpec {
       '--registry.maxenrollments',
       '-1',
     ],
-    env: {},
+    // the bootstrap credential goes through the environment (readable by the owner only), never the
+    // command line (readable by every local user in /proc) or the log that records the command
+    env: { FABRIC_CA_SERVER_BOOT: `admin:${secret}` },
     ports: [
       { host: config.bindHost, port: ca.port },
       { host: config.bindHost, port: ca.opsPort },
@@ -58,21 +58,23 @@ function bootstrapSecret(config: NetworkConfig, org: OrgConfig): string {
   return secretFor(config, org, 'admin');
 }
 
+/** Every enrollment secret of an org's CA identities, from the CA folder's secrets file (0600). */
+export function readSecrets(config: NetworkConfig, org: OrgConfig): Record<string, string> {
+  const file = path.join(paths(config).caHome(org), 'secrets.json');
+  if (!fs.existsSync(file)) return {};
+  const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+}
+
 function secretFor(config: NetworkConfig, org: OrgConfig, id: string): string {
   const dir = paths(config).caHome(org);
   const file = path.join(dir, 'secrets.json');
-  let secrets: Record<string, string> = {};
-  if (fs.existsSync(file)) {
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (typeof parsed === 'object' && parsed !== null) {
-      secrets = parsed as Record<string, string>;
-    }
-  }
+  const secrets = readSecrets(config, org);
   const existing = secrets[id];
   if (typeof existing === 'string') return existing;
   const created = randomBytes(18).toString('base64url');
   secrets[id] = created;
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return created;
 }
@@ -116,24 +118,33 @@ class CaClient {
     return `https://${id}:${secret}@${this.#org.ca.host}:${String(this.#org.ca.port)}`;
   }
 
-  async #client(args: string[], what: string): Promise<string> {
-    return run(this.#bin, [...args, '--tls.certfiles', this.#caCert], `${this.#org.ca.name}: ${what}`, {
-      env: { FABRIC_CA_CLIENT_HOME: this.#adminHome },
-    });
+  /**
+   * Runs fabric-ca-client with secrets in its environment only (FABRIC_CA_CLIENT_URL carries the
+   * enrollment credential, FABRIC_CA_CLIENT_ID_SECRET a registration secret), and scrubs them from
+   * any error it reports.
+   */
+  async #client(args: string[], what: string, secrets: { url?: string; idSecret?: string } = {}): Promise<string> {
+    const env: Record<string, string> = { FABRIC_CA_CLIENT_HOME: this.#adminHome };
+    if (secrets.url !== undefined) env.FABRIC_CA_CLIENT_URL = secrets.url;
+    if (secrets.idSecret !== undefined) env.FABRIC_CA_CLIENT_ID_SECRET = secrets.idSecret;
+    const redact = [secrets.url, secrets.idSecret, ...Object.values(readSecrets(this.#config, this.#org))].filter(
+      (v): v is string => v !== undefined && v !== '',
+    );
+    return run(this.#bin, [...args, '--tls.certfiles', this.#caCert], `${this.#org.ca.name}: ${what}`, { env, redact });
   }
 
   async enrollRegistrar(): Promise<void> {
     if (fs.existsSync(path.join(this.#adminHome, 'msp', 'signcerts', 'cert.pem'))) return;
-    await this.#client(['enroll', '-u', this.#url('admin', bootstrapSecret(this.#config, this.#org))], 'enroll the CA registrar');
+    await this.#client(['enroll'], 'enroll the CA registrar', { url: this.#url('admin', bootstrapSecret(this.#config, this.#org)) });
   }
 
   /** Registers an identity once; a second registration of the same id is not an error. */
   async register(id: string, type: string, attrs?: string): Promise<string> {
     const secret = secretFor(this.#config, this.#org, id);
-    const args = ['register', '--id.name', id, '--id.secret', secret, '--id.type', type];
+    const args = ['register', '--id.name', id, '--id.type', type];
     if (attrs !== undefined) args.push('--id.attrs', attrs);
     try {
-      await this.#client(args, `register ${id}`);
+      await this.#client(args, `register ${id}`, { idSecret: secret });
     } catch (err) {
       if (!(err instanceof Error) || !/already registered/i.test(err.message)) throw err;
     }
@@ -141,10 +152,10 @@ class CaClient {
   }
 
   async enroll(id: string, secret: string, mspDir: string, options: { tls?: boolean; hosts?: readonly string[] } = {}): Promise<void> {
-    const args = ['enroll', '-u', this.#url(id, secret), '-M', mspDir];
+    const args = ['enroll', '-M', mspDir];
     if (options.tls === true) args.push('--enrollment.profile', 'tls');
     if (options.hosts && options.hosts.length > 0) args.push('--csr.hosts', options.hosts.join(','));
-    await this.#client(args, `enroll ${id}${options.tls === true ? ' (TLS)' : ''}`);
+    await this.#client(args, `enroll ${id}${options.tls === true ? ' (TLS)' : ''}`, { url: this.#url(id, secret) });
   }
 }
 

@@ -6,6 +6,12 @@ export interface ExecOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
   readonly timeoutMs?: number;
+  /** Values (secrets) replaced by `****` in any error this command reports. */
+  readonly redact?: readonly string[];
+}
+
+function scrub(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((t, secret) => (secret.length >= 4 ? t.split(secret).join('****') : t), text);
 }
 
 /** Runs a one-shot command; rejects with its stderr (and what it was doing) when it fails. */
@@ -28,7 +34,8 @@ export function run(command: string, args: readonly string[], what: string, opti
       (error, stdout, stderr) => {
         if (error) {
           const output = `${stderr}\n${stdout}`.trim().split('\n').slice(-15).join('\n');
-          reject(new NetworkError(`${what} failed: ${error.message.split('\n')[0] ?? ''}\n${output}`));
+          const message = `${what} failed: ${error.message.split('\n')[0] ?? ''}\n${output}`;
+          reject(new NetworkError(scrub(message, options.redact ?? [])));
           return;
         }
         resolve(stdout);

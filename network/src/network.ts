@@ -20,6 +20,7 @@ import type { NetworkConfig, NetworkOptions } from './config';
 import { allOrgs, paths, peerOrgs, resolveConfig } from './config';
 import { configtxYaml } from './configtx';
 import { run } from './exec';
+import { restrictModes } from './file-modes';
 import { ordererDir, ordererProcess, peerAdminEnv, peerProcess, nodeEnrollments } from './nodes';
 import { NetworkError, ProcessManager, healthz } from './processes';
 
@@ -110,6 +111,9 @@ function goEnv(): Record<string, string> {
 export async function up(options: NetworkOptions, log: Logger, deploy = true): Promise<NetworkConfig> {
   const config = loadConfig(options);
   const p = paths(config);
+  // everything below the network folder is its owner's: keys, secrets, ledgers, logs
+  fs.mkdirSync(config.home, { recursive: true, mode: 0o700 });
+  fs.chmodSync(config.home, 0o700);
   await installFabric(config, log);
   saveOptions(config, options);
   ensureCommitmentKey(config);
@@ -161,6 +165,7 @@ export async function up(options: NetworkOptions, log: Logger, deploy = true): P
     log(`waiting until discovery plans endorsements of ${name} by both operators`);
     await waitForEndorsers(config, name);
   }
+  restrictModes(config.home);
   return config;
 }
 

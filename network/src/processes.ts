@@ -86,9 +86,11 @@ export class ProcessManager {
         await delay(100);
       }
     }
-    fs.mkdirSync(this.#runDir, { recursive: true });
-    fs.mkdirSync(this.#logDir, { recursive: true });
-    const log = fs.openSync(this.logFile(spec.name), 'a');
+    fs.mkdirSync(this.#runDir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(this.#logDir, { recursive: true, mode: 0o700 });
+    // logs are the owner's only: they may record what a process prints about its work
+    const log = fs.openSync(this.logFile(spec.name), 'a', 0o600);
+    fs.fchmodSync(log, 0o600);
     fs.writeSync(log, `\n=== ${new Date().toISOString()} starting ${spec.command} ${spec.args.join(' ')}\n`);
     const child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,

@@ -17,7 +17,7 @@ describe('CommitWatcher: commit status from one block event stream', () => {
   });
 
   it('reports each transaction’s validation code and block, as the commit-status call does', async () => {
-    const hk = as('hk-bank-a');
+    const hk = as('hk-admin');
     const network = hk.gateway.getNetwork(hk.profile.channel);
     const contract = network.getContract('xborder', 'probe');
     const watcher = await CommitWatcher.start(network);

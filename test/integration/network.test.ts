@@ -7,6 +7,7 @@ import { XborderError, connect } from '@xborder/gateway';
 import type { XborderClient } from '@xborder/gateway';
 import { deploy, down, status, up } from '@xborder/network';
 
+import { codeOf } from '../support/clients';
 import { testNetwork } from '../support/network-hooks';
 
 chai.use(chaiAsPromised);
@@ -52,17 +53,22 @@ describe('network: a real Fabric network with HK, TH and auditor identities', ()
   });
 
   it('lets an HK client and a TH client each submit and evaluate, endorsed by both operators', async () => {
-    const hk = as('hk-bank-a');
-    const th = as('th-bank-a');
+    const hk = as('hk-admin');
+    const th = as('th-admin');
     const fromHk = await hk.probe.put(`${key}-hk`, 'from hong kong');
     const fromTh = await th.probe.put(`${key}-th`, 'from thailand');
     expect(fromHk.transactionId).to.match(/^[0-9a-f]{64}$/);
-    expect(await th.probe.get(`${key}-hk`)).to.include({ value: 'from hong kong', writer: 'hk-bank-a', txId: fromHk.transactionId });
-    expect(await hk.probe.get(`${key}-th`)).to.include({ value: 'from thailand', writer: 'th-bank-a', txId: fromTh.transactionId });
+    expect(await th.probe.get(`${key}-hk`)).to.include({ value: 'from hong kong', writer: 'hk-operator', txId: fromHk.transactionId });
+    expect(await hk.probe.get(`${key}-th`)).to.include({ value: 'from thailand', writer: 'th-operator', txId: fromTh.transactionId });
+  });
+
+  it('refuses probe writes by member institutions: only operator admins write network checks', async () => {
+    expect(await codeOf(as('hk-bank-a').probe.put(`${key}-member`, 'free-form data'))).to.equal('ACCESS_DENIED');
+    await expect(as('hk-bank-a').probe.get(`${key}-member`)).to.be.rejectedWith(XborderError, /no probe/);
   });
 
   it('invalidates a transaction endorsed by only one operator (AND policy)', async () => {
-    const err = await as('hk-bank-b')
+    const err = await as('hk-admin')
       .probe.put(`${key}-alone`, 'hk only', ['HKMSP'])
       .then(
         () => undefined,
@@ -94,7 +100,7 @@ describe('network: a real Fabric network with HK, TH and auditor identities', ()
     expect((await status(testNetwork)).chaincodes.second).to.equal(first, 'an unchanged definition is not redeployed');
     await deploy(testNetwork, { name: 'second', modulePath, policy: "OR('HKMSP.peer','THMSP.peer')" }, quiet);
     expect((await status(testNetwork)).chaincodes.second).to.equal(Number(first) + 1);
-    const client = connect({ identity: 'hk-bank-a', chaincode: 'second' });
+    const client = connect({ identity: 'hk-admin', chaincode: 'second' });
     clients.push(client);
     await client.probe.put(`${key}-second`, 'on the second chaincode', ['HKMSP']);
     expect(await client.probe.get(`${key}-second`)).to.include({ value: 'on the second chaincode' });
@@ -107,7 +113,7 @@ describe('network: a real Fabric network with HK, TH and auditor identities', ()
     const stopped = await status(testNetwork);
     expect(stopped.processes.every((p) => p.pid === undefined)).to.equal(true, 'down leaves no process behind');
     await up(testNetwork, quiet);
-    const th = as('th-bank-a');
+    const th = as('th-admin');
     expect(await th.probe.get(`${key}-hk`)).to.include({ value: 'from hong kong' });
     const again = await th.probe.put(`${key}-after`, 'after restart');
     expect(again.blockNumber > 0n).to.equal(true);

@@ -50,7 +50,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 async function cosign(as: (id: string) => XborderClient): Promise<number> {
   const admin = as('hk-admin');
   const hk = await admin.audit.recordCheckpoint(await admin.audit.height());
-  const th = await as('th-admin').audit.recordCheckpoint();
+  const th = await as('th-admin').audit.recordCheckpoint(hk.height);
   expect(th.height).to.equal(hk.height);
   return th.height;
 }

@@ -6,6 +6,7 @@
 export const ERROR_CODES = {
   INVALID_ARGUMENT: 'an argument is missing, malformed or out of range',
   ACCESS_DENIED: "the caller's org, role or institution may not run this transaction",
+  TX_TIME_SKEWED: "the proposal's timestamp is further from the endorser's clock than allowed (XB_MAX_CLOCK_SKEW_SECONDS, default 300)",
   NOT_FOUND: 'the requested record does not exist',
   // registry
   INSTITUTION_INVALID: 'an institution record is malformed (id, kind, name, BIC or clearing code)',

@@ -1,0 +1,108 @@
+/**
+ * Members overreaching: each attack is refused with its code and writes nothing.
+ */
+import { X509Certificate, createHash } from 'node:crypto';
+
+import { expect } from 'chai';
+
+import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
+
+import { TLP, ids, intel, registeredWorld, registry, signIntel, stixIndicator, submit } from '../support/chaincode-fixture';
+import { testIdentity } from '../support/certs';
+import type { FakeWorld } from '../support/fake-world';
+import { payment, paymentFields, signAttestation } from '../support/payment-fixture';
+
+const fingerprint = (pem: string): string => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
+
+describe('authorisation attacks on the contracts', () => {
+  let world: FakeWorld;
+  beforeEach(async () => {
+    world = await registeredWorld();
+  });
+  afterEach(() => {
+    world.restore();
+  });
+
+  const attested = async (message?: string) => {
+    const f = paymentFields(message !== undefined ? { messageHash: sha256Hex(message) } : {});
+    const s = signAttestation(f, ids.hkBankA);
+    const r = await world.invoke(
+      ids.hkBankA,
+      (ctx) => payment.AttestPayment(ctx, s.json, s.signature),
+      message !== undefined ? { transient: { message } } : {},
+    );
+    expect(r.error).to.equal(undefined);
+    return f;
+  };
+  const event = (uetr: string) =>
+    JSON.stringify({ uetr, type: 'CANCELLATION_REQUEST', messageType: 'camt.056.001.08', messageHash: 'c'.repeat(64), reasonCode: 'DUPL' });
+
+  it('records payment events from the payment’s own institutions only (not any HK or TH bank)', async () => {
+    const f = await attested();
+    const outsider = await world.invoke(ids.hkBankB, (ctx) => payment.RecordPaymentEvent(ctx, event(f.uetr)));
+    expect(outsider.error?.message).to.match(/^PAYMENT_WRONG_SIDE: only the payment's debtor and creditor agents/);
+    expect(outsider.writes).to.equal(0);
+    expect((await world.invoke(ids.hkBankA, (ctx) => payment.RecordPaymentEvent(ctx, event(f.uetr)))).error).to.equal(undefined);
+    expect((await world.invoke(ids.thBankA, (ctx) => payment.RecordPaymentEvent(ctx, event(f.uetr)))).error).to.equal(undefined);
+  });
+
+  it('lets only the debtor and creditor agents read a stored pacs.008', async () => {
+    const message = '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">payer and payee</Document>';
+    const f = await attested(message);
+    expect((await world.invoke(ids.hkBankB, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).error?.message).to.match(/^ACCESS_DENIED: /);
+    expect((await world.invoke(ids.hkAdmin, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).error?.message).to.match(
+      /^(ACCESS_DENIED|KEY_NOT_REGISTERED): /,
+    );
+    expect((await world.invoke(ids.thBankA, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).value).to.equal(message);
+    expect((await world.invoke(ids.hkBankA, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).value).to.equal(message);
+  });
+
+  it('keeps AMBER+STRICT content to its producer: another bank of the same operator cannot read it', async () => {
+    const obj = stixIndicator({ object_marking_refs: [TLP.AMBER_STRICT] });
+    const signed = signIntel(obj, ids.hkBankA);
+    await submit(world, ids.hkBankA, signed, false);
+    await world.invoke(ids.hkBankA, (ctx) => intel.StoreStrictContent(ctx, obj.id as string, obj.modified as string), {
+      transient: { content: signed.prepared.canonical },
+    });
+    const read = (who: typeof ids.hkBankA) =>
+      world.invoke(who, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
+    expect((await read(ids.hkBankB)).error?.message).to.match(
+      /^ACCESS_DENIED: AMBER\+STRICT content is readable by its producer hk-bank-a only/,
+    );
+    expect((await read(ids.hkBankA)).value).to.equal(signed.prepared.canonical);
+  });
+
+  it('refuses content reads by a revoked key and by a suspended institution', async () => {
+    const obj = stixIndicator();
+    await submit(world, ids.hkBankA, signIntel(obj, ids.hkBankA));
+    const read = (who: typeof ids.hkBankA) =>
+      world.invoke(who, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
+    expect((await read(ids.hkBankB)).error).to.equal(undefined);
+    await world.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, fingerprint(ids.hkBankB.certPem), 'stolen laptop'));
+    expect((await read(ids.hkBankB)).error?.message).to.match(/^KEY_REVOKED: /);
+    await world.invoke(ids.thAdmin, (ctx) => registry.SetInstitutionStatus(ctx, 'th-bank-a', 'suspended'));
+    expect((await read(ids.thBankA)).error?.message).to.match(/^INSTITUTION_SUSPENDED: /);
+  });
+
+  it('lets only the operators’ admins register institutions, each BIC and clearing code once', async () => {
+    const auditAdmin = testIdentity('audit-admin', 'AuditMSP', 'admin', 'audit-office');
+    const member = (id: string, extra: Record<string, string>) => JSON.stringify({ id, name: id, kind: 'bank', ...extra });
+    const byAudit = await world.invoke(auditAdmin, (ctx) =>
+      registry.RegisterInstitution(ctx, member('audit-bank', { bic: 'AUDTHKHHXXX' })),
+    );
+    expect(byAudit.error?.message).to.match(/^ACCESS_DENIED: /);
+    expect(byAudit.writes).to.equal(0);
+    // hk-bank-a holds VHBKHKHHXXX / FPS-801 (registered by the fixture)
+    const sameBic = await world.invoke(ids.hkAdmin, (ctx) =>
+      registry.RegisterInstitution(ctx, member('hk-bank-c', { bic: 'VHBKHKHHXXX' })),
+    );
+    expect(sameBic.error?.message).to.match(/^INSTITUTION_CONFLICT: BIC VHBKHKHHXXX is already registered/);
+    expect(sameBic.writes).to.equal(0);
+    const sameCode = await world.invoke(ids.thAdmin, (ctx) =>
+      registry.RegisterInstitution(ctx, member('th-bank-c', { clearingCode: 'FPS-801' })),
+    );
+    expect(sameCode.error?.message).to.match(/^INSTITUTION_CONFLICT: clearing code FPS-801/);
+    const fresh = await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterInstitution(ctx, member('hk-bank-c', { bic: 'NEWBHKHHXXX' })));
+    expect(fresh.error).to.equal(undefined);
+  });
+});
