@@ -36,6 +36,9 @@ export function caProcess(config: NetworkConfig, org: OrgConfig): ProcessSpec {
       `${config.bindHost}:${String(ca.opsPort)}`,
       '--registry.maxenrollments',
       '-1',
+      // at info level the server prints its whole configuration, the bootstrap credential included
+      '--loglevel',
+      'warning',
     ],
     // the bootstrap credential goes through the environment (readable by the owner only), never the
     // command line (readable by every local user in /proc) or the log that records the command

@@ -183,7 +183,9 @@ describe('intel contract', () => {
 
       const read = (who = ids.hkBankA) => world.invoke(who, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
       expect((await read()).value).to.equal(signed.prepared.canonical);
-      expect((await read(ids.hkBankB)).error?.message).to.match(/^ACCESS_DENIED: AMBER\+STRICT content is readable by its producer hk-bank-a only/);
+      expect((await read(ids.hkBankB)).error?.message).to.match(
+        /^ACCESS_DENIED: AMBER\+STRICT content is readable by its producer hk-bank-a only/,
+      );
       expect((await read(ids.thBankA)).error?.message).to.match(/^ACCESS_DENIED: AMBER\+STRICT content is readable by its producer/);
       expect((await read(ids.auditor)).error?.message).to.match(/^ACCESS_DENIED: /);
     });

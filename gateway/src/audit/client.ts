@@ -23,6 +23,7 @@ import type { BlockLink, Checkpoint, CheckpointLink, Proof } from './proof';
 import { OPERATOR_MSPS, verifyCheckpoint } from './proof-checks';
 import { configChain, verifyBlocks } from './chain';
 import type { ChainReport } from './chain';
+import { ChainTracker } from './chain-tracker';
 import { extendWithBlock, flagsHash, VALIDITY_GENESIS } from './validity';
 
 /** Attempts at recording a checkpoint that endorsers cannot confirm yet (about 10 s in all). */
@@ -30,9 +31,6 @@ const CHECKPOINT_ATTEMPTS = 8;
 
 /** How far below a proof's block the prover looks for a co-signed validity value to start from. */
 const PROOF_CHECKPOINT_WINDOW = 10_000;
-
-/** Ledger keys of recorded checkpoints start with this (see the chaincode's state keys). */
-const CHECKPOINT_KEY_PREFIX = 'checkpoint\u0001';
 
 /** Parses `intel:<stixId>[@<modified>]`, `payment:<uetr>`, or a bare id (tx id, UETR or STIX id). */
 export function parseTarget(target: string): { type: 'intel' | 'payment' | 'transaction'; id: string; modified?: string } {
@@ -63,6 +61,8 @@ export class AuditClient {
   readonly #me: { mspId: string; key: KeyObject };
   /** Validity chain values already computed from the gateway peer's blocks, by height. */
   readonly #validity = new Map<number, string>();
+  /** The gateway peer's block stream, while this client checkpoints continuously. */
+  #tracker: ChainTracker | undefined;
 
   constructor(
     gateway: Gateway,
@@ -125,6 +125,8 @@ export class AuditClient {
    * height at or below `height` whose value is already known (co-signed checkpoints, or earlier calls).
    */
   async validityAt(height: number, known: ReadonlyMap<number, string> = new Map()): Promise<string> {
+    const tracked = this.#tracker?.validityAt(height);
+    if (tracked !== undefined) return tracked;
     let start = 0;
     let value = VALIDITY_GENESIS;
     for (const source of [this.#validity, known]) {
@@ -163,13 +165,17 @@ export class AuditClient {
 
   /** This operator's statement about height `h` of its own peer's chain. */
   async #statement(h: number, known: ReadonlyMap<number, string>): Promise<CheckpointStatement> {
-    const header = decodeBlock(await this.blockByNumber(h - 1)).getHeader();
-    if (!header) throw new XborderError('PROOF_FAILED', `block ${String(h - 1)} has no header`);
+    let blockHash = this.#tracker?.headerHashBelow(h);
+    if (blockHash === undefined) {
+      const header = decodeBlock(await this.blockByNumber(h - 1)).getHeader();
+      if (!header) throw new XborderError('PROOF_FAILED', `block ${String(h - 1)} has no header`);
+      blockHash = blockHeaderHash(header).toString('hex');
+    }
     return {
       purpose: CHECKPOINT_PURPOSE,
       channel: this.#channel,
       height: h,
-      blockHash: blockHeaderHash(header).toString('hex'),
+      blockHash,
       validity: await this.validityAt(h, known),
       mspId: this.#me.mspId,
     };
@@ -235,43 +241,67 @@ export class AuditClient {
     let recorded = 0;
     // only checkpoints from the newest height both operators signed on matter to the follower
     let from = 0;
-    while (!options.signal.aborted) {
-      try {
-        const [c, agreed] = await this.#checkpointIfDue(from);
-        from = Math.max(from, agreed);
-        if (c) {
-          recorded++;
-          options.onCheckpoint?.(c);
+    try {
+      while (!options.signal.aborted) {
+        try {
+          const tracker = await this.#ensureTracker();
+          const [c, agreed] = await this.#checkpointIfDue(from, tracker);
+          from = Math.max(from, agreed);
+          if (c) {
+            recorded++;
+            options.onCheckpoint?.(c);
+          }
+        } catch (err) {
+          options.onError?.(toXborderError(err));
         }
-      } catch (err) {
-        options.onError?.(toXborderError(err));
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer);
+            options.signal.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, options.intervalMs);
+          options.signal.addEventListener('abort', done, { once: true });
+        });
       }
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          options.signal.removeEventListener('abort', done);
-          resolve();
-        };
-        const timer = setTimeout(done, options.intervalMs);
-        options.signal.addEventListener('abort', done, { once: true });
-      });
+    } finally {
+      this.#tracker?.close();
+      this.#tracker = undefined;
     }
     return recorded;
   }
 
+  /** The block stream of the gateway peer, started (again) from the newest height both operators signed. */
+  async #ensureTracker(): Promise<ChainTracker> {
+    if (this.#tracker && !this.#tracker.failure) return this.#tracker;
+    const failed = this.#tracker?.failure;
+    this.#tracker?.close();
+    this.#tracker = undefined;
+    const agreed = await this.#agreedValidity();
+    const start = Math.max(0, ...agreed.keys());
+    const tracker = await ChainTracker.start(
+      this.#gateway.getNetwork(this.#channel),
+      this.#chaincode,
+      start,
+      agreed.get(start) ?? VALIDITY_GENESIS,
+    );
+    this.#tracker = tracker;
+    if (failed)
+      throw new XborderError('UNAVAILABLE', `the block stream stopped (${failed.message}); following again from ${String(start)}`);
+    return tracker;
+  }
+
   /** Records a checkpoint when one is due; returns it and the newest height both operators signed. */
-  async #checkpointIfDue(from: number): Promise<[Checkpoint | undefined, number]> {
+  async #checkpointIfDue(from: number, tracker: ChainTracker): Promise<[Checkpoint | undefined, number]> {
     const all = await this.checkpoints(from);
-    const tip = await this.height();
+    const tip = tracker.height;
     const agreed = Math.max(from, ...(await this.#agreedValidity(all)).keys());
     const mine = all.filter((c) => c.mspId === this.#me.mspId).map((c) => c.height);
     const lastOwn = Math.max(0, ...mine);
     const theirs = all.filter((c) => c.mspId !== this.#me.mspId && !mine.includes(c.height) && c.height <= tip).map((c) => c.height);
     if (theirs.length > 0 && Math.max(...theirs) > lastOwn) return [await this.recordCheckpoint(undefined, from), agreed];
-    for (let n = Math.max(agreed, lastOwn); n < tip; n++) {
-      if (!onlyCheckpoints(decodeBlock(await this.blockByNumber(n)), this.#chaincode))
-        return [await this.recordCheckpoint(tip, from), agreed];
-    }
+    // blocks other than checkpoints since the last height both signed (or this operator signed)
+    if (tracker.lastBusyBlock >= Math.max(agreed, lastOwn)) return [await this.recordCheckpoint(tip, from), agreed];
     return [undefined, agreed];
   }
 
@@ -399,13 +429,4 @@ export class AuditClient {
     const last = to ?? (await this.height()) - 1;
     return verifyBlocks((n) => this.blockByNumber(n), from, last, options);
   }
-}
-
-/** Whether every transaction of a block only records checkpoints (so it needs no checkpoint of its own). */
-function onlyCheckpoints(block: common.Block, chaincode: string): boolean {
-  const txs = (block.getData()?.getDataList_asU8() ?? []).map((d) => parseTransaction(d));
-  return (
-    txs.length > 0 &&
-    txs.every((tx) => tx.writes.length > 0 && tx.writes.every((w) => w.namespace === chaincode && w.key.startsWith(CHECKPOINT_KEY_PREFIX)))
-  );
 }
