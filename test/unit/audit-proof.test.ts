@@ -305,12 +305,14 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
     });
 
     it('a validation flag the operators did not sign fails checkpoint.validity; without a checkpoint it is only "not co-signed"', async () => {
-      const p = load('payment-proof.json');
-      // another transaction's flag in the same block, or an extra flag: the proof's own flag stays VALID
-      const forged = editBlock(p, (b) => {
-        const list = b.getMetadata()!.getMetadataList_asU8();
-        b.getMetadata()!.setMetadataList(list.map((m, i) => (i === 2 ? Buffer.concat([Buffer.from(m), Buffer.from([0])]) : m)));
-      });
+      const p = load('intel-proof.json');
+      const cp = p.checkpoint!;
+      expect(cp.links.length).to.be.greaterThan(0);
+      // the flags of a later block changed (for instance an invalidated transaction shown as valid)
+      const forged: Proof = {
+        ...p,
+        checkpoint: { ...cp, links: cp.links.map((l, i) => (i === 0 ? { ...l, flagsHash: flipHex(l.flagsHash) } : l)) },
+      };
       const report = await checkProof(forged, { anchor });
       expect(report.failed).to.equal('checkpoint.validity');
       const pending = await checkProof({ ...p, checkpoint: undefined }, { anchor });

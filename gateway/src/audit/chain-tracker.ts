@@ -1,50 +1,49 @@
 /**
- * Follows the gateway peer's blocks as one stream (the peer's deliver service: one signed request,
- * then every block as it commits) and keeps, for recent heights, the last header hash and the
- * validity chain value, and the newest block that did more than record checkpoints. A continuous
- * checkpointer reads these instead of asking the peer for every block, which would cost the peer a
- * signed query per block.
+ * Follows the gateway peer's filtered blocks as one stream (the peer's deliver service: one signed
+ * request, then each block's number and transactions' ids, types, validation codes and chaincode
+ * actions as it commits) and keeps, for recent heights, the validity chain value, and the newest block
+ * that did more than record checkpoints. A continuous checkpointer reads these instead of fetching
+ * every full block.
  */
 import type { Network } from '@hyperledger/fabric-gateway';
-import type { common } from '@hyperledger/fabric-protos';
+import type { peer } from '@hyperledger/fabric-protos';
 
-import { blockHeaderHash, parseTransaction } from './ledger';
-import { extendWithBlock } from './validity';
+import { extendValidity, filteredBlockFlags, flagsHash } from './validity';
 
-/** Ledger keys of recorded checkpoints start with this (the chaincode's state keys). */
-const CHECKPOINT_KEY_PREFIX = 'checkpoint\u0001';
 const KEPT = 4096;
+const MAX_CHECKPOINT_BLOCK = 4;
 
-/** Whether every transaction of a block only records checkpoints (so it needs no checkpoint of its own). */
-export function onlyCheckpoints(block: common.Block, chaincode: string): boolean {
-  const txs = (block.getData()?.getDataList_asU8() ?? []).map((d) => parseTransaction(d));
-  return (
-    txs.length > 0 &&
-    txs.every((tx) => tx.writes.length > 0 && tx.writes.every((w) => w.namespace === chaincode && w.key.startsWith(CHECKPOINT_KEY_PREFIX)))
-  );
+/**
+ * Whether a filtered block only records checkpoints: a few endorser transactions whose chaincode
+ * events are all `CheckpointRecorded` (the checkpoint contract emits one per checkpoint).
+ */
+function onlyCheckpointEvents(block: peer.FilteredBlock): boolean {
+  const txs = block.getFilteredTransactionsList();
+  if (txs.length === 0 || txs.length > MAX_CHECKPOINT_BLOCK) return false;
+  return txs.every((tx) => {
+    const actions = tx.getTransactionActions()?.getChaincodeActionsList() ?? [];
+    return actions.length > 0 && actions.every((a) => a.getChaincodeEvent()?.getEventName() === 'CheckpointRecorded');
+  });
 }
 
 export class ChainTracker {
-  readonly #chaincode: string;
   readonly #validity = new Map<number, string>();
-  readonly #headers = new Map<number, string>();
   #height: number;
   #value: string;
   #lastBusy = -1;
   #failure: Error | undefined;
   #close: () => void = () => undefined;
 
-  private constructor(chaincode: string, height: number, validity: string) {
-    this.#chaincode = chaincode;
+  private constructor(height: number, validity: string) {
     this.#height = height;
     this.#value = validity;
     this.#validity.set(height, validity);
   }
 
   /** Starts following from `height` (blocks below it are summarised by `validity`, the chain value there). */
-  static async start(network: Network, chaincode: string, height: number, validity: string): Promise<ChainTracker> {
-    const tracker = new ChainTracker(chaincode, height, validity);
-    const events = await network.getBlockEvents({ startBlock: BigInt(height) });
+  static async start(network: Network, height: number, validity: string): Promise<ChainTracker> {
+    const tracker = new ChainTracker(height, validity);
+    const events = await network.getFilteredBlockEvents({ startBlock: BigInt(height) });
     tracker.#close = () => {
       events.close();
     };
@@ -58,22 +57,18 @@ export class ChainTracker {
     return tracker;
   }
 
-  #add(block: common.Block): void {
-    const header = block.getHeader();
-    if (!header || header.getNumber() !== this.#height) {
-      this.#failure = new Error(`block stream out of order at ${String(header?.getNumber())}, expected ${String(this.#height)}`);
+  #add(block: peer.FilteredBlock): void {
+    if (block.getNumber() !== this.#height) {
+      this.#failure = new Error(`block stream out of order at ${String(block.getNumber())}, expected ${String(this.#height)}`);
       this.#close();
       return;
     }
-    this.#value = extendWithBlock(this.#value, block);
+    this.#value = extendValidity(this.#value, this.#height, flagsHash(filteredBlockFlags(block)));
     this.#height++;
     this.#validity.set(this.#height, this.#value);
-    this.#headers.set(this.#height, blockHeaderHash(header).toString('hex'));
-    if (!onlyCheckpoints(block, this.#chaincode)) this.#lastBusy = header.getNumber();
-    for (const map of [this.#validity, this.#headers]) {
-      const oldest = map.keys().next().value;
-      if (map.size > KEPT && oldest !== undefined) map.delete(oldest);
-    }
+    if (!onlyCheckpointEvents(block)) this.#lastBusy = block.getNumber();
+    const oldest = this.#validity.keys().next().value;
+    if (this.#validity.size > KEPT && oldest !== undefined) this.#validity.delete(oldest);
   }
 
   /** Blocks seen so far (the height reached). */
@@ -93,11 +88,6 @@ export class ChainTracker {
 
   validityAt(height: number): string | undefined {
     return this.#validity.get(height);
-  }
-
-  /** Header hash of block `height - 1`. */
-  headerHashBelow(height: number): string | undefined {
-    return this.#headers.get(height);
   }
 
   close(): void {

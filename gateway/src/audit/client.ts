@@ -17,14 +17,14 @@ import type { CheckpointStatement } from '@xborder/chaincode/dist/shared/checkpo
 
 import { trustAnchorOf } from './anchor';
 import type { Anchor, TrustAnchor } from './anchor';
-import { blockHeaderHash, decodeBlock, parseTransaction, validationCodes } from './ledger';
+import { blockHeaderHash, decodeBlock, parseTransaction } from './ledger';
 import { PROOF_VERSION } from './proof';
 import type { BlockLink, Checkpoint, CheckpointLink, Proof } from './proof';
 import { OPERATOR_MSPS, verifyCheckpoint } from './proof-checks';
 import { configChain, verifyBlocks } from './chain';
 import type { ChainReport } from './chain';
 import { ChainTracker } from './chain-tracker';
-import { extendWithBlock, flagsHash, VALIDITY_GENESIS } from './validity';
+import { blockFlags, extendWithBlock, flagsHash, VALIDITY_GENESIS } from './validity';
 
 /** Attempts at recording a checkpoint that endorsers cannot confirm yet (about 10 s in all). */
 const CHECKPOINT_ATTEMPTS = 8;
@@ -165,7 +165,9 @@ export class AuditClient {
 
   /** This operator's statement about height `h` of its own peer's chain. */
   async #statement(h: number, known: ReadonlyMap<number, string>): Promise<CheckpointStatement> {
-    let blockHash = this.#tracker?.headerHashBelow(h);
+    // the peer's chain info names the newest header hash; an older one needs its block
+    const info = await this.chainInfo();
+    let blockHash = info.height === h ? info.blockHash : undefined;
     if (blockHash === undefined) {
       const header = decodeBlock(await this.blockByNumber(h - 1)).getHeader();
       if (!header) throw new XborderError('PROOF_FAILED', `block ${String(h - 1)} has no header`);
@@ -279,12 +281,7 @@ export class AuditClient {
     this.#tracker = undefined;
     const agreed = await this.#agreedValidity();
     const start = Math.max(0, ...agreed.keys());
-    const tracker = await ChainTracker.start(
-      this.#gateway.getNetwork(this.#channel),
-      this.#chaincode,
-      start,
-      agreed.get(start) ?? VALIDITY_GENESIS,
-    );
+    const tracker = await ChainTracker.start(this.#gateway.getNetwork(this.#channel), start, agreed.get(start) ?? VALIDITY_GENESIS);
     this.#tracker = tracker;
     if (failed)
       throw new XborderError('UNAVAILABLE', `the block stream stopped (${failed.message}); following again from ${String(start)}`);
@@ -411,7 +408,7 @@ export class AuditClient {
         number: String(n),
         previousHash: Buffer.from(header.getPreviousHash_asU8()).toString('hex'),
         dataHash: Buffer.from(header.getDataHash_asU8()).toString('hex'),
-        flagsHash: flagsHash(validationCodes(b)).toString('hex'),
+        flagsHash: flagsHash(blockFlags(b)).toString('hex'),
       });
     }
     return { signatures, validityBefore: await this.validityAt(blockNumber, agreed), links };
