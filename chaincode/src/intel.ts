@@ -40,6 +40,9 @@ const headKey = (stixId: string): string => key('intel-head', stixId);
 const hashKey = (contentHash: string): string => key('intel-hash', contentHash);
 const contentKey = (stixId: string, modified: string): string => key('content', stixId, timestampKey(modified));
 const sightingKey = (stixId: string, txTimeKey: string, txId: string): string => key('sighting', stixId, txTimeKey, txId);
+/** One report of an institution (same counts, times, flag and note) is one sighting, however often it is sent. */
+const sightingReportKey = (stixId: string, institution: string, reportHash: string): string =>
+  key('sighting-report', stixId, institution, reportHash);
 
 /** Listing indexes: one family per filter, ordered by transaction time. */
 const LIST_FILTERS = ['type', 'tlp', 'producer', 'org', 'all'] as const;
@@ -413,6 +416,17 @@ export class IntelContract extends XborderContract {
     const head = await getRecord<IntelHead>(ctx, headKey(s.stixId));
     if (!head) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel ${s.stixId}`);
     if (head.revoked) throw new ChaincodeError('INTEL_REVOKED', `${s.stixId} is revoked`);
+    // a retry after an unknown commit status (a new transaction) finds the first one and writes nothing
+    const reportKey = sightingReportKey(
+      s.stixId,
+      signer.who.institution,
+      sha256Hex(canonicalize({ count: s.count, firstSeen: s.firstSeen, lastSeen: s.lastSeen, falsePositive: fp, noteHash })),
+    );
+    const earlier = await ctx.stub.getState(reportKey);
+    if (earlier.length > 0) {
+      const first = await getRecord<Sighting>(ctx, decodeText(earlier));
+      if (first) return JSON.stringify(first);
+    }
     const now = txTime(ctx);
     const txId = ctx.stub.getTxID();
     const sighting: Sighting = {
@@ -428,6 +442,7 @@ export class IntelContract extends XborderContract {
       txTime: now,
     };
     await putRecord(ctx, sightingKey(s.stixId, now, txId), sighting);
+    await putIndex(ctx, reportKey, sightingKey(s.stixId, now, txId));
     emit(ctx, 'SightingRecorded', { stixId: s.stixId, institution: sighting.institution, txId });
     return JSON.stringify(sighting);
   }

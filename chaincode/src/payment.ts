@@ -29,6 +29,8 @@ const EVENT_MESSAGE_TYPES: Readonly<Record<PaymentEvent['type'], RegExp>> = {
 const paymentKey = (uetr: string): string => key('payment', uetr);
 const confirmationKey = (uetr: string, time: string, txId: string): string => key('payment-confirmation', uetr, time, txId);
 const eventKey = (uetr: string, time: string, txId: string): string => key('payment-event', uetr, time, txId);
+/** A return or cancellation message is recorded once per payment, however often it is sent. */
+const eventMessageKey = (uetr: string, type: string, messageHash: string): string => key('payment-event-message', uetr, type, messageHash);
 const e2eKey = (e2e: string, uetr: string): string => key('payment-by-e2e', e2e, uetr);
 const payerDayKey = (commitment: string, date: string, uetr: string): string => key('payment-by-payer', commitment, date, uetr);
 const byKey = (filter: 'corridor' | 'status' | 'institution', value: string, date: string, uetr: string): string =>
@@ -311,6 +313,13 @@ export class PaymentContract extends XborderContract {
     if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${e.uetr}`);
     if (!isPartyTo(record, signer.institution))
       throw new ChaincodeError('PAYMENT_WRONG_SIDE', "only the payment's debtor and creditor agents record its events");
+    // a retry after an unknown commit status (a new transaction) finds the first one and writes nothing
+    const onceKey = eventMessageKey(e.uetr, type, e.messageHash);
+    const earlier = await ctx.stub.getState(onceKey);
+    if (earlier.length > 0) {
+      const first = await getRecord<PaymentEvent>(ctx, decodeText(earlier));
+      if (first) return JSON.stringify(first);
+    }
     const now = txTime(ctx);
     const event: PaymentEvent = {
       uetr: e.uetr,
@@ -324,6 +333,7 @@ export class PaymentContract extends XborderContract {
       txTime: now,
     };
     await putRecord(ctx, eventKey(e.uetr, now, event.txId), event);
+    await putIndex(ctx, onceKey, eventKey(e.uetr, now, event.txId));
     emit(ctx, 'PaymentEventRecorded', { uetr: e.uetr, type, messageHash: e.messageHash });
     return JSON.stringify(event);
   }

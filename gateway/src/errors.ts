@@ -37,12 +37,26 @@ export function extractCode(message: string): { code: string; reason: string } |
   return { code: m[1], reason: m[2].trim() };
 }
 
+/** The SDK's code for a transaction the peers committed as invalid, by its validation code. */
+export function validationCodeName(code: number): string {
+  switch (code) {
+    case 10:
+      return 'ENDORSEMENT_POLICY_FAILURE';
+    case 11:
+      return 'MVCC_READ_CONFLICT';
+    case 12:
+      return 'PHANTOM_READ_CONFLICT';
+    default:
+      return 'COMMIT_FAILED';
+  }
+}
+
 /** Maps a fabric-gateway error (or anything thrown) to an {@link XborderError}. */
 export function toXborderError(err: unknown): XborderError {
   if (err instanceof XborderError) return err;
   if (err instanceof CommitError) {
     const status = String(err.code);
-    const code = err.code === 11 ? 'MVCC_READ_CONFLICT' : err.code === 10 ? 'ENDORSEMENT_POLICY_FAILURE' : 'COMMIT_FAILED';
+    const code = validationCodeName(err.code);
     return new XborderError(code, `transaction ${err.transactionId} was not valid (validation code ${status}): ${err.message}`, {
       transactionId: err.transactionId,
       cause: err,

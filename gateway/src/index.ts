@@ -7,7 +7,7 @@ export type { PeerEndpoint, ResolvedProfile } from './profile';
 export { ProbeClient } from './probe';
 export type { WhoAmI } from './probe';
 export { newNodeSigner, signLowS, toLowS, parseDerSignature, encodeDerSignature } from './signer';
-export { Transactor, submitToOrderers } from './transactor';
+export { RESUBMITTED_CONFLICTS, Transactor, submitToOrderers } from './transactor';
 export { CommitWatcher } from './commit-watcher';
 export type { BlockEventSource, CommitOutcome, CommitWatcherOptions } from './commit-watcher';
 export type { SubmitRequest, Submitted } from './transactor';

@@ -1,7 +1,7 @@
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import type { Contract, Gateway, Network, SubmittedTransaction, Transaction } from '@hyperledger/fabric-gateway';
 
-import { XborderError, toXborderError } from './errors';
+import { XborderError, toXborderError, validationCodeName } from './errors';
 
 /** Options of one submitted transaction. */
 export interface SubmitRequest {
@@ -20,6 +20,13 @@ export interface Submitted {
 }
 
 const MAX_MVCC_ATTEMPTS = 3;
+
+/**
+ * Read conflicts with a concurrent transaction (a key or a range changed between endorsement and
+ * commit): the same request as a new transaction, endorsed against the new state, may well succeed.
+ */
+export const RESUBMITTED_CONFLICTS: ReadonlySet<string> = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
+
 const MAX_STATUS_ATTEMPTS = 3;
 const MAX_ORDERING_ATTEMPTS = 3;
 /** gRPC codes with which the orderers may not have taken a transaction (e.g. a BFT quorum not reached in time). */
@@ -87,7 +94,7 @@ export class Transactor {
         return await this.#submitOnce(contract, fn, request);
       } catch (err) {
         const mapped = toXborderError(err);
-        if (mapped.code === 'MVCC_READ_CONFLICT' && attempt < MAX_MVCC_ATTEMPTS) continue;
+        if (RESUBMITTED_CONFLICTS.has(mapped.code) && attempt < MAX_MVCC_ATTEMPTS) continue;
         throw mapped;
       }
     }
@@ -106,7 +113,7 @@ export class Transactor {
       try {
         const status = await submitted.getStatus();
         if (!status.successful) {
-          const codeName = status.code === 11 ? 'MVCC_READ_CONFLICT' : status.code === 10 ? 'ENDORSEMENT_POLICY_FAILURE' : 'COMMIT_FAILED';
+          const codeName = validationCodeName(status.code);
           throw new XborderError(codeName, `transaction ${transactionId} committed as invalid (validation code ${String(status.code)})`, {
             transactionId,
           });

@@ -1,9 +1,9 @@
 import { GatewayError } from '@hyperledger/fabric-gateway';
-import type { SubmittedTransaction } from '@hyperledger/fabric-gateway';
+import type { Gateway, SubmittedTransaction } from '@hyperledger/fabric-gateway';
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 
-import { submitToOrderers } from '@xborder/gateway';
+import { RESUBMITTED_CONFLICTS, Transactor, submitToOrderers } from '@xborder/gateway';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -53,5 +53,43 @@ describe('sending an endorsed transaction to the orderers', () => {
     const other = scripted([new Error('not a gateway error')]);
     await expect(submitToOrderers(other, 1)).to.be.rejectedWith('not a gateway error');
     expect(other.calls()).to.equal(1);
+  });
+});
+
+describe('resubmitting a transaction that lost a read conflict', () => {
+  /** A gateway whose every endorsed transaction commits with the next scripted validation code. */
+  function gatewayCommitting(codes: number[]): { gateway: Gateway; proposals: () => number } {
+    let proposals = 0;
+    const contract = {
+      newProposal: () => {
+        const n = proposals++;
+        const code = codes[n] ?? 0;
+        const submitted = {
+          getTransactionId: () => `tx${String(n)}`,
+          getResult: () => new Uint8Array(0),
+          getStatus: () => Promise.resolve({ successful: code === 0, code, blockNumber: 7n, transactionId: `tx${String(n)}` }),
+        };
+        return { endorse: () => Promise.resolve({ submit: () => Promise.resolve(submitted) }) };
+      },
+    };
+    const gateway = { getNetwork: () => ({ getContract: () => contract }) } as unknown as Gateway;
+    return { gateway, proposals: () => proposals };
+  }
+
+  it('resubmits after an MVCC or phantom read conflict as a new transaction, at most three times', async () => {
+    const { gateway, proposals } = gatewayCommitting([12, 11, 0]);
+    const done = await new Transactor(gateway, 'xborder', 'xborder').submit('probe', 'PutProbe', { args: ['k', 'v'] });
+    expect(done.transactionId).to.equal('tx2');
+    expect(proposals()).to.equal(3);
+    const stuck = gatewayCommitting([12, 12, 12, 0]);
+    await expect(new Transactor(stuck.gateway, 'xborder', 'xborder').submit('probe', 'PutProbe')).to.be.rejectedWith(/validation code 12/);
+    expect(stuck.proposals()).to.equal(3);
+    expect([...RESUBMITTED_CONFLICTS].sort()).to.deep.equal(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
+  });
+
+  it('does not resubmit what lost for another reason', async () => {
+    const { gateway, proposals } = gatewayCommitting([10]);
+    await expect(new Transactor(gateway, 'xborder', 'xborder').submit('probe', 'PutProbe')).to.be.rejectedWith(/validation code 10/);
+    expect(proposals()).to.equal(1);
   });
 });
