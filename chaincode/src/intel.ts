@@ -13,7 +13,20 @@ import type { IntelStatement } from './shared/statement';
 import { isStixId, isStixTimestamp, MAX_OBJECT_BYTES, stixFacts, timestampKey } from './shared/stix';
 import type { StixFacts } from './shared/stix';
 import { isStrict, TLP_LEVELS } from './shared/tlp';
-import { decodeText, getRecord, getRecords, key, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
+import {
+  decodeText,
+  getRecord,
+  getRecords,
+  key,
+  pageSize,
+  prefixRange,
+  putIndex,
+  putRecord,
+  rangeAll,
+  rangeBounded,
+  rangePage,
+  txTime,
+} from './state';
 import { hasControlChars } from './shared/text';
 import type { IntelRecord, Sighting } from './shared/records';
 export type { IntelRecord, Sighting } from './shared/records';
@@ -501,7 +514,7 @@ export class IntelContract extends XborderContract {
   async GetIntelHistory(ctx: Context, stixId: string): Promise<string> {
     requireReader(ctx);
     if (!isStixId(stixId)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId must be a STIX id');
-    const entries = await rangeAll(ctx, prefixRange('intel', stixId));
+    const entries = await rangeBounded(ctx, prefixRange('intel', stixId), `versions of ${stixId}`);
     if (entries.length === 0) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel ${stixId}`);
     return JSON.stringify(entries.map((e) => JSON.parse(decodeText(e.value)) as IntelRecord));
   }

@@ -13,7 +13,20 @@ import { CORRIDORS, CORRIDOR_SIDES, differingFields, fieldsOf, isValidDate, pars
 import type { Agent, Corridor, Pacs002Status, PaymentAttestation, PaymentConfirmation, PaymentFields } from './shared/payment';
 import { parseJson } from './shared/statement';
 import { hasControlChars } from './shared/text';
-import { decodeText, getRecord, key, keyHistory, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
+import {
+  decodeText,
+  getRecord,
+  key,
+  keyHistory,
+  pageSize,
+  prefixRange,
+  putIndex,
+  putRecord,
+  rangeAll,
+  rangeBounded,
+  rangePage,
+  txTime,
+} from './state';
 import { SHARED_COLLECTION } from './intel';
 import type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from './shared/records';
 export type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from './shared/records';
@@ -55,6 +68,9 @@ function agentIs(agent: Agent, institution: Institution): boolean {
     (agent.clearingMemberId !== null && agent.clearingMemberId === institution.clearingCode)
   );
 }
+
+/** Most payments one Reconcile call reads (a day of one corridor); more is refused with RESULT_TOO_LARGE. */
+export const MAX_RECONCILED_PAYMENTS = 50_000;
 
 /** Whether an institution is one of the payment's own: its debtor agent (the attester) or its creditor agent. */
 function isPartyTo(record: PaymentRecord, institution: Institution): boolean {
@@ -346,10 +362,12 @@ export class PaymentContract extends XborderContract {
     requireUetr(uetr);
     const record = await getRecord<PaymentRecord>(ctx, paymentKey(uetr));
     if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${uetr}`);
-    const confirmations = (await rangeAll(ctx, prefixRange('payment-confirmation', uetr))).map(
+    const confirmations = (await rangeBounded(ctx, prefixRange('payment-confirmation', uetr), `confirmations of ${uetr}`)).map(
       (e) => JSON.parse(decodeText(e.value)) as ConfirmationRecord,
     );
-    const events = (await rangeAll(ctx, prefixRange('payment-event', uetr))).map((e) => JSON.parse(decodeText(e.value)) as PaymentEvent);
+    const events = (await rangeBounded(ctx, prefixRange('payment-event', uetr), `events of ${uetr}`)).map(
+      (e) => JSON.parse(decodeText(e.value)) as PaymentEvent,
+    );
     return JSON.stringify({ record, confirmations, events });
   }
 
@@ -360,7 +378,12 @@ export class PaymentContract extends XborderContract {
     requireReader(ctx);
     if (endToEndId.length === 0 || endToEndId.length > 35 || hasControlChars(endToEndId))
       throw new ChaincodeError('PAYMENT_INVALID', 'endToEndId must be 1-35 characters');
-    const entries = await rangeAll(ctx, prefixRange('payment-by-e2e', endToEndId));
+    // NOTPROVIDED and other reused ids can name many payments: bounded, a UETR names one
+    const entries = await rangeBounded(
+      ctx,
+      prefixRange('payment-by-e2e', endToEndId),
+      `payments with end-to-end id ${endToEndId}; look them up by UETR`,
+    );
     const records: PaymentRecord[] = [];
     for (const e of entries) {
       const r = await getRecord<PaymentRecord>(ctx, decodeText(e.value));
@@ -441,8 +464,11 @@ export class PaymentContract extends XborderContract {
     const rejected: { uetr: string; reasonCode: string | null }[] = [];
     const day = prefixRange('payment-by', 'corridor', c, date);
     const iterator = await ctx.stub.getStateByRange(day.start, day.end);
+    let read = 0;
     try {
       for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+        if (++read > MAX_RECONCILED_PAYMENTS)
+          throw new ChaincodeError('RESULT_TOO_LARGE', `more than ${String(MAX_RECONCILED_PAYMENTS)} payments on ${date} in ${c}`);
         const p = await getRecord<PaymentRecord>(ctx, decodeText(r.value.value));
         if (!p) continue;
         const k = `${p.amount.currency}|${p.settlementAmount.currency}|${p.state}`;

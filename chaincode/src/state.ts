@@ -107,6 +107,33 @@ export async function rangePage<T>(
   return { items, bookmark: fetched < size ? '' : (metadata?.bookmark ?? '') };
 }
 
+/** Most entries an unpaged read returns; larger answers are refused with RESULT_TOO_LARGE. */
+export const MAX_UNPAGED_RESULTS = 500;
+
+/**
+ * Every entry of a key range that has no natural bound (a payment's events, an end-to-end id shared by
+ * many payments, an object's versions), refusing with RESULT_TOO_LARGE past `limit` entries rather
+ * than reading without end.
+ */
+export async function rangeBounded(
+  ctx: Context,
+  range: { start: string; end: string },
+  what: string,
+  limit: number = MAX_UNPAGED_RESULTS,
+): Promise<{ key: string; value: Uint8Array }[]> {
+  const iterator = await ctx.stub.getStateByRange(range.start, range.end);
+  const out: { key: string; value: Uint8Array }[] = [];
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      if (out.length >= limit) throw new ChaincodeError('RESULT_TOO_LARGE', `more than ${String(limit)} ${what}`);
+      out.push({ key: r.value.key, value: r.value.value });
+    }
+  } finally {
+    await iterator.close();
+  }
+  return out;
+}
+
 /** Every entry of a small, bounded key range (allowed in submit paths: the caller bounds the range). */
 export async function rangeAll(ctx: Context, range: { start: string; end: string }): Promise<{ key: string; value: Uint8Array }[]> {
   const iterator = await ctx.stub.getStateByRange(range.start, range.end);

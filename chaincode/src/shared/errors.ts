@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   SIGHTING_INVALID: 'a sighting is malformed (count, first_seen, last_seen, note hash)',
   BATCH_TOO_LARGE: 'a batch holds more objects than allowed',
   PAGE_INVALID: 'page size or bookmark is invalid',
+  RESULT_TOO_LARGE: 'an unpaged read would return more than its limit; narrow it (a UETR, a version) or use a paged listing',
   // payments
   PAYMENT_INVALID: 'a payment attestation or confirmation is malformed (ids, amounts, currencies, rate, agents, commitments)',
   PAYMENT_SIGNATURE_INVALID: "the attestation or confirmation signature does not verify with the submitter's certificate",
