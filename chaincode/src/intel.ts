@@ -22,7 +22,6 @@ import {
   prefixRange,
   putIndex,
   putRecord,
-  rangeAll,
   rangeBounded,
   rangePage,
   txTime,
