@@ -164,10 +164,13 @@ export class AuditClient {
   }
 
   /** This operator's statement about height `h` of its own peer's chain. */
-  async #statement(h: number, known: ReadonlyMap<number, string>): Promise<CheckpointStatement> {
+  async #statement(
+    h: number,
+    known: ReadonlyMap<number, string>,
+    tip: { height: number; blockHash: string },
+  ): Promise<CheckpointStatement> {
     // the peer's chain info names the newest header hash; an older one needs its block
-    const info = await this.chainInfo();
-    let blockHash = info.height === h ? info.blockHash : undefined;
+    let blockHash = tip.height === h ? tip.blockHash : undefined;
     if (blockHash === undefined) {
       const header = decodeBlock(await this.blockByNumber(h - 1)).getHeader();
       if (!header) throw new XborderError('PROOF_FAILED', `block ${String(h - 1)} has no header`);
@@ -192,11 +195,12 @@ export class AuditClient {
   async recordCheckpoint(height?: number, fromHeight = 0): Promise<Checkpoint> {
     const all = await this.checkpoints(fromHeight);
     const known = await this.#agreedValidity(all);
-    const tip = await this.height();
+    const info = await this.chainInfo();
+    const tip = info.height;
     let statement: CheckpointStatement | undefined;
     if (height !== undefined) {
       if (height < 1 || height > tip) throw new XborderError('USAGE', `height must be between 1 and ${String(tip)}, the ledger height`);
-      statement = await this.#statement(height, known);
+      statement = await this.#statement(height, known, info);
     } else {
       const mine = new Set(all.filter((c) => c.mspId === this.#me.mspId).map((c) => c.height));
       const newestOwn = Math.max(0, ...mine);
@@ -205,13 +209,13 @@ export class AuditClient {
         .filter((c) => c.mspId !== this.#me.mspId && !mine.has(c.height) && c.height > newestOwn && c.height <= tip && c.signatureValid)
         .sort((a, b) => b.height - a.height);
       for (const c of theirs) {
-        const own = await this.#statement(c.height, known);
+        const own = await this.#statement(c.height, known, info);
         if (own.blockHash === c.blockHash && own.validity === c.validity) {
           statement = own;
           break;
         }
       }
-      statement ??= await this.#statement(tip, known);
+      statement ??= await this.#statement(tip, known, info);
     }
     const signature = Buffer.from(signLowS(this.#me.key, Buffer.from(canonicalize(statement)))).toString('base64');
     // endorsers confirm the height from a view of their own peer that trails it by a poll: a height
