@@ -118,4 +118,20 @@ describe('confidentiality attacks on the real network', () => {
     expect(code).to.equal('TLP_UNKNOWN');
     expect(await codeOf(as('audit-1').intel.get(String(object.id)))).to.equal('INTEL_NOT_FOUND');
   });
+
+  it('grants the chaincode servers’ ledger-reader identity nothing: no reads, no writes, no checkpoints', async () => {
+    const reader = as('hk-ledger-reader');
+    expect(await reader.probe.whoAmI()).to.include({ mspId: 'HKMSP', role: null });
+    const before = (await as('audit-1').audit.checkpoints()).length;
+    const attempts: (() => Promise<unknown>)[] = [
+      () => reader.intel.list({ filter: 'all', pageSize: 1 }),
+      () => reader.intel.submit(indicator(AMBER_STRICT)),
+      () => reader.probe.put('ledger-reader', 'free-form data'),
+      () => reader.audit.recordCheckpoint(),
+      () => reader.payments.reconcile('2026-11-25', 'HK-TH'),
+    ];
+    for (const attempt of attempts) expect(['ACCESS_DENIED', 'KEY_NOT_REGISTERED']).to.include(await codeOf(attempt()));
+    expect((await as('audit-1').audit.checkpoints()).length).to.equal(before);
+    expect(await codeOf(as('hk-admin').probe.get('ledger-reader'))).to.equal('NOT_FOUND');
+  });
 });
