@@ -42,7 +42,7 @@ export function renderMarkdown(r: BenchResults): string {
   for (const rd of r.reads) {
     lines.push('');
     lines.push(
-      `Reads at ${String(rd.records)} intel records (evaluate, ms): get-by-id ${JSON.stringify(rd.getById)}, lookup-by-hash ${JSON.stringify(rd.byHash)}, listing page of 100 ${JSON.stringify(rd.listPage100)}`,
+      `Reads at ${String(rd.records)} intel records (evaluate, ms): get-by-id ${JSON.stringify(rd.getById)}, lookup-by-commitment ${JSON.stringify(rd.byCommitment)}, listing page of 100 ${JSON.stringify(rd.listPage100)}`,
     );
   }
   for (const rc of r.reconcile) lines.push(`Reconcile of a day with ${String(rc.payments)} payments (ms): ${JSON.stringify(rc.latency)}`);

@@ -93,7 +93,7 @@ export interface BenchResults {
   readonly machine: { cores: number; model: string; memoryGiB: number; node: string };
   readonly options: Omit<BenchOptions, 'home'>;
   readonly load: ScenarioResult[];
-  readonly reads: { records: number; getById: unknown; byHash: unknown; listPage100: unknown }[];
+  readonly reads: { records: number; getById: unknown; byCommitment: unknown; listPage100: unknown }[];
   readonly reconcile: { payments: number; latency: unknown }[];
   /** Building one proof (auditor, over the network) and checking it offline, in ms. */
   readonly proof: { build: unknown; check: unknown; checks: number; outcome: string } | null;
@@ -368,11 +368,11 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
           log(`reads: filling the ledger to ${String(target)} intel records`);
           count = await fillIntel(hk, count, target);
           const sample = await auditor.intel.list({ filter: 'all', pageSize: 100 });
-          const ids = sample.items.map((r) => ({ id: r.stixId, hash: r.contentHash }));
+          const ids = sample.items.map((r) => ({ id: r.stixId, commitment: r.contentCommitment }));
           reads.push({
             records: count,
             getById: await timeCalls(200, (i) => auditor.intel.get(ids[i % ids.length]?.id ?? '')),
-            byHash: await timeCalls(200, (i) => auditor.intel.byHash(ids[i % ids.length]?.hash ?? '')),
+            byCommitment: await timeCalls(200, (i) => auditor.intel.byCommitment(ids[i % ids.length]?.commitment ?? '')),
             listPage100: await timeCalls(50, () => auditor.intel.list({ filter: 'type', value: 'indicator', pageSize: 100 })),
           });
         }

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import type { Contract } from '@hyperledger/fabric-gateway';
 
+import { sealContent } from '@xborder/chaincode/dist/shared/commitment';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 import { ATTESTATION_PURPOSE, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/chaincode/dist/shared/payment';
 import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
@@ -76,7 +77,9 @@ export function baselineTx(contract: LoadContract): (i: number) => Promise<TxOut
 export function intelTx(client: XborderClient, contract: LoadContract): (i: number) => Promise<TxOutcome> {
   return (i) => {
     const s = client.intel.sign(benchIndicator(i));
-    return submitAndWait(contract, 'SubmitIntel', [s.statementJson, s.signature], { content: Buffer.from(s.prepared.canonical) });
+    return submitAndWait(contract, 'SubmitIntel', [s.statementJson, s.signature], {
+      content: sealContent(s.prepared.salt, s.prepared.canonical),
+    });
   };
 }
 
@@ -84,7 +87,7 @@ export function intelBatchTx(client: XborderClient, contract: LoadContract, size
   return (i) => {
     const signed: SignedIntel[] = Array.from({ length: size }, (_, k) => client.intel.sign(benchIndicator(i * size + k)));
     const transient: Record<string, Uint8Array> = {};
-    signed.forEach((s, k) => (transient[`content${String(k)}`] = Buffer.from(s.prepared.canonical)));
+    signed.forEach((s, k) => (transient[`content${String(k)}`] = sealContent(s.prepared.salt, s.prepared.canonical)));
     const items = JSON.stringify(signed.map((s) => ({ statement: s.statementJson, signature: s.signature })));
     return submitAndWait(contract, 'SubmitIntelBatch', [items], transient, size);
   };

@@ -6,6 +6,7 @@ import { requireRole } from './caller';
 import { requireRegisteredSigner } from './registry';
 import type { SigningKey } from './registry';
 import { ChaincodeError } from './shared/errors';
+import { openSealed, opensTo } from './shared/commitment';
 import { isSha256Hex, sha256Hex, verifyWithCertificate } from './shared/hash';
 import { canonicalize } from './shared/jcs';
 import { checkStatementMatchesContent, parseCanonical, parseIntelStatement, parseJson, statementBytes } from './shared/statement';
@@ -49,7 +50,7 @@ interface IntelHead {
 
 const versionKey = (stixId: string, modified: string): string => key('intel', stixId, timestampKey(modified));
 const headKey = (stixId: string): string => key('intel-head', stixId);
-const hashKey = (contentHash: string): string => key('intel-hash', contentHash);
+const commitmentKey = (commitment: string): string => key('intel-commitment', commitment);
 const contentKey = (stixId: string, modified: string): string => key('content', stixId, timestampKey(modified));
 const sightingKey = (stixId: string, txTimeKey: string, txId: string): string => key('sighting', stixId, txTimeKey, txId);
 /** One report of an institution (same counts, times, flag and note) is one sighting, however often it is sent. */
@@ -71,9 +72,22 @@ interface Submission {
   readonly statement: IntelStatement;
   readonly statementText: string;
   readonly signature: string;
-  /** Canonical content, present for CLEAR/GREEN/AMBER. */
+  /** Canonical content and its sealed form (salt + content), present for CLEAR/GREEN/AMBER. */
   readonly content?: string;
+  readonly sealed?: Uint8Array;
   readonly facts?: StixFacts;
+}
+
+/** Sealed content is the salt (64), a line feed, then at most MAX_OBJECT_BYTES of canonical object. */
+const MAX_SEALED_BYTES = MAX_OBJECT_BYTES + 65;
+
+/** Bounds, then opens, sealed content: nothing parses it before its size and commitment are checked. */
+function openBounded(bytes: Uint8Array, commitment: string): { salt: string; content: string } {
+  if (bytes.length > MAX_SEALED_BYTES) throw new ChaincodeError('INTEL_INVALID_OBJECT', 'content larger than 1 MiB');
+  const { salt, canonical } = openSealed(bytes);
+  if (!opensTo(commitment, salt, canonical))
+    throw new ChaincodeError('INTEL_COMMITMENT_MISMATCH', 'the content and its salt do not open the committed value');
+  return { salt, content: new TextDecoder().decode(canonical) };
 }
 
 /** Parses and checks one submission without touching the ledger. */
@@ -110,11 +124,10 @@ function checkSubmission(
   }
   if (contentBytes === undefined)
     throw new ChaincodeError('INTEL_CONTENT_MISSING', `${statement.tlp} content must be sent as transient data`);
-  if (contentBytes.length > 1024 * 1024) throw new ChaincodeError('INTEL_INVALID_OBJECT', 'content larger than 1 MiB');
-  const content = new TextDecoder('utf-8', { fatal: false }).decode(contentBytes);
+  const { salt, content } = openBounded(contentBytes, statement.contentCommitment);
   const facts = stixFacts(parseCanonical(content, 'content'));
-  checkStatementMatchesContent(statement, content, facts);
-  return { statement, statementText, signature: signatureB64, content, facts };
+  checkStatementMatchesContent(statement, salt, content, facts);
+  return { statement, statementText, signature: signatureB64, content, sealed: contentBytes, facts };
 }
 
 /** The ledger read/write steps of SubmitIntel and SubmitIntelBatch, with an overlay for batches. */
@@ -166,24 +179,38 @@ class IntelWriter {
     await this.#listings.write(this.#ctx);
   }
 
+  /**
+   * Whether a resubmission with a new salt carries the same content as the recorded version: the stored
+   * content's own salt must open the record's commitment over the submitted content. Only for shared
+   * levels (both operators' peers hold that content); strict content is compared by the SDK.
+   */
+  async #sameContent(existing: IntelRecord, sub: Submission): Promise<boolean> {
+    if (sub.content === undefined || isStrict(existing.tlp)) return false;
+    const stored = await this.#ctx.stub.getPrivateData(SHARED_COLLECTION, contentKey(existing.stixId, existing.modified));
+    if (stored.length === 0) return false;
+    const { salt } = openSealed(stored);
+    return opensTo(existing.contentCommitment, salt, sub.content);
+  }
+
   /** Writes one version; returns the existing record instead when this exact version is already there. */
   async write(sub: Submission, signer: SigningKey): Promise<{ record: IntelRecord; created: boolean }> {
     const ctx = this.#ctx;
     const s = sub.statement;
+    // the producer check comes first: nobody else learns whether a content matches a recorded version
+    const head = await this.#head(s.stixId);
+    if (head && head.producer !== s.institution)
+      throw new ChaincodeError('INTEL_NOT_PRODUCER', `${s.stixId} was first produced by ${head.producer}`);
     const existing = await this.#version(s.stixId, s.modified);
     if (existing) {
-      if (existing.contentHash !== s.contentHash) {
+      if (existing.contentCommitment !== s.contentCommitment && !(await this.#sameContent(existing, sub))) {
         throw new ChaincodeError(
           'INTEL_VERSION_CONFLICT',
-          `${s.stixId} version ${s.modified} exists with content hash ${existing.contentHash}`,
+          `${s.stixId} version ${s.modified} exists with content commitment ${existing.contentCommitment}`,
         );
       }
       return { record: existing, created: false };
     }
-    const head = await this.#head(s.stixId);
     if (head) {
-      if (head.producer !== s.institution)
-        throw new ChaincodeError('INTEL_NOT_PRODUCER', `${s.stixId} was first produced by ${head.producer}`);
       if (head.revoked) throw new ChaincodeError('INTEL_REVOKED', `${s.stixId} is revoked`);
       if (timestampKey(s.modified) <= timestampKey(head.latestModified)) {
         throw new ChaincodeError(
@@ -196,10 +223,11 @@ class IntelWriter {
     const txId = ctx.stub.getTxID();
     const f = sub.facts;
     const record: IntelRecord = {
+      format: 2,
       stixId: s.stixId,
       stixType: s.stixType,
       modified: s.modified,
-      contentHash: s.contentHash,
+      contentCommitment: s.contentCommitment,
       tlp: s.tlp,
       producer: s.institution,
       mspId: s.mspId,
@@ -231,7 +259,7 @@ class IntelWriter {
       revoked: false,
     };
     await putRecord(ctx, headKey(s.stixId), newHead);
-    await putIndex(ctx, hashKey(s.contentHash), k);
+    await putIndex(ctx, commitmentKey(s.contentCommitment), k);
     const timeKey = `${now}${txId}`;
     const entries: [ListFilter, string][] = [
       ['all', '*'],
@@ -241,9 +269,8 @@ class IntelWriter {
       ['org', s.mspId],
     ];
     for (const [filter, value] of entries) this.#listings.add(indexKey(filter, value, timeKey), k);
-    if (sub.content !== undefined) {
-      await ctx.stub.putPrivateData(SHARED_COLLECTION, contentKey(s.stixId, s.modified), new TextEncoder().encode(sub.content));
-    }
+    // sealed (salt inside): the SHA-256 Fabric writes of a private value must not be a guessable hash
+    if (sub.sealed !== undefined) await ctx.stub.putPrivateData(SHARED_COLLECTION, contentKey(s.stixId, s.modified), sub.sealed);
     this.#versions.set(k, record);
     this.#heads.set(s.stixId, newHead);
     return { record, created: true };
@@ -255,10 +282,10 @@ function transientContent(ctx: Context, name: string): Uint8Array | undefined {
   return value === undefined || value.length === 0 ? undefined : value;
 }
 
-/** The version whose content hashes to `contentHash`, through the hash index. */
-async function recordByHash(ctx: Context, contentHash: string): Promise<IntelRecord | undefined> {
-  if (!isSha256Hex(contentHash)) throw new ChaincodeError('INVALID_ARGUMENT', 'contentHash must be 64 lowercase hex digits');
-  const target = await ctx.stub.getState(hashKey(contentHash));
+/** The version with this content commitment, through the commitment index. */
+async function recordByCommitment(ctx: Context, commitment: string): Promise<IntelRecord | undefined> {
+  if (!isSha256Hex(commitment)) throw new ChaincodeError('INVALID_ARGUMENT', 'a content commitment is 64 lowercase hex digits');
+  const target = await ctx.stub.getState(commitmentKey(commitment));
   return target.length === 0 ? undefined : getRecord<IntelRecord>(ctx, decodeText(target));
 }
 
@@ -298,7 +325,9 @@ export class IntelContract extends XborderContract {
     const { record, created } = await writer.write(sub, signer.key);
     await writer.finish();
     if (created) {
-      emit(ctx, 'IntelSubmitted', [{ stixId: record.stixId, modified: record.modified, contentHash: record.contentHash, tlp: record.tlp }]);
+      emit(ctx, 'IntelSubmitted', [
+        { stixId: record.stixId, modified: record.modified, contentCommitment: record.contentCommitment, tlp: record.tlp },
+      ]);
     }
     return JSON.stringify({ created, record });
   }
@@ -344,7 +373,12 @@ export class IntelContract extends XborderContract {
     await writer.finish();
     const createdOnes = results
       .filter((r) => r.created)
-      .map((r) => ({ stixId: r.record.stixId, modified: r.record.modified, contentHash: r.record.contentHash, tlp: r.record.tlp }));
+      .map((r) => ({
+        stixId: r.record.stixId,
+        modified: r.record.modified,
+        contentCommitment: r.record.contentCommitment,
+        tlp: r.record.tlp,
+      }));
     if (createdOnes.length > 0) emit(ctx, 'IntelSubmitted', createdOnes);
     return JSON.stringify(results);
   }
@@ -352,7 +386,7 @@ export class IntelContract extends XborderContract {
   /**
    * Stores the content of an AMBER+STRICT or RED version in the producer's own org collection. Writes
    * nothing public, so the producer's org endorses it alone and the content never reaches the other
-   * operator's peer. The content must hash to the committed record's hash.
+   * operator's peer. The sealed content (salt + canonical object) must open the record's commitment.
    */
   @Transaction()
   @Returns('string')
@@ -377,22 +411,18 @@ export class IntelContract extends XborderContract {
     }
     const bytes = transientContent(ctx, 'content');
     if (!bytes) throw new ChaincodeError('INTEL_CONTENT_MISSING', 'content must be sent as transient data');
-    // bounded and hashed before anything parses it
-    if (bytes.length > MAX_OBJECT_BYTES)
-      throw new ChaincodeError('INTEL_INVALID_OBJECT', `content is larger than ${String(MAX_OBJECT_BYTES)} bytes`);
-    if (sha256Hex(bytes) !== record.contentHash)
-      throw new ChaincodeError('INTEL_HASH_MISMATCH', 'the content does not hash to the recorded content hash');
-    const content = new TextDecoder().decode(bytes);
+    // bounded and checked against the commitment before anything parses it
+    const { salt, content } = openBounded(bytes, record.contentCommitment);
     const facts = stixFacts(parseCanonical(content, 'content'));
-    checkStatementMatchesContent(parseIntelStatement(JSON.parse(record.statement)), content, facts);
+    checkStatementMatchesContent(parseIntelStatement(JSON.parse(record.statement)), salt, content, facts);
     const collection = implicitCollection(record.mspId);
     const k = contentKey(stixId, modified);
     const existingHash = await ctx.stub.getPrivateDataHash(collection, k);
-    if (existingHash.length > 0 && Buffer.from(existingHash).toString('hex') === record.contentHash) {
-      return JSON.stringify({ stored: false, stixId, modified, contentHash: record.contentHash });
+    if (existingHash.length > 0 && Buffer.from(existingHash).toString('hex') === sha256Hex(bytes)) {
+      return JSON.stringify({ stored: false, stixId, modified, contentCommitment: record.contentCommitment });
     }
     await ctx.stub.putPrivateData(collection, k, bytes);
-    return JSON.stringify({ stored: true, stixId, modified, contentHash: record.contentHash });
+    return JSON.stringify({ stored: true, stixId, modified, contentCommitment: record.contentCommitment });
   }
 
   /** Records that the caller's institution saw an intel object. Each sighting has keys of its own. */
@@ -479,7 +509,7 @@ export class IntelContract extends XborderContract {
     const revoked: IntelRecord = { ...latest, revoked: true, revokedAt: now, revokeReason: reason, revokeTxId: ctx.stub.getTxID() };
     await putRecord(ctx, versionKey(stixId, head.latestModified), revoked);
     await putRecord(ctx, headKey(stixId), { ...head, revoked: true });
-    emit(ctx, 'IntelRevoked', { stixId, modified: latest.modified, contentHash: latest.contentHash });
+    emit(ctx, 'IntelRevoked', { stixId, modified: latest.modified, contentCommitment: latest.contentCommitment });
     return JSON.stringify(revoked);
   }
 
@@ -518,13 +548,13 @@ export class IntelContract extends XborderContract {
     return JSON.stringify(entries.map((e) => JSON.parse(decodeText(e.value)) as IntelRecord));
   }
 
-  /** The version whose canonical content hashes to `contentHash` (proof that the ledger holds it). */
+  /** The version with this content commitment (proof that the ledger holds it). */
   @Transaction(false)
   @Returns('string')
-  async GetIntelByHash(ctx: Context, contentHash: string): Promise<string> {
+  async GetIntelByCommitment(ctx: Context, commitment: string): Promise<string> {
     requireReader(ctx);
-    const record = await recordByHash(ctx, contentHash);
-    if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel with content hash ${contentHash}`);
+    const record = await recordByCommitment(ctx, commitment);
+    if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel with content commitment ${commitment}`);
     return JSON.stringify(record);
   }
 
@@ -583,8 +613,9 @@ export class IntelContract extends XborderContract {
   }
 
   /**
-   * The canonical content of a version, to HK and TH institutions; AMBER+STRICT and RED only to the
-   * producer's org (and only its own peer holds it). Auditors never read content.
+   * The canonical content of a version and the salt of its commitment, as `{"content","contentCommitment","salt"}`, to HK
+   * and TH institutions; AMBER+STRICT and RED only to the producer (and only its own org's peers hold
+   * it). Auditors never read content; a member can hand them an opening (content + salt) to check.
    */
   @Transaction(false)
   @Returns('string')
@@ -607,19 +638,17 @@ export class IntelContract extends XborderContract {
         'INTEL_NOT_FOUND',
         `content of ${stixId} ${modified} is not on this peer${isStrict(record.tlp) ? ' (strict content is stored by StoreStrictContent)' : ''}`,
       );
-    const content = decodeText(bytes);
-    if (sha256Hex(content) !== record.contentHash)
-      throw new ChaincodeError('INTEL_HASH_MISMATCH', 'stored content does not match the recorded hash');
-    return content;
+    const { salt, content } = openBounded(bytes, record.contentCommitment);
+    return canonicalize({ content, contentCommitment: record.contentCommitment, salt });
   }
 
-  /** Whether a content hash is on the ledger, with its record (auditors verify files with this). */
+  /** Whether a content commitment is on the ledger, with its record (auditors verify openings with this). */
   @Transaction(false)
   @Returns('string')
-  async VerifyIntel(ctx: Context, contentHash: string): Promise<string> {
+  async VerifyIntel(ctx: Context, commitment: string): Promise<string> {
     requireReader(ctx);
-    const record = await recordByHash(ctx, contentHash);
-    return JSON.stringify({ found: record !== undefined, contentHash, record: record ?? null });
+    const record = await recordByCommitment(ctx, commitment);
+    return JSON.stringify({ found: record !== undefined, contentCommitment: commitment, record: record ?? null });
   }
 }
 

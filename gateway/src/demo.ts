@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
+import { contentCommitment } from '@xborder/chaincode/dist/shared/commitment';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 
 import { parseTrustAnchor } from './audit/anchor';
@@ -117,8 +117,10 @@ export async function runDemo(options: { home?: string; examples?: string; print
     const auditor = as('audit-1');
     const listed = await auditor.intel.list({ filter: 'producer', value: 'hk-bank-a', pageSize: 200 });
     print(`  ${String(listed.items.length)} intel records from hk-bank-a on the ledger`);
-    const hash = sha256Hex(canonicalize(indicator));
-    const verified = await auditor.intel.verify(hash);
+    // the auditor cannot read content; th-bank-a hands it an opening (the object and its salt)
+    const opening = content.opening;
+    const commitment = contentCommitment(opening.salt, canonicalize(opening.object));
+    const verified = await auditor.intel.verify(commitment);
     const record = verified.record;
     if (!verified.found || !record) throw new Error('the indicator is not on the ledger');
     const signingKey = await auditor.registry.getKey(record.signerFingerprint);
@@ -130,7 +132,9 @@ export async function runDemo(options: { home?: string; examples?: string; print
       Buffer.from(record.signature, 'base64'),
     );
     print(`  ${String(indicator.id)}`);
-    print(`    content hash ${hash} is on the ledger (tx ${record.txId.slice(0, 16)} at ${record.txTime})`);
+    print(
+      `    the opening from th-bank-a gives commitment ${commitment}: on the ledger (tx ${record.txId.slice(0, 16)} at ${record.txTime})`,
+    );
     print(
       `    signed by ${record.producer} with key ${record.signerFingerprint.slice(0, 16)}: signature ${signatureOk ? 'valid' : 'INVALID'}`,
     );

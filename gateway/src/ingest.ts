@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { ChaincodeError } from '@xborder/chaincode/dist/shared/errors';
 
 import { XborderError, toXborderError } from './errors';
@@ -98,7 +100,8 @@ export async function ingestStix(intel: IntelClient, items: readonly IngestItem[
   // one version once: the same object twice in the input is submitted once
   const seen = new Set<string>();
   const unique = ready.filter((r) => {
-    const k = `${r.signed.prepared.statement.stixId}|${r.signed.prepared.statement.contentHash}`;
+    // salts differ per signing: the same object twice is the same id and canonical text
+    const k = `${r.signed.prepared.statement.stixId}|${createHash('sha256').update(r.signed.prepared.canonical).digest('hex')}`;
     if (seen.has(k)) {
       outcomes.push({
         source: r.item.source,

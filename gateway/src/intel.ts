@@ -1,10 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 
+import { OPENING_FORMAT, sealContent } from '@xborder/chaincode/dist/shared/commitment';
+import type { ContentOpening } from '@xborder/chaincode/dist/shared/commitment';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 import { prepareIntel, statementBytes } from '@xborder/chaincode/dist/shared/statement';
-import type { IntelStatement, PreparedIntel } from '@xborder/chaincode/dist/shared/statement';
+import type { PreparedIntel } from '@xborder/chaincode/dist/shared/statement';
 import { isStrict } from '@xborder/chaincode/dist/shared/tlp';
 
+import { toXborderError } from './errors';
 import { decodeJson } from './json';
 import type { Page } from './registry';
 import { signLowS } from './signer';
@@ -12,7 +15,16 @@ import type { Transactor } from './transactor';
 
 import type { IntelRecord, Sighting } from '@xborder/chaincode/dist/shared/records';
 
-export type { IntelRecord, Sighting };
+export type { IntelRecord, Sighting, ContentOpening };
+
+/** A version's content as read from private data, with the salt that opens its commitment. */
+export interface IntelContent {
+  readonly canonical: string;
+  readonly object: unknown;
+  readonly salt: string;
+  /** The object and salt in the form an auditor checks offline (`xborder audit verify`). */
+  readonly opening: ContentOpening;
+}
 
 /** The outcome of submitting one object. */
 export interface IntelSubmission {
@@ -44,11 +56,12 @@ export interface SignedIntel {
 }
 
 /**
- * Canonicalises (RFC 8785), hashes and checks a STIX object and signs its statement with the
- * institution's key: the exact rules the chaincode applies, from the same code.
+ * Canonicalises (RFC 8785) and checks a STIX object, commits to it under a fresh random salt (or the
+ * given one) and signs its statement with the institution's key: the exact rules the chaincode
+ * applies, from the same code.
  */
-export function signIntel(object: unknown, producer: { institution: string; mspId: string }, key: KeyObject): SignedIntel {
-  const prepared = prepareIntel(object, producer);
+export function signIntel(object: unknown, producer: { institution: string; mspId: string }, key: KeyObject, salt?: string): SignedIntel {
+  const prepared = prepareIntel(object, producer, salt);
   const signature = Buffer.from(signLowS(key, statementBytes(prepared.statement))).toString('base64');
   return { prepared, statementJson: canonicalize(prepared.statement), signature };
 }
@@ -66,8 +79,8 @@ export class IntelClient {
   }
 
   /** Prepares and signs an object as this client's institution, without submitting it. */
-  sign(object: unknown): SignedIntel {
-    return signIntel(object, this.#producer, this.#key);
+  sign(object: unknown, salt?: string): SignedIntel {
+    return signIntel(object, this.#producer, this.#key, salt);
   }
 
   /**
@@ -81,14 +94,41 @@ export class IntelClient {
 
   async submitSigned(signed: SignedIntel): Promise<IntelSubmission> {
     const strict = isStrict(signed.prepared.statement.tlp);
-    const r = await this.#tx.submit('intel', 'SubmitIntel', {
-      args: [signed.statementJson, signed.signature],
-      ...(strict ? {} : { transient: { content: Buffer.from(signed.prepared.canonical) } }),
-    });
-    const { created, record } = decodeJson<{ created: boolean; record: IntelRecord }>(r.result);
+    let result: Uint8Array;
+    try {
+      result = (
+        await this.#tx.submit('intel', 'SubmitIntel', {
+          args: [signed.statementJson, signed.signature],
+          ...(strict ? {} : { transient: { content: sealed(signed.prepared) } }),
+        })
+      ).result;
+    } catch (err) {
+      // a strict version recorded earlier under another salt: only its producer's peers can compare
+      const again = strict ? await this.#resignedWithRecordedSalt(signed, err) : undefined;
+      if (!again) throw err;
+      return this.submitSigned(again);
+    }
+    const { created, record } = decodeJson<{ created: boolean; record: IntelRecord }>(result);
     if (!strict) return { created, record, transactionId: record.txId };
-    const stored = await this.storeStrictContent(signed.prepared.statement, signed.prepared.canonical);
+    const stored = await this.storeStrictContent(signed.prepared);
     return { created, record, transactionId: record.txId, strictContentStored: stored };
+  }
+
+  /**
+   * For a version conflict on one of our own strict versions: the same object signed with the salt its
+   * recorded version uses, when the stored content equals it (a re-run of the same input); else nothing.
+   */
+  async #resignedWithRecordedSalt(signed: SignedIntel, err: unknown): Promise<SignedIntel | undefined> {
+    if (toXborderError(err).code !== 'INTEL_VERSION_CONFLICT') return undefined;
+    const s = signed.prepared.statement;
+    let stored: IntelContent;
+    try {
+      stored = await this.content(s.stixId, s.modified);
+    } catch {
+      return undefined;
+    }
+    if (stored.canonical !== signed.prepared.canonical || stored.salt === signed.prepared.salt) return undefined;
+    return this.sign(JSON.parse(signed.prepared.canonical) as unknown, stored.salt);
   }
 
   /**
@@ -96,20 +136,21 @@ export class IntelClient {
    * the own peer first: content already stored means no transaction at all (a transaction without a
    * collection write would fall back to the chaincode's both-operators policy).
    */
-  async storeStrictContent(statement: IntelStatement, canonical: string): Promise<boolean> {
+  async storeStrictContent(prepared: PreparedIntel): Promise<boolean> {
+    const { statement } = prepared;
     // the dry run carries the content too: only the producer's own org may receive it, on every
     // path (the gateway would otherwise pick, or fall back to, another org's peer)
     const dryRun = await this.#tx.evaluate(
       'intel',
       'StoreStrictContent',
       [statement.stixId, statement.modified],
-      { content: Buffer.from(canonical) },
+      { content: sealed(prepared) },
       { endorsingOrganizations: [this.#producer.mspId] },
     );
     if (!decodeJson<{ stored: boolean }>(dryRun).stored) return false;
     const r = await this.#tx.submit('intel', 'StoreStrictContent', {
       args: [statement.stixId, statement.modified],
-      transient: { content: Buffer.from(canonical) },
+      transient: { content: sealed(prepared) },
       endorsingOrganizations: [this.#producer.mspId],
     });
     return decodeJson<{ stored: boolean }>(r.result).stored;
@@ -123,7 +164,7 @@ export class IntelClient {
     const items = signed.map((s) => ({ statement: s.statementJson, signature: s.signature }));
     const transient: Record<string, Uint8Array> = {};
     signed.forEach((s, i) => {
-      if (!isStrict(s.prepared.statement.tlp)) transient[`content${String(i)}`] = Buffer.from(s.prepared.canonical);
+      if (!isStrict(s.prepared.statement.tlp)) transient[`content${String(i)}`] = sealed(s.prepared);
     });
     const r = await this.#tx.submit('intel', 'SubmitIntelBatch', { args: [JSON.stringify(items)], transient });
     const results = decodeJson<{ created: boolean; record: IntelRecord }[]>(r.result);
@@ -131,7 +172,7 @@ export class IntelClient {
     for (const [i, res] of results.entries()) {
       const s = signed[i];
       if (s && isStrict(s.prepared.statement.tlp)) {
-        const stored = await this.storeStrictContent(s.prepared.statement, s.prepared.canonical);
+        const stored = await this.storeStrictContent(s.prepared);
         out.push({ ...res, transactionId: res.record.txId, strictContentStored: stored });
       } else {
         out.push({ ...res, transactionId: res.record.txId });
@@ -153,12 +194,14 @@ export class IntelClient {
     return decodeJson<IntelRecord[]>(await this.#tx.evaluate('intel', 'GetIntelHistory', [stixId]));
   }
 
-  async byHash(contentHash: string): Promise<IntelRecord> {
-    return decodeJson<IntelRecord>(await this.#tx.evaluate('intel', 'GetIntelByHash', [contentHash]));
+  /** The version with this content commitment. */
+  async byCommitment(commitment: string): Promise<IntelRecord> {
+    return decodeJson<IntelRecord>(await this.#tx.evaluate('intel', 'GetIntelByCommitment', [commitment]));
   }
 
-  async verify(contentHash: string): Promise<{ found: boolean; contentHash: string; record?: IntelRecord | null }> {
-    return decodeJson(await this.#tx.evaluate('intel', 'VerifyIntel', [contentHash]));
+  /** Whether a content commitment (see `commitmentOf`) is on the ledger, with its record. */
+  async verify(commitment: string): Promise<{ found: boolean; contentCommitment: string; record?: IntelRecord | null }> {
+    return decodeJson(await this.#tx.evaluate('intel', 'VerifyIntel', [commitment]));
   }
 
   async list(query: ListQuery): Promise<Page<IntelRecord>> {
@@ -171,11 +214,21 @@ export class IntelClient {
     );
   }
 
-  /** The canonical STIX object of a version (HK/TH institutions; strict levels: producer's org only). */
-  async content(stixId: string, modified: string): Promise<{ canonical: string; object: unknown }> {
-    const bytes = await this.#tx.evaluate('intel', 'GetIntelContent', [stixId, modified]);
-    const canonical = new TextDecoder().decode(bytes);
-    return { canonical, object: JSON.parse(canonical) as unknown };
+  /**
+   * The canonical STIX object of a version and the salt of its commitment (HK/TH institutions; strict
+   * levels: the producer only).
+   */
+  async content(stixId: string, modified: string): Promise<IntelContent> {
+    const { content, contentCommitment, salt } = decodeJson<{ content: string; contentCommitment: string; salt: string }>(
+      await this.#tx.evaluate('intel', 'GetIntelContent', [stixId, modified]),
+    );
+    const object = JSON.parse(content) as unknown;
+    return {
+      canonical: content,
+      object,
+      salt,
+      opening: { format: OPENING_FORMAT, stixId, modified, contentCommitment, salt, object },
+    };
   }
 
   async sight(sighting: {
@@ -192,4 +245,9 @@ export class IntelClient {
   async revoke(stixId: string, reason: string): Promise<IntelRecord> {
     return decodeJson<IntelRecord>((await this.#tx.submit('intel', 'RevokeIntel', { args: [stixId, reason] })).result);
   }
+}
+
+/** Content as it travels to the chaincode: sealed with its salt (see commitment.ts). */
+function sealed(prepared: PreparedIntel): Uint8Array {
+  return sealContent(prepared.salt, prepared.canonical);
 }

@@ -84,11 +84,33 @@ describe('auditor toolkit on the real network', () => {
         .to.match(/UNANCHORED\s+config\.anchor/)
         .and.to.match(/proof is UNANCHORED/);
     }
+    // a member who can read the content hands the auditor an opening: the object and its salt
+    const opened = xborder(['intel', 'content', String(object.id), '--opening', '--json', '--as', 'hk-bank-a']);
+    expect(opened.code, opened.stderr).to.equal(0);
+    const openingFile = path.join(tmp, 'opening.json');
+    fs.writeFileSync(openingFile, opened.stdout);
+    expect(
+      xborder(['audit', 'check-proof', path.join(tmp, 'intel.json'), '--content', openingFile, '--anchor', anchorFile]).stdout,
+    ).to.match(/ok\s+content\.hash/);
+    // the bare object alone proves nothing: the commitment needs the salt; a wrong salt fails
     const contentFile = path.join(tmp, 'object.json');
     fs.writeFileSync(contentFile, JSON.stringify(object));
-    expect(
-      xborder(['audit', 'check-proof', path.join(tmp, 'intel.json'), '--content', contentFile, '--anchor', anchorFile]).stdout,
-    ).to.match(/ok\s+content\.hash/);
+    const bare = xborder(['audit', 'check-proof', path.join(tmp, 'intel.json'), '--content', contentFile, '--anchor', anchorFile]);
+    expect(bare.code).to.equal(1);
+    expect(bare.stdout).to.match(/FAIL\s+content\.hash\s+the record holds a salted commitment/);
+    const wrongSalt = xborder([
+      'audit',
+      'check-proof',
+      path.join(tmp, 'intel.json'),
+      '--content',
+      contentFile,
+      '--salt',
+      'ab'.repeat(32),
+      '--anchor',
+      anchorFile,
+    ]);
+    expect(wrongSalt.code).to.equal(1);
+    expect(wrongSalt.stdout).to.match(/FAIL\s+content\.hash/);
     const tamperedFile = path.join(tmp, 'tampered.json');
     const proof = JSON.parse(fs.readFileSync(path.join(tmp, 'intel.json'), 'utf8')) as { record: { value: string } };
     proof.record.value = proof.record.value.replace('"AMBER"', '"CLEAR"');
@@ -125,11 +147,19 @@ describe('auditor toolkit on the real network', () => {
     );
   });
 
-  it('verifies a local STIX file against the ledger', () => {
-    const file = path.join(tmp, 'object.json');
-    const r = xborder(['audit', 'verify', file, '--as', 'audit-1']);
+  it('verifies a content opening against the ledger; a bare object needs its salt', () => {
+    const r = xborder(['audit', 'verify', path.join(tmp, 'opening.json'), '--as', 'audit-1']);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/signer\s+th-bank-b \(THMSP\)/);
+    const salt = (JSON.parse(fs.readFileSync(path.join(tmp, 'opening.json'), 'utf8')) as { salt: string }).salt;
+    const withSalt = xborder(['audit', 'verify', path.join(tmp, 'object.json'), '--salt', salt, '--as', 'audit-1']);
+    expect(withSalt.code, withSalt.stderr).to.equal(0);
+    const noSalt = xborder(['audit', 'verify', path.join(tmp, 'object.json'), '--as', 'audit-1']);
+    expect(noSalt.code).to.not.equal(0);
+    expect(noSalt.stderr).to.match(/records commit to content with a salt/);
+    const guessed = xborder(['audit', 'verify', path.join(tmp, 'object.json'), '--salt', '0'.repeat(64), '--as', 'audit-1']);
+    expect(guessed.code).to.equal(1);
+    expect(guessed.stdout).to.match(/not on the ledger/);
   });
 
   it('verifies the whole chain: data hashes, previous-hash links, orderer signatures', async () => {

@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { signLowS } from '@xborder/gateway';
 
 import { clientPool, codeOf } from '../support/clients';
+import { sealContent } from '@xborder/chaincode/dist/shared/commitment';
 
 /** The same signed proposal as `bytes` (a ProposedTransaction), with its timestamp moved by `shiftMs`. */
 function shifted(bytes: Uint8Array, shiftMs: number): Uint8Array {
@@ -60,7 +61,7 @@ describe('client-chosen time on the real network', () => {
       const contract = bank.gateway.getNetwork(bank.profile.channel).getContract('xborder', 'intel');
       const unsigned = contract.newProposal('SubmitIntel', {
         arguments: [signed.statementJson, signed.signature],
-        transientData: { content: Buffer.from(signed.prepared.canonical) },
+        transientData: { content: sealContent(signed.prepared.salt, signed.prepared.canonical) },
       });
       const bytes = shifted(unsigned.getBytes(), shiftMs);
       const proposalBytes = gw.ProposedTransaction.deserializeBinary(bytes).getProposal()!.getProposalBytes_asU8();

@@ -3,21 +3,22 @@
  * the other operator's peer or chaincode on any path, and a marking trick must not lower an object's
  * sharing level. Each attack fails and writes nothing.
  */
-import { randomUUID, sign } from 'node:crypto';
+import { createHash, randomUUID, sign } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { expect } from 'chai';
 
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
 import { up } from '@xborder/network';
 
 import { clientPool, codeOf } from '../support/clients';
 import { testNetwork } from '../support/network-hooks';
+import { contentCommitment, newSalt, sealContent } from '@xborder/chaincode/dist/shared/commitment';
 
 const RED = 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1';
 const AMBER_STRICT = 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003';
+const AMBER = 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421';
 
 function indicator(marking: string): Record<string, unknown> {
   return {
@@ -73,7 +74,7 @@ describe('confidentiality attacks on the real network', () => {
     await exited(pid);
     try {
       // the SDK's content step, dry run included, may only use HK peers: it fails, nothing moves to TH
-      const code = await codeOf(bank.intel.storeStrictContent(signed.prepared.statement, signed.prepared.canonical));
+      const code = await codeOf(bank.intel.storeStrictContent(signed.prepared));
       expect(code).to.not.equal('INTEL_CONTENT_UNEXPECTED');
       expect(log('cc-xborder-th')).to.not.include(canary);
     } finally {
@@ -84,13 +85,13 @@ describe('confidentiality attacks on the real network', () => {
       'intel',
       'StoreStrictContent',
       [canary, String(object.modified)],
-      { content: Buffer.from(signed.prepared.canonical) },
+      { content: sealContent(signed.prepared.salt, signed.prepared.canonical) },
       { endorsingOrganizations: ['THMSP'] },
     );
     expect(await codeOf(misrouted)).to.equal('INTEL_CONTENT_UNEXPECTED');
     expect(log('cc-xborder-th')).to.include(`strict content of HKMSP offered to this THMSP chaincode server: refused unread (${canary})`);
     // and with HK back, the content is stored in HK's own collection
-    expect(await bank.intel.storeStrictContent(signed.prepared.statement, signed.prepared.canonical)).to.equal(true);
+    expect(await bank.intel.storeStrictContent(signed.prepared)).to.equal(true);
     expect(await codeOf(as('th-bank-a').intel.content(canary, String(object.modified)))).to.equal('ACCESS_DENIED');
   });
 
@@ -101,9 +102,10 @@ describe('confidentiality attacks on the real network', () => {
     expect(() => bank.intel.sign(object)).to.throw(/TLP_UNKNOWN/);
     // a client that signs it anyway as AMBER is refused by the endorsers, and nothing is written
     const canonical = canonicalize(object);
+    const salt = newSalt();
     const statement = canonicalize({
-      purpose: 'xborder/intel-statement/v1',
-      contentHash: sha256Hex(canonical),
+      purpose: 'xborder/intel-statement/v2',
+      contentCommitment: contentCommitment(salt, canonical),
       stixId: object.id,
       stixType: 'indicator',
       modified: object.modified,
@@ -113,7 +115,10 @@ describe('confidentiality attacks on the real network', () => {
     });
     const signature = sign('sha256', Buffer.from(statement), bank.signingKey).toString('base64');
     const code = await codeOf(
-      bank.transactor.submit('intel', 'SubmitIntel', { args: [statement, signature], transient: { content: Buffer.from(canonical) } }),
+      bank.transactor.submit('intel', 'SubmitIntel', {
+        args: [statement, signature],
+        transient: { content: sealContent(salt, canonical) },
+      }),
     );
     expect(code).to.equal('TLP_UNKNOWN');
     expect(await codeOf(as('audit-1').intel.get(String(object.id)))).to.equal('INTEL_NOT_FOUND');
@@ -133,5 +138,60 @@ describe('confidentiality attacks on the real network', () => {
     for (const attempt of attempts) expect(['ACCESS_DENIED', 'KEY_NOT_REGISTERED']).to.include(await codeOf(attempt()));
     expect((await as('audit-1').audit.checkpoints()).length).to.equal(before);
     expect(await codeOf(as('hk-admin').probe.get('ledger-reader'))).to.equal('NOT_FOUND');
+  });
+  it('gives a member guessing small objects nothing to match: no content hash in the record, the event or the block', async function () {
+    this.timeout(60_000);
+    const bank = as('hk-bank-a');
+    const auditor = as('audit-1');
+    // two public objects, then the small AMBER relationship between them the attacker wants to learn
+    const malware = {
+      type: 'malware',
+      spec_version: '2.1',
+      id: `malware--${randomUUID()}`,
+      created: '2026-11-30T00:00:00Z',
+      modified: '2026-11-30T00:00:00Z',
+      name: 'guess-target',
+      is_family: true,
+      object_marking_refs: [AMBER],
+    };
+    const target = indicator(AMBER);
+    const relationship = {
+      type: 'relationship',
+      spec_version: '2.1',
+      id: `relationship--${randomUUID()}`,
+      created: '2026-11-30T00:00:00Z',
+      modified: '2026-11-30T00:00:00Z',
+      relationship_type: 'indicates',
+      source_ref: target.id,
+      target_ref: malware.id,
+      object_marking_refs: [AMBER],
+    };
+    await bank.intel.submit(malware);
+    await bank.intel.submit(target);
+    const submitted = await bank.intel.submit(relationship);
+    // the attacker (any member or auditor) sees the public record and the whole block
+    const record = await auditor.intel.get(relationship.id);
+    const block = Buffer.from(await auditor.audit.blockByTxId(submitted.transactionId));
+    const publicText = JSON.stringify(record);
+    // candidates from what is public: every relationship type between every pair of recorded ids
+    const ids = [malware.id, String(target.id), `indicator--${randomUUID()}`, `malware--${randomUUID()}`];
+    const types = ['indicates', 'uses', 'targets', 'attributed-to', 'mitigates', 'related-to', 'variant-of', 'delivers'];
+    const candidates: string[] = [];
+    for (const t of types)
+      for (const a of ids)
+        for (const b of ids)
+          if (a !== b) candidates.push(canonicalize({ ...relationship, relationship_type: t, source_ref: a, target_ref: b }));
+    // the attack would work if anything public were a plain hash: the true content is among the candidates
+    expect(candidates).to.include(canonicalize(relationship));
+    const hits = candidates.filter((c) => {
+      const digest = createHash('sha256').update(c).digest();
+      return publicText.includes(digest.toString('hex')) || block.includes(digest) || block.includes(Buffer.from(digest.toString('hex')));
+    });
+    expect(hits, 'candidates whose SHA-256 appears in the record or block').to.deep.equal([]);
+    // and the commitment itself opens only with the salt, which stays in private data
+    const opening = (await as('th-bank-a').intel.content(relationship.id, relationship.modified)).opening;
+    expect(contentCommitment(opening.salt, canonicalize(opening.object))).to.equal(record.contentCommitment);
+    expect(block.includes(Buffer.from(opening.salt))).to.equal(false);
+    expect(block.includes(Buffer.from(opening.salt, 'hex'))).to.equal(false);
   });
 });

@@ -7,6 +7,7 @@ import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 
 import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
+import { contentCommitment } from '@xborder/chaincode/dist/shared/commitment';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 import { enrollIdentity } from '@xborder/network';
 
@@ -137,15 +138,17 @@ describe('intel on the real network: signed STIX records, private content, sight
     ).to.equal('INTEL_REVOKED');
   });
 
-  it('lets the auditor list, read history and verify a hash, but not read content or write', async () => {
+  it('lets the auditor list, read history and verify an opening, but not read content or write', async () => {
     const auditor = as('audit-1');
     const history = await auditor.intel.history(amber.id as string);
     expect(history.map((h) => h.modified)).to.deep.equal([amber.modified, '2026-11-25T01:00:00.000Z']);
     expect(history.every((h) => /^[0-9a-f]{64}$/.test(h.txId))).to.equal(true);
     const listed = await auditor.intel.list({ filter: 'producer', value: 'hk-bank-a', from: since, pageSize: 200 });
     expect(listed.items.map((i) => i.stixId)).to.include.members([amber.id, strict.id]);
-    const hash = sha256Hex(canonicalize(strict));
-    const verified = await auditor.intel.verify(hash);
+    // the bare hash of the content is nowhere; the producer's opening (object and salt) verifies
+    expect((await auditor.intel.verify(sha256Hex(canonicalize(strict)))).found).to.equal(false);
+    const { opening } = await as('hk-bank-a').intel.content(strict.id as string, strict.modified as string);
+    const verified = await auditor.intel.verify(contentCommitment(opening.salt, canonicalize(opening.object)));
     expect(verified.found).to.equal(true);
     expect(verified.record?.stixId).to.equal(strict.id);
     expect(await codeOf(auditor.intel.content(amber.id as string, amber.modified as string))).to.equal('ACCESS_DENIED');

@@ -69,7 +69,7 @@ describe('chaincode to peer batching on the real network (Fabric 3.1 WRITE_BATCH
     expect(delta(before, after, 'GET_STATE')).to.equal(0);
     const auditor = as('audit-1');
     for (const o of objects) {
-      const record = await auditor.intel.byHash(o.prepared.statement.contentHash);
+      const record = await auditor.intel.byCommitment(o.prepared.statement.contentCommitment);
       expect(record.stixId).to.equal(o.prepared.statement.stixId);
     }
     const content = await as('th-bank-a').intel.content(
@@ -106,6 +106,6 @@ describe('chaincode to peer batching on the real network (Fabric 3.1 WRITE_BATCH
     expect(err?.code).to.equal('INTEL_VERSION_CONFLICT');
     expect(err?.message).to.include('item 1');
     expect(delta(before, after, 'WRITE_BATCH_STATE')).to.equal(0);
-    expect((await as('audit-1').intel.verify(good.prepared.statement.contentHash)).found).to.equal(false);
+    expect((await as('audit-1').intel.verify(good.prepared.statement.contentCommitment)).found).to.equal(false);
   });
 });

@@ -19,6 +19,7 @@ import { block64, b64, replaceRoots, resignBlock, setFlag } from '../support/blo
 import { clientPool, codeOf } from '../support/clients';
 import { forge } from '../support/forged-certs';
 import { testNetwork } from '../support/network-hooks';
+import { sealContent } from '@xborder/chaincode/dist/shared/commitment';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(repo, 'gateway', 'dist', 'cli', 'main.js');
@@ -78,7 +79,7 @@ describe('attacks on proofs, chains and checkpoints (real network)', () => {
       const signed = bank.intel.sign(indicator(pattern, id));
       const proposal = contract.newProposal('SubmitIntel', {
         arguments: [signed.statementJson, signed.signature],
-        transientData: { content: Buffer.from(signed.prepared.canonical) },
+        transientData: { content: sealContent(signed.prepared.salt, signed.prepared.canonical) },
       });
       endorsed.push(await proposal.endorse()); // both endorsed against the same (empty) state
     }

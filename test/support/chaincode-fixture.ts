@@ -8,6 +8,7 @@ import type { PreparedIntel } from '@xborder/chaincode/dist/shared/statement';
 import { testIdentity } from './certs';
 import type { TestIdentity } from './certs';
 import { FakeWorld } from './fake-world';
+import { sealContent } from '@xborder/chaincode/dist/shared/commitment';
 
 export const TLP = {
   CLEAR: 'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487',
@@ -95,6 +96,11 @@ export async function submit(world: FakeWorld, who: TestIdentity, signed: Signed
   return world.invoke(
     who,
     (ctx) => intel.SubmitIntel(ctx, signed.statementJson, signed.signature),
-    withContent ? { transient: { content: signed.prepared.canonical } } : {},
+    withContent ? { transient: { content: sealed(signed.prepared) } } : {},
   );
+}
+
+/** Content as the SDK sends it: sealed with the salt of its commitment. */
+export function sealed(prepared: { salt: string; canonical: string }): Uint8Array {
+  return sealContent(prepared.salt, prepared.canonical);
 }

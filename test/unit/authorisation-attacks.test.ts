@@ -7,7 +7,7 @@ import { expect } from 'chai';
 
 import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
 
-import { TLP, ids, intel, registeredWorld, registry, signIntel, stixIndicator, submit } from '../support/chaincode-fixture';
+import { ids, intel, registeredWorld, registry, sealed, signIntel, stixIndicator, submit, TLP } from '../support/chaincode-fixture';
 import { testIdentity } from '../support/certs';
 import type { FakeWorld } from '../support/fake-world';
 import { payment, paymentFields, signAttestation } from '../support/payment-fixture';
@@ -62,14 +62,14 @@ describe('authorisation attacks on the contracts', () => {
     const signed = signIntel(obj, ids.hkBankA);
     await submit(world, ids.hkBankA, signed, false);
     await world.invoke(ids.hkBankA, (ctx) => intel.StoreStrictContent(ctx, obj.id as string, obj.modified as string), {
-      transient: { content: signed.prepared.canonical },
+      transient: { content: sealed(signed.prepared) },
     });
     const read = (who: typeof ids.hkBankA) =>
       world.invoke(who, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
     expect((await read(ids.hkBankB)).error?.message).to.match(
       /^ACCESS_DENIED: AMBER\+STRICT content is readable by its producer hk-bank-a only/,
     );
-    expect((await read(ids.hkBankA)).value).to.equal(signed.prepared.canonical);
+    expect((JSON.parse((await read(ids.hkBankA)).value as string) as { content: string }).content).to.equal(signed.prepared.canonical);
   });
 
   it('refuses content reads by a revoked key and by a suspended institution', async () => {

@@ -1,9 +1,12 @@
+import { createPrivateKey, sign as nodeSign } from 'node:crypto';
+
 import { expect } from 'chai';
 
 import { certificateFingerprint, sha256Hex } from '@xborder/chaincode/dist/shared/hash';
+import { contentCommitment } from '@xborder/chaincode/dist/shared/commitment';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 
-import { TLP, ids, intel, registeredWorld, registry, signIntel, stixIndicator, submit } from '../support/chaincode-fixture';
+import { ids, intel, registeredWorld, registry, sealed, signIntel, stixIndicator, submit, TLP } from '../support/chaincode-fixture';
 import type { FakeWorld } from '../support/fake-world';
 
 type Rec = Record<string, unknown>;
@@ -32,7 +35,8 @@ describe('intel contract', () => {
         tlp: 'AMBER',
         producer: 'hk-bank-a',
         mspId: 'HKMSP',
-        contentHash: sha256Hex(canonicalize(obj)),
+        format: 2,
+        contentCommitment: contentCommitment(signed.prepared.salt, canonicalize(obj)),
         signerFingerprint: certificateFingerprint(ids.hkBankA.certPem),
         confidence: 80,
         previousModified: null,
@@ -41,7 +45,9 @@ describe('intel contract', () => {
       });
       expect(record.statement).to.equal(signed.statementJson);
       const content = [...world.collection('hkThShared').values()].map((v) => Buffer.from(v).toString());
-      expect(content).to.deep.equal([signed.prepared.canonical]);
+      // at rest the salt sits inside the value, so the SHA-256 Fabric publishes of it is not guessable
+      expect(content).to.deep.equal([`${signed.prepared.salt}\n${signed.prepared.canonical}`]);
+      expect(JSON.stringify(record)).not.to.contain(sha256Hex(canonicalize(obj)));
       expect(r.event?.name).to.equal('IntelSubmitted');
       expect(JSON.stringify(r.event?.payload)).not.to.contain('pay-promptp4y');
       // no guessable value anywhere in public state
@@ -67,18 +73,27 @@ describe('intel contract', () => {
       const other = signIntel(stixIndicator({ id: obj.id, name: 'changed' }), ids.hkBankA);
       const greenStatement = { ...good.prepared.statement, tlp: 'GREEN' };
       const greenSigned = signIntel(stixIndicator(), ids.hkBankA);
+      const looseText = JSON.stringify(JSON.parse(greenSigned.prepared.canonical), null, 1);
+      const looseStatement = canonicalize({
+        ...greenSigned.prepared.statement,
+        contentCommitment: contentCommitment(greenSigned.prepared.salt, looseText),
+      });
+      const loose = {
+        statementJson: looseStatement,
+        signature: nodeSign('sha256', Buffer.from(looseStatement), createPrivateKey(ids.hkBankA.keyPem)).toString('base64'),
+      };
       const cases: [Promise<{ error?: Error; writes: number }>, RegExp][] = [
         [submit(world, ids.hkBankA, other), /^INTEL_VERSION_CONFLICT: /],
         [
           world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, good.statementJson, Buffer.from('bad').toString('base64')), {
-            transient: { content: good.prepared.canonical },
+            transient: { content: sealed(good.prepared) },
           }),
           /^INTEL_SIGNATURE_INVALID: /,
         ],
         [world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, '{"x":', good.signature)), /^INTEL_INVALID_JSON: /],
         [
           world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, canonicalize(greenStatement), greenSigned.signature), {
-            transient: { content: greenSigned.prepared.canonical },
+            transient: { content: sealed(greenSigned.prepared) },
           }),
           /^INTEL_SIGNATURE_INVALID: /,
         ],
@@ -87,16 +102,17 @@ describe('intel contract', () => {
           /^INTEL_CONTENT_MISSING: /,
         ],
         [
-          world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, greenSigned.statementJson, greenSigned.signature), {
-            transient: { content: JSON.stringify(JSON.parse(greenSigned.prepared.canonical), null, 1) },
+          // committed and signed over non-canonical text: opens, then fails the canonical form
+          world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, loose.statementJson, loose.signature), {
+            transient: { content: sealed({ salt: greenSigned.prepared.salt, canonical: looseText }) },
           }),
           /^INTEL_NOT_CANONICAL: /,
         ],
         [
           world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, greenSigned.statementJson, greenSigned.signature), {
-            transient: { content: good.prepared.canonical },
+            transient: { content: sealed(good.prepared) },
           }),
-          /^INTEL_HASH_MISMATCH: /,
+          /^INTEL_COMMITMENT_MISMATCH: /,
         ],
         [submit(world, ids.hkBankB, greenSigned), /^INTEL_STATEMENT_MISMATCH: statement names hk-bank-a/],
         [submit(world, ids.auditor, greenSigned), /^ACCESS_DENIED: /],
@@ -116,10 +132,10 @@ describe('intel contract', () => {
       const lying = signIntel(stixIndicator({ id: obj.id, object_marking_refs: [TLP.GREEN] }), ids.hkBankA);
       // sign a statement claiming CLEAR for GREEN content
       const { createPrivateKey, sign } = await import('node:crypto');
-      const statement = { ...lying.prepared.statement, contentHash: signed.prepared.statement.contentHash, tlp: 'CLEAR' };
+      const statement = { ...lying.prepared.statement, contentCommitment: signed.prepared.statement.contentCommitment, tlp: 'CLEAR' };
       const sig = sign('sha256', Buffer.from(canonicalize(statement)), createPrivateKey(ids.hkBankA.keyPem)).toString('base64');
       const r = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntel(ctx, canonicalize(statement), sig), {
-        transient: { content: signed.prepared.canonical },
+        transient: { content: sealed(signed.prepared) },
       });
       expect(r.error?.message).to.match(/^INTEL_STATEMENT_MISMATCH: .*tlp \(content is GREEN\)/);
     });
@@ -167,22 +183,33 @@ describe('intel contract', () => {
       expect(parse(r.value).record).to.include({ tlp: 'AMBER+STRICT', confidence: null, labels: null });
       expect(world.collection('hkThShared').size).to.equal(0);
 
-      const store = (who = ids.hkBankA, content = signed.prepared.canonical) =>
+      const store = (who = ids.hkBankA, content = sealed(signed.prepared)) =>
         world.invoke(who, (ctx) => intel.StoreStrictContent(ctx, obj.id as string, obj.modified as string), { transient: { content } });
       expect((await store(ids.thBankA)).error?.message).to.match(/^INTEL_NOT_PRODUCER: /);
       expect(
-        (await store(ids.hkBankA, canonicalize(stixIndicator({ id: obj.id, name: 'tampered', object_marking_refs: [TLP.AMBER_STRICT] }))))
-          .error?.message,
-      ).to.match(/^INTEL_HASH_MISMATCH: /);
+        (
+          await store(
+            ids.hkBankA,
+            sealed({
+              salt: signed.prepared.salt,
+              canonical: canonicalize(stixIndicator({ id: obj.id, name: 'tampered', object_marking_refs: [TLP.AMBER_STRICT] })),
+            }),
+          )
+        ).error?.message,
+      ).to.match(/^INTEL_COMMITMENT_MISMATCH: /);
       const ok = await store();
       expect(parse(ok.value)).to.include({ stored: true });
       expect([...world.collection('_implicit_org_HKMSP').values()].map((v) => Buffer.from(v).toString())).to.deep.equal([
-        signed.prepared.canonical,
+        `${signed.prepared.salt}\n${signed.prepared.canonical}`,
       ]);
       expect((await store()).writes).to.equal(0);
 
       const read = (who = ids.hkBankA) => world.invoke(who, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
-      expect((await read()).value).to.equal(signed.prepared.canonical);
+      expect(parse((await read()).value)).to.deep.equal({
+        content: signed.prepared.canonical,
+        contentCommitment: signed.prepared.statement.contentCommitment,
+        salt: signed.prepared.salt,
+      });
       expect((await read(ids.hkBankB)).error?.message).to.match(
         /^ACCESS_DENIED: AMBER\+STRICT content is readable by its producer hk-bank-a only/,
       );
@@ -195,7 +222,7 @@ describe('intel contract', () => {
       const signed = signIntel(obj, ids.hkBankA);
       await submit(world, ids.hkBankA, signed);
       const th = await world.invoke(ids.thBankA, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
-      expect(th.value).to.equal(signed.prepared.canonical);
+      expect(parse(th.value).content).to.equal(signed.prepared.canonical);
       const audit = await world.invoke(ids.auditor, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
       expect(audit.error?.message).to.match(/^ACCESS_DENIED: /);
     });
@@ -233,9 +260,10 @@ describe('intel contract', () => {
   });
 
   describe('reads for auditors', () => {
-    it('lists by type, TLP, producer and org with pages and a time window, looks up by hash, never writes', async () => {
+    it('lists by type, TLP, producer and org with pages and a time window, looks up by commitment, never writes', async () => {
       const objects = [0, 1, 2, 3, 4].map((i) => stixIndicator({ object_marking_refs: [i % 2 === 0 ? TLP.AMBER : TLP.GREEN] }));
-      for (const o of objects) await submit(world, ids.hkBankA, signIntel(o, ids.hkBankA));
+      const signedObjects = objects.map((o) => signIntel(o, ids.hkBankA));
+      for (const o of signedObjects) await submit(world, ids.hkBankA, o);
       const campaign = {
         type: 'campaign',
         spec_version: '2.1',
@@ -263,9 +291,9 @@ describe('intel contract', () => {
       const times = [...p1.items, ...p2.items].map((i) => i.txTime as string);
       const windowed = await list({ filter: 'all', from: times[1], to: times[3] });
       expect(windowed.items.map((i) => i.txTime)).to.deep.equal([times[1], times[2]]);
-      const hash = sha256Hex(canonicalize(objects[2]));
-      const byHash = parse((await world.invoke(ids.auditor, (ctx) => intel.GetIntelByHash(ctx, hash))).value);
-      expect(byHash.stixId).to.equal(objects[2]!.id);
+      const commitment = signedObjects[2]!.prepared.statement.contentCommitment;
+      const byCommitment = parse((await world.invoke(ids.auditor, (ctx) => intel.GetIntelByCommitment(ctx, commitment))).value);
+      expect(byCommitment.stixId).to.equal(objects[2]!.id);
       const verify = parse((await world.invoke(ids.auditor, (ctx) => intel.VerifyIntel(ctx, '0'.repeat(64)))).value);
       expect(verify).to.include({ found: false });
       for (const q of [
@@ -284,7 +312,7 @@ describe('intel contract', () => {
     const batch = async (objs: Rec[]): Promise<{ writes: number }> => {
       const signed = objs.map((o) => signIntel(o, ids.hkBankA));
       const items = JSON.stringify(signed.map((x) => ({ statement: x.statementJson, signature: x.signature })));
-      const transient = Object.fromEntries(signed.map((x, i) => [`content${String(i)}`, x.prepared.canonical]));
+      const transient = Object.fromEntries(signed.map((x, i) => [`content${String(i)}`, sealed(x.prepared)]));
       const r = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntelBatch(ctx, items), { transient });
       if (r.error) throw r.error;
       return { writes: r.writes };
@@ -349,7 +377,7 @@ describe('intel contract', () => {
       const objs = [0, 1, 2].map(() => stixIndicator());
       const signed = objs.map((o) => signIntel(o, ids.hkBankA));
       const items = JSON.stringify(signed.map((s) => ({ statement: s.statementJson, signature: s.signature })));
-      const transient = Object.fromEntries(signed.map((s, i) => [`content${String(i)}`, s.prepared.canonical]));
+      const transient = Object.fromEntries(signed.map((s, i) => [`content${String(i)}`, sealed(s.prepared)]));
       const r = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntelBatch(ctx, items), { transient });
       expect(r.error).to.equal(undefined);
       expect((JSON.parse(r.value as string) as { created: boolean }[]).map((x) => x.created)).to.deep.equal([true, true, true]);
@@ -362,7 +390,7 @@ describe('intel contract', () => {
         ...more.map((s) => ({ statement: s.statementJson, signature: s.signature })),
         { statement: more[0]!.statementJson, signature: more[1]!.signature },
       ]);
-      const t2 = { content0: more[0]!.prepared.canonical, content1: more[1]!.prepared.canonical, content2: more[0]!.prepared.canonical };
+      const t2 = { content0: sealed(more[0]!.prepared), content1: sealed(more[1]!.prepared), content2: sealed(more[0]!.prepared) };
       const before = world.snapshot();
       const failed = await world.invoke(ids.hkBankA, (ctx) => intel.SubmitIntelBatch(ctx, broken), { transient: t2 });
       expect(failed.error?.message).to.match(/^INTEL_SIGNATURE_INVALID: item 2: /);

@@ -50,10 +50,16 @@ export interface SigningKey {
 
 /** The public ledger record of one STIX object version. No content, no guessable values. */
 export interface IntelRecord {
+  /**
+   * Record format. 2: `contentCommitment` is a salted commitment (commitment.ts) and the statement is
+   * `xborder/intel-statement/v2`. (Format 1 records, with a bare `contentHash`, are no longer written;
+   * the offline proof checker still reads them.)
+   */
+  readonly format: 2;
   readonly stixId: string;
   readonly stixType: string;
   readonly modified: string;
-  readonly contentHash: string;
+  readonly contentCommitment: string;
   readonly tlp: TlpLevel;
   readonly producer: string;
   readonly mspId: string;

@@ -1,13 +1,18 @@
 import { ChaincodeError } from './errors';
-import { isSha256Hex, sha256Hex } from './hash';
+import { contentCommitment, isSalt, newSalt, opensTo } from './commitment';
+import { isSha256Hex } from './hash';
 import { canonicalBytes, canonicalize } from './jcs';
 import { isStixId, isStixTimestamp, stixFacts } from './stix';
 import type { StixFacts } from './stix';
 import { TLP_LEVELS, tlpFromName } from './tlp';
 import type { TlpLevel } from './tlp';
 
-/** Domain separation: a signature over an intel statement can never pass as another kind of statement. */
-export const INTEL_STATEMENT_PURPOSE = 'xborder/intel-statement/v1';
+/**
+ * Domain separation: a signature over an intel statement can never pass as another kind of statement.
+ * Version 2 commits to the content with a salted commitment (see commitment.ts); version 1 carried a
+ * bare SHA-256 of the content, which small objects give away, and is no longer accepted.
+ */
+export const INTEL_STATEMENT_PURPOSE = 'xborder/intel-statement/v2';
 
 /**
  * What a producing institution signs for one STIX object version. Serialised with RFC 8785 (JCS) and
@@ -16,8 +21,8 @@ export const INTEL_STATEMENT_PURPOSE = 'xborder/intel-statement/v1';
  */
 export interface IntelStatement {
   readonly purpose: typeof INTEL_STATEMENT_PURPOSE;
-  /** Lowercase hex SHA-256 of the RFC 8785 canonical bytes of the STIX object. */
-  readonly contentHash: string;
+  /** Lowercase hex HMAC-SHA256(salt, RFC 8785 canonical bytes of the STIX object); see commitment.ts. */
+  readonly contentCommitment: string;
   readonly stixId: string;
   readonly stixType: string;
   readonly modified: string;
@@ -63,16 +68,19 @@ export function parseIntelStatement(value: unknown): IntelStatement {
   }
   const s = value as Record<string, unknown>;
   const keys = Object.keys(s).sort().join(',');
-  if (keys !== 'contentHash,institution,modified,mspId,purpose,stixId,stixType,tlp') {
+  if (s.purpose !== INTEL_STATEMENT_PURPOSE)
     throw new ChaincodeError(
       'INVALID_ARGUMENT',
-      'the statement must have exactly purpose, contentHash, stixId, stixType, modified, tlp, institution, mspId',
+      `statement purpose must be ${INTEL_STATEMENT_PURPOSE} (version 1 statements carry a bare content hash and are refused)`,
+    );
+  if (keys !== 'contentCommitment,institution,modified,mspId,purpose,stixId,stixType,tlp') {
+    throw new ChaincodeError(
+      'INVALID_ARGUMENT',
+      'the statement must have exactly purpose, contentCommitment, stixId, stixType, modified, tlp, institution, mspId',
     );
   }
-  if (s.purpose !== INTEL_STATEMENT_PURPOSE)
-    throw new ChaincodeError('INVALID_ARGUMENT', `statement purpose must be ${INTEL_STATEMENT_PURPOSE}`);
-  if (typeof s.contentHash !== 'string' || !isSha256Hex(s.contentHash))
-    throw new ChaincodeError('INVALID_ARGUMENT', 'contentHash must be 64 lowercase hex digits');
+  if (typeof s.contentCommitment !== 'string' || !isSha256Hex(s.contentCommitment))
+    throw new ChaincodeError('INVALID_ARGUMENT', 'contentCommitment must be 64 lowercase hex digits');
   if (typeof s.stixType !== 'string' || typeof s.stixId !== 'string' || !isStixId(s.stixId, s.stixType)) {
     throw new ChaincodeError('INVALID_ARGUMENT', 'stixId must be "<stixType>--<uuid>"');
   }
@@ -85,7 +93,7 @@ export function parseIntelStatement(value: unknown): IntelStatement {
   if (!isMspId(s.mspId)) throw new ChaincodeError('INVALID_ARGUMENT', 'mspId is malformed');
   return {
     purpose: INTEL_STATEMENT_PURPOSE,
-    contentHash: s.contentHash,
+    contentCommitment: s.contentCommitment,
     stixId: s.stixId,
     stixType: s.stixType,
     modified: s.modified,
@@ -99,11 +107,10 @@ export function statementBytes(statement: IntelStatement): Uint8Array {
   return canonicalBytes(statement);
 }
 
-/** Checks that a statement describes exactly this content (hash, id, type, modified, TLP). */
-export function checkStatementMatchesContent(statement: IntelStatement, canonicalText: string, facts: StixFacts): void {
-  const hash = sha256Hex(canonicalText);
-  if (hash !== statement.contentHash) {
-    throw new ChaincodeError('INTEL_HASH_MISMATCH', `content hashes to ${hash}, the statement says ${statement.contentHash}`);
+/** Checks that a statement describes exactly this content (commitment under `salt`, id, type, modified, TLP). */
+export function checkStatementMatchesContent(statement: IntelStatement, salt: string, canonicalText: string, facts: StixFacts): void {
+  if (!opensTo(statement.contentCommitment, salt, canonicalText)) {
+    throw new ChaincodeError('INTEL_COMMITMENT_MISMATCH', "the content and its salt do not open the statement's commitment");
   }
   const mismatches: string[] = [];
   if (facts.id !== statement.stixId) mismatches.push('stixId');
@@ -117,18 +124,24 @@ export function checkStatementMatchesContent(statement: IntelStatement, canonica
 /** What a client prepares for one STIX object before signing. */
 export interface PreparedIntel {
   readonly canonical: string;
+  /** The random salt of this version's commitment; it travels and rests with the content only. */
+  readonly salt: string;
   readonly facts: StixFacts;
   readonly statement: IntelStatement;
 }
 
-/** Canonicalises a STIX object, checks it, hashes it and builds its statement (client side). */
-export function prepareIntel(object: unknown, producer: { institution: string; mspId: string }): PreparedIntel {
+/**
+ * Canonicalises a STIX object, checks it, commits to it and builds its statement (client side). A new
+ * random salt each time unless `salt` is given (to resubmit a version with the salt it was recorded with).
+ */
+export function prepareIntel(object: unknown, producer: { institution: string; mspId: string }, salt = newSalt()): PreparedIntel {
   const facts = stixFacts(object);
   const canonical = canonicalize(object);
   if (Buffer.byteLength(canonical) > 1024 * 1024) throw new ChaincodeError('INTEL_INVALID_OBJECT', 'object larger than 1 MiB');
+  if (!isSalt(salt)) throw new ChaincodeError('INVALID_ARGUMENT', 'a salt is 64 lowercase hex digits (32 bytes)');
   const statement: IntelStatement = {
     purpose: INTEL_STATEMENT_PURPOSE,
-    contentHash: sha256Hex(canonical),
+    contentCommitment: contentCommitment(salt, canonical),
     stixId: facts.id,
     stixType: facts.type,
     modified: facts.modified,
@@ -136,7 +149,7 @@ export function prepareIntel(object: unknown, producer: { institution: string; m
     institution: producer.institution,
     mspId: producer.mspId,
   };
-  return { canonical, facts, statement };
+  return { canonical, salt, facts, statement };
 }
 
 export { tlpFromName };

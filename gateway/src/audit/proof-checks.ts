@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 
 import type { common } from '@hyperledger/fabric-protos';
 
+import { contentCommitment, isSalt, opensTo } from '@xborder/chaincode/dist/shared/commitment';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 import { CHECKPOINT_PURPOSE } from '@xborder/chaincode/dist/shared/checkpoint';
 
@@ -51,7 +52,8 @@ interface SignedRecord {
   readonly signature: string;
   readonly fingerprint: string;
   readonly mspId: string;
-  readonly committedHash: string;
+  /** What the statement commits the content to: a salted commitment (format 2) or a bare SHA-256 (format 1). */
+  readonly committed: { readonly kind: 'commitment' | 'sha256'; readonly value: string };
 }
 
 /** What the checks established so far; a later check runs only after the earlier ones passed. */
@@ -174,20 +176,14 @@ function sameRoots(a: ChannelConfig, b: ChannelConfig, mspId: string): boolean {
   return x === y;
 }
 
-type IntelSigned = Pick<IntelRecord, 'statement' | 'signature' | 'signerFingerprint' | 'mspId' | 'contentHash'>;
+type IntelSigned = Pick<IntelRecord, 'statement' | 'signature' | 'signerFingerprint' | 'mspId'>;
 type PaymentSigned = Pick<PaymentRecord, 'attestation' | 'attestationSignature' | 'attesterFingerprint' | 'attesterMsp' | 'messageHash'>;
 
 function hasStrings<K extends string>(record: Record<string, unknown>, keys: readonly K[]): record is Record<K, string> {
   return keys.every((k) => typeof record[k] === 'string');
 }
 
-const INTEL_SIGNED = [
-  'statement',
-  'signature',
-  'signerFingerprint',
-  'mspId',
-  'contentHash',
-] as const satisfies readonly (keyof IntelSigned)[];
+const INTEL_SIGNED = ['statement', 'signature', 'signerFingerprint', 'mspId'] as const satisfies readonly (keyof IntelSigned)[];
 const PAYMENT_SIGNED = [
   'attestation',
   'attestationSignature',
@@ -198,13 +194,16 @@ const PAYMENT_SIGNED = [
 
 /** The institution's signed statement inside an intel record or a payment attestation, if any. */
 function signedRecord(record: Record<string, unknown>): SignedRecord | null {
-  if (hasStrings(record, INTEL_SIGNED)) {
+  // format 2 records carry a salted `contentCommitment`; format 1 records a bare `contentHash`
+  const commitment = record.contentCommitment;
+  const hash = record.contentHash;
+  if (hasStrings(record, INTEL_SIGNED) && (typeof commitment === 'string' || typeof hash === 'string')) {
     return {
       text: record.statement,
       signature: record.signature,
       fingerprint: record.signerFingerprint,
       mspId: record.mspId,
-      committedHash: record.contentHash,
+      committed: typeof commitment === 'string' ? { kind: 'commitment', value: commitment } : { kind: 'sha256', value: String(hash) },
     };
   }
   if (hasStrings(record, PAYMENT_SIGNED)) {
@@ -213,7 +212,7 @@ function signedRecord(record: Record<string, unknown>): SignedRecord | null {
       signature: record.attestationSignature,
       fingerprint: record.attesterFingerprint,
       mspId: record.attesterMsp,
-      committedHash: record.messageHash,
+      committed: { kind: 'sha256', value: record.messageHash },
     };
   }
   return null;
@@ -538,16 +537,22 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
     run(s: ProofState): CheckResult | null {
       const content = s.options.content;
       if (content === undefined) return null;
-      let hash: string;
+      let bytes: string;
       try {
-        hash = createHash('sha256')
-          .update(canonicalize(JSON.parse(content)))
-          .digest('hex');
+        bytes = canonicalize(JSON.parse(content));
       } catch {
-        hash = createHash('sha256').update(content).digest('hex');
+        bytes = content;
       }
-      const committed = s.signed?.committedHash;
-      return verdict(committed !== undefined && hash === committed, `content hashes to ${hash}`);
+      const committed = s.signed?.committed;
+      if (!committed) return fail('the record commits to no content');
+      if (committed.kind === 'sha256') {
+        const hash = createHash('sha256').update(bytes).digest('hex');
+        return verdict(hash === committed.value, `content hashes to ${hash}`);
+      }
+      const salt = s.options.salt;
+      if (salt === undefined) return fail('the record holds a salted commitment: give the salt (or an opening file) with the content');
+      if (!isSalt(salt)) return fail('the salt must be 64 lowercase hex digits');
+      return verdict(opensTo(committed.value, salt, bytes), `content under the salt gives ${contentCommitment(salt, bytes)}`);
     },
   },
   {

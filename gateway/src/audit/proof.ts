@@ -92,8 +92,10 @@ export interface ProofReport {
 export interface CheckProofOptions {
   /** The published trust anchor (or only the genesis hash); without it a proof never `holds`. */
   readonly anchor?: Anchor;
-  /** The STIX object or message whose hash the record commits to. */
+  /** The STIX object or message the record commits to. */
   readonly content?: string;
+  /** The salt of a format 2 intel record's commitment (from an opening; see commitment.ts). */
+  readonly salt?: string;
 }
 
 /**

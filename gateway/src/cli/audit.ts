@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 
 import type { Command } from 'commander';
 
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { contentCommitment } from '@xborder/chaincode/dist/shared/commitment';
 
 import { parseTrustAnchor, trustAnchorOf } from '../audit/anchor';
 import type { Anchor } from '../audit/anchor';
@@ -14,7 +14,7 @@ import { buildReport, reportCsv } from '../audit/report';
 import type { Proof } from '../audit/proof';
 import { XborderError } from '../errors';
 import { MAX_MESSAGE_BYTES, parsePacs008 } from '../iso20022';
-import { readFileLimited } from './inputs';
+import { readContentToCheck, readFileLimited } from './inputs';
 import { outputFor, withClient } from './context';
 import { nonNegative, seconds } from './numbers';
 import { table } from './output';
@@ -24,6 +24,14 @@ function genesisOf(proof: Proof): string {
   const first = proof.configBlocks[0];
   const header = first !== undefined ? decodeBlock(Buffer.from(first, 'base64')).getHeader() : undefined;
   return header ? blockHeaderHash(header).toString('hex') : '';
+}
+
+/** `--content` of check-proof: a pacs.008 or STIX text as is, or an opening's object and salt. */
+function contentOption(file: string, salt: string | undefined): { content: string; salt?: string } {
+  const text = readFileLimited(file, MAX_MESSAGE_BYTES).toString('utf8');
+  if (text.trimStart().startsWith('<')) return { content: text };
+  const c = readContentToCheck(file, salt);
+  return { content: c.canonical, ...(c.salt !== undefined ? { salt: c.salt } : {}) };
 }
 
 function readProof(file: string): Proof {
@@ -83,18 +91,19 @@ export function registerAudit(program: Command): void {
     .command('check-proof')
     .description('verify a proof with no network; names the exact failing check')
     .argument('<proof>', 'proof file')
-    .option('--content <file>', 'the STIX object (JSON) to check against the recorded content hash')
+    .option('--content <file>', 'an opening (xborder intel content --opening) or the STIX object to check against the record')
+    .option('--salt <hex>', 'the salt of the commitment, when --content is a bare STIX object')
     .option('--anchor <file>', 'the trust anchor the operators published (xborder audit anchor)')
     .option('--genesis <hash>', 'only the published genesis block hash, instead of --anchor')
     .addHelpText(
       'after',
       '\nExit codes: 0 proof holds (anchored, co-signed); 1 a check failed; 3 valid according to the serving peer, not yet co-signed; 4 unanchored (no --anchor or --genesis).',
     )
-    .action(async (file: string, opts: { content?: string; anchor?: string; genesis?: string }, cmd: Command) => {
+    .action(async (file: string, opts: { content?: string; salt?: string; anchor?: string; genesis?: string }, cmd: Command) => {
       const proof = readProof(file);
       const anchor = anchorOption(opts);
-      const content = opts.content !== undefined ? readFileLimited(opts.content, MAX_MESSAGE_BYTES).toString('utf8') : undefined;
-      const report = await checkProof(proof, { ...(content !== undefined ? { content } : {}), ...(anchor ? { anchor } : {}) });
+      const content = opts.content !== undefined ? contentOption(opts.content, opts.salt) : undefined;
+      const report = await checkProof(proof, { ...(content ?? {}), ...(anchor ? { anchor } : {}) });
       const mark = { pass: 'ok', fail: 'FAIL', unanchored: 'UNANCHORED', uncovered: 'PENDING' } as const;
       outputFor(cmd).result(report, (print) => {
         for (const line of table(report.checks.map((c) => [mark[c.status], c.name, c.detail]))) print(line);
@@ -105,9 +114,12 @@ export function registerAudit(program: Command): void {
 
   audit
     .command('verify')
-    .description('hash a local STIX object (.json) or pacs.008 (.xml) and show the matching ledger record')
+    .description(
+      'check a content opening (.json from `intel content --opening`, or a STIX object with --salt) or a pacs.008 (.xml) against the ledger',
+    )
     .argument('<file>')
-    .action(async (file: string, _o: unknown, cmd: Command) => {
+    .option('--salt <hex>', 'the salt of the commitment, when the file is a bare STIX object')
+    .action(async (file: string, opts: { salt?: string }, cmd: Command) => {
       const bytes = readFileLimited(file, MAX_MESSAGE_BYTES);
       const text = bytes.toString('utf8');
       if (text.trimStart().startsWith('<')) {
@@ -152,22 +164,28 @@ export function registerAudit(program: Command): void {
         if (rows.some((r) => !r.matches)) process.exitCode = 1;
         return;
       }
-      let object: unknown;
-      try {
-        object = JSON.parse(text);
-      } catch {
-        throw new XborderError('BAD_INPUT', `${file}: neither JSON nor XML`);
+      const content = readContentToCheck(file, opts.salt);
+      if (content.salt === undefined) {
+        throw new XborderError(
+          'USAGE',
+          `${file} is a bare STIX object: records commit to content with a salt; give --salt, or an opening file (xborder intel content --opening)`,
+        );
       }
-      const hash = createHash('sha256').update(canonicalize(object)).digest('hex');
-      const result = await withClient(cmd, undefined, (c) => c.intel.verify(hash));
-      outputFor(cmd).result(result, (print) => {
+      const commitment = contentCommitment(content.salt, content.canonical);
+      const result = await withClient(cmd, undefined, (c) => c.intel.verify(commitment));
+      // an opening names its version: the commitment must be that version's, not just any record's
+      const r0 = result.record;
+      const versionMatches = !r0 || content.stixId === undefined || (r0.stixId === content.stixId && r0.modified === content.modified);
+      outputFor(cmd).result({ ...result, versionMatches }, (print) => {
         const r = result.record;
         if (!result.found || !r) {
-          print(`${hash}: not on the ledger`);
+          print(`${commitment}: not on the ledger (wrong salt, changed content, or never recorded)`);
           return;
         }
+        if (!versionMatches)
+          print(`the opening names ${content.stixId ?? ''} ${content.modified ?? ''}, the commitment is of another version`);
         for (const line of table([
-          ['content hash', hash],
+          ['content commitment', commitment],
           ['record', `${r.stixId} version ${r.modified}`],
           ['signer', `${r.producer} (${r.mspId}) key ${r.signerFingerprint.slice(0, 16)}`],
           ['time', `${r.txTime} in ${r.txId}`],
@@ -176,7 +194,7 @@ export function registerAudit(program: Command): void {
         ]))
           print(line);
       });
-      if (!result.found) process.exitCode = 1;
+      if (!result.found || !versionMatches) process.exitCode = 1;
     });
 
   audit

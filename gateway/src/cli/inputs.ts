@@ -1,6 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { isOpening, isSalt } from '@xborder/chaincode/dist/shared/commitment';
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { MAX_OBJECT_BYTES } from '@xborder/chaincode/dist/shared/stix';
+
 import { XborderError } from '../errors';
 
 /** Largest single input file accepted. */
@@ -97,4 +101,35 @@ export function readFileLimited(file: string, max: number): Buffer {
   }
   if (size > max) throw new XborderError('BAD_INPUT', `${file}: larger than ${String(max / 1024 / 1024)} MiB`);
   return fs.readFileSync(file);
+}
+
+/** A STIX object to check against a salted commitment, with the salt that opens it. */
+export interface ContentToCheck {
+  /** RFC 8785 canonical form of the object. */
+  readonly canonical: string;
+  readonly salt: string | undefined;
+  /** From an opening file: the version it claims to open. */
+  readonly stixId?: string;
+  readonly modified?: string;
+}
+
+/**
+ * Reads an opening file (`xborder intel content --opening`: object and salt) or a bare STIX object
+ * (then the salt comes from `--salt`). A salt given both ways must agree.
+ */
+export function readContentToCheck(file: string, saltOption: string | undefined): ContentToCheck {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileLimited(file, MAX_OBJECT_BYTES * 2).toString('utf8'));
+  } catch (err) {
+    if (err instanceof XborderError) throw err;
+    throw new XborderError('BAD_INPUT', `${file}: not JSON`);
+  }
+  if (saltOption !== undefined && !isSalt(saltOption)) throw new XborderError('USAGE', '--salt must be 64 lowercase hex digits');
+  if (isOpening(value)) {
+    if (saltOption !== undefined && saltOption !== value.salt)
+      throw new XborderError('USAGE', `--salt differs from the salt in the opening ${file}`);
+    return { canonical: canonicalize(value.object), salt: value.salt, stixId: value.stixId, modified: value.modified };
+  }
+  return { canonical: canonicalize(value), salt: saltOption };
 }

@@ -58,7 +58,7 @@ export function registerIntel(program: Command): void {
           ['type', record.stixType],
           ['tlp', record.tlp],
           ['producer', `${record.producer} (${record.mspId})`],
-          ['content hash', record.contentHash],
+          ['content commitment', record.contentCommitment],
           ['signer', record.signerFingerprint],
           ['revoked', record.revoked ? `yes: ${record.revokeReason ?? ''}` : 'no'],
           ['transaction', `${record.txId} at ${record.txTime}`],
@@ -75,7 +75,7 @@ export function registerIntel(program: Command): void {
       const history = await withClient(cmd, undefined, (c) => c.intel.history(stixId));
       outputFor(cmd).result(history, (print) => {
         for (const line of table(
-          history.map((h) => [h.modified, h.contentHash.slice(0, 16), h.revoked ? 'revoked' : '', h.txId, h.txTime]),
+          history.map((h) => [h.modified, h.contentCommitment.slice(0, 16), h.revoked ? 'revoked' : '', h.txId, h.txTime]),
         ))
           print(line);
       });
@@ -117,12 +117,14 @@ export function registerIntel(program: Command): void {
     .description('the STIX object of a version (HK/TH institutions; AMBER+STRICT and RED: producer org only)')
     .argument('<stixId>')
     .option('--modified <timestamp>', 'default: the latest version')
-    .action(async (stixId: string, opts: { modified?: string }, cmd: Command) => {
+    .option('--opening', 'print an opening instead (object and the salt of its commitment), for an auditor to check')
+    .action(async (stixId: string, opts: { modified?: string; opening?: boolean }, cmd: Command) => {
       const content = await withClient(cmd, undefined, async (c) =>
         c.intel.content(stixId, opts.modified ?? (await c.intel.get(stixId)).modified),
       );
-      outputFor(cmd).result(content.object, (print) => {
-        print(JSON.stringify(content.object, null, 2));
+      const shown = opts.opening === true ? content.opening : content.object;
+      outputFor(cmd).result(shown, (print) => {
+        print(JSON.stringify(shown, null, 2));
       });
     });
 
