@@ -113,10 +113,19 @@ export function benchPayment(date: string): PaymentFields {
     charges: [],
     debtorAgent: { bic: 'VHBKHKHHXXX', clearingMemberId: null },
     creditorAgent: { bic: 'CPCBTHBKXXX', clearingMemberId: null },
-    payer: { proxyType: 'mobile', commitment: randomBytes(32).toString('hex') },
-    payee: { proxyType: 'mobile', commitment: randomBytes(32).toString('hex') },
+    payer: { proxyType: 'mobile' },
+    payee: { proxyType: 'mobile' },
     messageHash: createHash('sha256').update(uetr).digest('hex'),
   };
+}
+
+/** A payer and payee of the payment's own (sent to the operators' chaincode as transient data). */
+function benchParties(uetr: string): Record<string, Uint8Array> {
+  const digits = BigInt(`0x${uetr.replace(/-/g, '').slice(0, 12)}`)
+    .toString()
+    .slice(0, 9);
+  const parties = { payer: { value: `+8529${digits}`, account: null }, payee: { value: `+6689${digits}` } };
+  return { parties: Buffer.from(canonicalize(parties)) };
 }
 
 function signedJson(client: XborderClient, value: unknown): [string, string] {
@@ -137,7 +146,7 @@ export function attestTx(
       { ...fields, purpose: ATTESTATION_PURPOSE, institution: client.profile.institution, mspId: client.profile.mspId },
       null,
     );
-    const outcome = await submitAndWait(contract, 'AttestPayment', signedJson(client, attestation));
+    const outcome = await submitAndWait(contract, 'AttestPayment', signedJson(client, attestation), benchParties(fields.uetr));
     if (outcome.ok) attested.push(fields);
     return outcome;
   };
@@ -156,6 +165,6 @@ export function confirmTx(client: XborderClient, contract: LoadContract, atteste
       institution: client.profile.institution,
       mspId: client.profile.mspId,
     });
-    return submitAndWait(contract, 'ConfirmPayment', signedJson(client, confirmation));
+    return submitAndWait(contract, 'ConfirmPayment', signedJson(client, confirmation), benchParties(fields.uetr));
   };
 }

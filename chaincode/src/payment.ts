@@ -9,8 +9,29 @@ import { sha256Hex, verifyWithCertificate } from './shared/hash';
 import { canonicalBytes, canonicalize } from './shared/jcs';
 import { fromMinor, toMinor } from './shared/money';
 import type { Amount } from './shared/money';
-import { CORRIDORS, CORRIDOR_SIDES, differingFields, fieldsOf, isValidDate, parseAttestation, parseConfirmation } from './shared/payment';
-import type { Agent, Corridor, Pacs002Status, PaymentAttestation, PaymentConfirmation, PaymentFields } from './shared/payment';
+import {
+  CORRIDORS,
+  CORRIDOR_SIDES,
+  commitParties,
+  differingFields,
+  fieldsOf,
+  isValidDate,
+  parseAttestation,
+  parseConfirmation,
+  parsePartyValues,
+  payerIdentity,
+} from './shared/payment';
+import type {
+  Agent,
+  Corridor,
+  Pacs002Status,
+  PartyCommitments,
+  PartyValues,
+  PaymentAttestation,
+  PaymentConfirmation,
+  PaymentFields,
+} from './shared/payment';
+import { keyById, keyForDate, partyKeys } from './party-keys';
 import { parseJson } from './shared/statement';
 import { hasControlChars } from './shared/text';
 import {
@@ -45,7 +66,8 @@ const eventKey = (uetr: string, time: string, txId: string): string => key('paym
 /** A return or cancellation message is recorded once per payment, however often it is sent. */
 const eventMessageKey = (uetr: string, type: string, messageHash: string): string => key('payment-event-message', uetr, type, messageHash);
 const e2eKey = (e2e: string, uetr: string): string => key('payment-by-e2e', e2e, uetr);
-const payerDayKey = (commitment: string, date: string, uetr: string): string => key('payment-by-payer', commitment, date, uetr);
+/** The daily cap's entries: per payer identity (see payerIdentity), settlement date and payment. */
+const payerDayKey = (payer: string, date: string, uetr: string): string => key('payment-by-payer', payer, date, uetr);
 const byKey = (filter: 'corridor' | 'status' | 'institution', value: string, date: string, uetr: string): string =>
   key('payment-by', filter, value, date, uetr);
 const messageKey = (uetr: string): string => key('payment-message', uetr);
@@ -100,6 +122,22 @@ function requireReader(ctx: Context): void {
   requireRole(ctx, ['submitter', 'auditor', 'admin'], false);
 }
 
+/** Largest transient `parties` value accepted (two proxies and an account id). */
+const MAX_PARTIES_BYTES = 4096;
+
+/** The raw payer and payee values the submitting bank sent as transient data `parties`. */
+function partyValues(ctx: Context): PartyValues {
+  const bytes = ctx.stub.getTransient().get('parties');
+  if (bytes === undefined || bytes.length === 0)
+    throw new ChaincodeError('PAYMENT_INVALID', 'payer and payee values must be sent as transient data "parties"');
+  if (bytes.length > MAX_PARTIES_BYTES) throw new ChaincodeError('PAYMENT_INVALID', 'transient "parties" is too large');
+  return parsePartyValues(parseJson(decodeText(bytes), 'INVALID_ARGUMENT', 'parties'));
+}
+
+function sameParties(a: PartyCommitments, b: PartyCommitments): boolean {
+  return a.keyId === b.keyId && a.payer === b.payer && a.payee === b.payee;
+}
+
 /**
  * Cross-border payment attestations on the FPS x PromptPay corridor: the sending institution attests
  * its pacs.008, the receiving institution confirms with its own view and the pacs.002 status; any
@@ -150,9 +188,13 @@ export class PaymentContract extends XborderContract {
         "the signature does not verify over the canonical attestation with the submitter's certificate",
       );
     }
+    // the operators commit to payer and payee; the bank never holds the key
+    const values = partyValues(ctx);
+    const partyKey = keyForDate(partyKeys(), attestation.settlementDate);
+    const parties = commitParties(partyKey, attestation, values);
     const existing = await getRecord<PaymentRecord>(ctx, paymentKey(attestation.uetr));
     if (existing) {
-      if (existing.attestation !== canonical)
+      if (existing.attestation !== canonical || !sameParties(existing.parties, parties))
         throw new ChaincodeError('PAYMENT_CONFLICT', `UETR ${attestation.uetr} is attested with other content`);
       return JSON.stringify({ created: false, record: existing });
     }
@@ -163,7 +205,8 @@ export class PaymentContract extends XborderContract {
         'PAYMENT_LIMIT_EXCEEDED',
         `THB ${fromMinor(thb, 'THB')} is over the per-payment cap of THB ${limits.perPaymentCap.value}`,
       );
-    const day = await rangeAll(ctx, prefixRange('payment-by-payer', attestation.payer.commitment, attestation.settlementDate));
+    const payer = payerIdentity(partyKey.secret, values.payer);
+    const day = await rangeAll(ctx, prefixRange('payment-by-payer', payer, attestation.settlementDate));
     const spent = day.reduce((sum, e) => sum + BigInt(decodeText(e.value)), 0n);
     if (spent + thb > toMinor(limits.dailyCap, 'dailyCap')) {
       throw new ChaincodeError(
@@ -187,6 +230,7 @@ export class PaymentContract extends XborderContract {
       amount: attestation.amount,
       settlementAmount: attestation.settlementAmount,
       messageHash: attestation.messageHash,
+      parties,
       state: 'ATTESTED',
       attestation: canonical,
       attestationSignature: signature,
@@ -205,10 +249,7 @@ export class PaymentContract extends XborderContract {
     const k = paymentKey(record.uetr);
     await putRecord(ctx, k, record);
     await putIndex(ctx, e2eKey(record.endToEndId, record.uetr), k);
-    await ctx.stub.putState(
-      payerDayKey(attestation.payer.commitment, record.settlementDate, record.uetr),
-      new TextEncoder().encode(thb.toString()),
-    );
+    await ctx.stub.putState(payerDayKey(payer, record.settlementDate, record.uetr), new TextEncoder().encode(thb.toString()));
     await putIndex(ctx, byKey('corridor', corridor, record.settlementDate, record.uetr), k);
     await putIndex(ctx, byKey('status', 'ATTESTED', record.settlementDate, record.uetr), k);
     await putIndex(ctx, byKey('institution', record.attester, record.settlementDate, record.uetr), k);
@@ -252,15 +293,17 @@ export class PaymentContract extends XborderContract {
       );
     }
     const canonical = canonicalize(confirmation);
+    // the receiver's view of payer and payee, committed under the payment's own key
+    const parties = commitParties(keyById(partyKeys(), record.parties.keyId), confirmation.fields, partyValues(ctx));
     if (FINAL_STATES.includes(record.state)) {
       const confirmations = await rangeAll(ctx, prefixRange('payment-confirmation', uetr));
       const same = confirmations
         .map((e) => JSON.parse(decodeText(e.value)) as ConfirmationRecord)
-        .find((c) => c.confirmation === canonical);
+        .find((c) => c.confirmation === canonical && sameParties(c.parties, parties));
       if (same) return JSON.stringify({ created: false, record, confirmation: same });
       throw new ChaincodeError('PAYMENT_FINAL', `payment ${uetr} is ${record.state}; record returns or cancellations as payment events`);
     }
-    const differing = differingFields(attested, confirmation.fields);
+    const differing = differingFields(attested, confirmation.fields, { a: record.parties, b: parties });
     const state = stateFor(confirmation.status, differing);
     const now = txTime(ctx);
     const txId = ctx.stub.getTxID();
@@ -274,6 +317,7 @@ export class PaymentContract extends XborderContract {
       status: confirmation.status,
       reasonCode: confirmation.reasonCode,
       differingFields: differing,
+      parties,
       resultingState: state,
       txId,
       txTime: now,

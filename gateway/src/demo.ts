@@ -15,10 +15,9 @@ import { parseTrustAnchor } from './audit/anchor';
 import { checkProof, describeOutcome } from './audit/proof';
 import { connect } from './client';
 import type { XborderClient } from './client';
-import { loadCommitmentKey } from './commitment';
 import { toXborderError } from './errors';
 import { ingestStix } from './ingest';
-import { parsePacs002, parsePacs008, toPaymentFields } from './iso20022';
+import { parsePacs002, parsePacs008, partyValuesOf, toPaymentFields } from './iso20022';
 import { defaultHome } from './profile';
 import { seedRegistry } from './seed';
 import { stixObjects } from './cli/inputs';
@@ -89,10 +88,10 @@ export async function runDemo(options: { home?: string; examples?: string; print
     print(`  sighting recorded in tx ${sighting.txId.slice(0, 16)} (count ${String(sighting.count)})`);
 
     step('hk-bank-a attests two FPS -> PromptPay payments from its pacs.008; th-bank-a confirms with its pacs.002');
-    const key = loadCommitmentKey(path.join(home, 'operators', 'commitment.key'));
     const sent = parsePacs008(fs.readFileSync(path.join(examples, 'payments', 'pacs008-hk-th.xml')));
     for (const tx of sent.transactions) {
-      const r = await hk.payments.attest(toPaymentFields(sent, tx, key));
+      // payer and payee values go to the operators' chaincode only, which commits to them
+      const r = await hk.payments.attest(toPaymentFields(sent, tx), partyValuesOf(tx));
       print(
         `  attested ${tx.uetr} ${tx.amount.currency} ${tx.amount.value} -> ${tx.settlementAmount.currency} ${tx.settlementAmount.value}${r.created ? '' : ' (already on the ledger)'} tx ${r.record.attestTxId.slice(0, 16)}`,
       );
@@ -103,7 +102,7 @@ export async function runDemo(options: { home?: string; examples?: string; print
     for (const s of status.statuses) {
       const tx = copy.transactions.find((t) => t.uetr === s.uetr);
       if (!tx) throw new Error(`no transaction ${String(s.uetr)} in the receiver's copy`);
-      const r = await th.payments.confirm(toPaymentFields(copy, tx, key), {
+      const r = await th.payments.confirm(toPaymentFields(copy, tx), partyValuesOf(tx), {
         status: s.status,
         reasonCode: s.reasonCode,
         statusMessageHash: status.messageHash,

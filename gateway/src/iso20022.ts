@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 import type { Amount } from '@xborder/chaincode/dist/shared/money';
-import { proxyCommitment } from '@xborder/chaincode/dist/shared/payment';
-import type { Agent, Corridor, Pacs002Status, PaymentFields, ProxyType } from '@xborder/chaincode/dist/shared/payment';
+import type { Agent, Corridor, Pacs002Status, PartyValues, PaymentFields, ProxyType } from '@xborder/chaincode/dist/shared/payment';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 import { XborderError } from './errors';
@@ -13,10 +12,15 @@ export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 type XmlNode = Record<string, unknown>;
 
-/** A proxy or account as it appears in the message (the raw value never leaves the client). */
+/**
+ * A proxy or account as it appears in the message. The raw value goes only to the operators' chaincode
+ * (transient data), which commits to it with a key no bank holds.
+ */
 export interface PartyProxy {
   readonly proxyType: ProxyType;
   readonly value: string;
+  /** The account id (IBAN or other) when the message has one, proxy or not. */
+  readonly account: string | null;
 }
 
 export interface Pacs008Transaction {
@@ -159,16 +163,16 @@ const PROXY_CODES: Readonly<Record<string, ProxyType>> = {
 function partyOf(tx: XmlNode, accountName: string, where: string): PartyProxy {
   const account = node(tx, accountName);
   const proxy = node(account, 'Prxy');
+  const id = optional(account, 'Id/IBAN') ?? optional(account, 'Id/Othr/Id');
   if (proxy) {
     const code = optional(proxy, 'Tp/Cd') ?? optional(proxy, 'Tp/Prtry');
     const value = textOf(proxy, 'Id');
     const type = code !== null ? PROXY_CODES[code.toUpperCase()] : undefined;
     if (!type || value === undefined) bad(`${where}: ${accountName}/Prxy has an unknown type ${code ?? '(none)'} or no Id`);
-    return { proxyType: type, value };
+    return { proxyType: type, value, account: id };
   }
-  const id = optional(account, 'Id/IBAN') ?? optional(account, 'Id/Othr/Id');
   if (id === null) bad(`${where}: ${accountName} has no proxy and no account id`);
-  return { proxyType: 'account', value: id };
+  return { proxyType: 'account', value: id, account: id };
 }
 
 function sha256(value: unknown): string {
@@ -265,15 +269,10 @@ export function corridorOf(tx: Pacs008Transaction): Corridor {
 }
 
 /**
- * The attestation fields of one transaction: payer and payee become keyed commitments (HMAC-SHA256
- * with the operators' shared key), so their values never leave this process.
+ * The attestation fields of one transaction. Payer and payee are signed by proxy type only; their
+ * values (see `partyValuesOf`) go to the operators' chaincode as transient data.
  */
-export function toPaymentFields(
-  message: Pacs008Message,
-  tx: Pacs008Transaction,
-  commitmentKey: Uint8Array,
-  corridor: Corridor = corridorOf(tx),
-): PaymentFields {
+export function toPaymentFields(message: Pacs008Message, tx: Pacs008Transaction, corridor: Corridor = corridorOf(tx)): PaymentFields {
   return {
     uetr: tx.uetr,
     endToEndId: tx.endToEndId,
@@ -291,8 +290,13 @@ export function toPaymentFields(
     charges: tx.charges,
     debtorAgent: tx.debtorAgent,
     creditorAgent: tx.creditorAgent,
-    payer: { proxyType: tx.payer.proxyType, commitment: proxyCommitment(commitmentKey, tx.payer.proxyType, tx.payer.value) },
-    payee: { proxyType: tx.payee.proxyType, commitment: proxyCommitment(commitmentKey, tx.payee.proxyType, tx.payee.value) },
+    payer: { proxyType: tx.payer.proxyType },
+    payee: { proxyType: tx.payee.proxyType },
     messageHash: tx.messageHash,
   };
+}
+
+/** The raw payer and payee values of a transaction, for the operators' chaincode only (transient data). */
+export function partyValuesOf(tx: Pacs008Transaction): PartyValues {
+  return { payer: { value: tx.payer.value, account: tx.payer.account }, payee: { value: tx.payee.value } };
 }

@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 import type { Amount } from '@xborder/chaincode/dist/shared/money';
 import { ATTESTATION_PURPOSE, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/chaincode/dist/shared/payment';
-import type { Corridor, Pacs002Status, PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+import type { Corridor, Pacs002Status, PartyValues, PaymentFields } from '@xborder/chaincode/dist/shared/payment';
 
 import { decodeJson } from './json';
 import type { Page } from './registry';
@@ -12,7 +12,12 @@ import type { Transactor } from './transactor';
 
 import type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from '@xborder/chaincode/dist/shared/records';
 
-export type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState };
+export type { ConfirmationRecord, PartyValues, PaymentEvent, PaymentRecord, PaymentState };
+
+/** Transient data for the operators' chaincode: the raw payer and payee values, never written anywhere. */
+function partiesTransient(parties: PartyValues): Record<string, Uint8Array> {
+  return { parties: Buffer.from(canonicalize(parties)) };
+}
 
 export interface Reconciliation {
   readonly date: string;
@@ -50,10 +55,16 @@ export class PaymentsClient {
   }
 
   /**
-   * Attests one payment as the sending institution. `message` (the pacs.008 bytes) is kept in the
-   * HK-TH private collection when its hash matches. The same attestation again is a no-op.
+   * Attests one payment as the sending institution. `parties` (payer and payee values, see
+   * `partyValuesOf`) go to the operators' chaincode as transient data, which commits to them with a
+   * key only the operators hold. `message` (the pacs.008 bytes) is kept in the HK-TH private
+   * collection when its hash matches. The same attestation again is a no-op.
    */
-  async attest(fields: PaymentFields, options: { message?: Uint8Array } = {}): Promise<{ created: boolean; record: PaymentRecord }> {
+  async attest(
+    fields: PaymentFields,
+    parties: PartyValues,
+    options: { message?: Uint8Array } = {},
+  ): Promise<{ created: boolean; record: PaymentRecord }> {
     const attestation = parseAttestation(
       { ...fields, purpose: ATTESTATION_PURPOSE, institution: this.#me.institution, mspId: this.#me.mspId },
       null,
@@ -61,14 +72,18 @@ export class PaymentsClient {
     const { json, signature } = this.#sign(attestation);
     const r = await this.#tx.submit('payment', 'AttestPayment', {
       args: [json, signature],
-      ...(options.message ? { transient: { message: options.message } } : {}),
+      transient: { ...partiesTransient(parties), ...(options.message ? { message: options.message } : {}) },
     });
     return decodeJson(r.result);
   }
 
-  /** Confirms a payment as the receiving institution, with its own view and the pacs.002 status. */
+  /**
+   * Confirms a payment as the receiving institution, with its own view (fields, and payer and payee
+   * values compared by the operators' chaincode under the payment's key) and the pacs.002 status.
+   */
   async confirm(
     fields: PaymentFields,
+    parties: PartyValues,
     status: { status: Pacs002Status; reasonCode: string | null; statusMessageHash: string },
   ): Promise<{ created: boolean; record: PaymentRecord; confirmation: ConfirmationRecord }> {
     const confirmation = parseConfirmation({
@@ -81,7 +96,9 @@ export class PaymentsClient {
       mspId: this.#me.mspId,
     });
     const { json, signature } = this.#sign(confirmation);
-    return decodeJson((await this.#tx.submit('payment', 'ConfirmPayment', { args: [json, signature] })).result);
+    return decodeJson(
+      (await this.#tx.submit('payment', 'ConfirmPayment', { args: [json, signature], transient: partiesTransient(parties) })).result,
+    );
   }
 
   /** Records a return (pacs.004) or a cancellation (camt.056 / camt.029) linked to a payment. */

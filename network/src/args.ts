@@ -4,7 +4,7 @@ import type { ChaincodeSpec } from './chaincode';
 import type { BlockProfile, NetworkOptions, Profile } from './config';
 import { BLOCK_PROFILES, PROFILES } from './config';
 
-export const COMMANDS = ['up', 'down', 'restart', 'clean', 'status', 'deploy', 'restart-chaincode', 'help'] as const;
+export const COMMANDS = ['up', 'down', 'restart', 'clean', 'status', 'deploy', 'restart-chaincode', 'rotate-party-key', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface ParsedArgs {
@@ -15,6 +15,8 @@ export interface ParsedArgs {
   readonly chaincode?: ChaincodeSpec;
   readonly chaincodeName?: string;
   readonly skipDeploy: boolean;
+  /** For `rotate-party-key`: the first settlement date of the new key. */
+  readonly from?: string;
 }
 
 export class UsageError extends Error {
@@ -34,6 +36,7 @@ Commands:
   status             process health, channel height per peer, committed chaincodes
   deploy             deploy (or redeploy with sequence+1) a chaincode as a service
   restart-chaincode  restart the chaincode servers of a deployed chaincode (after a code change)
+  rotate-party-key   add a payer/payee commitment key for settlement dates from --from (default tomorrow, UTC)
 
 Flags (env in brackets):
   --profile dev|ha|bft     orderers: 1 Raft, 3 Raft, 4 BFT (default dev) [XB_PROFILE]
@@ -49,6 +52,7 @@ Flags (env in brackets):
   --json                   status: machine-readable output
   deploy: --name NAME --path DIR [--collections FILE] [--policy POLICY]
   restart-chaincode: --name NAME (default xborder)
+  rotate-party-key: --from YYYY-MM-DD (after today and after the newest key)
 `;
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
@@ -96,6 +100,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     'path',
     'collections',
     'policy',
+    'from',
   ]);
   for (const name of flags.keys()) {
     if (!known.has(name)) throw new UsageError(`unknown flag --${name}`);
@@ -146,5 +151,6 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     ...(chaincode ? { chaincode } : {}),
     chaincodeName: name ?? 'xborder',
     skipDeploy: booleans.has('--no-deploy'),
+    ...(flags.has('from') ? { from: flags.get('from') } : {}),
   };
 }

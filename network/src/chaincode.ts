@@ -10,6 +10,7 @@ import { ledgerReaderName } from './identities';
 import { chaincodeClientTlsDir, chaincodeServerTlsDir, ordererFlags, peerAdminEnv, peerDir } from './nodes';
 import type { ProcessManager, ProcessSpec } from './processes';
 import { NetworkError } from './processes';
+import { partyKeysFile } from './party-keys';
 import { tarGz } from './tar';
 
 /** What to deploy: a chaincode module (a built Node package exporting `contracts`) and its definition. */
@@ -139,6 +140,8 @@ export function chaincodeServerProcess(config: NetworkConfig, org: OrgConfig, sp
       CORE_PEER_LOCALMSPID: org.mspId,
       // the server confirms checkpoints against its own peer's blocks, as this org's ledger reader
       XB_LEDGER_PROFILE: path.join(paths(config).identities, ledgerReaderName(org), 'profile.json'),
+      // the operators' party-commitment keys: only chaincode servers hold them, never a client
+      XB_PARTY_KEYS_FILE: partyKeysFile(config),
       ...(config.profiling
         ? { XB_CPU_PROFILE_DIR: path.join(config.home, 'profiles'), XB_CPU_PROFILE_NAME: `cc-${spec.name}-${org.key}` }
         : {}),

@@ -2,6 +2,8 @@
 import { USAGE, UsageError, parseArgs } from './args';
 import { clean, deploy, down, restartChaincode, status, up } from './network';
 import type { NetworkStatus } from './network';
+import { resolveConfig } from './config';
+import { rotatePartyKey } from './party-keys';
 
 function log(line: string): void {
   process.stdout.write(`[xbnet] ${line}\n`);
@@ -44,6 +46,11 @@ async function main(): Promise<number> {
     case 'restart-chaincode':
       await restartChaincode(args.options, args.chaincodeName ?? 'xborder', log);
       break;
+    case 'rotate-party-key': {
+      const added = rotatePartyKey(resolveConfig(args.options), args.from);
+      log(`party key ${added.id} commits payments settling from ${added.from}; chaincode servers pick it up when the file changes`);
+      break;
+    }
     case 'status': {
       const s = await status(args.options);
       if (args.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);

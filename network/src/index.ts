@@ -5,3 +5,4 @@ export * from './identities';
 export { ProcessManager, NetworkError } from './processes';
 export { updateChannelConfig } from './config-update';
 export type { ChannelConfigJson } from './config-update';
+export { partyKeysFile, rotatePartyKey, tomorrowUtc } from './party-keys';

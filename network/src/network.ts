@@ -21,6 +21,7 @@ import { allOrgs, paths, peerOrgs, resolveConfig } from './config';
 import { configtxYaml } from './configtx';
 import { run } from './exec';
 import { restrictModes } from './file-modes';
+import { ensurePartyKeys } from './party-keys';
 import { ordererDir, ordererProcess, peerAdminEnv, peerProcess, nodeEnrollments } from './nodes';
 import { NetworkError, ProcessManager, healthz } from './processes';
 
@@ -83,17 +84,6 @@ export async function installFabric(config: NetworkConfig, log: Logger): Promise
   for (const line of out.trim().split('\n')) log(line);
 }
 
-/**
- * The key the two operators share off the ledger for payer/payee commitments (HMAC-SHA256). On one
- * machine it is generated once; across hosts each operator installs the same key file.
- */
-function ensureCommitmentKey(config: NetworkConfig): void {
-  const file = path.join(config.home, 'operators', 'commitment.key');
-  if (fs.existsSync(file)) return;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-}
-
 /** Go settings a caller may have set (module proxy, caches, toolchain). */
 function goEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -116,7 +106,7 @@ export async function up(options: NetworkOptions, log: Logger, deploy = true): P
   fs.chmodSync(config.home, 0o700);
   await installFabric(config, log);
   saveOptions(config, options);
-  ensureCommitmentKey(config);
+  ensurePartyKeys(config);
   const processes = processManager(config);
 
   log(

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { buildReport, checkProof, manifestDigest, parseTrustAnchor } from '@xborder/gateway';
 import type { AuditReport } from '@xborder/gateway';
 
-import { paymentFields } from '../support/payment-fixture';
+import { PARTIES, paymentFields } from '../support/payment-fixture';
 import { clientPool } from '../support/clients';
 import { testNetwork } from '../support/network-hooks';
 
@@ -64,7 +64,7 @@ describe('auditor toolkit on the real network', () => {
 
   it('proves an intel record and a payment; check-proof runs with no network at all', async () => {
     await as('th-bank-b').intel.submit(object);
-    await as('hk-bank-a').payments.attest(payment);
+    await as('hk-bank-a').payments.attest(payment, PARTIES);
     for (const target of [`intel:${String(object.id)}`, `payment:${payment.uetr}`]) {
       const file = path.join(tmp, `${target.split(':')[0] ?? 'x'}.json`);
       const made = xborder(['audit', 'proof', target, '-o', file, '--as', 'audit-1']);

@@ -22,7 +22,7 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** What an attacker must not find: CA enrollment secrets, the commitment key, private key bodies. */
+/** What an attacker must not find: CA enrollment secrets, the party-commitment keys, private key bodies. */
 function secretsOf(home: string): { where: string; value: string }[] {
   const out: { where: string; value: string }[] = [];
   for (const file of walk(home)) {
@@ -30,8 +30,9 @@ function secretsOf(home: string): { where: string; value: string }[] {
     if (name === 'secrets.json') {
       for (const [id, value] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>))
         out.push({ where: `${path.relative(home, file)}:${id}`, value });
-    } else if (name === 'commitment.key') {
-      out.push({ where: path.relative(home, file), value: fs.readFileSync(file, 'utf8').trim() });
+    } else if (name === 'party-keys.json') {
+      for (const k of (JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: { id: string; secret: string }[] }).keys)
+        out.push({ where: `${path.relative(home, file)}:${k.id}`, value: k.secret });
     } else if (name === 'priv_sk' || name.endsWith('.key') || name.endsWith('_sk')) {
       const body = fs
         .readFileSync(file, 'utf8')
@@ -79,7 +80,7 @@ describe('local secrets against another user of the machine', () => {
 
   it('keeps the network folder, keys, secrets and logs to their owner (0700 folders, 0600 files)', () => {
     expect(fs.statSync(home).mode & 0o777).to.equal(0o700);
-    const sensitive = walk(home).filter((f) => /(^priv_sk$|_sk$|\.key$|^secrets\.json$|^commitment\.key$|\.log$)/.test(path.basename(f)));
+    const sensitive = walk(home).filter((f) => /(^priv_sk$|_sk$|\.key$|^secrets\.json$|^party-keys\.json$|\.log$)/.test(path.basename(f)));
     expect(sensitive.length).to.be.greaterThan(20);
     for (const f of sensitive) expect(fs.statSync(f).mode & 0o077, path.relative(home, f)).to.equal(0);
   });

@@ -1,11 +1,17 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomInt, sign } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 import * as chai from 'chai';
 
-import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { ATTESTATION_PURPOSE, partyCommitment } from '@xborder/chaincode/dist/shared/payment';
+import type { PartyValues, PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+import { partyKeysFile, resolveConfig, rotatePartyKey } from '@xborder/network';
 
 import { clientPool, codeOf } from '../support/clients';
-import { paymentFields } from '../support/payment-fixture';
+import { testNetwork } from '../support/network-hooks';
+import { PARTIES, paymentFields } from '../support/payment-fixture';
 
 const { expect } = chai;
 
@@ -29,13 +35,13 @@ describe('payments on the real network: attest, confirm, dispute, reject, caps, 
   it('lets an HK bank attest FPS -> PromptPay payments and a TH bank confirm one', async () => {
     const hk = as('hk-bank-a');
     for (const p of [confirmed, disputed, rejected, open]) {
-      const r = await hk.payments.attest(p);
+      const r = await hk.payments.attest(p, PARTIES);
       expect(r.created).to.equal(true);
       expect(r.record.state).to.equal('ATTESTED');
     }
-    expect((await hk.payments.attest(confirmed)).created).to.equal(false);
+    expect((await hk.payments.attest(confirmed, PARTIES)).created).to.equal(false);
     const th = as('th-bank-a');
-    const c = await th.payments.confirm(confirmed, {
+    const c = await th.payments.confirm(confirmed, PARTIES, {
       status: 'ACSC',
       reasonCode: null,
       statusMessageHash: statusHash(confirmed.uetr, 'ACSC'),
@@ -47,7 +53,11 @@ describe('payments on the real network: attest, confirm, dispute, reject, caps, 
   it('ends DISPUTED, naming amount, when the confirmation differs in amount', async () => {
     const th = as('th-bank-a');
     const view = { ...disputed, amount: { value: '210.00', currency: 'HKD' } };
-    const r = await th.payments.confirm(view, { status: 'ACSC', reasonCode: null, statusMessageHash: statusHash(disputed.uetr, 'ACSC') });
+    const r = await th.payments.confirm(view, PARTIES, {
+      status: 'ACSC',
+      reasonCode: null,
+      statusMessageHash: statusHash(disputed.uetr, 'ACSC'),
+    });
     expect(r.record.state).to.equal('DISPUTED');
     expect(r.record.differingFields).to.deep.equal(['amount']);
     const stored = await as('audit-1').payments.get(disputed.uetr);
@@ -56,7 +66,7 @@ describe('payments on the real network: attest, confirm, dispute, reject, caps, 
   });
 
   it('ends REJECTED on an RJCT status with its reason', async () => {
-    const r = await as('th-bank-a').payments.confirm(rejected, {
+    const r = await as('th-bank-a').payments.confirm(rejected, PARTIES, {
       status: 'RJCT',
       reasonCode: 'AC04',
       statusMessageHash: statusHash(rejected.uetr, 'RJCT'),
@@ -67,19 +77,30 @@ describe('payments on the real network: attest, confirm, dispute, reject, caps, 
   it('refuses a payment over the cap and a payer over the daily cap', async () => {
     const hk = as('hk-bank-a');
     const big = pay({ amount: { value: '23000.00', currency: 'HKD' }, settlementAmount: { value: '100050.00', currency: 'THB' } });
-    expect(await codeOf(hk.payments.attest(big))).to.equal('PAYMENT_LIMIT_EXCEEDED');
+    expect(await codeOf(hk.payments.attest(big, PARTIES))).to.equal('PAYMENT_LIMIT_EXCEEDED');
     // a payer of its own, so only these five count towards the daily cap
-    const payer = { proxyType: 'mobile', commitment: randomBytes(32).toString('hex') };
+    const mobile = `+852 9${String(randomInt(1e6, 1e7))}`;
+    const payer: PartyValues = { ...PARTIES, payer: { value: mobile, account: null } };
     const nearCap = (): PaymentFields =>
-      pay({ payer, amount: { value: '22988.00', currency: 'HKD' }, settlementAmount: { value: '99997.80', currency: 'THB' } });
-    for (let i = 0; i < 5; i++) await hk.payments.attest(nearCap());
-    expect(await codeOf(hk.payments.attest(pay({ payer })))).to.equal('PAYMENT_LIMIT_EXCEEDED');
+      pay({ amount: { value: '22988.00', currency: 'HKD' }, settlementAmount: { value: '99997.80', currency: 'THB' } });
+    for (let i = 0; i < 5; i++) await hk.payments.attest(nearCap(), payer);
+    expect(await codeOf(hk.payments.attest(pay(), payer))).to.equal('PAYMENT_LIMIT_EXCEEDED');
+    // the attack: the same payer again under another proxy type and spelling; the cap still follows the payer
+    const relabelled = pay({ payer: { proxyType: 'e-wallet' } });
+    expect(
+      await codeOf(hk.payments.attest(relabelled, { ...PARTIES, payer: { value: mobile.replace('+', '00'), account: null } })),
+    ).to.equal('PAYMENT_LIMIT_EXCEEDED');
+    expect(await codeOf(as('audit-1').payments.get(relabelled.uetr))).to.equal('PAYMENT_NOT_FOUND');
   });
 
   it('does not let an HK institution confirm its own payment', async () => {
     expect(
       await codeOf(
-        as('hk-bank-a').payments.confirm(open, { status: 'ACSC', reasonCode: null, statusMessageHash: statusHash(open.uetr, 'ACSC') }),
+        as('hk-bank-a').payments.confirm(open, PARTIES, {
+          status: 'ACSC',
+          reasonCode: null,
+          statusMessageHash: statusHash(open.uetr, 'ACSC'),
+        }),
       ),
     ).to.equal('PAYMENT_WRONG_SIDE');
   });
@@ -100,6 +121,85 @@ describe('payments on the real network: attest, confirm, dispute, reject, caps, 
     expect(rec.unconfirmed).to.deep.equal([]);
     const listed = await auditor.payments.list({ filter: 'status', value: 'DISPUTED', fromDate: date, toDate: date });
     expect(listed.items.map((p) => p.uetr)).to.deep.equal([disputed.uetr]);
-    expect(await codeOf(auditor.payments.attest(pay()))).to.equal('ACCESS_DENIED');
+    expect(await codeOf(auditor.payments.attest(pay(), PARTIES))).to.equal('ACCESS_DENIED');
+  });
+  it('gives banks no key to test guesses with: commitments come from the operators\u2019 chaincode, the key is nowhere a bank can read', async () => {
+    const home = testNetwork.home ?? '';
+    const keyFile = partyKeysFile(resolveConfig({ home }));
+    const secrets = (JSON.parse(fs.readFileSync(keyFile, 'utf8')) as { keys: { secret: string }[] }).keys.map((k) => k.secret);
+    const stored = await as('audit-1').payments.get(confirmed.uetr);
+    const { payee } = stored.record.parties;
+    // the operators' key does make the commitment (so the test can tell a key that works)
+    expect(partyCommitment(Buffer.from(secrets[0] ?? '', 'hex'), 'national-id', PARTIES.payee.value)).to.equal(payee);
+    // everything a bank holds: its identity folder (profile, certificates, keys); try every key-like value in it
+    const bankFiles: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const f = path.join(dir, e.name);
+        if (e.isDirectory()) walk(f);
+        else bankFiles.push(f);
+      }
+    };
+    walk(path.join(home, 'identities', 'hk-bank-a'));
+    expect(bankFiles.length).to.be.greaterThan(2);
+    let tried = 0;
+    for (const f of bankFiles) {
+      const text = fs.readFileSync(f, 'latin1');
+      for (const secret of secrets) expect(text, f).not.to.include(secret);
+      const candidates = [...(text.match(/[0-9a-fA-F]{64,}/g) ?? []), ...(text.match(/[A-Za-z0-9+/]{43,}={0,2}/g) ?? [])];
+      for (const c of candidates) {
+        for (const key of [Buffer.from(c, 'hex'), Buffer.from(c, 'base64'), Buffer.from(c)]) {
+          tried++;
+          expect(partyCommitment(key, 'national-id', PARTIES.payee.value)).to.not.equal(payee);
+          expect(createHmac('sha256', key).update(`national-id:${PARTIES.payee.value}`).digest('hex')).to.not.equal(payee);
+        }
+      }
+    }
+    expect(tried).to.be.greaterThan(0);
+    // and a bank that sends its own commitment in the statement is refused
+    const bank = as('hk-bank-a');
+    const own = canonicalize({
+      ...pay(),
+      payee: { proxyType: 'national-id', commitment: 'ab'.repeat(32) },
+      purpose: ATTESTATION_PURPOSE,
+      institution: 'hk-bank-a',
+      mspId: 'HKMSP',
+    });
+    const signature = sign('sha256', Buffer.from(own), bank.signingKey).toString('base64');
+    const refused = bank.transactor.submit('payment', 'AttestPayment', {
+      args: [own, signature],
+      transient: { parties: Buffer.from(canonicalize(PARTIES)) },
+    });
+    expect(await codeOf(refused)).to.equal('PAYMENT_INVALID');
+  });
+
+  it('rotates the party key for a later day without restarting anything; older payments keep their key', async () => {
+    const config = resolveConfig({ home: testNetwork.home ?? '' });
+    const keys = (JSON.parse(fs.readFileSync(partyKeysFile(config), 'utf8')) as { keys: { id: string; from: string }[] }).keys;
+    const latest =
+      keys
+        .map((k) => k.from)
+        .sort()
+        .at(-1) ?? '2000-01-01';
+    const start = new Date(Math.max(Date.parse(`${latest}T00:00:00Z`) + 86_400_000, Date.parse('2040-01-01T00:00:00Z')));
+    const from = start.toISOString().slice(0, 10);
+    const added = rotatePartyKey(config, from);
+    const before = pay();
+    const after = paymentFields({ settlementDate: from });
+    const hk = as('hk-bank-a');
+    const inForce = keys.filter((k) => k.from <= date).at(-1)?.id;
+    expect((await hk.payments.attest(before, PARTIES)).record.parties.keyId).to.equal(inForce);
+    const rotated = await hk.payments.attest(after, PARTIES);
+    expect(rotated.record.parties.keyId).to.equal(added.id);
+    const old = await as('audit-1').payments.get(confirmed.uetr);
+    expect(rotated.record.parties.payer).to.not.equal(old.record.parties.payer);
+    // the receiver's confirmation is committed under the payment's own key and matches
+    const c = await as('th-bank-a').payments.confirm(after, PARTIES, {
+      status: 'ACSC',
+      reasonCode: null,
+      statusMessageHash: statusHash(after.uetr, 'ACSC'),
+    });
+    expect(c.record.state).to.equal('CONFIRMED');
+    expect(c.confirmation.parties.keyId).to.equal(added.id);
   });
 });

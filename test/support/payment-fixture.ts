@@ -1,22 +1,39 @@
 import { createHash, createPrivateKey, randomUUID, sign } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 import { PaymentContract } from '@xborder/chaincode';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import {
-  ATTESTATION_PURPOSE,
-  CONFIRMATION_PURPOSE,
-  parseAttestation,
-  parseConfirmation,
-  proxyCommitment,
-} from '@xborder/chaincode/dist/shared/payment';
-import type { Pacs002Status, PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+import { ATTESTATION_PURPOSE, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/chaincode/dist/shared/payment';
+import type { Pacs002Status, PartyValues, PaymentFields } from '@xborder/chaincode/dist/shared/payment';
 
 import type { TestIdentity } from './certs';
 
 export const payment = new PaymentContract();
 
-/** The operators' shared commitment key of the tests (the real one never leaves the operators). */
-export const COMMITMENT_KEY = createHash('sha256').update('xborder unit-test commitment key').digest();
+/**
+ * The operators' party-commitment key of the unit tests, installed the way the network installs it
+ * for chaincode servers: an owner-only file named by XB_PARTY_KEYS_FILE.
+ */
+export const PARTY_KEY = { id: 'pk-test', from: '2000-01-01', secret: createHash('sha256').update('xborder unit-test party key').digest() };
+
+export function installPartyKeys(keys: readonly { id: string; from: string; secret: Buffer }[] = [PARTY_KEY]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-party-keys-'));
+  const file = path.join(dir, 'party-keys.json');
+  fs.writeFileSync(file, JSON.stringify({ keys: keys.map((k) => ({ ...k, secret: k.secret.toString('hex') })) }), { mode: 0o600 });
+  process.env.XB_PARTY_KEYS_FILE = file;
+  return file;
+}
+installPartyKeys();
+
+/** The payer and payee values behind `paymentFields()` (sent as transient data, never written). */
+export const PARTIES: PartyValues = { payer: { value: '+852 9123 4567', account: null }, payee: { value: '1-1037-00123-45-6' } };
+
+/** Transient data carrying payer and payee values to the chaincode. */
+export function partiesTransient(parties: PartyValues = PARTIES): { parties: string } {
+  return { parties: canonicalize(parties) };
+}
 
 /** An HK->TH payment of HKD 1,000.00 at 4.35 = THB 4,350.00 from hk-bank-a to th-bank-a. */
 export function paymentFields(overrides: Partial<Record<keyof PaymentFields, unknown>> = {}): PaymentFields {
@@ -38,8 +55,8 @@ export function paymentFields(overrides: Partial<Record<keyof PaymentFields, unk
     charges: [],
     debtorAgent: { bic: 'VHBKHKHHXXX', clearingMemberId: null },
     creditorAgent: { bic: 'CPCBTHBKXXX', clearingMemberId: null },
-    payer: { proxyType: 'mobile', commitment: proxyCommitment(COMMITMENT_KEY, 'mobile', '+852 9123 4567') },
-    payee: { proxyType: 'national-id', commitment: proxyCommitment(COMMITMENT_KEY, 'national-id', '1-1037-00123-45-6') },
+    payer: { proxyType: 'mobile' },
+    payee: { proxyType: 'national-id' },
     messageHash: createHash('sha256').update(`pacs.008 ${uetr}`).digest('hex'),
     ...overrides,
   } as PaymentFields;

@@ -10,7 +10,7 @@ import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
 import { ids, intel, registeredWorld, registry, sealed, signIntel, stixIndicator, submit, TLP } from '../support/chaincode-fixture';
 import { testIdentity } from '../support/certs';
 import type { FakeWorld } from '../support/fake-world';
-import { payment, paymentFields, signAttestation } from '../support/payment-fixture';
+import { partiesTransient, payment, paymentFields, signAttestation } from '../support/payment-fixture';
 
 const fingerprint = (pem: string): string => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
 
@@ -26,11 +26,9 @@ describe('authorisation attacks on the contracts', () => {
   const attested = async (message?: string) => {
     const f = paymentFields(message !== undefined ? { messageHash: sha256Hex(message) } : {});
     const s = signAttestation(f, ids.hkBankA);
-    const r = await world.invoke(
-      ids.hkBankA,
-      (ctx) => payment.AttestPayment(ctx, s.json, s.signature),
-      message !== undefined ? { transient: { message } } : {},
-    );
+    const r = await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, s.json, s.signature), {
+      transient: { ...partiesTransient(), ...(message !== undefined ? { message } : {}) },
+    });
     expect(r.error).to.equal(undefined);
     return f;
   };

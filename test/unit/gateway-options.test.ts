@@ -4,7 +4,7 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { XborderError, connect, defaultHome, listIdentities, loadCommitmentKey, loadProfile } from '@xborder/gateway';
+import { XborderError, connect, defaultHome, listIdentities, loadProfile } from '@xborder/gateway';
 import { parseTarget } from '@xborder/gateway';
 
 import { testIdentity } from '../support/certs';
@@ -81,15 +81,6 @@ describe('SDK options', () => {
     } finally {
       if (saved !== undefined) process.env.XB_IDENTITY = saved;
     }
-  });
-
-  it('reads the operators\u2019 commitment key, refusing a malformed one', () => {
-    const file = path.join(home, 'commitment.key');
-    fs.writeFileSync(file, `${'ab'.repeat(32)}\n`);
-    expect(loadCommitmentKey(file)).to.have.length(32);
-    fs.writeFileSync(file, 'short');
-    expect(() => loadCommitmentKey(file)).to.throw(XborderError, /64 hex digits/);
-    expect(() => loadCommitmentKey(path.join(home, 'missing.key'))).to.throw(XborderError, /no commitment key/);
   });
 
   it('tells proof targets apart', () => {

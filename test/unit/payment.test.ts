@@ -7,11 +7,19 @@ import { ERROR_CODES } from '@xborder/chaincode/dist/shared/errors';
 import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
 import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
 import { rateMatches, toMinor } from '@xborder/chaincode/dist/shared/money';
-import { proxyCommitment } from '@xborder/chaincode/dist/shared/payment';
+import { ATTESTATION_PURPOSE, partyCommitment, payerIdentity } from '@xborder/chaincode/dist/shared/payment';
 
 import { ids, registeredWorld, registry } from '../support/chaincode-fixture';
 import type { FakeWorld } from '../support/fake-world';
-import { COMMITMENT_KEY, payment, paymentFields, signAttestation, signConfirmation } from '../support/payment-fixture';
+import {
+  PARTIES,
+  PARTY_KEY,
+  partiesTransient,
+  payment,
+  paymentFields,
+  signAttestation,
+  signConfirmation,
+} from '../support/payment-fixture';
 
 type Rec = Record<string, any>;
 const parse = (v: unknown): Rec => JSON.parse(v as string) as Rec;
@@ -34,13 +42,22 @@ describe('money and commitments', () => {
   });
 
   it('commits to proxies with a key, after normalising their spelling', () => {
-    const a = proxyCommitment(COMMITMENT_KEY, 'mobile', '+852 9123-4567');
-    expect(a).to.equal(proxyCommitment(COMMITMENT_KEY, 'mobile', '0085291234567'));
+    const key = PARTY_KEY.secret;
+    const a = partyCommitment(key, 'mobile', '+852 9123-4567');
+    expect(a).to.equal(partyCommitment(key, 'mobile', '0085291234567'));
     expect(a).to.match(/^[0-9a-f]{64}$/);
     expect(a).not.to.equal(sha256Hex('mobile:+85291234567'));
-    expect(proxyCommitment(COMMITMENT_KEY, 'email', 'Pay@Example.com ')).to.equal(
-      proxyCommitment(COMMITMENT_KEY, 'email', 'pay@example.com'),
-    );
+    expect(partyCommitment(key, 'email', 'Pay@Example.com ')).to.equal(partyCommitment(key, 'email', 'pay@example.com'));
+  });
+
+  it('sees one payer for the daily cap whatever proxy type or spelling, and the account over the proxy', () => {
+    const key = PARTY_KEY.secret;
+    const payer = payerIdentity(key, { value: '+852 9123-4567', account: null });
+    expect(payerIdentity(key, { value: '0085291234567', account: null })).to.equal(payer);
+    expect(payerIdentity(key, { value: '(852) 9123 4567', account: null })).to.not.equal(payer);
+    // with the debtor account known, the proxy does not matter
+    const byAccount = payerIdentity(key, { value: '+85291234567', account: 'HK12 3456 7890' });
+    expect(payerIdentity(key, { value: 'someone@example.com', account: 'hk1234567890' })).to.equal(byAccount);
   });
 });
 
@@ -53,18 +70,19 @@ describe('payment contract', () => {
     world.restore();
   });
 
-  const attest = (fields = paymentFields(), who = ids.hkBankA) => {
+  const attest = (fields = paymentFields(), who = ids.hkBankA, parties = PARTIES) => {
     const s = signAttestation(fields, who);
-    return world.invoke(who, (ctx) => payment.AttestPayment(ctx, s.json, s.signature));
+    return world.invoke(who, (ctx) => payment.AttestPayment(ctx, s.json, s.signature), { transient: partiesTransient(parties) });
   };
   const confirm = (
     fields: ReturnType<typeof paymentFields>,
     status: 'ACSC' | 'ACCC' | 'ACSP' | 'PDNG' | 'RJCT' = 'ACSC',
     who = ids.thBankA,
     reason: string | null = null,
+    parties = PARTIES,
   ) => {
     const s = signConfirmation(fields, status, who, reason);
-    return world.invoke(who, (ctx) => payment.ConfirmPayment(ctx, s.json, s.signature));
+    return world.invoke(who, (ctx) => payment.ConfirmPayment(ctx, s.json, s.signature), { transient: partiesTransient(parties) });
   };
 
   it('attests an HK->TH payment with commitments only, idempotently; a different one for the UETR conflicts', async () => {
@@ -103,7 +121,9 @@ describe('payment contract', () => {
     expect(() => signConfirmation(rj, 'RJCT', ids.thBankA)).to.throw(/^PAYMENT_INVALID: an RJCT status needs a reason code/);
     const noReason = canonicalize({ ...JSON.parse(signConfirmation(rj, 'RJCT', ids.thBankA, 'AC04').json), reasonCode: null });
     const noReasonSig = sign('sha256', Buffer.from(noReason), createPrivateKey(ids.thBankA.keyPem)).toString('base64');
-    const refused = await world.invoke(ids.thBankA, (ctx) => payment.ConfirmPayment(ctx, noReason, noReasonSig));
+    const refused = await world.invoke(ids.thBankA, (ctx) => payment.ConfirmPayment(ctx, noReason, noReasonSig), {
+      transient: partiesTransient(),
+    });
     expect(refused.error?.message).to.match(/^PAYMENT_INVALID: an RJCT status needs a reason code/);
     const r = await confirm(rj, 'RJCT', ids.thBankA, 'AC04');
     expect(parse(r.value).record).to.include({ state: 'REJECTED', reasonCode: 'AC04' });
@@ -171,23 +191,27 @@ describe('payment contract', () => {
       { ...base, exchangeRate: '4.40' },
       { ...base, exchangeRate: '-4.35' },
       { ...base, msgType: 'pacs.008.001.02' },
-      { ...base, payer: { proxyType: 'mobile', commitment: '+85291234567' } },
-      { ...base, payer: { proxyType: 'mobile', commitment: base.payer.commitment, value: '+85291234567' } },
+      // a bank-made commitment or a raw value in the signed statement: refused (the operators commit)
+      { ...base, payer: { proxyType: 'mobile', commitment: 'ab'.repeat(32) } },
+      { ...base, payer: { proxyType: 'mobile', value: '+85291234567' } },
+      { ...base, payee: { proxyType: 'phone' } },
       { ...base, chargeBearer: 'OUR' },
       { ...base, settlementDate: '2026-02-30' },
       { ...base, endToEndId: 'x'.repeat(36) },
       { ...base, debtorAgent: { bic: null, clearingMemberId: null } },
     ];
     for (const v of variants) {
-      const json = canonicalize({ ...v, purpose: 'xborder/payment-attestation/v1', institution: 'hk-bank-a', mspId: 'HKMSP' });
+      const json = canonicalize({ ...v, purpose: ATTESTATION_PURPOSE, institution: 'hk-bank-a', mspId: 'HKMSP' });
       const sig = sign('sha256', Buffer.from(json), createPrivateKey(ids.hkBankA.keyPem)).toString('base64');
-      const r = await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, json, sig));
+      const r = await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, json, sig), { transient: partiesTransient() });
       expect(r.error?.message, JSON.stringify(v).slice(0, 80)).to.match(/^PAYMENT_INVALID: /);
       expect(r.writes).to.equal(0);
     }
     const s = signAttestation(base, ids.hkBankA);
-    const forged = await world.invoke(ids.hkBankA, (ctx) =>
-      payment.AttestPayment(ctx, s.json, signAttestation(paymentFields(), ids.hkBankA).signature),
+    const forged = await world.invoke(
+      ids.hkBankA,
+      (ctx) => payment.AttestPayment(ctx, s.json, signAttestation(paymentFields(), ids.hkBankA).signature),
+      { transient: partiesTransient() },
     );
     expect(forged.error?.message).to.match(/^PAYMENT_SIGNATURE_INVALID: /);
   });
@@ -197,10 +221,12 @@ describe('payment contract', () => {
     const f = paymentFields({ messageHash: sha256Hex(message) });
     const s = signAttestation(f, ids.hkBankA);
     const bad = await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, s.json, s.signature), {
-      transient: { message: 'other' },
+      transient: { message: 'other', ...partiesTransient() },
     });
     expect(bad.error?.message).to.match(/^PAYMENT_INVALID: the transient message/);
-    await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, s.json, s.signature), { transient: { message } });
+    await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, s.json, s.signature), {
+      transient: { message, ...partiesTransient() },
+    });
     expect((await world.invoke(ids.thBankA, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).value).to.equal(message);
     expect((await world.invoke(ids.auditor, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).error?.message).to.match(/^ACCESS_DENIED: /);
   });
@@ -212,7 +238,8 @@ describe('payment contract', () => {
     const d = paymentFields({ settlementDate: '2026-11-24' });
     for (const f of [a, b, c, d]) await attest(f);
     await confirm(a);
-    await confirm({ ...b, payee: { proxyType: 'mobile', commitment: proxyCommitment(COMMITMENT_KEY, 'mobile', '+66 81 234 5678') } });
+    // the receiver's payee is another person: the operators' commitments differ, the payee is disputed
+    await confirm(b, 'ACSC', ids.thBankA, null, { ...PARTIES, payee: { value: '+66 81 234 5678' } });
     const later = new Date(Date.now() + 2 * 3600_000);
     const r = await world.invoke(ids.auditor, (ctx) => payment.Reconcile(ctx, '2026-11-25', 'HK-TH'), { time: later });
     const rec = parse(r.value);
@@ -323,7 +350,7 @@ describe('payment contract', () => {
           endToEndId: x.e2e,
           amount: { value: x.amount, currency: x.currency },
           exchangeRate: x.rate,
-          purpose: 'xborder/payment-attestation/v1',
+          purpose: ATTESTATION_PURPOSE,
           institution: 'hk-bank-a',
           mspId: 'HKMSP',
         };
@@ -334,7 +361,7 @@ describe('payment contract', () => {
           return;
         }
         const sig = sign('sha256', Buffer.from(json), createPrivateKey(ids.hkBankA.keyPem)).toString('base64');
-        const r = await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, json, sig));
+        const r = await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, json, sig), { transient: partiesTransient() });
         if (r.error) {
           expect(r.error.message).to.match(CODED);
           expect(r.writes).to.equal(0);

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 
 import { ids, intel, registeredWorld, signIntel, stixIndicator, submit } from '../support/chaincode-fixture';
 import type { FakeWorld } from '../support/fake-world';
-import { payment, paymentFields, signAttestation } from '../support/payment-fixture';
+import { partiesTransient, payment, paymentFields, signAttestation } from '../support/payment-fixture';
 
 const parse = (v: unknown): Record<string, unknown> => JSON.parse(v as string) as Record<string, unknown>;
 
@@ -48,7 +48,7 @@ describe('retried requests are recorded once', () => {
   it('records one payment event for the same message sent twice', async () => {
     const f = paymentFields();
     const s = signAttestation(f, ids.hkBankA);
-    await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, s.json, s.signature));
+    await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, s.json, s.signature), { transient: partiesTransient() });
     const event = JSON.stringify({
       uetr: f.uetr,
       type: 'CANCELLATION_REQUEST',

@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   PAYMENT_LIMIT_EXCEEDED: 'the payment is over the per-payment cap, or the payer over the daily cap',
   PAYMENT_WRONG_SIDE: "the caller's org or institution is not the sending (attest) or receiving (confirm) side",
   PAYMENT_FINAL: 'the payment is in a final state; later events are recorded as new linked records',
+  PARTY_KEY_UNAVAILABLE: "the operators' party-commitment key for this payment is not installed on an endorser (XB_PARTY_KEYS_FILE)",
   // checkpoints
   CHECKPOINT_INVALID: 'a checkpoint statement is malformed, for another channel or org, or its signature does not verify',
   CHECKPOINT_UNVERIFIED: "the endorsing peer's chain could not be read to confirm the checkpoint",

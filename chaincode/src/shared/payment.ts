@@ -8,8 +8,13 @@ import type { Amount } from './money';
 import { isInstitutionId, isMspId } from './statement';
 import { hasControlChars } from './text';
 
-export const ATTESTATION_PURPOSE = 'xborder/payment-attestation/v1';
-export const CONFIRMATION_PURPOSE = 'xborder/payment-confirmation/v1';
+/**
+ * Version 2: payer and payee appear in signed statements by proxy type only; their values travel as
+ * transient data to the operators' chaincode, which commits to them with a key no bank holds (version 1
+ * carried commitments made by the banks with a key every bank held).
+ */
+export const ATTESTATION_PURPOSE = 'xborder/payment-attestation/v2';
+export const CONFIRMATION_PURPOSE = 'xborder/payment-confirmation/v2';
 
 export const CORRIDORS = ['HK-TH', 'TH-HK'] as const;
 export type Corridor = (typeof CORRIDORS)[number];
@@ -29,10 +34,23 @@ export interface Agent {
   readonly clearingMemberId: string | null;
 }
 
-/** A payer or payee: the kind of proxy and a keyed commitment to its value, never the value. */
+/** A payer or payee as signed: the kind of proxy only. Its value goes to the operators as transient data. */
 export interface Party {
   readonly proxyType: ProxyType;
-  readonly commitment: string;
+}
+
+/** The raw values behind payer and payee (transient data `parties`; never written anywhere). */
+export interface PartyValues {
+  /** `account`: the debtor's account id when the message has one (the daily cap follows it). */
+  readonly payer: { readonly value: string; readonly account: string | null };
+  readonly payee: { readonly value: string };
+}
+
+/** The operators' keyed commitments to payer and payee, and the key that made them. */
+export interface PartyCommitments {
+  readonly keyId: string;
+  readonly payer: string;
+  readonly payee: string;
 }
 
 /** The fields of one payment (one CdtTrfTxInf of a pacs.008) that both sides attest. */
@@ -144,12 +162,33 @@ function agent(v: unknown, what: string): Agent {
 
 function party(v: unknown, what: string): Party {
   const o = obj(v, what);
-  exactKeys(o, ['proxyType', 'commitment'], what);
+  exactKeys(o, ['proxyType'], what);
   if (typeof o.proxyType !== 'string' || !(PROXY_TYPES as readonly string[]).includes(o.proxyType))
     bad(`${what}.proxyType must be one of ${PROXY_TYPES.join(', ')}`);
-  if (typeof o.commitment !== 'string' || !isSha256Hex(o.commitment))
-    bad(`${what}.commitment must be a 64 hex digit HMAC-SHA256, never the raw value`);
-  return { proxyType: o.proxyType as ProxyType, commitment: o.commitment };
+  return { proxyType: o.proxyType as ProxyType };
+}
+
+function partyValue(v: unknown, what: string): string {
+  if (typeof v !== 'string' || v.trim().length === 0 || v.length > 256 || hasControlChars(v))
+    bad(`${what} must be 1-256 printable characters`);
+  return v;
+}
+
+/** Validates the transient `parties` value (payer and payee proxies, the payer's account if known). */
+export function parsePartyValues(value: unknown): PartyValues {
+  const o = obj(value, 'parties');
+  exactKeys(o, ['payer', 'payee'], 'parties');
+  const payer = obj(o.payer, 'parties.payer');
+  exactKeys(payer, ['value', 'account'], 'parties.payer');
+  const payee = obj(o.payee, 'parties.payee');
+  exactKeys(payee, ['value'], 'parties.payee');
+  return {
+    payer: {
+      value: partyValue(payer.value, 'parties.payer.value'),
+      account: payer.account === null ? null : partyValue(payer.account, 'parties.payer.account'),
+    },
+    payee: { value: partyValue(payee.value, 'parties.payee.value') },
+  };
 }
 
 const FIELD_KEYS = [
@@ -273,9 +312,20 @@ export function parseConfirmation(value: unknown): PaymentConfirmation {
   };
 }
 
-/** Names of the fields whose canonical values differ between two views of a payment. */
-export function differingFields(a: PaymentFields, b: PaymentFields): string[] {
-  return FIELD_KEYS.filter((k) => canonicalize(a[k]) !== canonicalize(b[k]));
+/**
+ * Names of the fields whose canonical values differ between two views of a payment; with both sides'
+ * party commitments, payer and payee also differ when their committed values do.
+ */
+export function differingFields(
+  a: PaymentFields,
+  b: PaymentFields,
+  parties?: { readonly a: PartyCommitments; readonly b: PartyCommitments },
+): string[] {
+  return FIELD_KEYS.filter(
+    (k) =>
+      canonicalize(a[k]) !== canonicalize(b[k]) ||
+      ((k === 'payer' || k === 'payee') && parties !== undefined && parties.a[k] !== parties.b[k]),
+  );
 }
 
 /** Just the payment fields of an attestation (what the receiver must see identically). */
@@ -286,14 +336,37 @@ export function fieldsOf(a: PaymentFields): PaymentFields {
 }
 
 /**
- * Keyed commitment to a payer or payee proxy: HMAC-SHA256 under a key the two operators share off
- * the ledger, over `<proxyType>:<normalised value>`. A plain hash of a phone number or national id
- * could be reversed by trying every number; without the key it cannot.
+ * Keyed commitment to a payer or payee proxy: HMAC-SHA256 under a key only the operators' chaincode
+ * servers hold, over a domain tag, the proxy type and the normalised value. A plain hash of a phone
+ * number or national id could be reversed by trying every number; without the key it cannot.
  */
-export function proxyCommitment(key: Uint8Array, proxyType: ProxyType, value: string): string {
+export function partyCommitment(key: Uint8Array, proxyType: ProxyType, value: string): string {
   return createHmac('sha256', key)
-    .update(`${proxyType}:${normaliseProxy(proxyType, value)}`)
+    .update(`xborder/party/v2\u0000${proxyType}:${normaliseProxy(proxyType, value)}`)
     .digest('hex');
+}
+
+/**
+ * The payer as the daily cap sees it: the debtor's account when known, else the proxy value, spelled
+ * the same whatever proxy type it was sent under, so one payer cannot reset the cap by relabelling.
+ */
+export function payerIdentity(key: Uint8Array, payer: PartyValues['payer']): string {
+  const source = payer.account ?? payer.value;
+  const spelled = source
+    .trim()
+    .replace(/[\s().-]/g, '')
+    .replace(/^00/, '+')
+    .toUpperCase();
+  return createHmac('sha256', key).update(`xborder/payer/v2\u0000${spelled}`).digest('hex');
+}
+
+/** The operators' commitments to a payment's payer and payee under one key. */
+export function commitParties(key: { id: string; secret: Uint8Array }, fields: PaymentFields, values: PartyValues): PartyCommitments {
+  return {
+    keyId: key.id,
+    payer: partyCommitment(key.secret, fields.payer.proxyType, values.payer.value),
+    payee: partyCommitment(key.secret, fields.payee.proxyType, values.payee.value),
+  };
 }
 
 export function normaliseProxy(proxyType: ProxyType, value: string): string {

@@ -3,7 +3,7 @@
  * read the same shapes from one definition.
  */
 import type { Amount } from './money';
-import type { Corridor, Pacs002Status } from './payment';
+import type { Corridor, Pacs002Status, PartyCommitments } from './payment';
 import type { TlpLevel } from './tlp';
 
 /** One page of a listing; pass `bookmark` back for the next page (empty: no more). */
@@ -106,6 +106,8 @@ export interface PaymentRecord {
   readonly amount: Amount;
   readonly settlementAmount: Amount;
   readonly messageHash: string;
+  /** The operators' keyed commitments to payer and payee (the attestation names their proxy types only). */
+  readonly parties: PartyCommitments;
   readonly state: PaymentState;
   /** Canonical attestation exactly as signed, with its base64 DER signature. */
   readonly attestation: string;
@@ -134,6 +136,8 @@ export interface ConfirmationRecord {
   readonly status: Pacs002Status;
   readonly reasonCode: string | null;
   readonly differingFields: readonly string[];
+  /** The operators' commitments to the receiver's view of payer and payee, under the payment's key. */
+  readonly parties: PartyCommitments;
   readonly resultingState: PaymentState;
   readonly txId: string;
   readonly txTime: string;

@@ -4,9 +4,8 @@ import type { Command } from 'commander';
 
 import type { Corridor } from '@xborder/chaincode/dist/shared/payment';
 
-import { loadCommitmentKey } from '../commitment';
 import { XborderError, toXborderError } from '../errors';
-import { MAX_MESSAGE_BYTES, parsePacs002, parsePacs008, toPaymentFields } from '../iso20022';
+import { MAX_MESSAGE_BYTES, parsePacs002, parsePacs008, partyValuesOf, toPaymentFields } from '../iso20022';
 import { readFileLimited } from './inputs';
 import { outputFor, withClient } from './context';
 import { positiveInt } from './numbers';
@@ -50,20 +49,15 @@ export function registerPayment(program: Command): void {
     .description('attest every transaction of a pacs.008 as the sending institution')
     .argument('<pacs008>', 'pacs.008.001.08 to .13 XML file')
     .option('--corridor <corridor>', 'HK-TH or TH-HK (default: from the agents\u2019 BICs)')
-    .option(
-      '--commitment-key <file>',
-      'operators\u2019 shared commitment key (default: XB_COMMITMENT_KEY_FILE or <home>/operators/commitment.key)',
-    )
-    .action(async (file: string, opts: { corridor?: string; commitmentKey?: string }, cmd: Command) => {
+    .action(async (file: string, opts: { corridor?: string }, cmd: Command) => {
       const message = parsePacs008(readFileLimited(file, MAX_MESSAGE_BYTES));
-      const key = loadCommitmentKey(opts.commitmentKey);
       const corridor = corridorOption(opts.corridor);
-      const fields = message.transactions.map((tx) => toPaymentFields(message, tx, key, corridor));
+      const txs = message.transactions.map((tx) => ({ fields: toPaymentFields(message, tx, corridor), parties: partyValuesOf(tx) }));
       const outcomes = await withClient(cmd, undefined, async (c) => {
         const out: TxOutcome[] = [];
-        for (const f of fields) {
+        for (const { fields: f, parties } of txs) {
           try {
-            const r = await c.payments.attest(f);
+            const r = await c.payments.attest(f, parties);
             out.push({
               uetr: f.uetr,
               endToEndId: f.endToEndId,
@@ -90,24 +84,22 @@ export function registerPayment(program: Command): void {
     .description('confirm payments from a pacs.002, with your own copy of the pacs.008, as the receiving institution')
     .argument('<pacs002>', 'pacs.002.001.10 to .14 XML file')
     .requiredOption('--pacs008 <file>', 'your copy of the original pacs.008')
-    .option('--commitment-key <file>', 'operators\u2019 shared commitment key')
-    .action(async (file: string, opts: { pacs008: string; commitmentKey?: string }, cmd: Command) => {
+    .action(async (file: string, opts: { pacs008: string }, cmd: Command) => {
       const status = parsePacs002(readFileLimited(file, MAX_MESSAGE_BYTES));
       const original = parsePacs008(readFileLimited(opts.pacs008, MAX_MESSAGE_BYTES));
       if (status.originalMsgId !== original.msgId) {
         throw new XborderError('BAD_INPUT', `the pacs.002 answers ${status.originalMsgId}, the pacs.008 is ${original.msgId}`);
       }
-      const key = loadCommitmentKey(opts.commitmentKey);
       const pairs = status.statuses.map((s) => {
         const tx = original.transactions.find((t) => (s.uetr !== null ? t.uetr === s.uetr : t.endToEndId === s.endToEndId));
         if (!tx) throw new XborderError('BAD_INPUT', `status for ${s.uetr ?? s.endToEndId ?? '?'} has no transaction in ${opts.pacs008}`);
-        return { s, fields: toPaymentFields(original, tx, key) };
+        return { s, fields: toPaymentFields(original, tx), parties: partyValuesOf(tx) };
       });
       const outcomes = await withClient(cmd, undefined, async (c) => {
         const out: TxOutcome[] = [];
-        for (const { s, fields } of pairs) {
+        for (const { s, fields, parties } of pairs) {
           try {
-            const r = await c.payments.confirm(fields, {
+            const r = await c.payments.confirm(fields, parties, {
               status: s.status,
               reasonCode: s.reasonCode,
               statusMessageHash: status.messageHash,
