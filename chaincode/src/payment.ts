@@ -45,6 +45,7 @@ import {
   putRecord,
   rangeAll,
   rangeBounded,
+  rangeFirst,
   rangePage,
   txTime,
 } from './state';
@@ -71,6 +72,17 @@ const payerDayKey = (payer: string, date: string, uetr: string): string => key('
 const byKey = (filter: 'corridor' | 'status' | 'institution', value: string, date: string, uetr: string): string =>
   key('payment-by', filter, value, date, uetr);
 const messageKey = (uetr: string): string => key('payment-message', uetr);
+/** Kept messages by settlement date, so the operators can purge them when their retention ends. */
+const messageDateKey = (date: string, uetr: string): string => key('payment-message-by-date', date, uetr);
+
+/**
+ * Personal data lifetime: a kept pacs.008 (names, accounts) is purged by the operators once its
+ * retention ends (`xborder payment purge-messages`, 400 days after settlement by default). The chain
+ * refuses to purge anything younger than this floor, so no one admin can wipe recent evidence.
+ */
+export const MIN_MESSAGE_RETENTION_DAYS = 90;
+/** Most messages one purge transaction removes (the CLI repeats until none are left). */
+export const MAX_PURGE_BATCH = 200;
 
 const UETR_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -219,6 +231,7 @@ export class PaymentContract extends XborderContract {
       if (sha256Hex(message) !== attestation.messageHash)
         throw new ChaincodeError('PAYMENT_INVALID', 'the transient message does not hash to messageHash');
       await ctx.stub.putPrivateData(SHARED_COLLECTION, messageKey(attestation.uetr), message);
+      await putIndex(ctx, messageDateKey(attestation.settlementDate, attestation.uetr), messageKey(attestation.uetr));
     }
     const now = txTime(ctx);
     const txId = ctx.stub.getTxID();
@@ -571,7 +584,41 @@ export class PaymentContract extends XborderContract {
     if (!isPartyTo(record, signer.institution))
       throw new ChaincodeError('ACCESS_DENIED', `the message of ${uetr} is readable by its debtor and creditor agents only`);
     const bytes = await ctx.stub.getPrivateData(SHARED_COLLECTION, messageKey(uetr));
-    if (bytes.length === 0) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no message kept for ${uetr}`);
+    if (bytes.length === 0) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no message kept for ${uetr} (never sent, or purged)`);
     return decodeText(bytes);
+  }
+
+  /**
+   * Purges kept pacs.008 messages of payments settled before `beforeDate` (exclusive), at most
+   * `size` per transaction, from the HK-TH collection and its history on every peer (Fabric purge).
+   * Operator admins only; `beforeDate` must be at least 90 days before the transaction date. The
+   * payment records, their hashes and signatures stay: only the personal data goes.
+   */
+  @Transaction()
+  @Returns('string')
+  async PurgePaymentMessages(ctx: Context, beforeDate: string, size: string): Promise<string> {
+    requireRole(ctx, ['admin'], true);
+    if (!isValidDate(beforeDate)) throw new ChaincodeError('INVALID_ARGUMENT', 'beforeDate must be a date YYYY-MM-DD');
+    const limit = size === '' ? MAX_PURGE_BATCH : Number(size);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PURGE_BATCH)
+      throw new ChaincodeError('PAGE_INVALID', `size must be 1 to ${String(MAX_PURGE_BATCH)}`);
+    const floor = new Date(Date.parse(txTime(ctx)) - MIN_MESSAGE_RETENTION_DAYS * 86_400_000).toISOString().slice(0, 10);
+    if (beforeDate > floor) {
+      throw new ChaincodeError(
+        'INVALID_ARGUMENT',
+        `messages are kept at least ${String(MIN_MESSAGE_RETENTION_DAYS)} days: beforeDate must be ${floor} or earlier`,
+      );
+    }
+    const range = { start: prefixRange('payment-message-by-date').start, end: key('payment-message-by-date', beforeDate) };
+    // one more than a batch tells whether another transaction is needed
+    const entries = await rangeFirst(ctx, range, limit + 1);
+    const todo = entries.slice(0, limit);
+    for (const e of todo) {
+      await ctx.stub.purgePrivateData(SHARED_COLLECTION, decodeText(e.value));
+      await ctx.stub.deleteState(e.key);
+    }
+    const more = entries.length > limit;
+    if (todo.length > 0) emit(ctx, 'PaymentMessagesPurged', { beforeDate, count: todo.length });
+    return JSON.stringify({ beforeDate, purged: todo.length, more });
   }
 }

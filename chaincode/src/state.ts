@@ -134,6 +134,23 @@ export async function rangeBounded(
   return out;
 }
 
+/** The first `n` entries of a key range, in key order; reading stops there. */
+export async function rangeFirst(
+  ctx: Context,
+  range: { start: string; end: string },
+  n: number,
+): Promise<{ key: string; value: Uint8Array }[]> {
+  const iterator = await ctx.stub.getStateByRange(range.start, range.end);
+  const out: { key: string; value: Uint8Array }[] = [];
+  try {
+    for (let r = await iterator.next(); !r.done && out.length < n; r = await iterator.next())
+      out.push({ key: r.value.key, value: r.value.value });
+  } finally {
+    await iterator.close();
+  }
+  return out;
+}
+
 /** Every entry of a small, bounded key range (allowed in submit paths: the caller bounds the range). */
 export async function rangeAll(ctx: Context, range: { start: string; end: string }): Promise<{ key: string; value: Uint8Array }[]> {
   const iterator = await ctx.stub.getStateByRange(range.start, range.end);

@@ -139,6 +139,20 @@ export class PaymentsClient {
     return decodeJson(await this.#tx.evaluate('payment', 'Reconcile', [date, corridor]));
   }
 
+  /**
+   * Purges kept pacs.008 messages of payments settled before `beforeDate` (operator admins; at least
+   * 90 days back), one transaction per batch until none are left. Returns how many went.
+   */
+  async purgeMessages(beforeDate: string, options: { batchSize?: number } = {}): Promise<{ beforeDate: string; purged: number }> {
+    let purged = 0;
+    for (;;) {
+      const r = await this.#tx.submit('payment', 'PurgePaymentMessages', { args: [beforeDate, String(options.batchSize ?? 200)] });
+      const batch = decodeJson<{ purged: number; more: boolean }>(r.result);
+      purged += batch.purged;
+      if (!batch.more) return { beforeDate, purged };
+    }
+  }
+
   /** The pacs.008 kept for a payment (HK and TH institutions only). */
   async message(uetr: string): Promise<string> {
     return new TextDecoder().decode(await this.#tx.evaluate('payment', 'GetPaymentMessage', [uetr]));

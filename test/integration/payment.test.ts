@@ -202,4 +202,25 @@ describe('payments on the real network: attest, confirm, dispute, reject, caps, 
     expect(c.record.state).to.equal('CONFIRMED');
     expect(c.confirmation.parties.keyId).to.equal(added.id);
   });
+  it('purges a kept pacs.008 once its retention ends, from every peer; the record and its hash stay', async () => {
+    const message = `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">CHAN TAI MAN ${String(randomInt(1e9))}</Document>`;
+    const old = paymentFields({
+      settlementDate: `2020-0${String(randomInt(1, 10))}-1${String(randomInt(0, 10))}`,
+      messageHash: createHash('sha256').update(message).digest('hex'),
+    });
+    await as('hk-bank-a').payments.attest(old, PARTIES, { message: Buffer.from(message) });
+    expect(await as('th-bank-a').payments.message(old.uetr)).to.equal(message);
+    expect(await codeOf(as('hk-bank-a').payments.purgeMessages('2021-01-01'))).to.equal('ACCESS_DENIED');
+    expect(await codeOf(as('hk-admin').payments.purgeMessages(new Date().toISOString().slice(0, 10)))).to.equal('INVALID_ARGUMENT');
+    const r = await as('hk-admin').payments.purgeMessages('2021-01-01', { batchSize: 1 });
+    expect(r.purged).to.be.greaterThan(0);
+    // gone on both operators' peers
+    for (const org of ['HKMSP', 'THMSP']) {
+      const read = as('th-bank-a').transactor.evaluate('payment', 'GetPaymentMessage', [old.uetr], undefined, {
+        endorsingOrganizations: [org],
+      });
+      expect(await codeOf(read), org).to.equal('PAYMENT_NOT_FOUND');
+    }
+    expect((await as('audit-1').payments.get(old.uetr)).record.messageHash).to.equal(old.messageHash);
+  });
 });

@@ -86,7 +86,7 @@ export class FakeWorld {
       .digest('hex');
     const time = options.time ?? new Date(this.clock.getTime() + this.#txCounter * 1000);
     const writes = new Map<string, Bytes | null>();
-    const privateWrites: { collection: string; key: string; value: Bytes }[] = [];
+    const privateWrites: { collection: string; key: string; value: Bytes | null }[] = [];
     let writeCalls = 0;
     let event: { name: string; payload: unknown } | undefined;
     const readState = (k: string): Bytes => this.state.get(k) ?? new Uint8Array(0);
@@ -142,6 +142,11 @@ export class FakeWorld {
       privateWrites.push({ collection: c, key: k, value: v });
       return Promise.resolve();
     });
+    stub.purgePrivateData.callsFake((c: string, k: string) => {
+      writeCalls++;
+      privateWrites.push({ collection: c, key: k, value: null });
+      return Promise.resolve();
+    });
     const transient = new Map<string, Bytes>();
     for (const [k, v] of Object.entries(options.transient ?? {})) transient.set(k, typeof v === 'string' ? enc.encode(v) : v);
     stub.getTransient.returns(transient);
@@ -174,7 +179,10 @@ export class FakeWorld {
         });
         this.history.set(k, list);
       }
-      for (const w of privateWrites) this.collection(w.collection).set(w.key, w.value);
+      for (const w of privateWrites) {
+        if (w.value === null) this.collection(w.collection).delete(w.key);
+        else this.collection(w.collection).set(w.key, w.value);
+      }
       return { value, writes: writeCalls, txId, ...(event ? { event } : {}) };
     } catch (err) {
       return { error: err as Error, writes: writeCalls, txId };

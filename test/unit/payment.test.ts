@@ -231,6 +231,42 @@ describe('payment contract', () => {
     expect((await world.invoke(ids.auditor, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).error?.message).to.match(/^ACCESS_DENIED: /);
   });
 
+  it('purges kept pacs.008 messages after their retention: operator admins only, never younger than 90 days', async () => {
+    const message = '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">CHAN TAI MAN</Document>';
+    const old = paymentFields({ settlementDate: '2026-01-05', messageHash: sha256Hex(message) });
+    const recent = paymentFields({ settlementDate: '2026-11-20', messageHash: sha256Hex(message) });
+    for (const f of [old, recent]) {
+      const s = signAttestation(f, ids.hkBankA);
+      const r = await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, s.json, s.signature), {
+        transient: { message, ...partiesTransient() },
+      });
+      expect(r.error).to.equal(undefined);
+    }
+    const now = new Date('2026-12-01T10:00:00Z');
+    const purge = (who: typeof ids.hkAdmin, before: string, size = '') =>
+      world.invoke(who, (ctx) => payment.PurgePaymentMessages(ctx, before, size), { time: now });
+    const before = world.snapshot();
+    // a bank, an auditor, or a date inside the 90-day floor: refused, nothing purged
+    expect((await purge(ids.hkBankA, '2026-06-01')).error?.message).to.match(/^ACCESS_DENIED: /);
+    expect((await purge(ids.auditor, '2026-06-01')).error?.message).to.match(/^ACCESS_DENIED: /);
+    expect((await purge(ids.hkAdmin, '2026-11-30')).error?.message).to.match(
+      /^INVALID_ARGUMENT: messages are kept at least 90 days: beforeDate must be 2026-09-02 or earlier/,
+    );
+    expect((await purge(ids.hkAdmin, '2026-06-01', '0')).error?.message).to.match(/^PAGE_INVALID: /);
+    expect(world.snapshot()).to.equal(before);
+    const done = await purge(ids.thAdmin, '2026-06-01');
+    expect(parse(done.value)).to.deep.equal({ beforeDate: '2026-06-01', purged: 1, more: false });
+    expect(done.event?.name).to.equal('PaymentMessagesPurged');
+    const gone = await world.invoke(ids.thBankA, (ctx) => payment.GetPaymentMessage(ctx, old.uetr));
+    expect(gone.error?.message).to.match(/^PAYMENT_NOT_FOUND: no message kept .*purged/);
+    expect((await world.invoke(ids.thBankA, (ctx) => payment.GetPaymentMessage(ctx, recent.uetr))).value).to.equal(message);
+    // the record, its hash and signature stay
+    expect(parse((await world.invoke(ids.auditor, (ctx) => payment.GetPayment(ctx, old.uetr))).value).record.messageHash).to.equal(
+      sha256Hex(message),
+    );
+    expect(parse((await purge(ids.hkAdmin, '2026-06-01')).value)).to.include({ purged: 0, more: false });
+  });
+
   it('reconciles a day: counts and sums per currency and state, unconfirmed and disputed items', async () => {
     const a = paymentFields();
     const b = paymentFields({ amount: { value: '200.00', currency: 'HKD' }, settlementAmount: { value: '870.00', currency: 'THB' } });

@@ -11,6 +11,9 @@ import { outputFor, withClient } from './context';
 import { positiveInt } from './numbers';
 import { table } from './output';
 
+/** How long kept pacs.008 messages stay after settlement unless the operators choose otherwise. */
+export const DEFAULT_MESSAGE_RETENTION_DAYS = 400;
+
 interface TxOutcome {
   uetr: string;
   endToEndId: string | null;
@@ -224,6 +227,20 @@ export function registerPayment(program: Command): void {
         );
         for (const d of r.disputed) print(`disputed ${d.uetr}: ${d.differingFields.join(', ')}`);
         for (const d of r.rejected) print(`rejected ${d.uetr}: ${d.reasonCode ?? ''}`);
+      });
+    });
+
+  payment
+    .command('purge-messages')
+    .description('operator admins: purge kept pacs.008 messages (personal data) whose retention has ended')
+    .option('--older-than-days <n>', 'retention after settlement, in days (at least 90)', String(DEFAULT_MESSAGE_RETENTION_DAYS))
+    .option('--before <date>', 'purge messages of payments settled before this date instead (YYYY-MM-DD)')
+    .action(async (opts: { olderThanDays: string; before?: string }, cmd: Command) => {
+      const days = positiveInt(opts.olderThanDays, '--older-than-days');
+      const before = opts.before ?? new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+      const r = await withClient(cmd, undefined, (c) => c.payments.purgeMessages(before));
+      outputFor(cmd).result(r, (print) => {
+        print(`purged ${String(r.purged)} kept message(s) of payments settled before ${r.beforeDate}`);
       });
     });
 }
