@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 
-import { peerOrgs, resolveConfig } from '@xborder/network';
+import { OPS_HOST, peerOrgs, resolveConfig } from '@xborder/network';
 import type { NetworkOptions } from '@xborder/network';
 
 import { renderSelfTimes } from './cpuprofile';
@@ -90,7 +90,7 @@ export function startCapture(network: NetworkOptions, seconds: number, outDir: s
   const peerBinary = path.join(config.fabricHome, 'bin', 'peer');
   const peers = peerOrgs(config).map((org) => {
     const file = path.join(outDir, `${label}-${org.peer.name}.pprof`);
-    const url = `http://${config.bindHost}:${String(org.peer.pprofPort)}/debug/pprof/profile?seconds=${String(seconds)}`;
+    const url = `http://${OPS_HOST}:${String(org.peer.pprofPort)}/debug/pprof/profile?seconds=${String(seconds)}`;
     return { file, done: fetchToFile(url, file) };
   });
   return {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { NetworkConfig, OrgConfig } from './config';
-import { allOrgs, paths } from './config';
+import { OPS_HOST, allOrgs, paths } from './config';
 import { run } from './exec';
 import { connectionProfile, idAttrs, seedIdentities } from './identities';
 import type { SeedIdentity } from './identities';
@@ -33,7 +33,7 @@ export function caProcess(config: NetworkConfig, org: OrgConfig): ProcessSpec {
       '--csr.hosts',
       uniqueHosts(ca.host, `ca.${org.domain}`).join(','),
       '--operations.listenaddress',
-      `${config.bindHost}:${String(ca.opsPort)}`,
+      `${OPS_HOST}:${String(ca.opsPort)}`,
       '--registry.maxenrollments',
       '-1',
       // at info level the server prints its whole configuration, the bootstrap credential included
@@ -45,9 +45,9 @@ export function caProcess(config: NetworkConfig, org: OrgConfig): ProcessSpec {
     env: { FABRIC_CA_SERVER_BOOT: `admin:${secret}` },
     ports: [
       { host: config.bindHost, port: ca.port },
-      { host: config.bindHost, port: ca.opsPort },
+      { host: OPS_HOST, port: ca.opsPort },
     ],
-    readiness: { kind: 'healthz', url: `http://${config.bindHost}:${String(ca.opsPort)}/healthz` },
+    readiness: { kind: 'healthz', url: `http://${OPS_HOST}:${String(ca.opsPort)}/healthz` },
   };
 }
 

@@ -60,6 +60,13 @@ export interface OrdererNode {
   readonly opsPort: number;
 }
 
+/**
+ * Where every operations endpoint listens (health, metrics, log levels, Go pprof): loopback only,
+ * whatever `bindHost` is. They are plain HTTP without authentication (Fabric's operations service can
+ * change log levels), so they never face a network; monitoring runs on the node's host or tunnels in.
+ */
+export const OPS_HOST = '127.0.0.1';
+
 /** Everything the scripts need to know about one network, resolved from defaults, env and flags. */
 export interface NetworkConfig {
   /** Folder that receives crypto material, ledgers, logs and pid files (git-ignored). */

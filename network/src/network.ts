@@ -16,7 +16,7 @@ import {
 } from './chaincode';
 import type { ChaincodeSpec } from './chaincode';
 import type { NetworkConfig, NetworkOptions } from './config';
-import { allOrgs, paths, peerOrgs, resolveConfig } from './config';
+import { OPS_HOST, allOrgs, paths, peerOrgs, resolveConfig } from './config';
 import { configtxYaml } from './configtx';
 import { run } from './exec';
 import { restrictModes } from './file-modes';
@@ -230,7 +230,7 @@ async function waitForOrderingLeader(config: NetworkConfig, log: Logger, timeout
   let logged = false;
   for (;;) {
     for (const o of config.orderers) {
-      const text = await httpText(`http://${config.bindHost}:${String(o.opsPort)}/metrics`).catch(() => '');
+      const text = await httpText(`http://${OPS_HOST}:${String(o.opsPort)}/metrics`).catch(() => '');
       if (pattern.test(text)) return;
     }
     if (!logged) {
@@ -331,10 +331,10 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
   const processes = processManager(config);
   const bin = paths(config).bin;
   const health = new Map<string, string>();
-  for (const o of config.orderers) health.set(o.name, `http://${config.bindHost}:${String(o.opsPort)}/healthz`);
+  for (const o of config.orderers) health.set(o.name, `http://${OPS_HOST}:${String(o.opsPort)}/healthz`);
   for (const org of allOrgs(config)) {
-    health.set(org.ca.name, `http://${config.bindHost}:${String(org.ca.opsPort)}/healthz`);
-    if (org.peer) health.set(org.peer.name, `http://${config.bindHost}:${String(org.peer.opsPort)}/healthz`);
+    health.set(org.ca.name, `http://${OPS_HOST}:${String(org.ca.opsPort)}/healthz`);
+    if (org.peer) health.set(org.peer.name, `http://${OPS_HOST}:${String(org.peer.opsPort)}/healthz`);
   }
   const names = [...new Set([...health.keys(), ...processes.knownNames()])];
   const list: ProcessStatus[] = [];

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 
 import type { NetworkConfig, OrdererNode, OrgConfig, PeerNode } from './config';
-import { paths } from './config';
+import { OPS_HOST, paths } from './config';
 import type { NodeEnrollment } from './ca';
 import type { ProcessSpec } from './processes';
 
@@ -102,7 +102,7 @@ export function ordererProcess(config: NetworkConfig, orderer: OrdererNode): Pro
       ORDERER_CONSENSUS_WALDIR: path.join(data, 'etcdraft', 'wal'),
       ORDERER_CONSENSUS_SNAPDIR: path.join(data, 'etcdraft', 'snapshot'),
       ORDERER_METRICS_PROVIDER: 'prometheus',
-      ORDERER_OPERATIONS_LISTENADDRESS: `${config.bindHost}:${String(orderer.opsPort)}`,
+      ORDERER_OPERATIONS_LISTENADDRESS: `${OPS_HOST}:${String(orderer.opsPort)}`,
       ORDERER_ADMIN_LISTENADDRESS: `${config.bindHost}:${String(orderer.adminPort)}`,
       ORDERER_ADMIN_TLS_ENABLED: 'true',
       ORDERER_ADMIN_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
@@ -114,9 +114,9 @@ export function ordererProcess(config: NetworkConfig, orderer: OrdererNode): Pro
     ports: [
       { host: config.bindHost, port: orderer.port },
       { host: config.bindHost, port: orderer.adminPort },
-      { host: config.bindHost, port: orderer.opsPort },
+      { host: OPS_HOST, port: orderer.opsPort },
     ],
-    readiness: { kind: 'healthz', url: `http://${config.bindHost}:${String(orderer.opsPort)}/healthz` },
+    readiness: { kind: 'healthz', url: `http://${OPS_HOST}:${String(orderer.opsPort)}/healthz` },
   };
 }
 
@@ -154,21 +154,21 @@ export function peerProcess(config: NetworkConfig, org: OrgConfig, peer: PeerNod
       CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(data, 'snapshots'),
       CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
       CORE_METRICS_PROVIDER: 'prometheus',
-      CORE_OPERATIONS_LISTENADDRESS: `${config.bindHost}:${String(peer.opsPort)}`,
+      CORE_OPERATIONS_LISTENADDRESS: `${OPS_HOST}:${String(peer.opsPort)}`,
       // no Docker: an empty endpoint also removes the Docker check from /healthz
       CORE_VM_ENDPOINT: '',
       CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: xborder-ccaas, path: ${builder}}]`,
       ...(config.profiling
-        ? { CORE_PEER_PROFILE_ENABLED: 'true', CORE_PEER_PROFILE_LISTENADDRESS: `${config.bindHost}:${String(peer.pprofPort)}` }
+        ? { CORE_PEER_PROFILE_ENABLED: 'true', CORE_PEER_PROFILE_LISTENADDRESS: `${OPS_HOST}:${String(peer.pprofPort)}` }
         : {}),
     },
     ports: [
       { host: config.bindHost, port: peer.port },
       { host: config.bindHost, port: peer.chaincodePort },
-      { host: config.bindHost, port: peer.opsPort },
-      ...(config.profiling ? [{ host: config.bindHost, port: peer.pprofPort }] : []),
+      { host: OPS_HOST, port: peer.opsPort },
+      ...(config.profiling ? [{ host: OPS_HOST, port: peer.pprofPort }] : []),
     ],
-    readiness: { kind: 'healthz', url: `http://${config.bindHost}:${String(peer.opsPort)}/healthz` },
+    readiness: { kind: 'healthz', url: `http://${OPS_HOST}:${String(peer.opsPort)}/healthz` },
   };
 }
 

@@ -14,7 +14,8 @@ import type { NetworkConfig } from '@xborder/network/dist/config';
 import { configtx } from '@xborder/network/dist/configtx';
 import { connectionProfile, idAttrs, seedIdentities } from '@xborder/network/dist/identities';
 import { nodeOUsConfig } from '@xborder/network/dist/msp';
-import { peerProcess } from '@xborder/network/dist/nodes';
+import { caProcess } from '@xborder/network/dist/ca';
+import { ordererProcess, peerProcess } from '@xborder/network/dist/nodes';
 import type { ProcessSpec } from '@xborder/network/dist/processes';
 import { tarGz } from '@xborder/network/dist/tar';
 
@@ -275,5 +276,39 @@ describe('xbnet arguments', () => {
     expect(parseArgs([]).command).to.equal('help');
     expect(parseArgs(['up', '--help']).command).to.equal('help');
     expect(USAGE).to.match(/restart-chaincode/);
+  });
+  it('keeps every operations endpoint (health, metrics, log levels, pprof) on loopback, even when nodes bind to all addresses', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-ops-'));
+    try {
+      const config = resolveConfig({ home, bindHost: '0.0.0.0', profiling: true });
+      const specs: ProcessSpec[] = [
+        ...config.orderers.map((o) => ordererProcess(config, o)),
+        ...[config.orgs.hk, config.orgs.th].map((org) => peerProcess(config, org, org.peer!)),
+        ...[config.orgs.hk, config.orgs.th, config.orgs.audit, config.orgs.orderer].map((org) => caProcess(config, org)),
+      ];
+      const opsPorts = new Set<number>([
+        ...config.orderers.map((o) => o.opsPort),
+        ...Object.values(config.orgs).flatMap((org) => [org.ca.opsPort, ...(org.peer ? [org.peer.opsPort, org.peer.pprofPort] : [])]),
+      ]);
+      let checked = 0;
+      for (const spec of specs) {
+        const texts = [...Object.values(spec.env ?? {}), ...spec.args, spec.readiness?.kind === 'healthz' ? spec.readiness.url : ''];
+        for (const port of opsPorts) {
+          for (const t of texts.filter((x) => x.endsWith(`:${String(port)}`) || x.includes(`:${String(port)}/`))) {
+            expect(t, spec.name).to.match(/^(http:\/\/)?127\.0\.0\.1:/);
+            checked++;
+          }
+        }
+        for (const p of spec.ports ?? []) if (opsPorts.has(p.port)) expect(p.host, spec.name).to.equal('127.0.0.1');
+        // the service ports themselves do follow --bind
+        expect(
+          (spec.ports ?? []).some((p) => p.host === '0.0.0.0'),
+          spec.name,
+        ).to.equal(true);
+      }
+      expect(checked).to.be.greaterThan(10);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });
