@@ -1,6 +1,6 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 
-import { canonicalBytes } from '@xborder/chaincode/dist/shared/jcs';
+import { canonicalBytes } from '@xborder/protocol';
 
 /**
  * The benchmark baseline: the usual CreateAsset shape (one getState, one putState of about 100 bytes

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+import type { PaymentFields } from '@xborder/protocol';
 import { checkProof, CommitWatcher, connect, ingestStix, seedRegistry, trustAnchorOf } from '@xborder/gateway';
 import type { Proof, XborderClient } from '@xborder/gateway';
 import { deploy, up } from '@xborder/network';

@@ -2,10 +2,15 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import type { Contract } from '@hyperledger/fabric-gateway';
 
-import { sealContent } from '@xborder/chaincode/dist/shared/commitment';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import { ATTESTATION_PURPOSE, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/chaincode/dist/shared/payment';
-import type { PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+import {
+  ATTESTATION_PURPOSE,
+  canonicalize,
+  CONFIRMATION_PURPOSE,
+  parseAttestation,
+  parseConfirmation,
+  sealContent,
+} from '@xborder/protocol';
+import type { PaymentFields } from '@xborder/protocol';
 import { signLowS, submitToOrderers } from '@xborder/gateway';
 import type { CommitWatcher, SignedIntel, XborderClient } from '@xborder/gateway';
 

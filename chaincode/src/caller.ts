@@ -1,6 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 
-import { ChaincodeError } from './shared/errors';
+import { ChaincodeError, isOperatorMsp } from '@xborder/protocol';
 
 export type Role = 'submitter' | 'auditor' | 'admin';
 
@@ -23,16 +23,13 @@ export function caller(ctx: Context): Caller {
   };
 }
 
-/** The operators whose institutions may write. */
-export const OPERATOR_MSPS: readonly string[] = ['HKMSP', 'THMSP'];
-
 /** Requires one of the roles (and, for writers, an operator org); returns the caller. */
 export function requireRole(ctx: Context, roles: readonly Role[], operatorsOnly: boolean): Caller {
   const who = caller(ctx);
   if (who.role === undefined || !roles.includes(who.role)) {
     throw new ChaincodeError('ACCESS_DENIED', `role ${who.role ?? '(none)'} of ${who.mspId} may not do this; needs ${roles.join(' or ')}`);
   }
-  if (operatorsOnly && !OPERATOR_MSPS.includes(who.mspId)) {
+  if (operatorsOnly && !isOperatorMsp(who.mspId)) {
     throw new ChaincodeError('ACCESS_DENIED', `${who.mspId} identities may not write`);
   }
   return who;

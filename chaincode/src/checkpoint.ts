@@ -4,12 +4,16 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 
 import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
-import { ChaincodeError } from './shared/errors';
-import { verifyWithCertificate } from './shared/hash';
-import { readCheckpointStatement } from './shared/checkpoint';
-import type { CheckpointRecord, CheckpointStatement } from './shared/checkpoint';
+import {
+  canonicalBytes,
+  canonicalize,
+  ChaincodeError,
+  isSignatureBase64,
+  readCheckpointStatement,
+  verifyWithCertificate,
+} from '@xborder/protocol';
+import type { CheckpointRecord, CheckpointStatement } from '@xborder/protocol';
 import { checkAgainstPeer } from './peer-ledger';
-import { canonicalBytes, canonicalize } from './shared/jcs';
 import { getRecord, key, pageSize, prefixRange, putRecord, rangePage, txTime, decodeText } from './state';
 
 const checkpointKey = (height: number, mspId: string): string => key('checkpoint', String(height).padStart(12, '0'), mspId);
@@ -44,10 +48,7 @@ export class CheckpointContract extends XborderContract {
       throw new ChaincodeError('CHECKPOINT_INVALID', `channel must be ${ctx.stub.getChannelID()}`);
     if (statement.mspId !== who.mspId) throw new ChaincodeError('ACCESS_DENIED', `a ${who.mspId} admin signs for ${who.mspId} only`);
     const certificate = new X509Certificate(decodeText(ctx.clientIdentity.getIDBytes())).toString();
-    if (
-      !/^[A-Za-z0-9+/]+={0,2}$/.test(signature) ||
-      !verifyWithCertificate(certificate, canonicalBytes(statement), Buffer.from(signature, 'base64'))
-    ) {
+    if (!isSignatureBase64(signature) || !verifyWithCertificate(certificate, canonicalBytes(statement), Buffer.from(signature, 'base64'))) {
       throw new ChaincodeError('CHECKPOINT_INVALID', "the checkpoint signature does not verify with the caller's certificate");
     }
     const k = checkpointKey(statement.height, statement.mspId);

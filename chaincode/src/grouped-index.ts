@@ -1,6 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 
-import { ChaincodeError } from './shared/errors';
+import { ChaincodeError } from '@xborder/protocol';
 import { decodeText, getRecords, putRecord } from './state';
 
 /**

@@ -5,15 +5,33 @@ import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
 import { requireRegisteredSigner } from './registry';
 import type { SigningKey } from './registry';
-import { ChaincodeError } from './shared/errors';
-import { openSealed, opensTo } from './shared/commitment';
-import { isSha256Hex, sha256Hex, verifyWithCertificate } from './shared/hash';
-import { canonicalize } from './shared/jcs';
-import { checkStatementMatchesContent, parseCanonical, parseIntelStatement, parseJson, statementBytes } from './shared/statement';
-import type { IntelStatement } from './shared/statement';
-import { isStixId, isStixTimestamp, MAX_OBJECT_BYTES, stixFacts, timestampKey } from './shared/stix';
-import type { StixFacts } from './shared/stix';
-import { isStrict, TLP_LEVELS } from './shared/tlp';
+import {
+  canonicalize,
+  ChaincodeError,
+  checkStatementMatchesContent,
+  hasControlChars,
+  implicitCollection,
+  isSha256Hex,
+  isSignatureBase64,
+  isStixId,
+  isStixTimestamp,
+  isStrict,
+  MAX_BATCH,
+  MAX_OBJECT_BYTES,
+  openSealed,
+  opensTo,
+  parseCanonical,
+  parseIntelStatement,
+  parseJson,
+  sha256Hex,
+  SHARED_COLLECTION,
+  statementBytes,
+  stixFacts,
+  timestampKey,
+  TLP_LEVELS,
+  verifyWithCertificate,
+} from '@xborder/protocol';
+import type { IntelRecord, IntelStatement, Sighting, StixFacts } from '@xborder/protocol';
 import {
   decodeText,
   getRecord,
@@ -27,15 +45,7 @@ import {
   rangePage,
   txTime,
 } from './state';
-import { hasControlChars } from './shared/text';
-import type { IntelRecord, Sighting } from './shared/records';
-export type { IntelRecord, Sighting } from './shared/records';
-
-/** Private collection both operators' peers hold: content marked CLEAR, GREEN or AMBER. */
-export const SHARED_COLLECTION = 'hkThShared';
-/** Private collection of one org only: content marked AMBER+STRICT or RED. */
-export const implicitCollection = (mspId: string): string => `_implicit_org_${mspId}`;
-export const MAX_BATCH = 100;
+export type { IntelRecord, Sighting } from '@xborder/protocol';
 
 /** Per STIX id: who produced it, its latest version, whether it is revoked. */
 interface IntelHead {
@@ -64,7 +74,7 @@ type ListFilter = (typeof LIST_FILTERS)[number];
 const indexKey = (filter: ListFilter, value: string, txTimeKey: string): string => key('intel-by', filter, value, txTimeKey);
 
 function b64(value: string, what: string): Uint8Array {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length > 400) throw new ChaincodeError('INVALID_ARGUMENT', `${what} must be base64`);
+  if (!isSignatureBase64(value)) throw new ChaincodeError('INVALID_ARGUMENT', `${what} must be base64`);
   return Buffer.from(value, 'base64');
 }
 

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 
-import { ChaincodeError } from './shared/errors';
-import { isValidDate } from './shared/payment';
+import { ChaincodeError, isValidDate } from '@xborder/protocol';
 
 /**
  * The operators' keys for payer and payee commitments. Only the operators' chaincode servers hold them:

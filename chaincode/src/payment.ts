@@ -4,36 +4,46 @@ import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
 import { corridorLimits, requireRegisteredSigner } from './registry';
 import type { Institution } from './registry';
-import { ChaincodeError } from './shared/errors';
-import { sha256Hex, verifyWithCertificate } from './shared/hash';
-import { canonicalBytes, canonicalize } from './shared/jcs';
-import { fromMinor, toMinor } from './shared/money';
-import type { Amount } from './shared/money';
 import {
-  CORRIDORS,
-  CORRIDOR_SIDES,
+  canonicalBytes,
+  canonicalize,
+  ChaincodeError,
   commitParties,
+  CORRIDOR_SIDES,
+  CORRIDORS,
   differingFields,
   fieldsOf,
+  fromMinor,
+  hasControlChars,
+  isSignatureBase64,
+  isUetr,
   isValidDate,
   parseAttestation,
   parseConfirmation,
+  parseJson,
   parsePartyValues,
   payerIdentity,
-} from './shared/payment';
+  sha256Hex,
+  SHARED_COLLECTION,
+  toMinor,
+  verifyWithCertificate,
+} from '@xborder/protocol';
 import type {
   Agent,
+  Amount,
+  ConfirmationRecord,
   Corridor,
   Pacs002Status,
   PartyCommitments,
   PartyValues,
   PaymentAttestation,
   PaymentConfirmation,
+  PaymentEvent,
   PaymentFields,
-} from './shared/payment';
+  PaymentRecord,
+  PaymentState,
+} from '@xborder/protocol';
 import { keyById, keyForDate, partyKeys } from './party-keys';
-import { parseJson } from './shared/statement';
-import { hasControlChars } from './shared/text';
 import {
   decodeText,
   getRecord,
@@ -49,9 +59,7 @@ import {
   rangePage,
   txTime,
 } from './state';
-import { SHARED_COLLECTION } from './intel';
-import type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from './shared/records';
-export type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from './shared/records';
+export type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from '@xborder/protocol';
 
 const FINAL_STATES: readonly PaymentState[] = ['CONFIRMED', 'DISPUTED', 'REJECTED'];
 
@@ -84,14 +92,12 @@ export const MIN_MESSAGE_RETENTION_DAYS = 90;
 /** Most messages one purge transaction removes (the CLI repeats until none are left). */
 export const MAX_PURGE_BATCH = 200;
 
-const UETR_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
 function requireUetr(uetr: string): void {
-  if (!UETR_RE.test(uetr)) throw new ChaincodeError('PAYMENT_INVALID', 'uetr must be a lowercase UUID v4');
+  if (!isUetr(uetr)) throw new ChaincodeError('PAYMENT_INVALID', 'uetr must be a lowercase UUID v4');
 }
 
 function b64(value: string): Uint8Array {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length > 400) throw new ChaincodeError('PAYMENT_INVALID', 'signature must be base64');
+  if (!isSignatureBase64(value)) throw new ChaincodeError('PAYMENT_INVALID', 'signature must be base64');
   return Buffer.from(value, 'base64');
 }
 

@@ -7,7 +7,7 @@ import { connect, signers } from '@hyperledger/fabric-gateway';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import { BinaryReader } from 'google-protobuf';
 
-import { ChaincodeError } from './shared/errors';
+import { ChaincodeError } from '@xborder/protocol';
 
 /**
  * What the endorsing peer's own ledger says about the channel, so that a claim about the chain (a

@@ -2,8 +2,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 
 import { XborderContract } from './xborder-contract';
 import { caller, requireRole } from './caller';
-import { ChaincodeError } from './shared/errors';
-import { canonicalBytes } from './shared/jcs';
+import { canonicalBytes, ChaincodeError } from '@xborder/protocol';
 
 const decoder = new TextDecoder();
 

@@ -5,21 +5,26 @@ import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api'
 import { XborderContract } from './xborder-contract';
 import { caller, requireRole } from './caller';
 import type { Caller } from './caller';
-import { ChaincodeError } from './shared/errors';
-import { certificateFingerprint, isSha256Hex, sha256Hex } from './shared/hash';
-import { canonicalize } from './shared/jcs';
-import { isCurrency, toMinor } from './shared/money';
-import type { Amount } from './shared/money';
-import { CORRIDORS } from './shared/payment';
-import type { Corridor } from './shared/payment';
-import { isInstitutionId, isMspId, parseJson } from './shared/statement';
+import {
+  canonicalize,
+  certificateFingerprint,
+  ChaincodeError,
+  CORRIDORS,
+  hasControlChars,
+  INSTITUTION_KINDS,
+  isCurrency,
+  isInstitutionId,
+  isMspId,
+  isSha256Hex,
+  parseJson,
+  sha256Hex,
+  toMinor,
+} from '@xborder/protocol';
+import type { Amount, Corridor, Institution, InstitutionKind, SigningKey } from '@xborder/protocol';
 import { getRecord, getRecords, key, keyHistory, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
 import type { Page } from './state';
-import { hasControlChars } from './shared/text';
-import { INSTITUTION_KINDS } from './shared/records';
-import type { Institution, InstitutionKind, SigningKey } from './shared/records';
-export { INSTITUTION_KINDS } from './shared/records';
-export type { Institution, InstitutionKind, SigningKey } from './shared/records';
+export { INSTITUTION_KINDS } from '@xborder/protocol';
+export type { Institution, InstitutionKind, SigningKey } from '@xborder/protocol';
 
 const institutionKey = (id: string): string => key('institution', id);
 const institutionByOrgKey = (mspId: string, id: string): string => key('institution-by-org', mspId, id);

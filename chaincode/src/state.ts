@@ -1,9 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 
 import { PeerBatchChannel } from './peer-protocol';
-import { ChaincodeError } from './shared/errors';
-import { canonicalBytes } from './shared/jcs';
-import { hasControlChars } from './shared/text';
+import { canonicalBytes, ChaincodeError, DEFAULT_PAGE_SIZE, hasControlChars, MAX_PAGE_SIZE, MAX_UNPAGED_RESULTS } from '@xborder/protocol';
 
 /**
  * Ledger keys are simple keys made of parts joined by U+0001 (inputs never contain control
@@ -61,9 +59,6 @@ export async function putIndex(ctx: Context, k: string, target: string): Promise
   await ctx.stub.putState(k, new TextEncoder().encode(target));
 }
 
-export const MAX_PAGE_SIZE = 200;
-export const DEFAULT_PAGE_SIZE = 50;
-
 export function pageSize(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_PAGE_SIZE;
   if (!/^\d{1,4}$/.test(value)) throw new ChaincodeError('PAGE_INVALID', 'page size must be a positive integer');
@@ -106,9 +101,6 @@ export async function rangePage<T>(
   const fetched = metadata?.fetchedRecordsCount ?? 0;
   return { items, bookmark: fetched < size ? '' : (metadata?.bookmark ?? '') };
 }
-
-/** Most entries an unpaged read returns; larger answers are refused with RESULT_TOO_LARGE. */
-export const MAX_UNPAGED_RESULTS = 500;
 
 /**
  * Every entry of a key range that has no natural bound (a payment's events, an end-to-end id shared by

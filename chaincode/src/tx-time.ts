@@ -1,6 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 
-import { ChaincodeError } from './shared/errors';
+import { ChaincodeError } from '@xborder/protocol';
 
 /** Default largest distance, in seconds, between a proposal's timestamp and the endorser's clock. */
 export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;

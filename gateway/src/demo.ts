@@ -8,8 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { contentCommitment } from '@xborder/chaincode/dist/shared/commitment';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { canonicalize, contentCommitment } from '@xborder/protocol';
 
 import { parseTrustAnchor } from './audit/anchor';
 import { checkProof, describeOutcome } from './audit/proof';

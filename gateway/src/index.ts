@@ -38,7 +38,7 @@ export type {
   ProofOutcome,
   ProofReport,
 } from './audit/proof';
-export { OPERATOR_MSPS, PROOF_CHECKS, ProofState, verifyCheckpoint } from './audit/proof-checks';
+export { PROOF_CHECKS, ProofState, verifyCheckpoint } from './audit/proof-checks';
 export type { CheckResult, NamedCheck } from './audit/proof-checks';
 export { ANCHOR_KIND, certificateFingerprint, parseTrustAnchor, trustAnchorOf } from './audit/anchor';
 export type { Anchor, TrustAnchor } from './audit/anchor';

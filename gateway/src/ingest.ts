@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { ChaincodeError } from '@xborder/chaincode/dist/shared/errors';
+import { ChaincodeError } from '@xborder/protocol';
 
 import { XborderError, toXborderError } from './errors';
 import type { IntelClient, IntelSubmission, SignedIntel } from './intel';

@@ -1,19 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 
-import { OPENING_FORMAT, sealContent } from '@xborder/chaincode/dist/shared/commitment';
-import type { ContentOpening } from '@xborder/chaincode/dist/shared/commitment';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import { prepareIntel, statementBytes } from '@xborder/chaincode/dist/shared/statement';
-import type { PreparedIntel } from '@xborder/chaincode/dist/shared/statement';
-import { isStrict } from '@xborder/chaincode/dist/shared/tlp';
+import { canonicalize, isStrict, OPENING_FORMAT, prepareIntel, sealContent, statementBytes } from '@xborder/protocol';
+import type { ContentOpening, IntelRecord, PreparedIntel, Sighting } from '@xborder/protocol';
 
 import { toXborderError } from './errors';
 import { decodeJson } from './json';
 import type { Page } from './registry';
 import { signLowS } from './signer';
 import type { Transactor } from './transactor';
-
-import type { IntelRecord, Sighting } from '@xborder/chaincode/dist/shared/records';
 
 export type { IntelRecord, Sighting, ContentOpening };
 

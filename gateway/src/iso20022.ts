@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import type { Amount } from '@xborder/chaincode/dist/shared/money';
-import type { Agent, Corridor, Pacs002Status, PartyValues, PaymentFields, ProxyType } from '@xborder/chaincode/dist/shared/payment';
+import { canonicalize } from '@xborder/protocol';
+import type { Agent, Amount, Corridor, Pacs002Status, PartyValues, PaymentFields, ProxyType } from '@xborder/protocol';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 import { XborderError } from './errors';

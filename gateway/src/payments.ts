@@ -1,16 +1,22 @@
 import type { KeyObject } from 'node:crypto';
 
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import type { Amount } from '@xborder/chaincode/dist/shared/money';
-import { ATTESTATION_PURPOSE, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/chaincode/dist/shared/payment';
-import type { Corridor, Pacs002Status, PartyValues, PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+import { ATTESTATION_PURPOSE, canonicalize, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/protocol';
+import type {
+  Amount,
+  ConfirmationRecord,
+  Corridor,
+  Pacs002Status,
+  PartyValues,
+  PaymentEvent,
+  PaymentFields,
+  PaymentRecord,
+  PaymentState,
+} from '@xborder/protocol';
 
 import { decodeJson } from './json';
 import type { Page } from './registry';
 import { signLowS } from './signer';
 import type { Transactor } from './transactor';
-
-import type { ConfirmationRecord, PaymentEvent, PaymentRecord, PaymentState } from '@xborder/chaincode/dist/shared/records';
 
 export type { ConfirmationRecord, PartyValues, PaymentEvent, PaymentRecord, PaymentState };
 

@@ -1,7 +1,7 @@
 import { decodeJson } from './json';
 import type { Transactor } from './transactor';
 
-import type { Institution, InstitutionKind, Page, SigningKey } from '@xborder/chaincode/dist/shared/records';
+import type { Institution, InstitutionKind, Page, SigningKey } from '@xborder/protocol';
 
 export type { Institution, InstitutionKind, Page, SigningKey };
 

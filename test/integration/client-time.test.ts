@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import { signLowS } from '@xborder/gateway';
 
 import { clientPool, codeOf } from '../support/clients';
-import { sealContent } from '@xborder/chaincode/dist/shared/commitment';
+import { sealContent } from '@xborder/protocol';
 
 /** The same signed proposal as `bytes` (a ProposedTransaction), with its timestamp moved by `shiftMs`. */
 function shifted(bytes: Uint8Array, shiftMs: number): Uint8Array {

@@ -9,12 +9,11 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { canonicalize, contentCommitment, newSalt, sealContent } from '@xborder/protocol';
 import { up } from '@xborder/network';
 
 import { clientPool, codeOf } from '../support/clients';
 import { testNetwork } from '../support/network-hooks';
-import { contentCommitment, newSalt, sealContent } from '@xborder/chaincode/dist/shared/commitment';
 
 const RED = 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1';
 const AMBER_STRICT = 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003';

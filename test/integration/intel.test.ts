@@ -6,9 +6,7 @@ import * as path from 'node:path';
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 
-import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
-import { contentCommitment } from '@xborder/chaincode/dist/shared/commitment';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { canonicalize, contentCommitment, sha256Hex } from '@xborder/protocol';
 import { enrollIdentity } from '@xborder/network';
 
 import { clientPool, codeOf } from '../support/clients';

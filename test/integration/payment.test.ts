@@ -4,9 +4,8 @@ import * as path from 'node:path';
 
 import * as chai from 'chai';
 
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import { ATTESTATION_PURPOSE, partyCommitment } from '@xborder/chaincode/dist/shared/payment';
-import type { PartyValues, PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+import { ATTESTATION_PURPOSE, canonicalize, partyCommitment } from '@xborder/protocol';
+import type { PartyValues, PaymentFields } from '@xborder/protocol';
 import { partyKeysFile, resolveConfig, rotatePartyKey } from '@xborder/network';
 
 import { clientPool, codeOf } from '../support/clients';

@@ -12,14 +12,13 @@ import { expect } from 'chai';
 
 import { checkProof, parseTrustAnchor, verifyBlocks } from '@xborder/gateway';
 import type { Anchor, Checkpoint, Proof, XborderClient } from '@xborder/gateway';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { canonicalize, sealContent } from '@xborder/protocol';
 import { resolveConfig, updateChannelConfig } from '@xborder/network';
 
 import { block64, b64, replaceRoots, resignBlock, setFlag } from '../support/block-surgery';
 import { clientPool, codeOf } from '../support/clients';
 import { forge } from '../support/forged-certs';
 import { testNetwork } from '../support/network-hooks';
-import { sealContent } from '@xborder/chaincode/dist/shared/commitment';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(repo, 'gateway', 'dist', 'cli', 'main.js');

@@ -1,14 +1,12 @@
 import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 
 import { IntelContract, RegistryContract } from '@xborder/chaincode';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import { prepareIntel, statementBytes } from '@xborder/chaincode/dist/shared/statement';
-import type { PreparedIntel } from '@xborder/chaincode/dist/shared/statement';
+import { canonicalize, prepareIntel, sealContent, statementBytes } from '@xborder/protocol';
+import type { PreparedIntel } from '@xborder/protocol';
 
 import { testIdentity } from './certs';
 import type { TestIdentity } from './certs';
 import { FakeWorld } from './fake-world';
-import { sealContent } from '@xborder/chaincode/dist/shared/commitment';
 
 export const TLP = {
   CLEAR: 'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487',

@@ -4,9 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { PaymentContract } from '@xborder/chaincode';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import { ATTESTATION_PURPOSE, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/chaincode/dist/shared/payment';
-import type { Pacs002Status, PartyValues, PaymentFields } from '@xborder/chaincode/dist/shared/payment';
+import { ATTESTATION_PURPOSE, canonicalize, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/protocol';
+import type { Pacs002Status, PartyValues, PaymentFields } from '@xborder/protocol';
 
 import type { TestIdentity } from './certs';
 

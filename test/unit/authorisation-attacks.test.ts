@@ -5,7 +5,7 @@ import { X509Certificate, createHash } from 'node:crypto';
 
 import { expect } from 'chai';
 
-import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
+import { sha256Hex } from '@xborder/protocol';
 
 import { ids, intel, registeredWorld, registry, sealed, signIntel, stixIndicator, submit, TLP } from '../support/chaincode-fixture';
 import { testIdentity } from '../support/certs';

@@ -2,7 +2,8 @@ import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import type { Context } from 'fabric-contract-api';
 
-import { MAX_UNPAGED_RESULTS, rangeBounded } from '@xborder/chaincode/dist/state';
+import { MAX_UNPAGED_RESULTS } from '@xborder/protocol';
+import { rangeBounded } from '@xborder/chaincode/dist/state';
 
 import { ids, intel, registeredWorld, signIntel, stixIndicator, submit } from '../support/chaincode-fixture';
 

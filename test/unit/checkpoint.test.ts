@@ -3,7 +3,7 @@ import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { expect } from 'chai';
 
 import { CheckpointContract } from '@xborder/chaincode';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { canonicalize } from '@xborder/protocol';
 import { setLedgerView } from '@xborder/chaincode/dist/peer-ledger';
 
 import type { TestIdentity } from '../support/certs';

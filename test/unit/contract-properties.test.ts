@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 
-import { ERROR_CODES } from '@xborder/chaincode/dist/shared/errors';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { canonicalize, ERROR_CODES } from '@xborder/protocol';
 
 import { ids, intel, registeredWorld, registry, signIntel, stixIndicator } from '../support/chaincode-fixture';
 import type { FakeWorld } from '../support/fake-world';

@@ -2,9 +2,7 @@ import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 
 import { expect } from 'chai';
 
-import { certificateFingerprint, sha256Hex } from '@xborder/chaincode/dist/shared/hash';
-import { contentCommitment } from '@xborder/chaincode/dist/shared/commitment';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { canonicalize, certificateFingerprint, contentCommitment, sha256Hex } from '@xborder/protocol';
 
 import { ids, intel, registeredWorld, registry, sealed, signIntel, stixIndicator, submit, TLP } from '../support/chaincode-fixture';
 import type { FakeWorld } from '../support/fake-world';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { ATTESTATION_PURPOSE, parseAttestation } from '@xborder/chaincode/dist/shared/payment';
+import { ATTESTATION_PURPOSE, parseAttestation } from '@xborder/protocol';
 import { XborderError, parsePacs002, parsePacs008, partyValuesOf, toPaymentFields } from '@xborder/gateway';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples', 'payments');

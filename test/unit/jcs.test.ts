@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { canonicalize } from '@xborder/protocol';
 
 const vectors = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'jcs-testdata');
 

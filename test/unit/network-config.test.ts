@@ -292,17 +292,17 @@ describe('xbnet arguments', () => {
       ]);
       let checked = 0;
       for (const spec of specs) {
-        const texts = [...Object.values(spec.env ?? {}), ...spec.args, spec.readiness?.kind === 'healthz' ? spec.readiness.url : ''];
+        const texts = [...Object.values(spec.env), ...spec.args, spec.readiness.kind === 'healthz' ? spec.readiness.url : ''];
         for (const port of opsPorts) {
           for (const t of texts.filter((x) => x.endsWith(`:${String(port)}`) || x.includes(`:${String(port)}/`))) {
             expect(t, spec.name).to.match(/^(http:\/\/)?127\.0\.0\.1:/);
             checked++;
           }
         }
-        for (const p of spec.ports ?? []) if (opsPorts.has(p.port)) expect(p.host, spec.name).to.equal('127.0.0.1');
+        for (const p of spec.ports) if (opsPorts.has(p.port)) expect(p.host, spec.name).to.equal('127.0.0.1');
         // the service ports themselves do follow --bind
         expect(
-          (spec.ports ?? []).some((p) => p.host === '0.0.0.0'),
+          spec.ports.some((p) => p.host === '0.0.0.0'),
           spec.name,
         ).to.equal(true);
       }

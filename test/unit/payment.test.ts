@@ -3,11 +3,16 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 
-import { ERROR_CODES } from '@xborder/chaincode/dist/shared/errors';
-import { sha256Hex } from '@xborder/chaincode/dist/shared/hash';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import { rateMatches, toMinor } from '@xborder/chaincode/dist/shared/money';
-import { ATTESTATION_PURPOSE, partyCommitment, payerIdentity } from '@xborder/chaincode/dist/shared/payment';
+import {
+  ATTESTATION_PURPOSE,
+  canonicalize,
+  ERROR_CODES,
+  partyCommitment,
+  payerIdentity,
+  rateMatches,
+  sha256Hex,
+  toMinor,
+} from '@xborder/protocol';
 
 import { ids, registeredWorld, registry } from '../support/chaincode-fixture';
 import type { FakeWorld } from '../support/fake-world';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { certificateFingerprint } from '@xborder/chaincode/dist/shared/hash';
+import { certificateFingerprint } from '@xborder/protocol';
 
 import { testIdentity } from '../support/certs';
 import { ids, registeredWorld, registry } from '../support/chaincode-fixture';

@@ -1,9 +1,16 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 
-import { ChaincodeError } from '@xborder/chaincode/dist/shared/errors';
-import { isStixTimestamp, stixFacts, timestampKey } from '@xborder/chaincode/dist/shared/stix';
-import { DEFAULT_TLP, isStrict, tlpFromMarkings, tlpFromName } from '@xborder/chaincode/dist/shared/tlp';
+import {
+  ChaincodeError,
+  DEFAULT_TLP,
+  isStixTimestamp,
+  isStrict,
+  stixFacts,
+  timestampKey,
+  tlpFromMarkings,
+  tlpFromName,
+} from '@xborder/protocol';
 
 import { ids, intel, registeredWorld, sealed, signIntel, stixIndicator, submit, TLP } from '../support/chaincode-fixture';
 import { exampleObjects, schemaFor } from '../support/stix-schemas';

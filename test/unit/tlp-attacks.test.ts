@@ -6,10 +6,8 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 
-import { ChaincodeError } from '@xborder/chaincode/dist/shared/errors';
-import { stixFacts } from '@xborder/chaincode/dist/shared/stix';
-import { TLP_LEVELS, TLP_MARKING_IDS } from '@xborder/chaincode/dist/shared/tlp';
-import type { TlpLevel } from '@xborder/chaincode/dist/shared/tlp';
+import { ChaincodeError, stixFacts, TLP_LEVELS, TLP_MARKING_IDS } from '@xborder/protocol';
+import type { TlpLevel } from '@xborder/protocol';
 
 import { TLP, ids, registeredWorld, signIntel, stixIndicator, submit } from '../support/chaincode-fixture';
 

@@ -5,7 +5,7 @@
  * change signed by the orderers before it and authorised by admins of both operators. Block 0 is
  * compared with the trust anchor; without one the outcome is `unanchored`, never `verified`.
  */
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { canonicalize } from '@xborder/protocol';
 
 import { rootFingerprints } from './anchor';
 import type { Anchor } from './anchor';

@@ -3,7 +3,8 @@ import type { KeyObject } from 'node:crypto';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
+import { canonicalize, CHECKPOINT_PURPOSE, isUetr, OPERATOR_MSPS } from '@xborder/protocol';
+import type { CheckpointStatement } from '@xborder/protocol';
 
 import { toXborderError, XborderError } from '../errors';
 import type { IntelClient } from '../intel';
@@ -12,15 +13,13 @@ import type { Page, RegistryClient } from '../registry';
 import { decodeJson } from '../json';
 import { signLowS } from '../signer';
 import type { Transactor } from '../transactor';
-import { CHECKPOINT_PURPOSE } from '@xborder/chaincode/dist/shared/checkpoint';
-import type { CheckpointStatement } from '@xborder/chaincode/dist/shared/checkpoint';
 
 import { trustAnchorOf } from './anchor';
 import type { Anchor, TrustAnchor } from './anchor';
 import { blockHeaderHash, decodeBlock, parseTransaction } from './ledger';
 import { PROOF_VERSION } from './proof';
 import type { BlockLink, Checkpoint, CheckpointLink, Proof } from './proof';
-import { OPERATOR_MSPS, verifyCheckpoint } from './proof-checks';
+import { verifyCheckpoint } from './proof-checks';
 import { configChain, verifyBlocks } from './chain';
 import type { ChainReport } from './chain';
 import { ChainTracker } from './chain-tracker';
@@ -39,8 +38,7 @@ export function parseTarget(target: string): { type: 'intel' | 'payment' | 'tran
       ? [target.slice(0, target.indexOf(':')), target.slice(target.indexOf(':') + 1)]
       : ['', target];
   const id = rest;
-  if (prefix === 'payment' || (!prefix && /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)))
-    return { type: 'payment', id };
+  if (prefix === 'payment' || (!prefix && isUetr(id))) return { type: 'payment', id };
   if (prefix === 'tx' || (!prefix && /^[0-9a-f]{64}$/.test(id))) return { type: 'transaction', id };
   if (prefix === 'intel' || (!prefix && id.includes('--'))) {
     const at = id.indexOf('@');

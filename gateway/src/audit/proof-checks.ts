@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto';
 
 import type { common } from '@hyperledger/fabric-protos';
 
-import { contentCommitment, isSalt, opensTo } from '@xborder/chaincode/dist/shared/commitment';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import { CHECKPOINT_PURPOSE } from '@xborder/chaincode/dist/shared/checkpoint';
+import { canonicalize, CHECKPOINT_PURPOSE, contentCommitment, isSalt, opensTo, OPERATOR_MSPS } from '@xborder/protocol';
+import type { IntelRecord, PaymentRecord } from '@xborder/protocol';
 
 import { certificateFingerprint, rootFingerprints } from './anchor';
 import { readConfig, requiredOrdererSignatures } from './config';
@@ -28,13 +27,11 @@ import {
   VALIDATION_CODE_VALID,
 } from './ledger';
 import type { ParsedTransaction } from './ledger';
-import type { IntelRecord, PaymentRecord } from '@xborder/chaincode/dist/shared/records';
 import type { CheckProofOptions, CheckpointLink, CheckStatus, Checkpoint, Proof } from './proof';
 import { blockFlags, extendValidity, flagsHash } from './validity';
 import { fabricAttributes, organisationalUnits, validatePath } from './x509';
 
 /** MSPs whose peers must both have endorsed a record, and whose admins sign checkpoints and changes. */
-export const OPERATOR_MSPS = ['HKMSP', 'THMSP'] as const;
 
 export interface CheckResult {
   readonly status: CheckStatus;

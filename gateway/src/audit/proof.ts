@@ -3,7 +3,7 @@
  * named checks in proof-checks.ts; this module holds the proof format and turns the checks' results
  * into one outcome.
  */
-import type { CheckpointRecord } from '@xborder/chaincode/dist/shared/checkpoint';
+import type { CheckpointRecord } from '@xborder/protocol';
 
 import type { Anchor } from './anchor';
 import { PROOF_CHECKS, ProofState } from './proof-checks';

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import { isValidDate } from '@xborder/chaincode/dist/shared/payment';
-import type { Corridor } from '@xborder/chaincode/dist/shared/payment';
+import { canonicalize, isValidDate } from '@xborder/protocol';
+import type { Corridor } from '@xborder/protocol';
 
 import { XborderError } from '../errors';
 import type { IntelClient, IntelRecord } from '../intel';

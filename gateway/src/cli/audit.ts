@@ -2,13 +2,12 @@ import * as fs from 'node:fs';
 
 import type { Command } from 'commander';
 
-import { contentCommitment } from '@xborder/chaincode/dist/shared/commitment';
+import { contentCommitment, OPERATOR_MSPS } from '@xborder/protocol';
 
 import { parseTrustAnchor, trustAnchorOf } from '../audit/anchor';
 import type { Anchor } from '../audit/anchor';
 import { blockHeaderHash, decodeBlock } from '../audit/ledger';
 import { checkProof, describeOutcome, OUTCOME_EXIT_CODES } from '../audit/proof';
-import { OPERATOR_MSPS } from '../audit/proof-checks';
 import { buildReport, reportCsv } from '../audit/report';
 import type { Proof } from '../audit/proof';
 import { XborderError } from '../errors';

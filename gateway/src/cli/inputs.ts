@@ -1,9 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { isOpening, isSalt } from '@xborder/chaincode/dist/shared/commitment';
-import { canonicalize } from '@xborder/chaincode/dist/shared/jcs';
-import { MAX_OBJECT_BYTES } from '@xborder/chaincode/dist/shared/stix';
+import { canonicalize, isOpening, isSalt, MAX_OBJECT_BYTES } from '@xborder/protocol';
 
 import { XborderError } from '../errors';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { Command } from 'commander';
 
-import type { Corridor } from '@xborder/chaincode/dist/shared/payment';
+import type { Corridor } from '@xborder/protocol';
 
 import { XborderError, toXborderError } from '../errors';
 import { MAX_MESSAGE_BYTES, parsePacs002, parsePacs008, partyValuesOf, toPaymentFields } from '../iso20022';

@@ -1,5 +1,6 @@
 import { ChaincodeError } from './errors';
 import { contentCommitment, isSalt, newSalt, opensTo } from './commitment';
+import { MAX_OBJECT_BYTES } from './constants';
 import { isSha256Hex } from './hash';
 import { canonicalBytes, canonicalize } from './jcs';
 import { isStixId, isStixTimestamp, stixFacts } from './stix';
@@ -137,7 +138,7 @@ export interface PreparedIntel {
 export function prepareIntel(object: unknown, producer: { institution: string; mspId: string }, salt = newSalt()): PreparedIntel {
   const facts = stixFacts(object);
   const canonical = canonicalize(object);
-  if (Buffer.byteLength(canonical) > 1024 * 1024) throw new ChaincodeError('INTEL_INVALID_OBJECT', 'object larger than 1 MiB');
+  if (Buffer.byteLength(canonical) > MAX_OBJECT_BYTES) throw new ChaincodeError('INTEL_INVALID_OBJECT', 'object larger than 1 MiB');
   if (!isSalt(salt)) throw new ChaincodeError('INVALID_ARGUMENT', 'a salt is 64 lowercase hex digits (32 bytes)');
   const statement: IntelStatement = {
     purpose: INTEL_STATEMENT_PURPOSE,

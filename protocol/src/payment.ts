@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 
+import { UUID4_RE } from './constants';
 import { ChaincodeError } from './errors';
 import { isSha256Hex } from './hash';
 import { canonicalize } from './jcs';
@@ -98,7 +99,6 @@ export interface PaymentConfirmation {
   readonly mspId: string;
 }
 
-const UUID4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_TEXT_RE = /^[A-Za-z0-9/\-?:().,'+ ]{1,35}$/;
 const BIC_RE = /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
 const CLEARING_RE = /^[A-Za-z0-9-]{2,35}$/;

@@ -1,6 +1,7 @@
 import { ChaincodeError } from './errors';
 import { tlpFromMarkings } from './tlp';
 import type { TlpLevel } from './tlp';
+import { UUID_RE } from './constants';
 
 /** STIX 2.1 cyber-observable types: their ids are UUIDv5 of their values, so guessable (not recorded). */
 export const SCO_TYPES: ReadonlySet<string> = new Set([
@@ -30,11 +31,7 @@ const TYPE_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
  * as ledger keys (ownership of an id, marking lookups), so one id in two spellings would be two
  * objects and an upper-case TLP marking id would escape its level: non-canonical case is refused.
  */
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
-
-/** Largest canonical STIX object accepted (bytes). */
-export const MAX_OBJECT_BYTES = 1024 * 1024;
 
 /** The facts of one STIX object version that the ledger records. */
 export interface StixFacts {

@@ -1,0 +1,18 @@
+/**
+ * @xborder/protocol: what the chaincode and its clients must agree on, byte for byte: canonical JSON
+ * (RFC 8785), the signed statements and their checks, record shapes, error codes, TLP/STIX and money
+ * rules, and shared constants. No Fabric dependency.
+ */
+export * from './checkpoint';
+export * from './commitment';
+export * from './constants';
+export * from './errors';
+export * from './hash';
+export * from './jcs';
+export * from './money';
+export * from './payment';
+export * from './records';
+export * from './statement';
+export * from './stix';
+export * from './text';
+export * from './tlp';
