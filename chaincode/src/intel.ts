@@ -364,7 +364,7 @@ export class IntelContract extends XborderContract {
         return checkSubmission(signer, statement, signature, transientContent(ctx, `content${String(i)}`));
       } catch (err) {
         if (err instanceof ChaincodeError)
-          throw new ChaincodeError(err.code, `item ${String(i)}: ${err.message.slice(err.code.length + 2)}`);
+          throw new ChaincodeError(err.code, `item ${String(i)}: ${err.reason}`);
         throw err;
       }
     });
@@ -376,7 +376,7 @@ export class IntelContract extends XborderContract {
         results.push(await writer.write(sub, signer.key));
       } catch (err) {
         if (err instanceof ChaincodeError)
-          throw new ChaincodeError(err.code, `item ${String(i)}: ${err.message.slice(err.code.length + 2)}`);
+          throw new ChaincodeError(err.code, `item ${String(i)}: ${err.reason}`);
         throw err;
       }
     }

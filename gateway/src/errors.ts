@@ -1,4 +1,6 @@
 import { CommitError, CommitStatusError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
+import { parseCodedMessage } from '@xborder/protocol';
+import type { ErrorCode } from '@xborder/protocol';
 
 /** What one peer answered, when a request failed at several peers. */
 export interface PeerDetail {
@@ -8,37 +10,65 @@ export interface PeerDetail {
 }
 
 /**
+ * The SDK's own error codes, for failures the chaincode did not name. None of them is also a chaincode
+ * code ({@link ERROR_CODES} of `@xborder/protocol`), so a code always says which side decided.
+ */
+export const CLIENT_ERROR_CODES = {
+  ENDORSEMENT_FAILED: 'the peers did not endorse the proposal, without a chaincode code (see details)',
+  ENDORSEMENT_POLICY_FAILURE: 'the transaction was committed as invalid: its endorsements do not satisfy the policy',
+  MVCC_READ_CONFLICT: 'the transaction was committed as invalid: a key it read changed first (resubmitted by the SDK)',
+  PHANTOM_READ_CONFLICT: 'the transaction was committed as invalid: a range it read changed first (resubmitted by the SDK)',
+  COMMIT_FAILED: 'the transaction was committed as invalid for another reason (see the validation code)',
+  COMMIT_TIMEOUT: 'no block carried the transaction in time',
+  COMMIT_EVENTS_FAILED: 'the block event stream broke and could not be reopened, or the watcher is closed',
+  UNAVAILABLE: 'a peer, orderer or stream could not be reached (gRPC UNAVAILABLE)',
+  DEADLINE_EXCEEDED: 'a call took longer than its deadline (gRPC DEADLINE_EXCEEDED)',
+  GATEWAY_ERROR: 'the gateway failed for another reason; `grpcStatus` names the gRPC status',
+  PROOF_FAILED: 'a proof could not be built from what the peer returned',
+  BAD_INPUT: 'an input file or value is malformed',
+  CONFIG: 'a profile, identity or key file is missing or malformed',
+  USAGE: 'a command was called with wrong arguments',
+  CLIENT_ERROR: 'anything else thrown in the client',
+} as const;
+
+export type ClientErrorCode = keyof typeof CLIENT_ERROR_CODES;
+
+/** Every code an {@link XborderError} carries: the chaincode's or the SDK's. */
+export type XborderErrorCode = ErrorCode | ClientErrorCode;
+
+/**
  * Every failure of the SDK: `code` is the chaincode's stable error code (`INTEL_NOT_FOUND`, ...) when
- * the chaincode rejected the request, or a client-side code such as `ENDORSEMENT_FAILED`,
- * `COMMIT_FAILED`, `MVCC_READ_CONFLICT`, `UNAVAILABLE`, `DEADLINE_EXCEEDED`, `BAD_INPUT`, `CONFIG`.
+ * the chaincode rejected the request, else one of {@link CLIENT_ERROR_CODES}; a gRPC failure keeps its
+ * status name in `grpcStatus`.
  */
 export class XborderError extends Error {
-  readonly code: string;
+  readonly code: XborderErrorCode;
   readonly transactionId: string | undefined;
   readonly details: readonly PeerDetail[];
+  /** The gRPC status name (`UNAVAILABLE`, `INVALID_ARGUMENT`, ...) when the failure came from a gRPC call. */
+  readonly grpcStatus: string | undefined;
 
-  constructor(code: string, message: string, options: { transactionId?: string; details?: readonly PeerDetail[]; cause?: unknown } = {}) {
+  constructor(
+    code: XborderErrorCode,
+    message: string,
+    options: { transactionId?: string; details?: readonly PeerDetail[]; grpcStatus?: string; cause?: unknown } = {},
+  ) {
     super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'XborderError';
     this.code = code;
     this.transactionId = options.transactionId;
     this.details = options.details ?? [];
+    this.grpcStatus = options.grpcStatus;
   }
 }
 
-const CODE_PREFIX = /(?:^|[\s:])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+): (.*)$/s;
-
 /** Finds a chaincode error code (`CODE: reason`) inside a peer's message. */
-export function extractCode(message: string): { code: string; reason: string } | undefined {
-  const idx = message.search(/[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+: /);
-  if (idx < 0) return undefined;
-  const m = CODE_PREFIX.exec(message.slice(Math.max(0, idx - 1)));
-  if (!m?.[1] || m[2] === undefined) return undefined;
-  return { code: m[1], reason: m[2].trim() };
+export function extractCode(message: string): { code: ErrorCode; reason: string } | undefined {
+  return parseCodedMessage(message);
 }
 
 /** The SDK's code for a transaction the peers committed as invalid, by its validation code. */
-export function validationCodeName(code: number): string {
+export function validationCodeName(code: number): ClientErrorCode {
   switch (code) {
     case 10:
       return 'ENDORSEMENT_POLICY_FAILURE';
@@ -65,15 +95,26 @@ export function toXborderError(err: unknown): XborderError {
   if (err instanceof GatewayError) {
     const details = err.details.map((d) => ({ address: d.address, mspId: d.mspId, message: d.message }));
     const txId = err instanceof EndorseError || err instanceof CommitStatusError ? err.transactionId : undefined;
-    const texts = [...details.map((d) => d.message), err.message];
+    // the gRPC status leads the gateway's own message ("3 INVALID_ARGUMENT: ..."): it is not a chaincode code
+    const texts = [...details.map((d) => d.message), err.message.replace(/^\d+ [A-Z_]+: /, '')];
     for (const text of texts) {
       const found = extractCode(text);
       if (found) return new XborderError(found.code, found.reason, { ...(txId ? { transactionId: txId } : {}), details, cause: err });
     }
-    const grpc = GRPC_CODES[err.code] ?? 'GATEWAY_ERROR';
-    const code = err instanceof EndorseError && grpc === 'ABORTED' ? 'ENDORSEMENT_FAILED' : grpc;
+    const grpcStatus = GRPC_CODES[err.code] ?? `GRPC_${String(err.code)}`;
+    const code: ClientErrorCode =
+      grpcStatus === 'UNAVAILABLE' || grpcStatus === 'DEADLINE_EXCEEDED'
+        ? grpcStatus
+        : err instanceof EndorseError && grpcStatus === 'ABORTED'
+          ? 'ENDORSEMENT_FAILED'
+          : 'GATEWAY_ERROR';
     const perPeer = details.length > 0 ? `\n${details.map((d) => `  ${d.mspId} ${d.address}: ${d.message}`).join('\n')}` : '';
-    return new XborderError(code, `${err.message}${perPeer}`, { ...(txId ? { transactionId: txId } : {}), details, cause: err });
+    return new XborderError(code, `${err.message}${perPeer}`, {
+      ...(txId ? { transactionId: txId } : {}),
+      details,
+      grpcStatus,
+      cause: err,
+    });
   }
   if (err instanceof Error) return new XborderError('CLIENT_ERROR', err.message, { cause: err });
   return new XborderError('CLIENT_ERROR', String(err));

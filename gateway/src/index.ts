@@ -1,7 +1,7 @@
 export { connect, DEFAULT_DEADLINES } from './client';
 export type { ConnectOptions, Deadlines, XborderClient } from './client';
-export { XborderError, extractCode, toXborderError } from './errors';
-export type { PeerDetail } from './errors';
+export { CLIENT_ERROR_CODES, XborderError, extractCode, toXborderError } from './errors';
+export type { ClientErrorCode, PeerDetail, XborderErrorCode } from './errors';
 export { defaultHome, listIdentities, loadProfile, loadProfileFile } from './profile';
 export type { PeerEndpoint, ResolvedProfile } from './profile';
 export { ProbeClient } from './probe';

@@ -93,7 +93,7 @@ export async function ingestStix(intel: IntelClient, items: readonly IngestItem[
       ready.push({ item, signed: intel.sign(item.object) });
     } catch (err) {
       const code = err instanceof ChaincodeError ? err.code : 'BAD_INPUT';
-      const reason = err instanceof ChaincodeError ? err.message.slice(code.length + 2) : err instanceof Error ? err.message : String(err);
+      const reason = err instanceof ChaincodeError ? err.reason : err instanceof Error ? err.message : String(err);
       outcomes.push({ source: item.source, index: item.index, stixId: id, modified, status: 'rejected', code, reason });
     }
   }

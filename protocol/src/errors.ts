@@ -57,12 +57,33 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}
+
 export class ChaincodeError extends Error {
   readonly code: ErrorCode;
+  /** The message without its code. */
+  readonly reason: string;
 
   constructor(code: ErrorCode, reason: string) {
     super(`${code}: ${reason}`);
     this.name = 'ChaincodeError';
     this.code = code;
+    this.reason = reason;
   }
+}
+
+const CODED = /(?:^|[\s:,])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+): /g;
+
+/**
+ * Finds a chaincode error (`CODE: reason`) inside a message, also when a peer or the gateway wrapped
+ * it ("chaincode response 500, INTEL_NOT_FOUND: ..."). Only codes of {@link ERROR_CODES} count.
+ */
+export function parseCodedMessage(message: string): { code: ErrorCode; reason: string } | undefined {
+  for (const m of message.matchAll(CODED)) {
+    const code = m[1];
+    if (code !== undefined && isErrorCode(code)) return { code, reason: message.slice((m.index ?? 0) + m[0].length).trim() };
+  }
+  return undefined;
 }

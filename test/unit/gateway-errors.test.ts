@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 
-import { XborderError, extractCode, toXborderError } from '@xborder/gateway';
+import { GatewayError } from '@hyperledger/fabric-gateway';
+
+import { ERROR_CODES } from '@xborder/protocol';
+import { CLIENT_ERROR_CODES, XborderError, extractCode, toXborderError } from '@xborder/gateway';
 
 describe('SDK error mapping', () => {
   it('finds the chaincode error code inside a peer message', () => {
@@ -22,5 +25,26 @@ describe('SDK error mapping', () => {
     const wrapped = toXborderError(new Error('boom'));
     expect(wrapped.code).to.equal('CLIENT_ERROR');
     expect(wrapped.message).to.equal('boom');
+  });
+  it('never confuses a gRPC status or an unknown upper-case word with a chaincode code', () => {
+    // the chaincode and gRPC both have INVALID_ARGUMENT and NOT_FOUND, with different meanings
+    const rpcError = new Error('rpc') as unknown as ConstructorParameters<typeof GatewayError>[0]['cause'];
+    const grpc = toXborderError(new GatewayError({ code: 3, details: [], cause: rpcError, message: '3 INVALID_ARGUMENT: bad request' }));
+    expect(grpc.code).to.equal('GATEWAY_ERROR');
+    expect(grpc.grpcStatus).to.equal('INVALID_ARGUMENT');
+    const down = toXborderError(new GatewayError({ code: 14, details: [], cause: rpcError, message: '14 UNAVAILABLE: no connection' }));
+    expect(down).to.include({ code: 'UNAVAILABLE', grpcStatus: 'UNAVAILABLE' });
+    const fromPeer = toXborderError(
+      new GatewayError({
+        code: 2,
+        details: [{ address: 'peer0.hk:7051', mspId: 'HKMSP', message: 'chaincode response 500, NOT_FOUND: no probe x' }],
+        cause: rpcError,
+        message: '2 UNKNOWN: evaluate call to endorser returned error',
+      }),
+    );
+    expect(fromPeer).to.include({ code: 'NOT_FOUND', message: 'no probe x' });
+    expect(extractCode('SOME_WORD: not a code of ours')).to.equal(undefined);
+    // the two code tables are disjoint
+    expect(Object.keys(CLIENT_ERROR_CODES).filter((c) => c in ERROR_CODES)).to.deep.equal([]);
   });
 });
