@@ -11,8 +11,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { PaymentFields } from '@xborder/protocol';
-import { checkProof, CommitWatcher, connect, ingestStix, seedRegistry, trustAnchorOf } from '@xborder/gateway';
-import type { Proof, XborderClient } from '@xborder/gateway';
+import { seedRegistry } from '@xborder/cli';
+import { CommitWatcher, connect, ingestStix } from '@xborder/sdk';
+import type { XborderClient } from '@xborder/sdk';
+import { checkProof, trustAnchorOf } from '@xborder/sdk/audit';
+import type { Proof } from '@xborder/sdk/audit';
 import { deploy, up } from '@xborder/network';
 import type { BlockProfile, NetworkOptions, Profile } from '@xborder/network';
 
@@ -197,7 +200,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 
 /** Both operators' `audit checkpoint --follow` processes on a network, stopped with `stop()`. */
 function startCheckpointing(network: NetworkOptions, intervalSeconds: number): { stop(): Promise<number> } {
-  const cli = path.join(repoRoot, 'gateway', 'dist', 'cli', 'main.js');
+  const cli = path.join(repoRoot, 'cli', 'dist', 'main.js');
   let recorded = 0;
   const children = ['hk-admin', 'th-admin'].map((admin) => {
     const child = spawn(

@@ -11,8 +11,9 @@ import {
   sealContent,
 } from '@xborder/protocol';
 import type { PaymentFields } from '@xborder/protocol';
-import { signLowS, submitToOrderers } from '@xborder/gateway';
-import type { CommitWatcher, SignedIntel, XborderClient } from '@xborder/gateway';
+import { submitToOrderers } from '@xborder/sdk';
+import type { CommitWatcher, SignedIntel, XborderClient } from '@xborder/sdk';
+import { signLowS } from '@xborder/sdk/signing';
 
 import type { TxOutcome } from './load';
 

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 
-import { trustAnchorOf } from '@xborder/gateway';
-import type { TrustAnchor } from '@xborder/gateway';
+import { trustAnchorOf } from '@xborder/sdk/audit';
+import type { TrustAnchor } from '@xborder/sdk/audit';
 
 import { caProcess, enrollAll, enrollExtraIdentity } from './ca';
 import {

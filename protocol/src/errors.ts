@@ -83,7 +83,7 @@ const CODED = /(?:^|[\s:,])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+): /g;
 export function parseCodedMessage(message: string): { code: ErrorCode; reason: string } | undefined {
   for (const m of message.matchAll(CODED)) {
     const code = m[1];
-    if (code !== undefined && isErrorCode(code)) return { code, reason: message.slice((m.index ?? 0) + m[0].length).trim() };
+    if (code !== undefined && isErrorCode(code)) return { code, reason: message.slice(m.index + m[0].length).trim() };
   }
   return undefined;
 }

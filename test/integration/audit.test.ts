@@ -6,15 +6,15 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { buildReport, checkProof, manifestDigest, parseTrustAnchor } from '@xborder/gateway';
-import type { AuditReport } from '@xborder/gateway';
+import { buildReport, checkProof, manifestDigest, parseTrustAnchor } from '@xborder/sdk/audit';
+import type { AuditReport } from '@xborder/sdk/audit';
 
 import { PARTIES, paymentFields } from '../support/payment-fixture';
 import { clientPool } from '../support/clients';
 import { testNetwork } from '../support/network-hooks';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(repo, 'gateway', 'dist', 'cli', 'main.js');
+const CLI = path.join(repo, 'cli', 'dist', 'main.js');
 
 function xborder(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], {

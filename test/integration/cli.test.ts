@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { testNetwork } from '../support/network-hooks';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(repo, 'gateway', 'dist', 'cli', 'main.js');
+const CLI = path.join(repo, 'cli', 'dist', 'main.js');
 const BUNDLE = path.join(repo, 'examples', 'intel', 'phishing-campaign-bundle.json');
 const PAY = path.join(repo, 'examples', 'payments');
 
@@ -260,7 +260,7 @@ describe('xborder CLI end to end on the real network', () => {
   });
 
   it('runs the demo story to the end on the network (the second half of npm start)', () => {
-    const r = spawnSync(process.execPath, [path.join(repo, 'gateway', 'dist', 'demo.js')], {
+    const r = spawnSync(process.execPath, [path.join(repo, 'cli', 'dist', 'demo.js')], {
       env: { ...process.env, XB_HOME: testNetwork.home },
       encoding: 'utf8',
       timeout: 180_000,

@@ -8,7 +8,7 @@ import { common, gateway as gw, peer } from '@hyperledger/fabric-protos';
 import { EndorseError } from '@hyperledger/fabric-gateway';
 import { expect } from 'chai';
 
-import { signLowS } from '@xborder/gateway';
+import { signLowS } from '@xborder/sdk/signing';
 
 import { clientPool, codeOf } from '../support/clients';
 import { sealContent } from '@xborder/protocol';

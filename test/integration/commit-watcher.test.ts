@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 
-import { CommitWatcher } from '@xborder/gateway';
+import { CommitWatcher } from '@xborder/sdk';
 
 import { clientPool } from '../support/clients';
 

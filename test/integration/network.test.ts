@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 
-import { XborderError, connect } from '@xborder/gateway';
-import type { XborderClient } from '@xborder/gateway';
+import { connect, XborderError } from '@xborder/sdk';
+import type { XborderClient } from '@xborder/sdk';
 import { deploy, down, status, up } from '@xborder/network';
 
 import { codeOf } from '../support/clients';
@@ -18,7 +18,7 @@ const quiet = (): void => undefined;
 describe('network: a real Fabric network with HK, TH and auditor identities', () => {
   const clients: XborderClient[] = [];
   const as = (identity: string): XborderClient => {
-    const c = connect({ identity });
+    const c = connect({ identity, home: testNetwork.home ?? '' });
     clients.push(c);
     return c;
   };
@@ -100,7 +100,7 @@ describe('network: a real Fabric network with HK, TH and auditor identities', ()
     expect((await status(testNetwork)).chaincodes.second).to.equal(first, 'an unchanged definition is not redeployed');
     await deploy(testNetwork, { name: 'second', modulePath, policy: "OR('HKMSP.peer','THMSP.peer')" }, quiet);
     expect((await status(testNetwork)).chaincodes.second).to.equal(Number(first) + 1);
-    const client = connect({ identity: 'hk-admin', chaincode: 'second' });
+    const client = connect({ identity: 'hk-admin', home: testNetwork.home ?? '', chaincode: 'second' });
     clients.push(client);
     await client.probe.put(`${key}-second`, 'on the second chaincode', ['HKMSP']);
     expect(await client.probe.get(`${key}-second`)).to.include({ value: 'on the second chaincode' });

@@ -10,8 +10,9 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { checkProof, parseTrustAnchor, verifyBlocks } from '@xborder/gateway';
-import type { Anchor, Checkpoint, Proof, XborderClient } from '@xborder/gateway';
+import type { XborderClient } from '@xborder/sdk';
+import { checkProof, parseTrustAnchor, verifyBlocks } from '@xborder/sdk/audit';
+import type { Anchor, Checkpoint, Proof } from '@xborder/sdk/audit';
 import { canonicalize, sealContent } from '@xborder/protocol';
 import { resolveConfig, updateChannelConfig } from '@xborder/network';
 
@@ -21,7 +22,7 @@ import { forge } from '../support/forged-certs';
 import { testNetwork } from '../support/network-hooks';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(repo, 'gateway', 'dist', 'cli', 'main.js');
+const CLI = path.join(repo, 'cli', 'dist', 'main.js');
 
 function indicator(pattern: string, id = `indicator--${randomUUID()}`): Record<string, unknown> {
   return {

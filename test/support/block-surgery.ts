@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 
 import { common, msp } from '@hyperledger/fabric-protos';
 
-import { blockHeaderBytes, computeDataHash, decodeBlock } from '@xborder/gateway';
+import { blockHeaderBytes, computeDataHash, decodeBlock } from '@xborder/sdk/audit';
 
 export const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 export const block64 = (text: string): common.Block => decodeBlock(Buffer.from(text, 'base64'));

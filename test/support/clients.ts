@@ -1,14 +1,16 @@
 import { expect } from 'chai';
 
-import { XborderError, connect } from '@xborder/gateway';
-import type { XborderClient } from '@xborder/gateway';
+import { connect, XborderError } from '@xborder/sdk';
+import type { XborderClient } from '@xborder/sdk';
+
+import { testNetwork } from './network-hooks';
 
 /** Clients by identity for one suite, all closed by `closeAll` (call it in `after`). */
 export function clientPool(): { as: (identity: string, peer?: string) => XborderClient; closeAll: () => void } {
   const clients: XborderClient[] = [];
   return {
     as: (identity, peer) => {
-      const c = connect({ identity, ...(peer ? { peer } : {}) });
+      const c = connect({ identity, home: testNetwork.home ?? '', ...(peer ? { peer } : {}) });
       clients.push(c);
       return c;
     },

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 
-import { seedRegistry } from '@xborder/gateway';
+import { seedRegistry } from '@xborder/cli';
 import { clean, down, status, up } from '@xborder/network';
 import type { NetworkOptions } from '@xborder/network';
 

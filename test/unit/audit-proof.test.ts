@@ -14,8 +14,8 @@ import {
   parseTrustAnchor,
   PROOF_CHECKS,
   ProofState,
-} from '@xborder/gateway';
-import type { Anchor, BlockLink, Checkpoint, Proof, TrustAnchor } from '@xborder/gateway';
+} from '@xborder/sdk/audit';
+import type { Anchor, BlockLink, Checkpoint, Proof, TrustAnchor } from '@xborder/sdk/audit';
 
 import { b64, block64, replaceRoots, resignBlock, setFlag } from '../support/block-surgery';
 import { forge } from '../support/forged-certs';

@@ -1,8 +1,8 @@
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 
-import { CommitWatcher } from '@xborder/gateway';
-import type { BlockEventSource } from '@xborder/gateway';
+import { CommitWatcher } from '@xborder/sdk';
+import type { BlockEventSource } from '@xborder/sdk';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 
 import { ERROR_CODES } from '@xborder/protocol';
-import { CLIENT_ERROR_CODES, XborderError, extractCode, toXborderError } from '@xborder/gateway';
+import { CLIENT_ERROR_CODES, extractCode, toXborderError, XborderError } from '@xborder/sdk';
 
 describe('SDK error mapping', () => {
   it('finds the chaincode error code inside a peer message', () => {

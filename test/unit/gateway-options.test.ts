@@ -4,8 +4,9 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { XborderError, connect, defaultHome, listIdentities, loadProfile } from '@xborder/gateway';
-import { parseTarget } from '@xborder/gateway';
+import { defaultHome } from '@xborder/cli';
+import { connect, listIdentities, loadProfile, XborderError } from '@xborder/sdk';
+import { parseTarget } from '@xborder/sdk/audit';
 
 import { testIdentity } from '../support/certs';
 
@@ -68,18 +69,24 @@ describe('SDK options', () => {
     expect(() => loadProfile('broken', home)).to.throw(XborderError, /"peers" must be a non-empty array/);
   });
 
-  it('needs an identity, and a known peer, to connect; connecting itself is lazy', () => {
-    const saved = process.env.XB_IDENTITY;
-    delete process.env.XB_IDENTITY;
+  it('needs an identity with its home, and a known peer, to connect; reads no environment; connecting itself is lazy', () => {
+    const saved = { id: process.env.XB_IDENTITY, home: process.env.XB_HOME };
+    // the SDK never falls back to the environment: only the CLI resolves XB_IDENTITY and XB_HOME
+    process.env.XB_IDENTITY = 'hk-bank-a';
+    process.env.XB_HOME = home;
     try {
       expect(() => connect({ home })).to.throw(XborderError, /no identity given/);
+      expect(() => connect({ identity: 'hk-bank-a' })).to.throw(XborderError, /needs the network home/);
       expect(() => connect({ identity: 'hk-bank-a', home, peer: 'peer9' })).to.throw(XborderError, /peer peer9 is not in the profile/);
       const client = connect({ identity: 'hk-bank-a', home, deadlines: { evaluateMs: 50 } });
       expect(client.profile.institution).to.equal('hk-bank-a');
       client.close();
       client.close();
     } finally {
-      if (saved !== undefined) process.env.XB_IDENTITY = saved;
+      if (saved.id === undefined) delete process.env.XB_IDENTITY;
+      else process.env.XB_IDENTITY = saved.id;
+      if (saved.home === undefined) delete process.env.XB_HOME;
+      else process.env.XB_HOME = saved.home;
     }
   });
 

@@ -3,7 +3,7 @@ import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { signers } from '@hyperledger/fabric-gateway';
 import { expect } from 'chai';
 
-import { encodeDerSignature, newNodeSigner, parseDerSignature, toLowS } from '@xborder/gateway';
+import { encodeDerSignature, newNodeSigner, parseDerSignature, toLowS } from '@xborder/sdk/signing';
 
 const N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 

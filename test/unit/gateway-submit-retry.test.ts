@@ -3,7 +3,7 @@ import type { Gateway, SubmittedTransaction } from '@hyperledger/fabric-gateway'
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 
-import { RESUBMITTED_CONFLICTS, Transactor, submitToOrderers } from '@xborder/gateway';
+import { RESUBMITTED_CONFLICTS, submitToOrderers, Transactor } from '@xborder/sdk';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;

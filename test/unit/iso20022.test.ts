@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 
 import { ATTESTATION_PURPOSE, parseAttestation } from '@xborder/protocol';
-import { XborderError, parsePacs002, parsePacs008, partyValuesOf, toPaymentFields } from '@xborder/gateway';
+import { parsePacs002, parsePacs008, partyValuesOf, toPaymentFields, XborderError } from '@xborder/sdk';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples', 'payments');
 const read = (f: string): string => fs.readFileSync(path.join(EXAMPLES, f), 'utf8');

@@ -1,4 +1,4 @@
-import { XborderError } from '../errors';
+import { XborderError } from '@xborder/sdk';
 
 /** A command-line count that must be 1 or more. */
 export function positiveInt(value: string, name: string): number {

@@ -1,4 +1,4 @@
-import { XborderError } from '../errors';
+import { XborderError } from '@xborder/sdk';
 
 /** Where command results go: human text, or one JSON document for scripts. */
 export interface Output {

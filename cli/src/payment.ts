@@ -4,8 +4,7 @@ import type { Command } from 'commander';
 
 import type { Corridor } from '@xborder/protocol';
 
-import { XborderError, toXborderError } from '../errors';
-import { MAX_MESSAGE_BYTES, parsePacs002, parsePacs008, partyValuesOf, toPaymentFields } from '../iso20022';
+import { MAX_MESSAGE_BYTES, parsePacs002, parsePacs008, partyValuesOf, toPaymentFields, toXborderError, XborderError } from '@xborder/sdk';
 import { readFileLimited } from './inputs';
 import { outputFor, withClient } from './context';
 import { positiveInt } from './numbers';

@@ -1,10 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { connect } from './client';
-import { XborderError } from './errors';
-import type { InstitutionKind } from './registry';
-import { listIdentities, loadProfile } from './profile';
+import { connect, listIdentities, loadProfile, XborderError } from '@xborder/sdk';
+import type { InstitutionKind } from '@xborder/sdk';
 
 /** An institution to register, with the local identity whose certificate becomes its signing key. */
 export interface SeedInstitution {

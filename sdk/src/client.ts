@@ -11,7 +11,7 @@ import { XborderError } from './errors';
 import { IntelClient } from './intel';
 import { PaymentsClient } from './payments';
 import { ProbeClient } from './probe';
-import { defaultHome, loadProfile, loadProfileFile } from './profile';
+import { loadProfile, loadProfileFile } from './profile';
 import type { ResolvedProfile } from './profile';
 import { RegistryClient } from './registry';
 import { newNodeSigner } from './signer';
@@ -25,21 +25,27 @@ export interface Deadlines {
   readonly commitStatusMs: number;
 }
 
+/** The chaincode the network deploys. */
+export const DEFAULT_CHAINCODE = 'xborder';
+
 export const DEFAULT_DEADLINES: Deadlines = { evaluateMs: 10_000, endorseMs: 30_000, submitMs: 10_000, commitStatusMs: 60_000 };
 
-/** How to connect. Give one of `identity`, `profileFile` or `profile`; the rest has defaults. */
+/**
+ * How to connect: one of `identity` (with `home`), `profileFile` or `profile`; the rest has defaults.
+ * The SDK reads no environment variables: the caller (the CLI, a service) resolves its configuration.
+ */
 export interface ConnectOptions {
-  /** Name of a local identity (`hk-bank-a`) in the network home. Default: env `XB_IDENTITY`. */
+  /** Name of a local identity (`hk-bank-a`) in the network home `home`. */
   readonly identity?: string;
   /** Path of a connection profile file. */
   readonly profileFile?: string;
   /** A profile given in code. */
   readonly profile?: ResolvedProfile;
-  /** Network home with `identities/` (default: env `XB_HOME` or the nearest `.xborder`). */
+  /** Network home with `identities/`; required with `identity`. */
   readonly home?: string;
   /** Name of the peer to use as gateway (default: the profile's first, i.e. the caller's own operator). */
   readonly peer?: string;
-  /** Chaincode name (default `xborder`, env `XB_CHAINCODE`). */
+  /** Chaincode name (default `xborder`). */
   readonly chaincode?: string;
   readonly deadlines?: Partial<Deadlines>;
   /** `node` (default): node:crypto signer; `sdk`: the fabric-gateway default private key signer. */
@@ -72,11 +78,12 @@ export interface XborderClient extends AsyncDisposable {
 function resolveProfile(options: Readonly<ConnectOptions>): ResolvedProfile {
   if (options.profile) return options.profile;
   if (options.profileFile !== undefined) return loadProfileFile(options.profileFile);
-  const name = options.identity ?? process.env.XB_IDENTITY;
-  if (name === undefined || name === '') {
-    throw new XborderError('CONFIG', 'no identity given: pass identity (or set XB_IDENTITY), profileFile or profile');
-  }
-  return loadProfile(name, options.home ?? defaultHome());
+  const name = options.identity;
+  if (name === undefined || name === '')
+    throw new XborderError('CONFIG', 'no identity given: pass identity (with home), profileFile or profile');
+  if (options.home === undefined || options.home === '')
+    throw new XborderError('CONFIG', `identity ${name} needs the network home that holds it`);
+  return loadProfile(name, options.home);
 }
 
 /**
@@ -110,7 +117,8 @@ export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
     submitOptions: () => ({ deadline: Date.now() + deadlines.submitMs }),
     commitStatusOptions: () => ({ deadline: Date.now() + deadlines.commitStatusMs }),
   });
-  const transactor = new Transactor(gateway, profile.channel, options.chaincode ?? process.env.XB_CHAINCODE ?? 'xborder');
+  const chaincode = options.chaincode ?? DEFAULT_CHAINCODE;
+  const transactor = new Transactor(gateway, profile.channel, chaincode);
   let closed = false;
   const close = (): void => {
     if (closed) return;
@@ -122,7 +130,6 @@ export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
   const registry = new RegistryClient(transactor);
   const intel = new IntelClient(transactor, identity, key);
   const payments = new PaymentsClient(transactor, identity, key);
-  const chaincode = options.chaincode ?? process.env.XB_CHAINCODE ?? 'xborder';
   return {
     profile,
     transactor,

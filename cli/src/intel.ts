@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 
-import { XborderError } from '../errors';
-import { ingestStix } from '../ingest';
+import { ingestStix, XborderError } from '@xborder/sdk';
 import { readStixInputs } from './inputs';
 import { outputFor, withClient } from './context';
 import { positiveInt } from './numbers';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-import { followEvents } from '../events';
+import { followEvents } from '@xborder/sdk';
 import { withClient } from './context';
 import { nonNegative, positiveInt } from './numbers';
 

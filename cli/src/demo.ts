@@ -10,16 +10,12 @@ import * as path from 'node:path';
 
 import { canonicalize, contentCommitment } from '@xborder/protocol';
 
-import { parseTrustAnchor } from './audit/anchor';
-import { checkProof, describeOutcome } from './audit/proof';
-import { connect } from './client';
-import type { XborderClient } from './client';
-import { toXborderError } from './errors';
-import { ingestStix } from './ingest';
-import { parsePacs002, parsePacs008, partyValuesOf, toPaymentFields } from './iso20022';
-import { defaultHome } from './profile';
+import { stixObjects } from './inputs';
+import { connect, ingestStix, parsePacs002, parsePacs008, partyValuesOf, toPaymentFields, toXborderError } from '@xborder/sdk';
+import { defaultHome } from './home';
+import type { XborderClient } from '@xborder/sdk';
+import { checkProof, describeOutcome, parseTrustAnchor } from '@xborder/sdk/audit';
 import { seedRegistry } from './seed';
-import { stixObjects } from './cli/inputs';
 
 export interface DemoResult {
   readonly intelSubmitted: number;

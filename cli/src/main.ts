@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 
-import { XborderError } from '../errors';
+import { XborderError } from '@xborder/sdk';
 import { registerAudit } from './audit';
 import { registerEvents } from './events';
 import { withClient, outputFor } from './context';

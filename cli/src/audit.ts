@@ -4,14 +4,19 @@ import type { Command } from 'commander';
 
 import { contentCommitment, OPERATOR_MSPS } from '@xborder/protocol';
 
-import { parseTrustAnchor, trustAnchorOf } from '../audit/anchor';
-import type { Anchor } from '../audit/anchor';
-import { blockHeaderHash, decodeBlock } from '../audit/ledger';
-import { checkProof, describeOutcome, OUTCOME_EXIT_CODES } from '../audit/proof';
-import { buildReport, reportCsv } from '../audit/report';
-import type { Proof } from '../audit/proof';
-import { XborderError } from '../errors';
-import { MAX_MESSAGE_BYTES, parsePacs008 } from '../iso20022';
+import { MAX_MESSAGE_BYTES, parsePacs008, XborderError } from '@xborder/sdk';
+import {
+  blockHeaderHash,
+  buildReport,
+  checkProof,
+  decodeBlock,
+  describeOutcome,
+  OUTCOME_EXIT_CODES,
+  parseTrustAnchor,
+  reportCsv,
+  trustAnchorOf,
+} from '@xborder/sdk/audit';
+import type { Anchor, Proof } from '@xborder/sdk/audit';
 import { readContentToCheck, readFileLimited } from './inputs';
 import { outputFor, withClient } from './context';
 import { nonNegative, seconds } from './numbers';

@@ -33,22 +33,6 @@ function str(obj: Record<string, unknown>, key: string, where: string): string {
   return v;
 }
 
-/**
- * The network home: `XB_HOME`, else the nearest `.xborder` folder at or above the working directory.
- */
-export function defaultHome(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): string {
-  const fromEnv = env.XB_HOME;
-  if (fromEnv !== undefined && fromEnv !== '') return path.resolve(fromEnv);
-  let dir = path.resolve(cwd);
-  for (;;) {
-    const candidate = path.join(dir, '.xborder');
-    if (fs.existsSync(path.join(candidate, 'identities'))) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) return path.join(path.resolve(cwd), '.xborder');
-    dir = parent;
-  }
-}
-
 /** Local identity names available in a network home. */
 export function listIdentities(home: string): string[] {
   const dir = path.join(home, 'identities');
@@ -103,7 +87,7 @@ export function loadProfileFile(file: string): ResolvedProfile {
 }
 
 /** Loads the profile of a local identity by name (`hk-bank-a`) from a network home. */
-export function loadProfile(name: string, home = defaultHome()): ResolvedProfile {
+export function loadProfile(name: string, home: string): ResolvedProfile {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new XborderError('CONFIG', `invalid identity name "${name}"`);
   const file = path.join(home, 'identities', name, 'profile.json');
   if (!fs.existsSync(file)) {

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 
 import type { Command } from 'commander';
 
-import { XborderError } from '../errors';
-import { seedRegistry } from '../seed';
+import { seedRegistry } from './seed';
+import { XborderError } from '@xborder/sdk';
 import { homeOf, outputFor, withClient } from './context';
 import { table } from './output';
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 
-import { connect } from '../client';
-import type { XborderClient } from '../client';
-import { defaultHome } from '../profile';
+import { connect } from '@xborder/sdk';
+import { defaultHome } from './home';
+import type { XborderClient } from '@xborder/sdk';
 import { newOutput } from './output';
 import type { Output } from './output';
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 import { canonicalize, isOpening, isSalt, MAX_OBJECT_BYTES } from '@xborder/protocol';
 
-import { XborderError } from '../errors';
+import { XborderError } from '@xborder/sdk';
 
 /** Largest single input file accepted. */
 export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
