@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 
 import type { PaymentFields } from '@xborder/protocol';
 import { seedRegistry } from '@xborder/cli';
@@ -143,32 +144,17 @@ function commitMode(value: string | undefined): 'status' | 'events' {
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  if (argv.includes('--help') || argv.includes('-h')) throw new BenchHelp(benchUsage());
-  const valued = new Set([
-    'scenario',
-    'duration',
-    'warmup',
-    'concurrency',
-    'blocks',
-    'home',
-    'port-offset',
-    'commit',
-    'network-profile',
-    'checkpointing',
-  ]);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (a === '--full' || a === '--profile') continue;
-    const name = a.startsWith('--') ? a.slice(2) : '';
-    if (!valued.has(name)) throw new Error(`unknown argument ${a} (see --help)`);
-    i++;
+  let parsed: ReturnType<typeof parseBenchFlags>;
+  try {
+    parsed = parseBenchFlags(argv);
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)} (see --help)`);
   }
-  const full = argv.includes('--full');
-  const get = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, fallback: number): number => {
+  const flags = parsed.values;
+  if (flags.help === true) throw new BenchHelp(benchUsage());
+  const full = flags.full === true;
+  const get = (name: Exclude<keyof typeof flags, 'full' | 'profile' | 'help'>): string | undefined => flags[name];
+  const num = (name: 'duration' | 'warmup' | 'concurrency' | 'port-offset' | 'checkpointing', fallback: number): number => {
     const v = get(name);
     if (v === undefined) return fallback;
     if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a positive integer`);
@@ -191,11 +177,35 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     portOffset: num('port-offset', 10000),
     readRecords: full ? [10_000, 100_000] : [10_000],
     reconcileDays: full ? [1_000, 10_000] : [1_000],
-    profile: argv.includes('--profile'),
+    profile: flags.profile === true,
     commit: commitMode(get('commit')),
     networkProfile: networkProfile(get('network-profile')),
     ...(get('checkpointing') !== undefined ? { checkpointing: num('checkpointing', 10) } : {}),
   };
+}
+
+/** The flags `npm run bench` takes (node:util parseArgs: strict, no positionals). */
+function parseBenchFlags(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      full: { type: 'boolean' },
+      profile: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      scenario: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      concurrency: { type: 'string' },
+      blocks: { type: 'string' },
+      home: { type: 'string' },
+      'port-offset': { type: 'string' },
+      commit: { type: 'string' },
+      'network-profile': { type: 'string' },
+      checkpointing: { type: 'string' },
+    },
+  });
 }
 
 /** Both operators' `audit checkpoint --follow` processes on a network, stopped with `stop()`. */

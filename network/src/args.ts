@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { parseArgs as parseUtilArgs } from 'node:util';
 
 import type { ChaincodeSpec } from './chaincode';
 import type { BlockProfile, NetworkOptions, Profile } from './config';
@@ -66,45 +67,59 @@ function integer(value: string, flag: string): number {
 }
 
 /** Parses `xbnet` arguments; env supplies defaults for the flags. */
+/** The flags of every command (node:util parseArgs: strict, `--flag value` or `--flag=value`). */
+function parseFlags(args: readonly string[]) {
+  return parseUtilArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      'no-deploy': { type: 'boolean' },
+      profiling: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      profile: { type: 'string' },
+      blocks: { type: 'string' },
+      home: { type: 'string' },
+      'fabric-home': { type: 'string' },
+      channel: { type: 'string' },
+      host: { type: 'string' },
+      bind: { type: 'string' },
+      'port-offset': { type: 'string' },
+      name: { type: 'string' },
+      path: { type: 'string' },
+      collections: { type: 'string' },
+      policy: { type: 'string' },
+      from: { type: 'string' },
+    },
+  });
+}
+
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ParsedArgs {
   const [first, ...rest] = argv;
   const command = first === undefined || first === '--help' || first === '-h' ? 'help' : oneOf(first, COMMANDS, 'command');
-  const flags = new Map<string, string>();
-  const booleans = new Set<string>();
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] ?? '';
-    if (arg === '--json' || arg === '--no-deploy' || arg === '--profiling' || arg === '--help' || arg === '-h') {
-      booleans.add(arg);
-      continue;
-    }
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m?.[1]) throw new UsageError(`unexpected argument "${arg}"`);
-    const name = m[1];
-    const value = m[2] ?? rest[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    flags.set(name, value);
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(rest);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const unknown = /Unknown option '(--?[^']+)'/.exec(message);
+    const missing = /Option '(--[a-z-]+)[^']*' argument missing/.exec(message);
+    if (unknown) throw new UsageError(`unknown flag ${unknown[1] ?? ''}`);
+    if (missing) throw new UsageError(`${missing[1] ?? ''} needs a value`);
+    const ambiguous = /Option '(--[a-z-]+)[^']*' argument is ambiguous/.exec(message);
+    if (ambiguous) throw new UsageError(`${ambiguous[1] ?? ''} takes a value starting with "-" only as ${ambiguous[1] ?? ''}=VALUE`);
+    throw new UsageError(message);
   }
-  if (booleans.has('--help') || booleans.has('-h')) {
-    return { command: 'help', options: {}, json: false, skipDeploy: false };
-  }
-  const known = new Set([
-    'profile',
-    'blocks',
-    'home',
-    'fabric-home',
-    'channel',
-    'host',
-    'bind',
-    'port-offset',
-    'name',
-    'path',
-    'collections',
-    'policy',
-    'from',
-  ]);
-  for (const name of flags.keys()) {
-    if (!known.has(name)) throw new UsageError(`unknown flag --${name}`);
-  }
+  const values = parsed.values;
+  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0] ?? ''}"`);
+  if (values.help === true) return { command: 'help', options: {}, json: false, skipDeploy: false };
+  const flags = new Map<string, string>(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const booleans = new Set(
+    Object.entries(values)
+      .filter((e) => e[1] === true)
+      .map(([k]) => `--${k}`),
+  );
   const get = (flag: string, envName: string): string | undefined => flags.get(flag) ?? (env[envName] !== '' ? env[envName] : undefined);
 
   const options: NetworkOptions = {};

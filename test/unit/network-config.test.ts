@@ -266,7 +266,12 @@ describe('xbnet arguments', () => {
     expect(() => parseArgs(['launch'])).to.throw(UsageError, /command must be one of/);
     expect(() => parseArgs(['up', '--colour', 'red'])).to.throw(UsageError, /unknown flag --colour/);
     expect(() => parseArgs(['up', '--profile', 'huge'])).to.throw(UsageError, /--profile must be one of dev, ha, bft/);
-    expect(() => parseArgs(['up', '--port-offset', '-5'])).to.throw(UsageError, /non-negative integer/);
+    expect(() => parseArgs(['up', '--port-offset=-5'])).to.throw(UsageError, /non-negative integer/);
+    expect(() => parseArgs(['up', '--port-offset', '-5'])).to.throw(
+      UsageError,
+      /--port-offset takes a value starting with "-" only as --port-offset=VALUE/,
+    );
+    expect(() => parseArgs(['up', 'extra'])).to.throw(UsageError, /unexpected argument "extra"/);
     expect(() => parseArgs(['up', '--blocks'])).to.throw(UsageError, /--blocks needs a value/);
     expect(() => parseArgs(['deploy', '--name', 'x'])).to.throw(UsageError, /both --name and --path/);
     expect(() => parseArgs(['up', '--channel', 'Bad Name'])).to.throw(UsageError, /not a valid channel name/);
