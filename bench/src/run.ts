@@ -148,7 +148,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   try {
     parsed = parseBenchFlags(argv);
   } catch (err) {
-    throw new Error(`${err instanceof Error ? err.message : String(err)} (see --help)`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)} (see --help)`, { cause: err });
   }
   const flags = parsed.values;
   if (flags.help === true) throw new BenchHelp(benchUsage());
