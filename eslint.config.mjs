@@ -26,6 +26,13 @@ export default tseslint.config(
     },
   },
   {
+    // the committed CommonJS launcher of the CLI (cli/bin/xborder.js)
+    files: ['cli/bin/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off',

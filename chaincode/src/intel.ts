@@ -363,8 +363,7 @@ export class IntelContract extends XborderContract {
       try {
         return checkSubmission(signer, statement, signature, transientContent(ctx, `content${String(i)}`));
       } catch (err) {
-        if (err instanceof ChaincodeError)
-          throw new ChaincodeError(err.code, `item ${String(i)}: ${err.reason}`);
+        if (err instanceof ChaincodeError) throw new ChaincodeError(err.code, `item ${String(i)}: ${err.reason}`);
         throw err;
       }
     });
@@ -375,8 +374,7 @@ export class IntelContract extends XborderContract {
       try {
         results.push(await writer.write(sub, signer.key));
       } catch (err) {
-        if (err instanceof ChaincodeError)
-          throw new ChaincodeError(err.code, `item ${String(i)}: ${err.reason}`);
+        if (err instanceof ChaincodeError) throw new ChaincodeError(err.code, `item ${String(i)}: ${err.reason}`);
         throw err;
       }
     }

@@ -10,8 +10,8 @@ import { BinaryReader, BinaryWriter } from 'google-protobuf';
 /** ChaincodeMessage.Type values. */
 export const MessageType = { READY: 4, WRITE_BATCH_STATE: 24, GET_STATE_MULTIPLE: 25 } as const;
 
-/** WriteRecord.Type values (they reuse the PUT_STATE / DEL_STATE message numbers). */
-const RecordType = { PUT_STATE: 9, DEL_STATE: 10 } as const;
+/** WriteRecord.Type values (they reuse the PUT_STATE, DEL_STATE, PUT_STATE_METADATA, PURGE_PRIVATE_DATA message numbers). */
+const RecordType = { PUT_STATE: 9, DEL_STATE: 10, PUT_STATE_METADATA: 21, PURGE_PRIVATE_DATA: 23 } as const;
 
 /** What the peer announced in READY (ChaincodeAdditionalParams). */
 export interface PeerCapabilities {
@@ -21,12 +21,15 @@ export interface PeerCapabilities {
   readonly maxGetMultiple: number;
 }
 
-/** One write: a put (value set) or a delete (value undefined); collection '' is public state. */
-export interface StateWrite {
-  readonly collection: string;
-  readonly key: string;
-  readonly value: Uint8Array | undefined;
-}
+/**
+ * One write of a transaction; collection '' is public state. A `put` sets a value, a `delete` removes
+ * it, a `purge` removes private data and its history, a `metadata` write sets one metadata entry of
+ * the key (the validation parameter of key-level endorsement).
+ */
+export type StateWrite =
+  | { readonly kind: 'put'; readonly collection: string; readonly key: string; readonly value: Uint8Array }
+  | { readonly kind: 'delete' | 'purge'; readonly collection: string; readonly key: string }
+  | { readonly kind: 'metadata'; readonly collection: string; readonly key: string; readonly metakey: string; readonly value: Uint8Array };
 
 /** Decodes ChaincodeAdditionalParams; an empty payload (peers before 3.1) announces nothing. */
 export function decodeCapabilities(payload: Uint8Array): PeerCapabilities {
@@ -62,15 +65,31 @@ export function decodeCapabilities(payload: Uint8Array): PeerCapabilities {
   };
 }
 
-/** WriteBatchState { repeated WriteRecord rec = 1 }; WriteRecord { key = 1, value = 2, collection = 3, type = 5 }. */
+const RECORD_TYPES = {
+  put: RecordType.PUT_STATE,
+  delete: RecordType.DEL_STATE,
+  purge: RecordType.PURGE_PRIVATE_DATA,
+  metadata: RecordType.PUT_STATE_METADATA,
+} as const;
+
+/**
+ * WriteBatchState { repeated WriteRecord rec = 1 };
+ * WriteRecord { key = 1, value = 2, collection = 3, metadata = 4 (StateMetadata { metakey = 1, value = 2 }), type = 5 }.
+ */
 export function encodeWriteBatch(writes: readonly StateWrite[]): Uint8Array {
   const batch = new BinaryWriter();
   for (const w of writes) {
     const rec = new BinaryWriter();
     rec.writeString(1, w.key);
-    if (w.value !== undefined && w.value.length > 0) rec.writeBytes(2, w.value);
+    if (w.kind === 'put' && w.value.length > 0) rec.writeBytes(2, w.value);
     if (w.collection !== '') rec.writeString(3, w.collection);
-    rec.writeEnum(5, w.value === undefined ? RecordType.DEL_STATE : RecordType.PUT_STATE);
+    if (w.kind === 'metadata') {
+      const md = new BinaryWriter();
+      md.writeString(1, w.metakey);
+      if (w.value.length > 0) md.writeBytes(2, w.value);
+      rec.writeBytes(4, md.getResultBuffer());
+    }
+    rec.writeEnum(5, RECORD_TYPES[w.kind]);
     batch.writeBytes(1, rec.getResultBuffer());
   }
   return batch.getResultBuffer();

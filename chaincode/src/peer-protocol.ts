@@ -62,11 +62,11 @@ export const ShimHandlerClass = (
 let listening = false;
 
 /**
- * Records each peer connection's READY announcement on its handler. Must run before the chaincode
- * connects (the contracts module calls it when loaded). `XB_PEER_BATCHING=off` keeps the shim's
- * one-message-per-call behaviour.
+ * Records each peer connection's READY announcement on its handler, so transactions can use the batch
+ * messages the peer offers. Called once, explicitly, when the chaincode starts (chaincode/src/index.ts),
+ * before it connects. `XB_PEER_BATCHING=off` keeps the shim's one-message-per-call behaviour.
  */
-export function listenForPeerCapabilities(): void {
+export function installPeerBatching(): void {
   if (listening || process.env['XB_PEER_BATCHING'] === 'off') return;
   listening = true;
   const proto = ShimHandlerClass.prototype;

@@ -1,6 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 
-import { PeerBatchChannel } from './peer-protocol';
+import { batchingFor } from './peer-batching';
 import { canonicalBytes, ChaincodeError, DEFAULT_PAGE_SIZE, hasControlChars, MAX_PAGE_SIZE, MAX_UNPAGED_RESULTS } from '@xborder/protocol';
 
 /**
@@ -39,13 +39,7 @@ export async function getRecord<T>(ctx: Context, k: string): Promise<T | undefin
  * otherwise); entries are undefined for absent keys, in the order asked.
  */
 export async function getRecords<T>(ctx: Context, keys: readonly string[]): Promise<(T | undefined)[]> {
-  const channel = PeerBatchChannel.of(ctx.stub);
-  const values: Uint8Array[] = [];
-  if (channel?.capabilities.getMultiple && keys.length > 1) {
-    values.push(...(await channel.getMultiple(keys)));
-  } else {
-    for (const k of keys) values.push(await ctx.stub.getState(k));
-  }
+  const values = await batchingFor(ctx.stub).getMultipleStates(keys);
   return values.map((bytes) => (bytes.length === 0 ? undefined : (JSON.parse(decoder.decode(bytes)) as T)));
 }
 

@@ -13,9 +13,9 @@ import {
   encodeWriteBatch,
   MessageType,
 } from '@xborder/chaincode/dist/peer-messages';
-import { listenForPeerCapabilities, PeerBatchChannel, ShimChaincodeMessage, ShimHandlerClass } from '@xborder/chaincode/dist/peer-protocol';
+import { batchingFor, installPeerBatching } from '@xborder/chaincode/dist/peer-batching';
+import { PeerBatchChannel, ShimChaincodeMessage, ShimHandlerClass } from '@xborder/chaincode/dist/peer-protocol';
 import { getRecords } from '@xborder/chaincode/dist/state';
-import { bufferWrites } from '@xborder/chaincode/dist/write-buffer';
 
 use(chaiAsPromised);
 
@@ -68,7 +68,7 @@ const REGISTERED = peer.ChaincodeMessage.Type.REGISTERED;
 
 /** A real shim handler on a fake stream, past REGISTERED and READY (with the given announcement). */
 function connectedHandler(ready: Uint8Array): { stream: FakePeerStream; handler: unknown } {
-  listenForPeerCapabilities();
+  installPeerBatching();
   const stream = new FakePeerStream();
   const HandlerClass = ShimHandlerClass as unknown as new (stream: unknown, chaincode: unknown) => { chat(m: unknown): void };
   const handler = new HandlerClass(stream, {});
@@ -86,18 +86,24 @@ function stubOn(handler: unknown, txId: string): ChaincodeStub {
 }
 
 describe('peer batch messages: encoding (checked against fabric-protos 0.3.7)', () => {
-  it('encodes WriteBatchState with puts, deletes and private-data writes in order', () => {
+  it('encodes WriteBatchState with every write kind (put, delete, purge, metadata) in order', () => {
     const encoded = encodeWriteBatch([
-      { collection: '', key: 'intel\u0001a', value: bytes('{"a":1}') },
-      { collection: 'hkThShared', key: 'content\u0001a', value: bytes('secret') },
-      { collection: '', key: 'old', value: undefined },
+      { kind: 'put', collection: '', key: 'intel\u0001a', value: bytes('{"a":1}') },
+      { kind: 'put', collection: 'hkThShared', key: 'content\u0001a', value: bytes('secret') },
+      { kind: 'delete', collection: '', key: 'old' },
+      { kind: 'purge', collection: 'hkThShared', key: 'message\u0001u' },
+      { kind: 'metadata', collection: '', key: 'k', metakey: 'VALIDATION_PARAMETER', value: bytes('policy') },
     ]);
     const recs = peer.WriteBatchState.deserializeBinary(encoded).getRecList();
     expect(recs.map((r) => [r.getKey(), text(r.getValue()), r.getCollection(), r.getType()])).to.deep.equal([
       ['intel\u0001a', '{"a":1}', '', peer.WriteRecord.Type.PUT_STATE],
       ['content\u0001a', 'secret', 'hkThShared', peer.WriteRecord.Type.PUT_STATE],
       ['old', '', '', peer.WriteRecord.Type.DEL_STATE],
+      ['message\u0001u', '', 'hkThShared', peer.WriteRecord.Type.PURGE_PRIVATE_DATA],
+      ['k', '', '', peer.WriteRecord.Type.PUT_STATE_METADATA],
     ]);
+    const md = recs[4]?.getMetadata();
+    expect([md?.getMetakey(), text(md?.getValue_asU8() ?? new Uint8Array(0))]).to.deep.equal(['VALIDATION_PARAMETER', 'policy']);
   });
 
   it('encodes GetStateMultiple and decodes GetStateMultipleResult, absent keys as empty values', () => {
@@ -143,15 +149,15 @@ describe('peer batch messages over the real shim handler', () => {
     const { stream, handler } = connectedHandler(allOn);
     stream.reply = () => ({ type: RESPONSE, payload: new Uint8Array(0) });
     const stub = stubOn(handler, 'tx-write');
-    const flush = bufferWrites(stub);
-    expect(flush).to.be.a('function');
+    const batch = batchingFor(stub);
+    batch.startWriteBatch();
     await stub.putState('a', bytes('1'));
     await stub.putState('b', bytes('2'));
     await stub.putPrivateData('hkThShared', 'c', bytes('3'));
     await stub.deleteState('d');
     await stub.putState('a', bytes('1 again')); // last write wins and moves to the end
     expect(stream.sent.filter((m) => m.getType() !== peer.ChaincodeMessage.Type.REGISTER)).to.have.length(0);
-    await flush?.();
+    await batch.finishWriteBatch();
     const batches = stream.sent.filter((m) => m.getType() === MessageType.WRITE_BATCH_STATE);
     expect(batches).to.have.length(2);
     expect(batches.every((m) => m.getTxid() === 'tx-write' && m.getChannelId() === 'xborder')).to.equal(true);
@@ -165,21 +171,60 @@ describe('peer batch messages over the real shim handler', () => {
     expect(stream.sent.some((m) => m.getType() === peer.ChaincodeMessage.Type.PUT_STATE)).to.equal(false);
   });
 
+  it('holds every write kind of the stub, none reaches the peer before the batch, and metadata and data of one key are kept apart', async () => {
+    const { stream, handler } = connectedHandler(readyPayload({ writeBatch: true, maxWrite: 100, getMultiple: true, maxGet: 100 }));
+    stream.reply = () => ({ type: RESPONSE, payload: new Uint8Array(0) });
+    const stub = stubOn(handler, 'tx-kinds');
+    const batch = batchingFor(stub);
+    batch.startWriteBatch();
+    await stub.putState('k', bytes('v'));
+    await stub.setStateValidationParameter('k', bytes('ep1'));
+    await stub.putPrivateData('hkThShared', 'p', bytes('secret'));
+    await stub.purgePrivateData('hkThShared', 'p'); // a purge replaces the put of the same key
+    await stub.deletePrivateData('hkThShared', 'q');
+    await stub.setPrivateDataValidationParameter('hkThShared', 'q', bytes('ep2'));
+    await stub.setStateValidationParameter('k', bytes('ep3')); // last metadata write wins
+    expect(stream.sent.filter((m) => m.getType() !== peer.ChaincodeMessage.Type.REGISTER)).to.have.length(0);
+    await batch.finishWriteBatch();
+    const sent = stream.sent.filter((m) => m.getType() !== peer.ChaincodeMessage.Type.REGISTER);
+    expect(sent.map((m) => m.getType())).to.deep.equal([MessageType.WRITE_BATCH_STATE]);
+    const recs = peer.WriteBatchState.deserializeBinary(sent[0]!.getPayload_asU8()).getRecList();
+    expect(
+      recs.map((r) => [
+        r.getCollection(),
+        r.getKey(),
+        r.getType(),
+        text(r.getValue()) || text(r.getMetadata()?.getValue_asU8() ?? new Uint8Array(0)),
+      ]),
+    ).to.deep.equal([
+      ['', 'k', peer.WriteRecord.Type.PUT_STATE, 'v'],
+      ['hkThShared', 'p', peer.WriteRecord.Type.PURGE_PRIVATE_DATA, ''],
+      ['hkThShared', 'q', peer.WriteRecord.Type.DEL_STATE, ''],
+      ['hkThShared', 'q', peer.WriteRecord.Type.PUT_STATE_METADATA, 'ep2'],
+      ['', 'k', peer.WriteRecord.Type.PUT_STATE_METADATA, 'ep3'],
+    ]);
+    // after the batch the stub writes directly again
+    await stub.putState('after', bytes('1'));
+    expect(stream.sent.some((m) => m.getType() === peer.ChaincodeMessage.Type.PUT_STATE)).to.equal(true);
+  });
+
   it('rejects the flush when the peer refuses the batch (the transaction then fails as a whole)', async () => {
     const { stream, handler } = connectedHandler(allOn);
     stream.reply = () => ({ type: peer.ChaincodeMessage.Type.ERROR, payload: bytes('collection nope not defined') });
     const stub = stubOn(handler, 'tx-refused');
-    const flush = bufferWrites(stub);
+    const batch = batchingFor(stub);
+    batch.startWriteBatch();
     await stub.putPrivateData('nope', 'k', bytes('v'));
-    await expect(flush?.()).to.be.rejectedWith('collection nope not defined');
+    await expect(batch.finishWriteBatch()).to.be.rejectedWith('collection nope not defined');
   });
 
   it('keeps the shim’s checks on private-data writes', () => {
     const { handler } = connectedHandler(allOn);
     const stub = stubOn(handler, 'tx-checks');
-    bufferWrites(stub);
+    batchingFor(stub).startWriteBatch();
     expect(() => stub.putPrivateData('', 'k', bytes('v'))).to.throw('collection must be a valid string');
     expect(() => stub.putPrivateData('c', '', bytes('v'))).to.throw('key must be a valid string');
+    expect(() => stub.purgePrivateData('', 'k')).to.throw('collection must be a valid string');
   });
 
   it('reads many keys with GET_STATE_MULTIPLE, in slices of the announced size', async () => {
@@ -205,7 +250,9 @@ describe('peer batch messages over the real shim handler', () => {
       msg.getType() === peer.ChaincodeMessage.Type.PUT_STATE ? { type: RESPONSE, payload: new Uint8Array(0) } : undefined;
     const stub = stubOn(handler, 'tx-old-peer');
     expect(PeerBatchChannel.of(stub)).to.equal(undefined);
-    expect(bufferWrites(stub)).to.equal(undefined);
+    const putState = stub.putState;
+    batchingFor(stub).startWriteBatch();
+    expect(stub.putState).to.equal(putState);
     await stub.putState('a', bytes('1'));
     expect(stream.sent.map((m) => m.getType())).to.include(peer.ChaincodeMessage.Type.PUT_STATE);
   });
