@@ -27,16 +27,16 @@ export interface BatchingStub {
 const VALIDATION_PARAMETER = 'VALIDATION_PARAMETER';
 
 type Stub = Context['stub'];
-type WriteMethods = Pick<
-  Stub,
-  | 'putState'
-  | 'deleteState'
-  | 'setStateValidationParameter'
-  | 'putPrivateData'
-  | 'deletePrivateData'
-  | 'purgePrivateData'
-  | 'setPrivateDataValidationParameter'
->;
+/** Every write the stub offers; all of them are held in a batch. */
+const WRITE_METHODS = [
+  'putState',
+  'deleteState',
+  'setStateValidationParameter',
+  'putPrivateData',
+  'deletePrivateData',
+  'purgePrivateData',
+  'setPrivateDataValidationParameter',
+] as const;
 
 function requireCollectionKey(collection: string, key: string): void {
   // the checks the shim makes before it sends a private-data write
@@ -52,7 +52,8 @@ class PeerBatchingStub implements BatchingStub {
   readonly #stub: Stub;
   readonly #channel: PeerBatchChannel | undefined;
   #writes: Map<string, StateWrite> | undefined;
-  #saved: WriteMethods | undefined;
+  /** The stub's own properties the batch replaced (undefined: the method came from its prototype). */
+  #saved: Map<string, PropertyDescriptor | undefined> | undefined;
 
   constructor(stub: Stub) {
     this.#stub = stub;
@@ -72,15 +73,7 @@ class PeerBatchingStub implements BatchingStub {
     if (this.#writes || !this.#channel?.capabilities.writeBatch) return;
     this.#writes = new Map();
     const stub = this.#stub;
-    this.#saved = {
-      putState: stub.putState,
-      deleteState: stub.deleteState,
-      setStateValidationParameter: stub.setStateValidationParameter,
-      putPrivateData: stub.putPrivateData,
-      deletePrivateData: stub.deletePrivateData,
-      purgePrivateData: stub.purgePrivateData,
-      setPrivateDataValidationParameter: stub.setPrivateDataValidationParameter,
-    };
+    this.#saved = new Map(WRITE_METHODS.map((name) => [name, Object.getOwnPropertyDescriptor(stub, name)]));
     stub.putState = (key, value) => this.#record({ kind: 'put', collection: '', key, value: bytes(value) });
     stub.deleteState = (key) => this.#record({ kind: 'delete', collection: '', key });
     stub.setStateValidationParameter = (key, ep) =>
@@ -110,7 +103,10 @@ class PeerBatchingStub implements BatchingStub {
     if (!writes || !saved || !this.#channel) return;
     this.#writes = undefined;
     this.#saved = undefined;
-    Object.assign(this.#stub, saved);
+    for (const [name, descriptor] of saved) {
+      if (descriptor) Object.defineProperty(this.#stub, name, descriptor);
+      else Reflect.deleteProperty(this.#stub, name);
+    }
     if (writes.size > 0) await this.#channel.writeBatch([...writes.values()]);
   }
 
