@@ -10,9 +10,10 @@ import {
   ChaincodeError,
   isSignatureBase64,
   readCheckpointStatement,
+  TRANSACTIONS,
   verifyWithCertificate,
 } from '@xborder/protocol';
-import type { CheckpointRecord, CheckpointStatement } from '@xborder/protocol';
+import type { Assert, CheckpointRecord, CheckpointStatement, Implements } from '@xborder/protocol';
 import { checkAgainstPeer } from './peer-ledger';
 import { getRecord, key, pageSize, prefixRange, putRecord, rangePage, txTime, decodeText } from './state';
 
@@ -107,3 +108,6 @@ export class CheckpointContract extends XborderContract {
     return JSON.stringify(page);
   }
 }
+
+/** Compiles only while CheckpointContract implements exactly the `checkpoint` transactions of protocol/src/transactions.ts. */
+export type CheckpointContractMatchesProtocol = Assert<Implements<CheckpointContract, typeof TRANSACTIONS.checkpoint>>;

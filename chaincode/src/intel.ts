@@ -29,9 +29,10 @@ import {
   stixFacts,
   timestampKey,
   TLP_LEVELS,
+  TRANSACTIONS,
   verifyWithCertificate,
 } from '@xborder/protocol';
-import type { IntelRecord, IntelStatement, Sighting, StixFacts } from '@xborder/protocol';
+import type { Assert, Implements, IntelRecord, IntelStatement, Sighting, StixFacts } from '@xborder/protocol';
 import {
   decodeText,
   getRecord,
@@ -668,3 +669,6 @@ function serverMspId(ctx: Context): string {
     return 'unknown';
   }
 }
+
+/** Compiles only while IntelContract implements exactly the `intel` transactions of protocol/src/transactions.ts. */
+export type IntelContractMatchesProtocol = Assert<Implements<IntelContract, typeof TRANSACTIONS.intel>>;

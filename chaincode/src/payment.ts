@@ -26,13 +26,16 @@ import {
   sha256Hex,
   SHARED_COLLECTION,
   toMinor,
+  TRANSACTIONS,
   verifyWithCertificate,
 } from '@xborder/protocol';
 import type {
   Agent,
   Amount,
+  Assert,
   ConfirmationRecord,
   Corridor,
+  Implements,
   Pacs002Status,
   PartyCommitments,
   PartyValues,
@@ -628,3 +631,6 @@ export class PaymentContract extends XborderContract {
     return JSON.stringify({ beforeDate, purged: todo.length, more });
   }
 }
+
+/** Compiles only while PaymentContract implements exactly the `payment` transactions of protocol/src/transactions.ts. */
+export type PaymentContractMatchesProtocol = Assert<Implements<PaymentContract, typeof TRANSACTIONS.payment>>;

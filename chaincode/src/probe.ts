@@ -2,7 +2,8 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 
 import { XborderContract } from './xborder-contract';
 import { caller, requireRole } from './caller';
-import { canonicalBytes, ChaincodeError } from '@xborder/protocol';
+import { canonicalBytes, ChaincodeError, TRANSACTIONS } from '@xborder/protocol';
+import type { Assert, Implements } from '@xborder/protocol';
 
 const decoder = new TextDecoder();
 
@@ -48,3 +49,6 @@ export class ProbeContract extends XborderContract {
     return decoder.decode(bytes);
   }
 }
+
+/** Compiles only while ProbeContract implements exactly the `probe` transactions of protocol/src/transactions.ts. */
+export type ProbeContractMatchesProtocol = Assert<Implements<ProbeContract, typeof TRANSACTIONS.probe>>;

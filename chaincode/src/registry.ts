@@ -19,8 +19,20 @@ import {
   parseJson,
   sha256Hex,
   toMinor,
+  TRANSACTIONS,
 } from '@xborder/protocol';
-import type { Amount, Corridor, Institution, InstitutionKind, SigningKey } from '@xborder/protocol';
+import type {
+  Amount,
+  Assert,
+  Corridor,
+  CorridorLimits,
+  CorridorProposal,
+  CorridorSettings,
+  Implements,
+  Institution,
+  InstitutionKind,
+  SigningKey,
+} from '@xborder/protocol';
 import { getRecord, getRecords, key, keyHistory, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
 import type { Page } from './state';
 export { INSTITUTION_KINDS } from '@xborder/protocol';
@@ -34,19 +46,6 @@ const institutionByClearingKey = (code: string): string => key('institution-by-c
 const signingKeyKey = (fingerprint: string): string => key('key', fingerprint);
 const keyByInstitutionKey = (institution: string, fingerprint: string): string => key('key-by-institution', institution, fingerprint);
 
-/** Limits of one corridor; both operators' admins must agree to change them. */
-export interface CorridorLimits {
-  readonly corridor: Corridor;
-  /** Cap on the THB leg of one payment. */
-  readonly perPaymentCap: Amount;
-  /** Cap on the THB legs of one payer's payments on one settlement date. */
-  readonly dailyCap: Amount;
-  /** How far `amount x rate` may be from the settlement amount, in settlement minor units. */
-  readonly rateToleranceMinor: number;
-  /** Attestations older than this without a confirmation are reported as unconfirmed. */
-  readonly unconfirmedAfterMinutes: number;
-}
-
 /** FPS x PromptPay limits: THB 100,000 per payment and THB 500,000 per payer per day. */
 export function defaultLimits(corridor: Corridor): CorridorLimits {
   return {
@@ -56,22 +55,6 @@ export function defaultLimits(corridor: Corridor): CorridorLimits {
     rateToleranceMinor: 1,
     unconfirmedAfterMinutes: 30,
   };
-}
-
-interface CorridorProposal {
-  readonly limits: CorridorLimits;
-  readonly proposalHash: string;
-  readonly proposedBy: string;
-  readonly proposerMsp: string;
-  readonly proposedAt: string;
-  readonly txId: string;
-}
-
-interface CorridorSettings extends CorridorLimits {
-  readonly proposedBy: string;
-  readonly approvedBy: string;
-  readonly approvedAt: string;
-  readonly txId: string;
 }
 
 const corridorKey = (corridor: string): string => key('corridor', corridor);
@@ -470,3 +453,6 @@ export class RegistryContract extends XborderContract {
     return JSON.stringify({ mspId: who.mspId, institution: checked.institution.id, fingerprint: checked.key.fingerprint });
   }
 }
+
+/** Compiles only while RegistryContract implements exactly the `registry` transactions of protocol/src/transactions.ts. */
+export type RegistryContractMatchesProtocol = Assert<Implements<RegistryContract, typeof TRANSACTIONS.registry>>;

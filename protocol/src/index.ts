@@ -16,3 +16,4 @@ export * from './statement';
 export * from './stix';
 export * from './text';
 export * from './tlp';
+export * from './transactions';

@@ -155,3 +155,70 @@ export interface PaymentEvent {
   readonly txId: string;
   readonly txTime: string;
 }
+
+/** Limits of one corridor; both operators' admins must agree to change them. */
+export interface CorridorLimits {
+  readonly corridor: Corridor;
+  /** Cap on the THB leg of one payment. */
+  readonly perPaymentCap: Amount;
+  /** Cap on the THB legs of one payer's payments on one settlement date. */
+  readonly dailyCap: Amount;
+  /** How far `amount x rate` may be from the settlement amount, in settlement minor units. */
+  readonly rateToleranceMinor: number;
+  /** Attestations older than this without a confirmation are reported as unconfirmed. */
+  readonly unconfirmedAfterMinutes: number;
+}
+
+/** A proposal of new corridor limits, pending the other operator's approval. */
+export interface CorridorProposal {
+  readonly limits: CorridorLimits;
+  readonly proposalHash: string;
+  readonly proposedBy: string;
+  readonly proposerMsp: string;
+  readonly proposedAt: string;
+  readonly txId: string;
+}
+
+/** Corridor limits in force, with who proposed and approved them. */
+export interface CorridorSettings extends CorridorLimits {
+  readonly proposedBy: string;
+  readonly approvedBy: string;
+  readonly approvedAt: string;
+  readonly txId: string;
+}
+
+/** A day's reconciliation of one corridor (Reconcile). */
+export interface Reconciliation {
+  readonly date: string;
+  readonly corridor: Corridor;
+  readonly asOf: string;
+  readonly unconfirmedAfterMinutes: number;
+  readonly totals: {
+    currency: string;
+    state: PaymentState;
+    count: number;
+    amount: string;
+    settlementCurrency: string;
+    settlementAmount: string;
+  }[];
+  readonly unconfirmed: { uetr: string; attestedAt: string; attester: string; amount: Amount }[];
+  readonly disputed: { uetr: string; attester: string; confirmer: string | null; differingFields: string[] }[];
+  readonly rejected: { uetr: string; reasonCode: string | null }[];
+}
+
+/** What the chaincode sees of the caller (WhoAmI). */
+export interface WhoAmI {
+  readonly mspId: string;
+  readonly role: string | null;
+  readonly institution: string | null;
+  readonly txTime: string;
+}
+
+/** A network check written by PutProbe. */
+export interface ProbeRecord {
+  readonly key: string;
+  readonly value: string;
+  readonly writer: string | null;
+  readonly mspId: string;
+  readonly txId: string;
+}

@@ -1,10 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 
-import { canonicalize, isStrict, OPENING_FORMAT, prepareIntel, sealContent, statementBytes } from '@xborder/protocol';
+import { canonicalize, isStrict, OPENING_FORMAT, prepareIntel, sealContent, statementBytes, TRANSACTIONS } from '@xborder/protocol';
 import type { ContentOpening, IntelRecord, PreparedIntel, Sighting } from '@xborder/protocol';
 
 import { toXborderError } from './errors';
-import { decodeJson } from './json';
 import type { Page } from './registry';
 import { signLowS } from './signer';
 import type { Transactor } from './transactor';
@@ -88,21 +87,20 @@ export class IntelClient {
 
   async submitSigned(signed: SignedIntel): Promise<IntelSubmission> {
     const strict = isStrict(signed.prepared.statement.tlp);
-    let result: Uint8Array;
+    let result: { created: boolean; record: IntelRecord };
     try {
       result = (
-        await this.#tx.submit('intel', 'SubmitIntel', {
-          args: [signed.statementJson, signed.signature],
+        await this.#tx.submitTx(TRANSACTIONS.intel.SubmitIntel, [signed.statementJson, signed.signature], {
           ...(strict ? {} : { transient: { content: sealed(signed.prepared) } }),
         })
-      ).result;
+      ).value;
     } catch (err) {
       // a strict version recorded earlier under another salt: only its producer's peers can compare
       const again = strict ? await this.#resignedWithRecordedSalt(signed, err) : undefined;
       if (!again) throw err;
       return this.submitSigned(again);
     }
-    const { created, record } = decodeJson<{ created: boolean; record: IntelRecord }>(result);
+    const { created, record } = result;
     if (!strict) return { created, record, transactionId: record.txId };
     const stored = await this.storeStrictContent(signed.prepared);
     return { created, record, transactionId: record.txId, strictContentStored: stored };
@@ -134,20 +132,16 @@ export class IntelClient {
     const { statement } = prepared;
     // the dry run carries the content too: only the producer's own org may receive it, on every
     // path (the gateway would otherwise pick, or fall back to, another org's peer)
-    const dryRun = await this.#tx.evaluate(
-      'intel',
-      'StoreStrictContent',
-      [statement.stixId, statement.modified],
-      { content: sealed(prepared) },
-      { endorsingOrganizations: [this.#producer.mspId] },
-    );
-    if (!decodeJson<{ stored: boolean }>(dryRun).stored) return false;
-    const r = await this.#tx.submit('intel', 'StoreStrictContent', {
-      args: [statement.stixId, statement.modified],
+    const dryRun = await this.#tx.dryRunTx(TRANSACTIONS.intel.StoreStrictContent, [statement.stixId, statement.modified], {
       transient: { content: sealed(prepared) },
       endorsingOrganizations: [this.#producer.mspId],
     });
-    return decodeJson<{ stored: boolean }>(r.result).stored;
+    if (!dryRun.stored) return false;
+    const r = await this.#tx.submitTx(TRANSACTIONS.intel.StoreStrictContent, [statement.stixId, statement.modified], {
+      transient: { content: sealed(prepared) },
+      endorsingOrganizations: [this.#producer.mspId],
+    });
+    return r.value.stored;
   }
 
   /**
@@ -160,8 +154,7 @@ export class IntelClient {
     signed.forEach((s, i) => {
       if (!isStrict(s.prepared.statement.tlp)) transient[`content${String(i)}`] = sealed(s.prepared);
     });
-    const r = await this.#tx.submit('intel', 'SubmitIntelBatch', { args: [JSON.stringify(items)], transient });
-    const results = decodeJson<{ created: boolean; record: IntelRecord }[]>(r.result);
+    const results = (await this.#tx.submitTx(TRANSACTIONS.intel.SubmitIntelBatch, [JSON.stringify(items)], { transient })).value;
     const out: IntelSubmission[] = [];
     for (const [i, res] of results.entries()) {
       const s = signed[i];
@@ -176,36 +169,34 @@ export class IntelClient {
   }
 
   async get(stixId: string): Promise<IntelRecord> {
-    return decodeJson<IntelRecord>(await this.#tx.evaluate('intel', 'GetIntel', [stixId]));
+    return this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntel, [stixId]);
   }
 
   async version(stixId: string, modified: string): Promise<IntelRecord> {
-    return decodeJson<IntelRecord>(await this.#tx.evaluate('intel', 'GetIntelVersion', [stixId, modified]));
+    return this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntelVersion, [stixId, modified]);
   }
 
   /** Every version, oldest first. */
   async history(stixId: string): Promise<IntelRecord[]> {
-    return decodeJson<IntelRecord[]>(await this.#tx.evaluate('intel', 'GetIntelHistory', [stixId]));
+    return this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntelHistory, [stixId]);
   }
 
   /** The version with this content commitment. */
   async byCommitment(commitment: string): Promise<IntelRecord> {
-    return decodeJson<IntelRecord>(await this.#tx.evaluate('intel', 'GetIntelByCommitment', [commitment]));
+    return this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntelByCommitment, [commitment]);
   }
 
   /** Whether a content commitment (see `commitmentOf`) is on the ledger, with its record. */
   async verify(commitment: string): Promise<{ found: boolean; contentCommitment: string; record?: IntelRecord | null }> {
-    return decodeJson(await this.#tx.evaluate('intel', 'VerifyIntel', [commitment]));
+    return this.#tx.evaluateTx(TRANSACTIONS.intel.VerifyIntel, [commitment]);
   }
 
   async list(query: ListQuery): Promise<Page<IntelRecord>> {
-    return decodeJson<Page<IntelRecord>>(await this.#tx.evaluate('intel', 'ListIntel', [JSON.stringify(query)]));
+    return this.#tx.evaluateTx(TRANSACTIONS.intel.ListIntel, [JSON.stringify(query)]);
   }
 
   async sightings(stixId: string, options: { pageSize?: number; bookmark?: string } = {}): Promise<Page<Sighting>> {
-    return decodeJson<Page<Sighting>>(
-      await this.#tx.evaluate('intel', 'GetSightings', [stixId, String(options.pageSize ?? 50), options.bookmark ?? '']),
-    );
+    return this.#tx.evaluateTx(TRANSACTIONS.intel.GetSightings, [stixId, String(options.pageSize ?? 50), options.bookmark ?? '']);
   }
 
   /**
@@ -213,9 +204,7 @@ export class IntelClient {
    * levels: the producer only).
    */
   async content(stixId: string, modified: string): Promise<IntelContent> {
-    const { content, contentCommitment, salt } = decodeJson<{ content: string; contentCommitment: string; salt: string }>(
-      await this.#tx.evaluate('intel', 'GetIntelContent', [stixId, modified]),
-    );
+    const { content, contentCommitment, salt } = await this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntelContent, [stixId, modified]);
     const object = JSON.parse(content) as unknown;
     return {
       canonical: content,
@@ -233,11 +222,11 @@ export class IntelClient {
     falsePositive?: boolean;
     noteHash?: string;
   }): Promise<Sighting> {
-    return decodeJson<Sighting>((await this.#tx.submit('intel', 'RecordSighting', { args: [JSON.stringify(sighting)] })).result);
+    return (await this.#tx.submitTx(TRANSACTIONS.intel.RecordSighting, [JSON.stringify(sighting)])).value;
   }
 
   async revoke(stixId: string, reason: string): Promise<IntelRecord> {
-    return decodeJson<IntelRecord>((await this.#tx.submit('intel', 'RevokeIntel', { args: [stixId, reason] })).result);
+    return (await this.#tx.submitTx(TRANSACTIONS.intel.RevokeIntel, [stixId, reason])).value;
   }
 }
 

@@ -1,8 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 
-import { ATTESTATION_PURPOSE, canonicalize, CONFIRMATION_PURPOSE, parseAttestation, parseConfirmation } from '@xborder/protocol';
+import {
+  ATTESTATION_PURPOSE,
+  canonicalize,
+  CONFIRMATION_PURPOSE,
+  parseAttestation,
+  parseConfirmation,
+  TRANSACTIONS,
+} from '@xborder/protocol';
 import type {
-  Amount,
   ConfirmationRecord,
   Corridor,
   Pacs002Status,
@@ -11,36 +17,18 @@ import type {
   PaymentFields,
   PaymentRecord,
   PaymentState,
+  Reconciliation,
 } from '@xborder/protocol';
 
-import { decodeJson } from './json';
 import type { Page } from './registry';
 import { signLowS } from './signer';
 import type { Transactor } from './transactor';
 
-export type { ConfirmationRecord, PartyValues, PaymentEvent, PaymentRecord, PaymentState };
+export type { ConfirmationRecord, PartyValues, PaymentEvent, PaymentRecord, PaymentState, Reconciliation };
 
 /** Transient data for the operators' chaincode: the raw payer and payee values, never written anywhere. */
 function partiesTransient(parties: PartyValues): Record<string, Uint8Array> {
   return { parties: Buffer.from(canonicalize(parties)) };
-}
-
-export interface Reconciliation {
-  readonly date: string;
-  readonly corridor: Corridor;
-  readonly asOf: string;
-  readonly unconfirmedAfterMinutes: number;
-  readonly totals: {
-    currency: string;
-    state: PaymentState;
-    count: number;
-    amount: string;
-    settlementCurrency: string;
-    settlementAmount: string;
-  }[];
-  readonly unconfirmed: { uetr: string; attestedAt: string; attester: string; amount: Amount }[];
-  readonly disputed: { uetr: string; attester: string; confirmer: string | null; differingFields: string[] }[];
-  readonly rejected: { uetr: string; reasonCode: string | null }[];
 }
 
 /** The `payment` contract: attestations by the sender, confirmations by the receiver, reconciliation. */
@@ -76,11 +64,10 @@ export class PaymentsClient {
       null,
     );
     const { json, signature } = this.#sign(attestation);
-    const r = await this.#tx.submit('payment', 'AttestPayment', {
-      args: [json, signature],
+    const r = await this.#tx.submitTx(TRANSACTIONS.payment.AttestPayment, [json, signature], {
       transient: { ...partiesTransient(parties), ...(options.message ? { message: options.message } : {}) },
     });
-    return decodeJson(r.result);
+    return r.value;
   }
 
   /**
@@ -102,9 +89,8 @@ export class PaymentsClient {
       mspId: this.#me.mspId,
     });
     const { json, signature } = this.#sign(confirmation);
-    return decodeJson(
-      (await this.#tx.submit('payment', 'ConfirmPayment', { args: [json, signature], transient: partiesTransient(parties) })).result,
-    );
+    return (await this.#tx.submitTx(TRANSACTIONS.payment.ConfirmPayment, [json, signature], { transient: partiesTransient(parties) }))
+      .value;
   }
 
   /** Records a return (pacs.004) or a cancellation (camt.056 / camt.029) linked to a payment. */
@@ -115,19 +101,19 @@ export class PaymentsClient {
     messageHash: string;
     reasonCode: string | null;
   }): Promise<PaymentEvent> {
-    return decodeJson((await this.#tx.submit('payment', 'RecordPaymentEvent', { args: [JSON.stringify(event)] })).result);
+    return (await this.#tx.submitTx(TRANSACTIONS.payment.RecordPaymentEvent, [JSON.stringify(event)])).value;
   }
 
   async get(uetr: string): Promise<{ record: PaymentRecord; confirmations: ConfirmationRecord[]; events: PaymentEvent[] }> {
-    return decodeJson(await this.#tx.evaluate('payment', 'GetPayment', [uetr]));
+    return this.#tx.evaluateTx(TRANSACTIONS.payment.GetPayment, [uetr]);
   }
 
   async byEndToEndId(endToEndId: string): Promise<PaymentRecord[]> {
-    return decodeJson(await this.#tx.evaluate('payment', 'GetPaymentsByEndToEndId', [endToEndId]));
+    return this.#tx.evaluateTx(TRANSACTIONS.payment.GetPaymentsByEndToEndId, [endToEndId]);
   }
 
   async history(uetr: string): Promise<{ txId: string; timestamp: string; state: PaymentState | null }[]> {
-    return decodeJson(await this.#tx.evaluate('payment', 'GetPaymentHistory', [uetr]));
+    return this.#tx.evaluateTx(TRANSACTIONS.payment.GetPaymentHistory, [uetr]);
   }
 
   async list(query: {
@@ -138,11 +124,11 @@ export class PaymentsClient {
     pageSize?: number;
     bookmark?: string;
   }): Promise<Page<PaymentRecord>> {
-    return decodeJson(await this.#tx.evaluate('payment', 'ListPayments', [JSON.stringify(query)]));
+    return this.#tx.evaluateTx(TRANSACTIONS.payment.ListPayments, [JSON.stringify(query)]);
   }
 
   async reconcile(date: string, corridor: Corridor): Promise<Reconciliation> {
-    return decodeJson(await this.#tx.evaluate('payment', 'Reconcile', [date, corridor]));
+    return this.#tx.evaluateTx(TRANSACTIONS.payment.Reconcile, [date, corridor]);
   }
 
   /**
@@ -152,8 +138,8 @@ export class PaymentsClient {
   async purgeMessages(beforeDate: string, options: { batchSize?: number } = {}): Promise<{ beforeDate: string; purged: number }> {
     let purged = 0;
     for (;;) {
-      const r = await this.#tx.submit('payment', 'PurgePaymentMessages', { args: [beforeDate, String(options.batchSize ?? 200)] });
-      const batch = decodeJson<{ purged: number; more: boolean }>(r.result);
+      const batch = (await this.#tx.submitTx(TRANSACTIONS.payment.PurgePaymentMessages, [beforeDate, String(options.batchSize ?? 200)]))
+        .value;
       purged += batch.purged;
       if (!batch.more) return { beforeDate, purged };
     }
@@ -161,6 +147,6 @@ export class PaymentsClient {
 
   /** The pacs.008 kept for a payment (HK and TH institutions only). */
   async message(uetr: string): Promise<string> {
-    return new TextDecoder().decode(await this.#tx.evaluate('payment', 'GetPaymentMessage', [uetr]));
+    return this.#tx.evaluateTx(TRANSACTIONS.payment.GetPaymentMessage, [uetr]);
   }
 }

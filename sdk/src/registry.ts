@@ -1,4 +1,4 @@
-import { decodeJson } from './json';
+import { TRANSACTIONS } from '@xborder/protocol';
 import type { Transactor } from './transactor';
 
 import type { Institution, InstitutionKind, Page, SigningKey } from '@xborder/protocol';
@@ -21,48 +21,45 @@ export class RegistryClient {
     bic?: string;
     clearingCode?: string;
   }): Promise<Institution> {
-    const r = await this.#tx.submit('registry', 'RegisterInstitution', { args: [JSON.stringify(input)] });
-    return decodeJson<Institution>(r.result);
+    return (await this.#tx.submitTx(TRANSACTIONS.registry.RegisterInstitution, [JSON.stringify(input)])).value;
   }
 
   async setInstitutionStatus(id: string, status: 'active' | 'suspended'): Promise<Institution> {
-    return decodeJson<Institution>((await this.#tx.submit('registry', 'SetInstitutionStatus', { args: [id, status] })).result);
+    return (await this.#tx.submitTx(TRANSACTIONS.registry.SetInstitutionStatus, [id, status])).value;
   }
 
   async getInstitution(id: string): Promise<Institution> {
-    return decodeJson<Institution>(await this.#tx.evaluate('registry', 'GetInstitution', [id]));
+    return this.#tx.evaluateTx(TRANSACTIONS.registry.GetInstitution, [id]);
   }
 
   async listInstitutions(mspId: string, options: { pageSize?: number; bookmark?: string } = {}): Promise<Page<Institution>> {
-    return decodeJson<Page<Institution>>(
-      await this.#tx.evaluate('registry', 'ListInstitutions', [mspId, String(options.pageSize ?? 50), options.bookmark ?? '']),
-    );
+    return this.#tx.evaluateTx(TRANSACTIONS.registry.ListInstitutions, [mspId, String(options.pageSize ?? 50), options.bookmark ?? '']);
   }
 
   /** Registers a certificate (PEM) as a signing key of an institution of the caller's org (org admins). */
   async registerKey(institution: string, certificatePem: string): Promise<SigningKey> {
-    return decodeJson<SigningKey>((await this.#tx.submit('registry', 'RegisterKey', { args: [institution, certificatePem] })).result);
+    return (await this.#tx.submitTx(TRANSACTIONS.registry.RegisterKey, [institution, certificatePem])).value;
   }
 
   async revokeKey(fingerprint: string, reason: string): Promise<SigningKey> {
-    return decodeJson<SigningKey>((await this.#tx.submit('registry', 'RevokeKey', { args: [fingerprint, reason] })).result);
+    return (await this.#tx.submitTx(TRANSACTIONS.registry.RevokeKey, [fingerprint, reason])).value;
   }
 
   async getKey(fingerprint: string): Promise<SigningKey> {
-    return decodeJson<SigningKey>(await this.#tx.evaluate('registry', 'GetKey', [fingerprint]));
+    return this.#tx.evaluateTx(TRANSACTIONS.registry.GetKey, [fingerprint]);
   }
 
   async listKeys(institution: string): Promise<SigningKey[]> {
-    return decodeJson<SigningKey[]>(await this.#tx.evaluate('registry', 'ListKeys', [institution]));
+    return this.#tx.evaluateTx(TRANSACTIONS.registry.ListKeys, [institution]);
   }
 
   /** Every committed state of a key record, oldest first. */
   async keyHistory(fingerprint: string): Promise<{ txId: string; timestamp: string; record: SigningKey | null }[]> {
-    return decodeJson(await this.#tx.evaluate('registry', 'GetKeyHistory', [fingerprint]));
+    return this.#tx.evaluateTx(TRANSACTIONS.registry.GetKeyHistory, [fingerprint]);
   }
 
   /** Whether the caller may submit records now, and as which institution and key. */
   async whoCanISubmitAs(): Promise<{ mspId: string; institution: string; fingerprint: string }> {
-    return decodeJson(await this.#tx.evaluate('registry', 'WhoCanISubmitAs'));
+    return this.#tx.evaluateTx(TRANSACTIONS.registry.WhoCanISubmitAs, []);
   }
 }

@@ -1,7 +1,21 @@
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import type { Contract, Gateway, Network, SubmittedTransaction, Transaction } from '@hyperledger/fabric-gateway';
 
+import type { ArgsOf, ResultOf, TransactionDescriptor } from '@xborder/protocol';
+
 import { XborderError, toXborderError, validationCodeName } from './errors';
+
+type AnyTransaction = TransactionDescriptor<readonly string[], unknown>;
+type EvaluateTransaction = TransactionDescriptor<readonly string[], unknown, 'evaluate'>;
+type SubmitTransaction = TransactionDescriptor<readonly string[], unknown, 'submit'>;
+const decoder = new TextDecoder();
+
+/** Decodes a result as its descriptor says (the chaincode validates what it returns; this types it). */
+function decodeResult<D extends AnyTransaction>(tx: D, bytes: Uint8Array): ResultOf<D> {
+  if (tx.result === 'none') return undefined as ResultOf<D>;
+  const text = decoder.decode(bytes);
+  return (tx.result === 'text' ? text : JSON.parse(text)) as ResultOf<D>;
+}
 
 /** Options of one submitted transaction. */
 export interface SubmitRequest {
@@ -67,6 +81,37 @@ export class Transactor {
 
   #contract(name: string): Contract {
     return this.#network.getContract(this.#chaincode, name);
+  }
+
+  /** Evaluates a described read-only transaction on one peer and decodes its result. */
+  async evaluateTx<D extends EvaluateTransaction>(
+    tx: D,
+    args: ArgsOf<D>,
+    options: { readonly transient?: Readonly<Record<string, Uint8Array>>; readonly endorsingOrganizations?: readonly string[] } = {},
+  ): Promise<ResultOf<D>> {
+    return decodeResult(tx, await this.evaluate(tx.contract, tx.name, args, options.transient, options));
+  }
+
+  /**
+   * Runs a described write transaction as a dry run on the given orgs' peers only (nothing is ordered
+   * or written) and decodes what it would return.
+   */
+  async dryRunTx<D extends SubmitTransaction>(
+    tx: D,
+    args: ArgsOf<D>,
+    options: { readonly transient?: Readonly<Record<string, Uint8Array>>; readonly endorsingOrganizations?: readonly string[] } = {},
+  ): Promise<ResultOf<D>> {
+    return decodeResult(tx, await this.evaluate(tx.contract, tx.name, args, options.transient, options));
+  }
+
+  /** Submits a described transaction, waits for its commit and decodes its result. */
+  async submitTx<D extends SubmitTransaction>(
+    tx: D,
+    args: ArgsOf<D>,
+    options: Omit<SubmitRequest, 'args'> = {},
+  ): Promise<{ value: ResultOf<D>; transactionId: string; blockNumber: bigint }> {
+    const r = await this.submit(tx.contract, tx.name, { ...options, args });
+    return { value: decodeResult(tx, r.result), transactionId: r.transactionId, blockNumber: r.blockNumber };
   }
 
   async evaluate(

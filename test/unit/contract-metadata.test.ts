@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { expect } from 'chai';
 
 import { contracts } from '@xborder/chaincode';
+import { TRANSACTIONS } from '@xborder/protocol';
 
 const GOLDEN = path.resolve(__dirname, '..', '..', 'fixtures', 'contract-metadata.json');
 
@@ -45,6 +46,25 @@ describe('contract metadata (golden)', () => {
       const declared = Object.getOwnPropertyNames(ContractClass.prototype).filter((n) => n !== 'constructor' && /^[A-Z]/.test(n));
       const decorated = ((Reflect.getMetadata('fabric:transactions', ContractClass.prototype) ?? []) as TxMeta[]).map((t) => t.name);
       expect(decorated.sort()).to.deep.equal(declared.sort());
+    }
+  });
+  it('describes every transaction in protocol/src/transactions.ts, with its contract and kind, and nothing else', () => {
+    const actual = metadata();
+    const described = Object.fromEntries(
+      Object.entries(TRANSACTIONS).map(([contract, txs]) => [
+        contract,
+        Object.values(txs)
+          .map((t: { contract: string; name: string; kind: string }) => ({ contract: t.contract, name: t.name, kind: t.kind }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+      ]),
+    );
+    const served = Object.fromEntries(
+      Object.entries(actual).map(([contract, txs]) => [contract, txs.map((t) => ({ contract, name: t.name, kind: t.kind }))]),
+    );
+    expect(described).to.deep.equal(served);
+    // each descriptor sits under its own function name (argument types are checked when the chaincode compiles)
+    for (const [contract, txs] of Object.entries(TRANSACTIONS)) {
+      for (const [key, t] of Object.entries(txs)) expect(key, contract).to.equal((t as { name: string }).name);
     }
   });
 });

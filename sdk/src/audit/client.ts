@@ -3,14 +3,13 @@ import type { KeyObject } from 'node:crypto';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 
-import { canonicalize, CHECKPOINT_PURPOSE, isUetr, OPERATOR_MSPS } from '@xborder/protocol';
+import { canonicalize, CHECKPOINT_PURPOSE, isUetr, OPERATOR_MSPS, TRANSACTIONS } from '@xborder/protocol';
 import type { CheckpointStatement } from '@xborder/protocol';
 
 import { toXborderError, XborderError } from '../errors';
 import type { IntelClient } from '../intel';
 import type { PaymentsClient } from '../payments';
-import type { Page, RegistryClient } from '../registry';
-import { decodeJson } from '../json';
+import type { RegistryClient } from '../registry';
 import { signLowS } from '../signer';
 import type { Transactor } from '../transactor';
 
@@ -220,9 +219,7 @@ export class AuditClient {
     // just reached, or one they have to read first, is refused for a moment
     for (let attempt = 1; ; attempt++) {
       try {
-        return decodeJson<Checkpoint>(
-          (await this.#tx.submit('checkpoint', 'RecordCheckpoint', { args: [canonicalize(statement), signature] })).result,
-        );
+        return (await this.#tx.submitTx(TRANSACTIONS.checkpoint.RecordCheckpoint, [canonicalize(statement), signature])).value;
       } catch (err) {
         const e = toXborderError(err);
         if ((e.code !== 'CHECKPOINT_AHEAD' && e.code !== 'CHECKPOINT_UNVERIFIED') || attempt >= CHECKPOINT_ATTEMPTS) throw e;
@@ -309,9 +306,7 @@ export class AuditClient {
     const all: Checkpoint[] = [];
     let bookmark = '';
     do {
-      const page = decodeJson<Page<Checkpoint>>(
-        await this.#tx.evaluate('checkpoint', 'ListCheckpointsFrom', [String(fromHeight), '200', bookmark]),
-      );
+      const page = await this.#tx.evaluateTx(TRANSACTIONS.checkpoint.ListCheckpointsFrom, [String(fromHeight), '200', bookmark]);
       all.push(...page.items);
       bookmark = page.bookmark;
     } while (bookmark !== '');
