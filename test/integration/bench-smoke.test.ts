@@ -4,8 +4,8 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { runBench, parseBenchArgs } from '@xborder/bench/dist/run';
-import type { BenchOptions } from '@xborder/bench/dist/run';
+import { runBench, parseBenchArgs } from '@xborder/bench/internal/run';
+import type { BenchOptions } from '@xborder/bench/internal/run';
 
 import { testNetwork } from '../support/network-hooks';
 

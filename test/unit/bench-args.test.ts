@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
-import { selfTimes } from '@xborder/bench/dist/cpuprofile';
-import { BenchHelp, parseBenchArgs } from '@xborder/bench/dist/run';
+import { selfTimes } from '@xborder/bench/internal/cpuprofile';
+import { BenchHelp, parseBenchArgs } from '@xborder/bench/internal/run';
 
 describe('benchmark options and profile summaries', () => {
   it('parses the short and full runs, commit mode and profiling', () => {

@@ -3,7 +3,7 @@ import chaiAsPromised from 'chai-as-promised';
 import type { Context } from 'fabric-contract-api';
 
 import { MAX_UNPAGED_RESULTS } from '@xborder/protocol';
-import { rangeBounded } from '@xborder/chaincode/dist/state';
+import { rangeBounded } from '@xborder/chaincode/internal/state';
 
 import { ids, intel, registeredWorld, signIntel, stixIndicator, submit } from '../support/chaincode-fixture';
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 
 import { CheckpointContract } from '@xborder/chaincode';
 import { canonicalize } from '@xborder/protocol';
-import { setLedgerView } from '@xborder/chaincode/dist/peer-ledger';
+import { setLedgerView } from '@xborder/chaincode/internal/peer-ledger';
 
 import type { TestIdentity } from '../support/certs';
 import { ids } from '../support/chaincode-fixture';

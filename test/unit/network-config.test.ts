@@ -7,17 +7,17 @@ import { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 
-import { USAGE, UsageError, parseArgs } from '@xborder/network/dist/args';
-import { chaincodeServerProcess, packageId, serverFingerprint } from '@xborder/network/dist/chaincode';
-import { resolveConfig } from '@xborder/network/dist/config';
-import type { NetworkConfig } from '@xborder/network/dist/config';
-import { configtx } from '@xborder/network/dist/configtx';
-import { connectionProfile, idAttrs, seedIdentities } from '@xborder/network/dist/identities';
-import { nodeOUsConfig } from '@xborder/network/dist/msp';
-import { caProcess } from '@xborder/network/dist/ca';
-import { ordererProcess, peerProcess } from '@xborder/network/dist/nodes';
-import type { ProcessSpec } from '@xborder/network/dist/processes';
-import { tarGz } from '@xborder/network/dist/tar';
+import { USAGE, UsageError, parseArgs } from '@xborder/network/internal/args';
+import { chaincodeServerProcess, packageId, serverFingerprint } from '@xborder/network/internal/chaincode';
+import { resolveConfig } from '@xborder/network/internal/config';
+import type { NetworkConfig } from '@xborder/network/internal/config';
+import { configtx } from '@xborder/network/internal/configtx';
+import { connectionProfile, idAttrs, seedIdentities } from '@xborder/network/internal/identities';
+import { nodeOUsConfig } from '@xborder/network/internal/msp';
+import { caProcess } from '@xborder/network/internal/ca';
+import { ordererProcess, peerProcess } from '@xborder/network/internal/nodes';
+import type { ProcessSpec } from '@xborder/network/internal/processes';
+import { tarGz } from '@xborder/network/internal/tar';
 
 function allPorts(config: NetworkConfig): number[] {
   const ports: number[] = [];

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { keyById, keyForDate, parsePartyKeys, partyKeys } from '@xborder/chaincode/dist/party-keys';
+import { keyById, keyForDate, parsePartyKeys, partyKeys } from '@xborder/chaincode/internal/party-keys';
 import { resolveConfig, rotatePartyKey, partyKeysFile } from '@xborder/network';
 
 import { installPartyKeys } from '../support/payment-fixture';

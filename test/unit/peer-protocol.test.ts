@@ -12,10 +12,10 @@ import {
   encodeGetMultiple,
   encodeWriteBatch,
   MessageType,
-} from '@xborder/chaincode/dist/peer-messages';
-import { batchingFor, installPeerBatching } from '@xborder/chaincode/dist/peer-batching';
-import { PeerBatchChannel, ShimChaincodeMessage, ShimHandlerClass } from '@xborder/chaincode/dist/peer-protocol';
-import { getRecords } from '@xborder/chaincode/dist/state';
+} from '@xborder/chaincode/internal/peer-messages';
+import { batchingFor, installPeerBatching } from '@xborder/chaincode/internal/peer-batching';
+import { PeerBatchChannel, ShimChaincodeMessage, ShimHandlerClass } from '@xborder/chaincode/internal/peer-protocol';
+import { getRecords } from '@xborder/chaincode/internal/state';
 
 use(chaiAsPromised);
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Context } from 'fabric-contract-api';
 
-import { checkTxTime, DEFAULT_MAX_CLOCK_SKEW_SECONDS, maxClockSkewMs } from '@xborder/chaincode/dist/tx-time';
+import { checkTxTime, DEFAULT_MAX_CLOCK_SKEW_SECONDS, maxClockSkewMs } from '@xborder/chaincode/internal/tx-time';
 
 const at = (iso: string): Context => ({ stub: { getDateTimestamp: () => new Date(iso) } }) as unknown as Context;
 
