@@ -72,6 +72,7 @@ export interface XborderClient extends AsyncDisposable {
   readonly gateway: Gateway;
   /** The identity's private key, for signing statements outside the facades (never leaves the process). */
   readonly signingKey: KeyObject;
+  /** Closes the gateway and releases the shared gRPC connection when no other client uses it; safe to call twice. */
   close(): void;
 }
 

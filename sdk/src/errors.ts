@@ -11,7 +11,7 @@ export interface PeerDetail {
 
 /**
  * The SDK's own error codes, for failures the chaincode did not name. None of them is also a chaincode
- * code ({@link ERROR_CODES} of `@xborder/protocol`), so a code always says which side decided.
+ * code (`ERROR_CODES` of `@xborder/protocol`), so a code always says which side decided.
  */
 export const CLIENT_ERROR_CODES = {
   ENDORSEMENT_FAILED: 'the peers did not endorse the proposal, without a chaincode code (see details)',
@@ -31,6 +31,7 @@ export const CLIENT_ERROR_CODES = {
   CLIENT_ERROR: 'anything else thrown in the client',
 } as const;
 
+/** A code of {@link CLIENT_ERROR_CODES}: a failure the SDK names because the chaincode did not. */
 export type ClientErrorCode = keyof typeof CLIENT_ERROR_CODES;
 
 /** Every code an {@link XborderError} carries: the chaincode's or the SDK's. */

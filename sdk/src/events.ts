@@ -11,6 +11,7 @@ export interface FollowedEvent {
   readonly payload: unknown;
 }
 
+/** How {@link followEvents} follows chaincode events: from where, with which checkpoint file, and until when. */
 export interface FollowOptions {
   /** Checkpoint file: where to resume after a crash; updated after each event is processed. */
   readonly checkpointFile?: string;

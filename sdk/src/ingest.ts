@@ -12,6 +12,7 @@ export interface IngestItem {
   readonly object: unknown;
 }
 
+/** What happened to one input object: submitted, already on the ledger, rejected (with its code) or skipped. */
 export interface IngestOutcome {
   readonly source: string;
   readonly index: number;
@@ -24,6 +25,7 @@ export interface IngestOutcome {
   readonly tlp?: string;
 }
 
+/** The counts and per-object outcomes of one {@link ingestStix} run, in input order. */
 export interface IngestReport {
   readonly total: number;
   readonly submitted: number;
@@ -34,11 +36,13 @@ export interface IngestReport {
   readonly seconds: number;
 }
 
+/** Batching and concurrency of {@link ingestStix}. */
 export interface IngestOptions {
   /** Objects per transaction (1 to 100; default 50). */
   readonly batchSize?: number;
   /** Transactions in flight at once (default 4). */
   readonly concurrency?: number;
+  /** Called after each batch with the objects handled so far and the total. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 

@@ -30,6 +30,7 @@ export interface IntelSubmission {
   readonly strictContentStored?: boolean;
 }
 
+/** A listing of intel records by submission time: one filter (or `all`), an optional window, a page. */
 export interface ListQuery {
   readonly filter: 'type' | 'tlp' | 'producer' | 'org' | 'all';
   readonly value?: string;
@@ -85,6 +86,12 @@ export class IntelClient {
     return this.submitSigned(this.sign(object));
   }
 
+  /**
+   * Submits an object prepared and signed with {@link IntelClient.sign} (or {@link signIntel}); see {@link IntelClient.submit}.
+   * @param signed - the prepared object, its statement and signature
+   * @returns whether a record was created, the record and its transaction
+   * @throws {@link XborderError} with the chaincode's code (INTEL_SIGNATURE_INVALID, INTEL_VERSION_CONFLICT, ...)
+   */
   async submitSigned(signed: SignedIntel): Promise<IntelSubmission> {
     const strict = isStrict(signed.prepared.statement.tlp);
     let result: { created: boolean; record: IntelRecord };
@@ -168,10 +175,21 @@ export class IntelClient {
     return out;
   }
 
+  /**
+   * The latest version's public record.
+   * @param stixId - a lowercase STIX id
+   * @throws {@link XborderError} INTEL_NOT_FOUND when there is no such object
+   */
   async get(stixId: string): Promise<IntelRecord> {
     return this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntel, [stixId]);
   }
 
+  /**
+   * The public record of one version.
+   * @param stixId - a lowercase STIX id
+   * @param modified - the version's `modified` timestamp
+   * @throws {@link XborderError} INTEL_NOT_FOUND
+   */
   async version(stixId: string, modified: string): Promise<IntelRecord> {
     return this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntelVersion, [stixId, modified]);
   }
@@ -191,10 +209,20 @@ export class IntelClient {
     return this.#tx.evaluateTx(TRANSACTIONS.intel.VerifyIntel, [commitment]);
   }
 
+  /**
+   * One page of records by submission time; pass the returned bookmark for the next.
+   * @param query - filter, window and page
+   * @throws {@link XborderError} INVALID_ARGUMENT, TLP_UNKNOWN or PAGE_INVALID for a malformed query
+   */
   async list(query: ListQuery): Promise<Page<IntelRecord>> {
     return this.#tx.evaluateTx(TRANSACTIONS.intel.ListIntel, [JSON.stringify(query)]);
   }
 
+  /**
+   * One page of an object's sightings, oldest first.
+   * @param stixId - a lowercase STIX id
+   * @param options - page size (default 50) and bookmark
+   */
   async sightings(stixId: string, options: { pageSize?: number; bookmark?: string } = {}): Promise<Page<Sighting>> {
     return this.#tx.evaluateTx(TRANSACTIONS.intel.GetSightings, [stixId, String(options.pageSize ?? 50), options.bookmark ?? '']);
   }
@@ -214,6 +242,11 @@ export class IntelClient {
     };
   }
 
+  /**
+   * Records that this client's institution saw an object; the same report again is recorded once.
+   * @param sighting - the STIX id, count, first and last seen, and optionally a false-positive flag and a note hash
+   * @throws {@link XborderError} SIGHTING_INVALID, INTEL_NOT_FOUND or INTEL_REVOKED
+   */
   async sight(sighting: {
     stixId: string;
     count: number;
@@ -225,6 +258,12 @@ export class IntelClient {
     return (await this.#tx.submitTx(TRANSACTIONS.intel.RecordSighting, [JSON.stringify(sighting)])).value;
   }
 
+  /**
+   * Revokes an object this client's institution produced; terminal.
+   * @param stixId - a lowercase STIX id
+   * @param reason - 1-500 printable characters
+   * @throws {@link XborderError} INTEL_NOT_PRODUCER or INTEL_REVOKED
+   */
   async revoke(stixId: string, reason: string): Promise<IntelRecord> {
     return (await this.#tx.submitTx(TRANSACTIONS.intel.RevokeIntel, [stixId, reason])).value;
   }

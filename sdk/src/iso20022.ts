@@ -22,6 +22,7 @@ export interface PartyProxy {
   readonly account: string | null;
 }
 
+/** One credit transfer (CdtTrfTxInf) of a pacs.008, as the attestation needs it. */
 export interface Pacs008Transaction {
   readonly uetr: string;
   readonly endToEndId: string;
@@ -41,12 +42,14 @@ export interface Pacs008Transaction {
   readonly messageHash: string;
 }
 
+/** A parsed pacs.008: its message id and version, and its transactions. */
 export interface Pacs008Message {
   readonly msgType: string;
   readonly msgId: string;
   readonly transactions: Pacs008Transaction[];
 }
 
+/** The status a pacs.002 gives one original transaction. */
 export interface TransactionStatus {
   readonly uetr: string | null;
   readonly endToEndId: string | null;
@@ -54,6 +57,7 @@ export interface TransactionStatus {
   readonly reasonCode: string | null;
 }
 
+/** A parsed pacs.002: the original message it answers and one status per transaction. */
 export interface Pacs002Message {
   readonly msgType: string;
   readonly msgId: string;

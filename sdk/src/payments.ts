@@ -104,18 +104,37 @@ export class PaymentsClient {
     return (await this.#tx.submitTx(TRANSACTIONS.payment.RecordPaymentEvent, [JSON.stringify(event)])).value;
   }
 
+  /**
+   * A payment's record with its confirmations and events.
+   * @param uetr - the lowercase UUID v4 of the payment
+   * @throws {@link XborderError} PAYMENT_NOT_FOUND
+   */
   async get(uetr: string): Promise<{ record: PaymentRecord; confirmations: ConfirmationRecord[]; events: PaymentEvent[] }> {
     return this.#tx.evaluateTx(TRANSACTIONS.payment.GetPayment, [uetr]);
   }
 
+  /**
+   * The payments sharing an end-to-end id (at most 500).
+   * @param endToEndId - the EndToEndId of the pacs.008
+   * @throws {@link XborderError} RESULT_TOO_LARGE past 500
+   */
   async byEndToEndId(endToEndId: string): Promise<PaymentRecord[]> {
     return this.#tx.evaluateTx(TRANSACTIONS.payment.GetPaymentsByEndToEndId, [endToEndId]);
   }
 
+  /**
+   * Every state a payment's record went through, with the transactions that changed it.
+   * @param uetr - the payment
+   * @throws {@link XborderError} PAYMENT_NOT_FOUND
+   */
   async history(uetr: string): Promise<{ txId: string; timestamp: string; state: PaymentState | null }[]> {
     return this.#tx.evaluateTx(TRANSACTIONS.payment.GetPaymentHistory, [uetr]);
   }
 
+  /**
+   * One page of payments by corridor, status or institution within settlement dates.
+   * @param query - filter, value, date range and page
+   */
   async list(query: {
     filter: 'corridor' | 'status' | 'institution';
     value: string;
@@ -127,6 +146,12 @@ export class PaymentsClient {
     return this.#tx.evaluateTx(TRANSACTIONS.payment.ListPayments, [JSON.stringify(query)]);
   }
 
+  /**
+   * A corridor's day: counts and sums per currency and state, open, disputed and rejected payments.
+   * @param date - settlement date YYYY-MM-DD
+   * @param corridor - HK-TH or TH-HK
+   * @throws {@link XborderError} RESULT_TOO_LARGE past 50,000 payments
+   */
   async reconcile(date: string, corridor: Corridor): Promise<Reconciliation> {
     return this.#tx.evaluateTx(TRANSACTIONS.payment.Reconcile, [date, corridor]);
   }

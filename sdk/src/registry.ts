@@ -24,14 +24,30 @@ export class RegistryClient {
     return (await this.#tx.submitTx(TRANSACTIONS.registry.RegisterInstitution, [JSON.stringify(input)])).value;
   }
 
+  /**
+   * Suspends or reactivates an institution (its operator's admins only).
+   * @param id - the institution id
+   * @param status - active or suspended
+   * @throws {@link XborderError} ACCESS_DENIED or INSTITUTION_NOT_FOUND
+   */
   async setInstitutionStatus(id: string, status: 'active' | 'suspended'): Promise<Institution> {
     return (await this.#tx.submitTx(TRANSACTIONS.registry.SetInstitutionStatus, [id, status])).value;
   }
 
+  /**
+   * An institution's record.
+   * @param id - the institution id
+   * @throws {@link XborderError} INSTITUTION_NOT_FOUND
+   */
   async getInstitution(id: string): Promise<Institution> {
     return this.#tx.evaluateTx(TRANSACTIONS.registry.GetInstitution, [id]);
   }
 
+  /**
+   * One page of an org's institutions.
+   * @param mspId - HKMSP, THMSP or AuditMSP
+   * @param options - page size (default 50) and bookmark
+   */
   async listInstitutions(mspId: string, options: { pageSize?: number; bookmark?: string } = {}): Promise<Page<Institution>> {
     return this.#tx.evaluateTx(TRANSACTIONS.registry.ListInstitutions, [mspId, String(options.pageSize ?? 50), options.bookmark ?? '']);
   }
@@ -41,14 +57,29 @@ export class RegistryClient {
     return (await this.#tx.submitTx(TRANSACTIONS.registry.RegisterKey, [institution, certificatePem])).value;
   }
 
+  /**
+   * Revokes a signing key (its operator's admins); records signed before stay verifiable.
+   * @param fingerprint - SHA-256 of the certificate DER, hex
+   * @param reason - why
+   * @throws {@link XborderError} ACCESS_DENIED or NOT_FOUND
+   */
   async revokeKey(fingerprint: string, reason: string): Promise<SigningKey> {
     return (await this.#tx.submitTx(TRANSACTIONS.registry.RevokeKey, [fingerprint, reason])).value;
   }
 
+  /**
+   * A signing key with its certificate.
+   * @param fingerprint - SHA-256 of the certificate DER, hex
+   * @throws {@link XborderError} NOT_FOUND
+   */
   async getKey(fingerprint: string): Promise<SigningKey> {
     return this.#tx.evaluateTx(TRANSACTIONS.registry.GetKey, [fingerprint]);
   }
 
+  /**
+   * Every key registered to an institution, revoked ones too.
+   * @param institution - the institution id
+   */
   async listKeys(institution: string): Promise<SigningKey[]> {
     return this.#tx.evaluateTx(TRANSACTIONS.registry.ListKeys, [institution]);
   }

@@ -114,6 +114,10 @@ export class Transactor {
     return { value: decodeResult(tx, r.result), transactionId: r.transactionId, blockNumber: r.blockNumber };
   }
 
+  /**
+   * Evaluates a function on one peer by name (prefer {@link Transactor.evaluateTx}); returns its raw result.
+   * @throws {@link XborderError} with the chaincode's or a client code
+   */
   async evaluate(
     contract: string,
     fn: string,
@@ -133,6 +137,10 @@ export class Transactor {
     }
   }
 
+  /**
+   * Submits a function by name (prefer {@link Transactor.submitTx}) with the safe retries above and waits for its commit.
+   * @throws {@link XborderError} with the chaincode's or a client code (MVCC_READ_CONFLICT after the last attempt, ...)
+   */
   async submit(contract: string, fn: string, request: SubmitRequest = {}): Promise<Submitted> {
     for (let attempt = 1; ; attempt++) {
       try {

@@ -12,6 +12,7 @@ import { blockHeaderHash, decodeBlock } from './ledger';
 
 export const ANCHOR_KIND = 'xborder-trust-anchor';
 
+/** What the operators publish once: the channel, its genesis block header hash and the CA root fingerprints of every MSP. */
 export interface TrustAnchor {
   readonly version: 1;
   readonly kind: typeof ANCHOR_KIND;

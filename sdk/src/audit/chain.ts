@@ -14,6 +14,7 @@ import { blockHeaderHash, blockTime, computeDataHash, decodeBlock, lastConfigInd
 import { configAuthorisedProblem, configSignedProblem, ordererQuorum } from './proof-checks';
 import { XborderError } from '../errors';
 
+/** The outcome of {@link verifyBlocks}: how many blocks checked and the first problem, if any. */
 export interface ChainReport {
   readonly from: number;
   readonly to: number;
@@ -27,6 +28,7 @@ export interface ChainReport {
   readonly tipHash: string;
 }
 
+/** Fetches block `n` as bytes (from a peer, or from files). */
 export type BlockSource = (n: number) => Promise<Uint8Array>;
 
 /** Every configuration block from genesis to the one in force at block `n`, in order. */
@@ -40,6 +42,7 @@ export async function configChain(blockAt: BlockSource, n: number): Promise<Uint
   return chain;
 }
 
+/** Checks a range of blocks: data hashes, previous-hash links and orderer signatures against the configuration in force. */
 export async function verifyBlocks(
   blockAt: BlockSource,
   from: number,

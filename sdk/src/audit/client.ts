@@ -89,10 +89,18 @@ export class AuditClient {
     }
   }
 
+  /**
+   * Block `n` from the peer, as bytes.
+   * @param n - the block number
+   */
   async blockByNumber(n: number): Promise<Uint8Array> {
     return this.#qscc('GetBlockByNumber', String(n));
   }
 
+  /**
+   * The block holding a transaction, as bytes.
+   * @param txId - the transaction id
+   */
   async blockByTxId(txId: string): Promise<Uint8Array> {
     return this.#qscc('GetBlockByTxID', txId);
   }
@@ -103,6 +111,7 @@ export class AuditClient {
     return { height: info.getHeight(), blockHash: Buffer.from(info.getCurrentblockhash_asU8()).toString('hex') };
   }
 
+  /** The peer's ledger height (the number of blocks). */
   async height(): Promise<number> {
     return (await this.chainInfo()).height;
   }

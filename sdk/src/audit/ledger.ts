@@ -13,11 +13,13 @@ const METADATA_SIGNATURES = 0;
 const METADATA_TRANSACTIONS_FILTER = 2;
 const HEADER_TYPE_ENDORSER_TRANSACTION = 3;
 
+/** A serialized identity: its MSP and certificate. */
 export interface Identity {
   readonly mspId: string;
   readonly certificate: string;
 }
 
+/** One endorsement of a transaction: who endorsed it and its signature. */
 export interface Endorsement {
   readonly endorser: Identity;
   readonly signature: Uint8Array;
@@ -25,6 +27,7 @@ export interface Endorsement {
   readonly signed: Uint8Array;
 }
 
+/** One public write of a transaction's write set. */
 export interface Write {
   readonly namespace: string;
   readonly key: string;
@@ -32,6 +35,7 @@ export interface Write {
   readonly isDelete: boolean;
 }
 
+/** A transaction decoded from a block: creator, endorsements, chaincode and writes. */
 export interface ParsedTransaction {
   readonly txId: string;
   readonly type: number;
@@ -68,14 +72,17 @@ export function headerBytes(number: bigint, previousHash: Uint8Array, dataHash: 
   return new Uint8Array(seq.toBER());
 }
 
+/** SHA-256 of a block header's ASN.1 encoding (what the next block links to). */
 export function blockHeaderHash(header: common.BlockHeader): Buffer {
   return sha256(blockHeaderBytes(header));
 }
 
+/** The data hash a block header must carry for the block's data. */
 export function computeDataHash(block: common.Block): Buffer {
   return sha256(concat(...(block.getData()?.getDataList_asU8() ?? [])));
 }
 
+/** Decodes a block from its protobuf bytes. */
 export function decodeBlock(bytes: Uint8Array): common.Block {
   const block = common.Block.deserializeBinary(bytes);
   if (!block.getHeader() || !block.getData() || !block.getMetadata()) throw new Error('not a Fabric block');

@@ -38,8 +38,10 @@ export interface CheckResult {
   readonly detail: string;
 }
 
+/** One named check of a proof (`config.anchor`, `record.institution-signature`, ...). */
 export interface NamedCheck {
   readonly name: string;
+  /** Runs the check on what the earlier checks established; null when it does not apply to this proof. */
   run(state: ProofState): Promise<CheckResult | null> | CheckResult | null;
 }
 

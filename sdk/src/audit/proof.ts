@@ -64,6 +64,7 @@ export interface Proof {
  */
 export type CheckStatus = 'pass' | 'fail' | 'unanchored' | 'uncovered';
 
+/** The result of one named check in a {@link ProofReport}. */
 export interface Check {
   readonly name: string;
   readonly ok: boolean;
@@ -79,6 +80,7 @@ export interface Check {
  */
 export type ProofOutcome = 'holds' | 'not-cosigned' | 'unanchored' | 'failed';
 
+/** What {@link checkProof} found: the outcome, the first failing check and every check's result. */
 export interface ProofReport {
   /** True only for `holds`. */
   readonly ok: boolean;
@@ -89,6 +91,7 @@ export interface ProofReport {
   readonly summary: Record<string, unknown>;
 }
 
+/** What {@link checkProof} checks the proof against. */
 export interface CheckProofOptions {
   /** The published trust anchor (or only the genesis hash); without it a proof never `holds`. */
   readonly anchor?: Anchor;

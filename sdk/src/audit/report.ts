@@ -7,6 +7,7 @@ import { XborderError } from '../errors';
 import type { IntelClient, IntelRecord } from '../intel';
 import type { PaymentsClient, Reconciliation } from '../payments';
 
+/** Intel records of one institution, TLP and type in a report's period. */
 export interface IntelActivityRow {
   readonly institution: string;
   readonly tlp: string;
@@ -17,6 +18,7 @@ export interface IntelActivityRow {
   readonly sightings: number;
 }
 
+/** Payments of one corridor, currency and state in a report's period. */
 export interface PaymentRow {
   readonly corridor: Corridor;
   readonly currency: string;
@@ -27,6 +29,7 @@ export interface PaymentRow {
   readonly settlementAmount: string;
 }
 
+/** An activity report between two dates with a manifest digest that detects edits. */
 export interface AuditReport {
   readonly kind: 'xborder-audit-report';
   readonly from: string;

@@ -29,6 +29,7 @@ import { validationCodes } from './ledger';
 /** V(-1): the value before block 0. */
 export const VALIDITY_GENESIS = '0'.repeat(64);
 
+/** SHA-256 of a block's transaction validation flags, as the validity chain hashes them. */
 export function flagsHash(flags: Uint8Array): Buffer {
   return createHash('sha256').update(flags).digest();
 }
