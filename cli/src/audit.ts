@@ -13,6 +13,7 @@ import {
   describeOutcome,
   OUTCOME_EXIT_CODES,
   parseTrustAnchor,
+  proofFile,
   reportCsv,
   trustAnchorOf,
 } from '@xborder/sdk/audit';
@@ -45,9 +46,7 @@ function readProof(file: string): Proof {
     if (err instanceof XborderError) throw err;
     throw new XborderError('BAD_INPUT', `${file}: not JSON`);
   }
-  if (typeof proof !== 'object' || proof === null || (proof as { kind?: unknown }).kind !== 'xborder-proof')
-    throw new XborderError('BAD_INPUT', `${file}: not an xborder proof`);
-  return proof as Proof;
+  return proofFile(proof, `${file}: not an xborder proof`);
 }
 
 /** The trust anchor from `--anchor FILE` or `--genesis HASH`, if given. */

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { connect, listIdentities, loadProfile, XborderError } from '@xborder/sdk';
+import { INSTITUTION_KINDS } from '@xborder/protocol';
+import { connect, listIdentities, loadProfile, validator, XborderError } from '@xborder/sdk';
+import type { JSONSchemaType } from 'ajv';
 import type { InstitutionKind } from '@xborder/sdk';
 
 /** An institution to register, with the local identity whose certificate becomes its signing key. */
@@ -17,10 +19,35 @@ export interface SeedInstitution {
   readonly signers: readonly string[];
 }
 
+const seedFile = validator<SeedInstitution[]>(
+  {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['id', 'name', 'kind', 'admin', 'signers'],
+      additionalProperties: false,
+      properties: {
+        id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$' },
+        name: { type: 'string', minLength: 1 },
+        kind: { type: 'string', enum: [...INSTITUTION_KINDS] },
+        bic: { type: 'string', nullable: true },
+        clearingCode: { type: 'string', nullable: true },
+        admin: { type: 'string', minLength: 1 },
+        signers: { type: 'array', items: { type: 'string', minLength: 1 } },
+      },
+    },
+  } as unknown as JSONSchemaType<SeedInstitution[]>,
+  'CONFIG',
+);
+
 function parseSeedFile(file: string): SeedInstitution[] {
-  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-  if (!Array.isArray(raw)) throw new XborderError('CONFIG', `${file}: expected a list of institutions`);
-  return raw as SeedInstitution[];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new XborderError('CONFIG', `${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return seedFile(raw, file);
 }
 
 /**

@@ -28,3 +28,5 @@ export type { IngestItem, IngestOptions, IngestOutcome, IngestReport } from './i
 export { AuditClient } from './audit/client';
 export { followEvents } from './events';
 export type { FollowedEvent, FollowOptions } from './events';
+export { profileFile, validator } from './schemas';
+export type { ProfileFile, Validator } from './schemas';

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { XborderError } from './errors';
+import { profileFile } from './schemas';
 
 /** A peer a client may connect to. */
 export interface PeerEndpoint {
@@ -27,12 +28,6 @@ export interface ResolvedProfile {
   readonly peers: readonly PeerEndpoint[];
 }
 
-function str(obj: Record<string, unknown>, key: string, where: string): string {
-  const v = obj[key];
-  if (typeof v !== 'string' || v === '') throw new XborderError('CONFIG', `${where}: "${key}" must be a non-empty string`);
-  return v;
-}
-
 /** Local identity names available in a network home. */
 export function listIdentities(home: string): string[] {
   const dir = path.join(home, 'identities');
@@ -51,8 +46,7 @@ export function loadProfileFile(file: string): ResolvedProfile {
   } catch (err) {
     throw new XborderError('CONFIG', `cannot read connection profile ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (typeof raw !== 'object' || raw === null) throw new XborderError('CONFIG', `${file}: not a JSON object`);
-  const obj = raw as Record<string, unknown>;
+  const profile = profileFile(raw, file);
   const dir = path.dirname(file);
   const read = (rel: string): string => {
     try {
@@ -61,28 +55,15 @@ export function loadProfileFile(file: string): ResolvedProfile {
       throw new XborderError('CONFIG', `${file}: cannot read ${rel}`);
     }
   };
-  const peersRaw = obj.peers;
-  if (!Array.isArray(peersRaw) || peersRaw.length === 0) throw new XborderError('CONFIG', `${file}: "peers" must be a non-empty array`);
-  const peers = peersRaw.map((p: unknown, i): PeerEndpoint => {
-    if (typeof p !== 'object' || p === null) throw new XborderError('CONFIG', `${file}: peers[${String(i)}] is not an object`);
-    const peer = p as Record<string, unknown>;
-    const where = `${file} peers[${String(i)}]`;
-    return {
-      name: str(peer, 'name', where),
-      mspId: str(peer, 'mspId', where),
-      endpoint: str(peer, 'endpoint', where),
-      tlsRootCert: read(str(peer, 'tlsRootCert', where)),
-    };
-  });
   return {
-    name: str(obj, 'name', file),
-    mspId: str(obj, 'mspId', file),
-    role: str(obj, 'role', file),
-    institution: str(obj, 'institution', file),
-    channel: str(obj, 'channel', file),
-    certificate: read(str(obj, 'certificate', file)),
-    privateKey: read(str(obj, 'privateKey', file)),
-    peers,
+    name: profile.name,
+    mspId: profile.mspId,
+    role: profile.role,
+    institution: profile.institution,
+    channel: profile.channel,
+    certificate: read(profile.certificate),
+    privateKey: read(profile.privateKey),
+    peers: profile.peers.map((p) => ({ name: p.name, mspId: p.mspId, endpoint: p.endpoint, tlsRootCert: read(p.tlsRootCert) })),
   };
 }
 

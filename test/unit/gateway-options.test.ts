@@ -66,7 +66,21 @@ describe('SDK options', () => {
     const broken = path.join(home, 'identities', 'broken');
     fs.mkdirSync(broken, { recursive: true });
     fs.writeFileSync(path.join(broken, 'profile.json'), '{"name":"broken"}');
-    expect(() => loadProfile('broken', home)).to.throw(XborderError, /"peers" must be a non-empty array/);
+    expect(() => loadProfile('broken', home)).to.throw(XborderError, /profile\.json: \(top\) must have required property/);
+    fs.writeFileSync(
+      path.join(broken, 'profile.json'),
+      JSON.stringify({
+        name: 'b',
+        mspId: 'HKMSP',
+        role: 'submitter',
+        institution: 'b',
+        channel: 'c',
+        certificate: 'x',
+        privateKey: 'y',
+        peers: [],
+      }),
+    );
+    expect(() => loadProfile('broken', home)).to.throw(XborderError, /\/peers must NOT have fewer than 1 items/);
   });
 
   it('needs an identity with its home, and a known peer, to connect; reads no environment; connecting itself is lazy', () => {

@@ -6,6 +6,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 
 import { XborderError } from '../errors';
+import { trustAnchorFile } from '../schemas';
 import { readConfig } from './config';
 import type { ChannelConfig } from './config';
 import { blockHeaderHash, decodeBlock } from './ledger';
@@ -58,25 +59,7 @@ export function parseTrustAnchor(text: string): TrustAnchor {
   } catch {
     throw new XborderError('BAD_INPUT', 'the trust anchor is not JSON');
   }
-  const a = value as { [K in keyof TrustAnchor]?: unknown } | null;
-  const hex64 = /^[0-9a-f]{64}$/;
-  if (
-    typeof a !== 'object' ||
-    a === null ||
-    a.kind !== ANCHOR_KIND ||
-    a.version !== 1 ||
-    typeof a.channel !== 'string' ||
-    typeof a.genesisHash !== 'string' ||
-    !hex64.test(a.genesisHash) ||
-    typeof a.roots !== 'object' ||
-    a.roots === null ||
-    !Object.values(a.roots as Record<string, unknown>).every(
-      (list) => Array.isArray(list) && list.length > 0 && list.every((f) => typeof f === 'string' && hex64.test(f)),
-    )
-  ) {
-    throw new XborderError('BAD_INPUT', `not an xborder trust anchor (kind ${ANCHOR_KIND}, version 1, channel, genesisHash, roots)`);
-  }
-  return value as TrustAnchor;
+  return trustAnchorFile(value, 'not an xborder trust anchor');
 }
 
 /** What a check is anchored to: a full anchor, or only a genesis hash given on the command line. */

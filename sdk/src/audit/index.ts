@@ -38,3 +38,4 @@ export {
 export type { Endorsement, Identity, ParsedTransaction, Write } from './ledger';
 export { buildReport, manifestDigest, reportCsv } from './report';
 export type { AuditReport, IntelActivityRow, PaymentRow } from './report';
+export { proofFile, trustAnchorFile } from '../schemas';

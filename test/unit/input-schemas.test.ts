@@ -1,0 +1,69 @@
+/**
+ * Files read from outside (proofs, trust anchors, connection profiles, registry seed files) are
+ * checked against JSON Schemas at the boundary: a malformed file is refused with the path that is
+ * wrong, before any code works on it.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { expect } from 'chai';
+
+import { seedRegistry } from '@xborder/cli';
+import { XborderError } from '@xborder/sdk';
+import { proofFile, trustAnchorFile } from '@xborder/sdk/audit';
+
+const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'proofs');
+const load = (name: string): Record<string, any> => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
+
+describe('schemas at the input boundary', () => {
+  it('accepts the real proofs and anchor, and refuses each malformed field by its path', () => {
+    for (const name of ['intel-proof.json', 'payment-proof.json', 'config-update-proof.json'])
+      expect(proofFile(load(name), name).kind).to.equal('xborder-proof');
+    const cases: [(p: Record<string, any>) => void, RegExp][] = [
+      [(p) => (p.kind = 'other-proof'), /\/kind must be equal to constant/],
+      [(p) => (p.txIndex = -1), /\/txIndex must be >= 0/],
+      [(p) => (p.configBlocks = []), /\/configBlocks must NOT have fewer than 1 items/],
+      [(p) => (p.block = 'not base64!'), /\/block must match pattern/],
+      [(p) => (p.checkpoint.signatures[0].height = 'tall'), /\/checkpoint\/signatures\/0\/height must be integer/],
+      [(p) => (p.checkpoint.links = 'none'), /\/checkpoint\/links must be array/],
+      [(p) => delete p.record, /must have required property 'record'/],
+    ];
+    for (const [mutate, pattern] of cases) {
+      const proof = load('intel-proof.json');
+      mutate(proof);
+      expect(() => proofFile(proof, 'proof.json'), pattern.source).to.throw(XborderError, pattern);
+    }
+    const anchor = load('anchor.json');
+    expect(trustAnchorFile(anchor, 'anchor.json').channel).to.equal(anchor.channel);
+    expect(() => trustAnchorFile({ ...anchor, genesisHash: String(anchor.genesisHash).toUpperCase() }, 'a')).to.throw(
+      /\/genesisHash must match/,
+    );
+    expect(() => trustAnchorFile({ ...anchor, roots: { HKMSP: [] } }, 'a')).to.throw(/\/roots\/HKMSP must NOT have fewer than 1 items/);
+    expect(() => trustAnchorFile({ ...anchor, extra: 1 }, 'a')).to.throw(/must NOT have additional properties/);
+  });
+
+  it('refuses a registry seed file with an unknown field or kind before connecting to anything', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-seed-'));
+    try {
+      const file = path.join(dir, 'seed.json');
+      const good = { id: 'hk-bank-z', name: 'Z Bank', kind: 'bank', admin: 'hk-admin', signers: ['hk-bank-z'] };
+      for (const [entry, pattern] of [
+        [{ ...good, role: 'admin' }, /must NOT have additional properties/],
+        [{ ...good, kind: 'casino' }, /\/0\/kind must be equal to one of the allowed values/],
+        [{ ...good, id: 'Bad Id' }, /\/0\/id must match pattern/],
+      ] as const) {
+        fs.writeFileSync(file, JSON.stringify([entry]));
+        const err = await seedRegistry(file, path.join(dir, 'no-network')).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err, pattern.source).to.be.instanceOf(XborderError);
+        expect((err as XborderError).code).to.equal('CONFIG');
+        expect((err as XborderError).message).to.match(pattern);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
