@@ -45,12 +45,20 @@ export function readCheckpointStatement(value: unknown): CheckpointStatement | s
   if (typeof s.validity !== 'string' || !isSha256Hex(s.validity)) return 'validity must be 64 lowercase hex digits';
   if (typeof s.channel !== 'string' || s.channel === '') return 'channel must be a channel name';
   if (typeof s.mspId !== 'string' || s.mspId === '') return 'mspId must be an MSP id';
+  return checkpointStatement({ channel: s.channel, height: s.height, blockHash: s.blockHash, validity: s.validity, mspId: s.mspId });
+}
+
+/**
+ * Exactly the signed fields of a checkpoint, from a statement being built or from a record that
+ * carries one: the one definition the chaincode, the SDK and the proof checker sign and verify.
+ */
+export function checkpointStatement(c: Omit<CheckpointStatement, 'purpose'>): CheckpointStatement {
   return {
     purpose: CHECKPOINT_PURPOSE,
-    channel: s.channel,
-    height: s.height,
-    blockHash: s.blockHash,
-    validity: s.validity,
-    mspId: s.mspId,
+    channel: c.channel,
+    height: c.height,
+    blockHash: c.blockHash,
+    validity: c.validity,
+    mspId: c.mspId,
   };
 }

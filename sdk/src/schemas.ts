@@ -4,6 +4,7 @@ import type { JSONSchemaType, ValidateFunction } from 'ajv';
 import type { TrustAnchor } from './audit/anchor';
 import type { Proof } from './audit/proof';
 import { XborderError } from './errors';
+import type { ResolvedProfile } from './profile';
 import type { ClientErrorCode } from './errors';
 
 /**
@@ -36,17 +37,11 @@ export function validator<T>(schema: JSONSchemaType<T>, code: ClientErrorCode): 
 const nonEmpty = { type: 'string', minLength: 1 } as const;
 const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 
-/** A connection profile as `xbnet up` writes it; file paths are relative to the profile. */
-export interface ProfileFile {
-  readonly name: string;
-  readonly mspId: string;
-  readonly role: string;
-  readonly institution: string;
-  readonly channel: string;
-  readonly certificate: string;
-  readonly privateKey: string;
-  readonly peers: readonly { readonly name: string; readonly mspId: string; readonly endpoint: string; readonly tlsRootCert: string }[];
-}
+/**
+ * A connection profile as `xbnet up` writes it: the fields of a {@link ResolvedProfile}, with the paths
+ * of the certificate, key and TLS roots (relative to the profile) where the resolved one holds PEM text.
+ */
+export type ProfileFile = ResolvedProfile;
 
 export const profileFile = validator<ProfileFile>(
   {

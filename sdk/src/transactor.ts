@@ -26,6 +26,12 @@ export interface SubmitRequest {
   readonly endorsingOrganizations?: readonly string[];
 }
 
+/** Transient data and the orgs whose peers may run an evaluation. */
+export interface EvaluateOptions {
+  readonly transient?: Readonly<Record<string, Uint8Array>>;
+  readonly endorsingOrganizations?: readonly string[];
+}
+
 /** The outcome of a committed transaction. */
 export interface Submitted {
   readonly transactionId: string;
@@ -84,23 +90,19 @@ export class Transactor {
   }
 
   /** Evaluates a described read-only transaction on one peer and decodes its result. */
-  async evaluateTx<D extends EvaluateTransaction>(
-    tx: D,
-    args: ArgsOf<D>,
-    options: { readonly transient?: Readonly<Record<string, Uint8Array>>; readonly endorsingOrganizations?: readonly string[] } = {},
-  ): Promise<ResultOf<D>> {
-    return decodeResult(tx, await this.evaluate(tx.contract, tx.name, args, options.transient, options));
+  async evaluateTx<D extends EvaluateTransaction>(tx: D, args: ArgsOf<D>, options: EvaluateOptions = {}): Promise<ResultOf<D>> {
+    return this.#evaluateDescribed(tx, args, options);
   }
 
   /**
    * Runs a described write transaction as a dry run on the given orgs' peers only (nothing is ordered
    * or written) and decodes what it would return.
    */
-  async dryRunTx<D extends SubmitTransaction>(
-    tx: D,
-    args: ArgsOf<D>,
-    options: { readonly transient?: Readonly<Record<string, Uint8Array>>; readonly endorsingOrganizations?: readonly string[] } = {},
-  ): Promise<ResultOf<D>> {
+  async dryRunTx<D extends SubmitTransaction>(tx: D, args: ArgsOf<D>, options: EvaluateOptions = {}): Promise<ResultOf<D>> {
+    return this.#evaluateDescribed(tx, args, options);
+  }
+
+  async #evaluateDescribed<D extends AnyTransaction>(tx: D, args: ArgsOf<D>, options: EvaluateOptions): Promise<ResultOf<D>> {
     return decodeResult(tx, await this.evaluate(tx.contract, tx.name, args, options.transient, options));
   }
 

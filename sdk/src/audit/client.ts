@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 
-import { canonicalize, CHECKPOINT_PURPOSE, isUetr, OPERATOR_MSPS, TRANSACTIONS } from '@xborder/protocol';
+import { canonicalize, checkpointStatement, isUetr, OPERATOR_MSPS, TRANSACTIONS } from '@xborder/protocol';
 import type { CheckpointStatement } from '@xborder/protocol';
 
 import { toXborderError, XborderError } from '../errors';
@@ -182,14 +182,13 @@ export class AuditClient {
       if (!header) throw new XborderError('PROOF_FAILED', `block ${String(h - 1)} has no header`);
       blockHash = blockHeaderHash(header).toString('hex');
     }
-    return {
-      purpose: CHECKPOINT_PURPOSE,
+    return checkpointStatement({
       channel: this.#channel,
       height: h,
       blockHash,
       validity: await this.validityAt(h, known),
       mspId: this.#me.mspId,
-    };
+    });
   }
 
   /**

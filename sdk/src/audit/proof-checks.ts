@@ -7,7 +7,15 @@ import { createHash } from 'node:crypto';
 
 import type { common } from '@hyperledger/fabric-protos';
 
-import { canonicalize, CHECKPOINT_PURPOSE, contentCommitment, isSalt, opensTo, OPERATOR_MSPS } from '@xborder/protocol';
+import {
+  canonicalize,
+  CHECKPOINT_PURPOSE,
+  checkpointStatement,
+  contentCommitment,
+  isSalt,
+  opensTo,
+  OPERATOR_MSPS,
+} from '@xborder/protocol';
 import type { IntelRecord, PaymentRecord } from '@xborder/protocol';
 
 import { certificateFingerprint, rootFingerprints } from './anchor';
@@ -217,20 +225,13 @@ function signedRecord(record: Record<string, unknown>): SignedRecord | null {
   return null;
 }
 
-function checkpointStatement(c: Checkpoint): string {
-  return canonicalize({
-    purpose: c.purpose,
-    channel: c.channel,
-    height: c.height,
-    blockHash: c.blockHash,
-    validity: c.validity,
-    mspId: c.mspId,
-  });
+function statementText(c: Checkpoint): string {
+  return canonicalize(checkpointStatement(c));
 }
 
 /** Whether a checkpoint's signature verifies over exactly its statement (not who signed it). */
 export function verifyCheckpoint(c: Checkpoint): boolean {
-  const statement = checkpointStatement(c);
+  const statement = statementText(c);
   return (
     (c.purpose as string) === CHECKPOINT_PURPOSE &&
     statement === c.statement &&
