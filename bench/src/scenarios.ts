@@ -9,6 +9,7 @@ import {
   parseAttestation,
   parseConfirmation,
   sealContent,
+  VALIDATION_CODES,
 } from '@xborder/protocol';
 import type { PaymentFields } from '@xborder/protocol';
 import { submitToOrderers } from '@xborder/sdk';
@@ -72,7 +73,11 @@ export async function submitAndWait(
   const submitted = await contract.submitAsync(fn, { arguments: args, ...(transient ? { transientData: transient } : {}) });
   const status = await submitted.getStatus();
   if (status.successful) return { ok: true, objects };
-  return { ok: false, kind: status.code === 11 ? 'mvcc' : 'failed', message: `validation code ${String(status.code)}` };
+  return {
+    ok: false,
+    kind: status.code === VALIDATION_CODES.MVCC_READ_CONFLICT ? 'mvcc' : 'failed',
+    message: `validation code ${String(status.code)}`,
+  };
 }
 
 export function baselineTx(contract: LoadContract): (i: number) => Promise<TxOutcome> {

@@ -18,6 +18,7 @@ import {
   isSignatureBase64,
   isUetr,
   isValidDate,
+  MAX_PURGE_BATCH,
   parseAttestation,
   parseConfirmation,
   parseJson,
@@ -92,8 +93,6 @@ const messageDateKey = (date: string, uetr: string): string => key('payment-mess
  * refuses to purge anything younger than this floor, so no one admin can wipe recent evidence.
  */
 export const MIN_MESSAGE_RETENTION_DAYS = 90;
-/** Most messages one purge transaction removes (the CLI repeats until none are left). */
-export const MAX_PURGE_BATCH = 200;
 
 function requireUetr(uetr: string): void {
   if (!isUetr(uetr)) throw new ChaincodeError('PAYMENT_INVALID', 'uetr must be a lowercase UUID v4');

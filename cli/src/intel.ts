@@ -5,6 +5,7 @@ import { readStixInputs } from './inputs';
 import { outputFor, withClient } from './context';
 import { positiveInt } from './numbers';
 import { table } from './output';
+import { DEFAULT_PAGE_SIZE, MAX_BATCH, MAX_PAGE_SIZE } from '@xborder/protocol';
 
 export function registerIntel(program: Command): void {
   const intel = program.command('intel').description('threat intelligence: hashed, signed STIX 2.1 records');
@@ -20,7 +21,7 @@ export function registerIntel(program: Command): void {
       const items = await readStixInputs(inputs);
       const report = await withClient(cmd, undefined, (client) =>
         ingestStix(client.intel, items, {
-          batchSize: Math.min(100, positiveInt(opts.batchSize, '--batch-size')),
+          batchSize: Math.min(MAX_BATCH, positiveInt(opts.batchSize, '--batch-size')),
           concurrency: positiveInt(opts.concurrency, '--concurrency'),
           onProgress: (done, total) => {
             out.progress(done, total, 'submitting');
@@ -89,7 +90,7 @@ export function registerIntel(program: Command): void {
     .option('--org <msp>')
     .option('--from <time>', 'ISO 8601, inclusive')
     .option('--to <time>', 'ISO 8601, exclusive')
-    .option('--page-size <n>', 'records per page (max 200)', '50')
+    .option('--page-size <n>', `records per page (max ${String(MAX_PAGE_SIZE)})`, String(DEFAULT_PAGE_SIZE))
     .option('--bookmark <bookmark>', 'from the previous page')
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const filters = (['type', 'tlp', 'producer', 'org'] as const).filter((f) => opts[f] !== undefined);

@@ -9,6 +9,7 @@ import { readFileLimited } from './inputs';
 import { outputFor, withClient } from './context';
 import { positiveInt } from './numbers';
 import { table } from './output';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@xborder/protocol';
 
 /** How long kept pacs.008 messages stay after settlement unless the operators choose otherwise. */
 export const DEFAULT_MESSAGE_RETENTION_DAYS = 400;
@@ -181,7 +182,7 @@ export function registerPayment(program: Command): void {
     .option('--institution <id>')
     .option('--from-date <date>', 'settlement date, YYYY-MM-DD')
     .option('--to-date <date>', 'settlement date, YYYY-MM-DD (inclusive)')
-    .option('--page-size <n>', 'payments per page (max 200)', '50')
+    .option('--page-size <n>', `payments per page (max ${String(MAX_PAGE_SIZE)})`, String(DEFAULT_PAGE_SIZE))
     .option('--bookmark <bookmark>')
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const filters = (['corridor', 'status', 'institution'] as const).filter((f) => opts[f] !== undefined);

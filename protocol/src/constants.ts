@@ -29,6 +29,12 @@ export const MAX_OBJECT_BYTES = 1024 * 1024;
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
+/** Most kept payment messages one purge transaction removes. */
+export const MAX_PURGE_BATCH = 200;
+
+/** Fabric's transaction validation codes the SDK and the tools name (peer.TxValidationCode). */
+export const VALIDATION_CODES = { VALID: 0, ENDORSEMENT_POLICY_FAILURE: 10, MVCC_READ_CONFLICT: 11, PHANTOM_READ_CONFLICT: 12 } as const;
+
 /** Most entries an unpaged read returns before it answers RESULT_TOO_LARGE. */
 export const MAX_UNPAGED_RESULTS = 500;
 

@@ -1,5 +1,5 @@
 import { CommitError, CommitStatusError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
-import { parseCodedMessage } from '@xborder/protocol';
+import { parseCodedMessage, VALIDATION_CODES } from '@xborder/protocol';
 import type { ErrorCode } from '@xborder/protocol';
 
 /** What one peer answered, when a request failed at several peers. */
@@ -71,11 +71,11 @@ export function extractCode(message: string): { code: ErrorCode; reason: string 
 /** The SDK's code for a transaction the peers committed as invalid, by its validation code. */
 export function validationCodeName(code: number): ClientErrorCode {
   switch (code) {
-    case 10:
+    case VALIDATION_CODES.ENDORSEMENT_POLICY_FAILURE:
       return 'ENDORSEMENT_POLICY_FAILURE';
-    case 11:
+    case VALIDATION_CODES.MVCC_READ_CONFLICT:
       return 'MVCC_READ_CONFLICT';
-    case 12:
+    case VALIDATION_CODES.PHANTOM_READ_CONFLICT:
       return 'PHANTOM_READ_CONFLICT';
     default:
       return 'COMMIT_FAILED';

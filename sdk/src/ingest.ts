@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { ChaincodeError } from '@xborder/protocol';
+import { ChaincodeError, MAX_BATCH } from '@xborder/protocol';
 
 import { XborderError, toXborderError } from './errors';
 import type { IntelClient, IntelSubmission, SignedIntel } from './intel';
@@ -38,7 +38,7 @@ export interface IngestReport {
 
 /** Batching and concurrency of {@link ingestStix}. */
 export interface IngestOptions {
-  /** Objects per transaction (1 to 100; default 50). */
+  /** Objects per transaction (1 to MAX_BATCH, 100; default 50). */
   readonly batchSize?: number;
   /** Transactions in flight at once (default 4). */
   readonly concurrency?: number;
@@ -76,7 +76,7 @@ function outcomeOf(item: IngestItem, signed: SignedIntel, s: IntelSubmission): I
  */
 export async function ingestStix(intel: IntelClient, items: readonly IngestItem[], options: IngestOptions = {}): Promise<IngestReport> {
   const started = Date.now();
-  const batchSize = Math.min(100, Math.max(1, options.batchSize ?? 50));
+  const batchSize = Math.min(MAX_BATCH, Math.max(1, options.batchSize ?? 50));
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const outcomes: IngestOutcome[] = [];
   const ready: { item: IngestItem; signed: SignedIntel }[] = [];

@@ -4,6 +4,7 @@ import {
   ATTESTATION_PURPOSE,
   canonicalize,
   CONFIRMATION_PURPOSE,
+  MAX_PURGE_BATCH,
   parseAttestation,
   parseConfirmation,
   TRANSACTIONS,
@@ -163,8 +164,9 @@ export class PaymentsClient {
   async purgeMessages(beforeDate: string, options: { batchSize?: number } = {}): Promise<{ beforeDate: string; purged: number }> {
     let purged = 0;
     for (;;) {
-      const batch = (await this.#tx.submitTx(TRANSACTIONS.payment.PurgePaymentMessages, [beforeDate, String(options.batchSize ?? 200)]))
-        .value;
+      const batch = (
+        await this.#tx.submitTx(TRANSACTIONS.payment.PurgePaymentMessages, [beforeDate, String(options.batchSize ?? MAX_PURGE_BATCH)])
+      ).value;
       purged += batch.purged;
       if (!batch.more) return { beforeDate, purged };
     }

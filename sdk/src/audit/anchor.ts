@@ -3,13 +3,13 @@
  * fingerprints of every MSP's CA root certificates in it. Offline checks start from it; without one
  * they can only say a proof is consistent with itself, never that it comes from the xborder channel.
  */
-import { createHash, X509Certificate } from 'node:crypto';
 
 import { XborderError } from '../errors';
 import { trustAnchorFile } from '../schemas';
 import { readConfig } from './config';
 import type { ChannelConfig } from './config';
 import { blockHeaderHash, decodeBlock } from './ledger';
+import { certificateFingerprint } from '@xborder/protocol';
 
 export const ANCHOR_KIND = 'xborder-trust-anchor';
 
@@ -25,9 +25,7 @@ export interface TrustAnchor {
 }
 
 /** SHA-256 (lowercase hex) of a certificate's DER bytes. */
-export function certificateFingerprint(pem: string): string {
-  return createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
-}
+export { certificateFingerprint };
 
 /** Root fingerprints of a configuration, per MSP, sorted. */
 export function rootFingerprints(config: ChannelConfig): Record<string, string[]> {

@@ -3,10 +3,11 @@
  * transaction envelopes, endorsements, write sets and the MSP roots of a channel configuration.
  * Pure functions over protobuf bytes, so an auditor can run them years later with no network.
  */
-import { createHash, verify, X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import * as asn1js from 'asn1js';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import { verifyWithCertificate } from '@xborder/protocol';
 
 export const VALIDATION_CODE_VALID = 0;
 const METADATA_SIGNATURES = 0;
@@ -94,14 +95,8 @@ export function identityOf(serialized: Uint8Array): Identity {
   return { mspId: id.getMspid(), certificate: Buffer.from(id.getIdBytes_asU8()).toString('utf8') };
 }
 
-/** ECDSA (DER) over SHA-256, as Fabric identities sign. */
-export function verifySignature(certificatePem: string, data: Uint8Array, signature: Uint8Array): boolean {
-  try {
-    return verify('sha256', data, new X509Certificate(certificatePem).publicKey, signature);
-  } catch {
-    return false;
-  }
-}
+/** ECDSA (DER) over SHA-256, as Fabric identities sign (protocol's one certificate check). */
+export const verifySignature = verifyWithCertificate;
 
 /** The orderer signatures on a block, each with whether it verifies over the block header. */
 export function ordererSignatures(block: common.Block): { signer: Identity; valid: boolean }[] {
