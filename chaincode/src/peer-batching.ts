@@ -28,15 +28,14 @@ const VALIDATION_PARAMETER = 'VALIDATION_PARAMETER';
 
 type Stub = Context['stub'];
 /** Every write the stub offers; all of them are held in a batch. */
-const WRITE_METHODS = [
-  'putState',
-  'deleteState',
-  'setStateValidationParameter',
-  'putPrivateData',
-  'deletePrivateData',
-  'purgePrivateData',
-  'setPrivateDataValidationParameter',
-] as const;
+type WriteMethod =
+  | 'putState'
+  | 'deleteState'
+  | 'setStateValidationParameter'
+  | 'putPrivateData'
+  | 'deletePrivateData'
+  | 'purgePrivateData'
+  | 'setPrivateDataValidationParameter';
 
 function requireCollectionKey(collection: string, key: string): void {
   // the checks the shim makes before it sends a private-data write
@@ -52,8 +51,7 @@ class PeerBatchingStub implements BatchingStub {
   readonly #stub: Stub;
   readonly #channel: PeerBatchChannel | undefined;
   #writes: Map<string, StateWrite> | undefined;
-  /** The stub's own properties the batch replaced (undefined: the method came from its prototype). */
-  #saved: Map<string, PropertyDescriptor | undefined> | undefined;
+  #installed = false;
 
   constructor(stub: Stub) {
     this.#stub = stub;
@@ -69,44 +67,64 @@ class PeerBatchingStub implements BatchingStub {
     return Promise.resolve();
   }
 
-  startWriteBatch(): void {
-    if (this.#writes || !this.#channel?.capabilities.writeBatch) return;
-    this.#writes = new Map();
+  /**
+   * Puts the batch in front of every write method once per stub: while a batch is open a write is
+   * held, otherwise it goes to the shim's own method. The methods are never removed again, so the
+   * stub keeps one shape (deleting properties would slow every later access to it).
+   */
+  #install(): void {
+    if (this.#installed) return;
+    this.#installed = true;
     const stub = this.#stub;
-    this.#saved = new Map(WRITE_METHODS.map((name) => [name, Object.getOwnPropertyDescriptor(stub, name)]));
-    stub.putState = (key, value) => this.#record({ kind: 'put', collection: '', key, value: bytes(value) });
-    stub.deleteState = (key) => this.#record({ kind: 'delete', collection: '', key });
+    const direct = (name: WriteMethod, args: unknown[]): Promise<void> =>
+      Reflect.apply(Reflect.get(Object.getPrototypeOf(stub) as object, name) as (...a: unknown[]) => Promise<void>, stub, args);
+    const held = (name: WriteMethod, args: unknown[], write: () => StateWrite): Promise<void> =>
+      this.#writes ? this.#record(write()) : direct(name, args);
+    stub.putState = (key, value) => held('putState', [key, value], () => ({ kind: 'put', collection: '', key, value: bytes(value) }));
+    stub.deleteState = (key) => held('deleteState', [key], () => ({ kind: 'delete', collection: '', key }));
     stub.setStateValidationParameter = (key, ep) =>
-      this.#record({ kind: 'metadata', collection: '', key, metakey: VALIDATION_PARAMETER, value: bytes(ep) });
+      held('setStateValidationParameter', [key, ep], () => ({
+        kind: 'metadata',
+        collection: '',
+        key,
+        metakey: VALIDATION_PARAMETER,
+        value: bytes(ep),
+      }));
     stub.putPrivateData = (collection, key, value) => {
       requireCollectionKey(collection, key);
       if (!(value as Uint8Array | undefined)) throw new Error('value must be valid');
-      return this.#record({ kind: 'put', collection, key, value: bytes(value) });
+      return held('putPrivateData', [collection, key, value], () => ({ kind: 'put', collection, key, value: bytes(value) }));
     };
     stub.deletePrivateData = (collection, key) => {
       requireCollectionKey(collection, key);
-      return this.#record({ kind: 'delete', collection, key });
+      return held('deletePrivateData', [collection, key], () => ({ kind: 'delete', collection, key }));
     };
     stub.purgePrivateData = (collection, key) => {
       requireCollectionKey(collection, key);
-      return this.#record({ kind: 'purge', collection, key });
+      return held('purgePrivateData', [collection, key], () => ({ kind: 'purge', collection, key }));
     };
     stub.setPrivateDataValidationParameter = (collection, key, ep) => {
       requireCollectionKey(collection, key);
-      return this.#record({ kind: 'metadata', collection, key, metakey: VALIDATION_PARAMETER, value: bytes(ep) });
+      return held('setPrivateDataValidationParameter', [collection, key, ep], () => ({
+        kind: 'metadata',
+        collection,
+        key,
+        metakey: VALIDATION_PARAMETER,
+        value: bytes(ep),
+      }));
     };
+  }
+
+  startWriteBatch(): void {
+    if (this.#writes || !this.#channel?.capabilities.writeBatch) return;
+    this.#install();
+    this.#writes = new Map();
   }
 
   async finishWriteBatch(): Promise<void> {
     const writes = this.#writes;
-    const saved = this.#saved;
-    if (!writes || !saved || !this.#channel) return;
+    if (!writes || !this.#channel) return;
     this.#writes = undefined;
-    this.#saved = undefined;
-    for (const [name, descriptor] of saved) {
-      if (descriptor) Object.defineProperty(this.#stub, name, descriptor);
-      else Reflect.deleteProperty(this.#stub, name);
-    }
     if (writes.size > 0) await this.#channel.writeBatch([...writes.values()]);
   }
 
