@@ -99,6 +99,9 @@ function resolveProfile(options: Readonly<ConnectOptions>): ResolvedProfile {
  *   client.close();
  * }
  * ```
+ * @param options - identity and home, a profile file or a profile; peer, chaincode, deadlines, signer
+ * @returns a client; nothing connects until the first call
+ * @throws {@link XborderError} CONFIG when no identity is given, its profile cannot be read, or the peer is unknown
  */
 export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
   const profile = resolveProfile(options);

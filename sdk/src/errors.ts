@@ -1,5 +1,5 @@
 import { CommitError, CommitStatusError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
-import { parseCodedMessage, VALIDATION_CODES } from '@xborder/protocol';
+import { ChaincodeError, parseCodedMessage, VALIDATION_CODES } from '@xborder/protocol';
 import type { ErrorCode } from '@xborder/protocol';
 
 /** What one peer answered, when a request failed at several peers. */
@@ -85,6 +85,8 @@ export function validationCodeName(code: number): ClientErrorCode {
 /** Maps a fabric-gateway error (or anything thrown) to an {@link XborderError}. */
 export function toXborderError(err: unknown): XborderError {
   if (err instanceof XborderError) return err;
+  // the protocol's own checks, run in the client before anything is sent, keep their code
+  if (err instanceof ChaincodeError) return new XborderError(err.code, err.reason, { cause: err });
   if (err instanceof CommitError) {
     const status = String(err.code);
     const code = validationCodeName(err.code);
@@ -134,3 +136,12 @@ const GRPC_CODES: Record<number, string> = {
   14: 'UNAVAILABLE',
   16: 'UNAUTHENTICATED',
 };
+
+/** Runs the protocol's client-side checks; their refusals become an {@link XborderError} with the same code. */
+export function checkedLocally<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw toXborderError(err);
+  }
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { ChaincodeError, MAX_BATCH } from '@xborder/protocol';
+import { MAX_BATCH } from '@xborder/protocol';
 
 import { XborderError, toXborderError } from './errors';
 import type { IntelClient, IntelSubmission, SignedIntel } from './intel';
@@ -73,6 +73,10 @@ function outcomeOf(item: IngestItem, signed: SignedIntel, s: IntelSubmission): I
  * number of transactions in flight. Objects the rules refuse are reported with their code and never
  * sent; a batch the chaincode refuses is retried object by object, so one bad object does not hold back
  * the others. Re-running the same input reports everything as already on the ledger.
+ * @param intel - the intel facade of the submitting institution's client
+ * @param items - the objects with where they came from
+ * @param options - batch size, concurrency, progress callback
+ * @returns counts and one outcome per input object, in input order
  */
 export async function ingestStix(intel: IntelClient, items: readonly IngestItem[], options: IngestOptions = {}): Promise<IngestReport> {
   const started = Date.now();
@@ -96,8 +100,9 @@ export async function ingestStix(intel: IntelClient, items: readonly IngestItem[
     try {
       ready.push({ item, signed: intel.sign(item.object) });
     } catch (err) {
-      const code = err instanceof ChaincodeError ? err.code : 'BAD_INPUT';
-      const reason = err instanceof ChaincodeError ? err.reason : err instanceof Error ? err.message : String(err);
+      const e = toXborderError(err);
+      const code = e.code === 'CLIENT_ERROR' ? 'BAD_INPUT' : e.code;
+      const reason = e.message;
       outcomes.push({ source: item.source, index: item.index, stixId: id, modified, status: 'rejected', code, reason });
     }
   }

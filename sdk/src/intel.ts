@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { canonicalize, isStrict, OPENING_FORMAT, prepareIntel, sealContent, statementBytes, TRANSACTIONS } from '@xborder/protocol';
 import type { ContentOpening, IntelRecord, PreparedIntel, Sighting } from '@xborder/protocol';
 
-import { toXborderError } from './errors';
+import { checkedLocally, toXborderError } from './errors';
 import type { Page } from './registry';
 import { signLowS } from './signer';
 import type { Transactor } from './transactor';
@@ -74,13 +74,16 @@ export class IntelClient {
 
   /** Prepares and signs an object as this client's institution, without submitting it. */
   sign(object: unknown, salt?: string): SignedIntel {
-    return signIntel(object, this.#producer, this.#key, salt);
+    return checkedLocally(() => signIntel(object, this.#producer, this.#key, salt));
   }
 
   /**
    * Submits one STIX object version. CLEAR/GREEN/AMBER content goes with the record into the HK-TH
    * collection; AMBER+STRICT/RED content is stored by a second transaction endorsed by the caller's
    * own org only, so it never reaches the other operator. Safe to repeat.
+   * @param object - a STIX 2.1 object (parsed JSON); its markings decide its TLP
+   * @returns whether a record was created, the record and its transaction (strict levels: whether the content was stored)
+   * @throws {@link XborderError} TLP_UNKNOWN, MARKING_UNCLASSIFIED, INTEL_INVALID_OBJECT before anything is sent; INTEL_VERSION_CONFLICT, INTEL_NOT_PRODUCER, INTEL_REVOKED from the chaincode
    */
   async submit(object: unknown): Promise<IntelSubmission> {
     return this.submitSigned(this.sign(object));
@@ -134,6 +137,9 @@ export class IntelClient {
    * Stores strict-TLP content in the producer's org collection (endorsed by the own org only). Asks
    * the own peer first: content already stored means no transaction at all (a transaction without a
    * collection write would fall back to the chaincode's both-operators policy).
+   * @param prepared - the prepared strict-level object (with its salt)
+   * @returns true when the content was stored now, false when it was there already
+   * @throws {@link XborderError} INTEL_CONTENT_UNEXPECTED, INTEL_NOT_PRODUCER, INTEL_COMMITMENT_MISMATCH
    */
   async storeStrictContent(prepared: PreparedIntel): Promise<boolean> {
     const { statement } = prepared;
@@ -154,6 +160,9 @@ export class IntelClient {
   /**
    * Submits up to 100 signed objects in one transaction (all or nothing), then stores the content of
    * the strict ones. Returns one outcome per object, in order.
+   * @param signed - up to 100 signed objects
+   * @returns one outcome per object, in order
+   * @throws {@link XborderError} BATCH_TOO_LARGE, or the first refused item's code with `item i:` in its message (nothing is written)
    */
   async submitBatch(signed: readonly SignedIntel[]): Promise<IntelSubmission[]> {
     const items = signed.map((s) => ({ statement: s.statementJson, signature: s.signature }));
@@ -194,17 +203,29 @@ export class IntelClient {
     return this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntelVersion, [stixId, modified]);
   }
 
-  /** Every version, oldest first. */
+  /**
+   * Every version, oldest first.
+   * @param stixId - a lowercase STIX id
+   * @throws {@link XborderError} INTEL_NOT_FOUND, RESULT_TOO_LARGE past 500 versions
+   */
   async history(stixId: string): Promise<IntelRecord[]> {
     return this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntelHistory, [stixId]);
   }
 
-  /** The version with this content commitment. */
+  /**
+   * The version with this content commitment.
+   * @param commitment - 64 lowercase hex digits
+   * @throws {@link XborderError} INTEL_NOT_FOUND
+   */
   async byCommitment(commitment: string): Promise<IntelRecord> {
     return this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntelByCommitment, [commitment]);
   }
 
-  /** Whether a content commitment (see `commitmentOf`) is on the ledger, with its record. */
+  /**
+   * Whether a content commitment (see `commitmentOf`) is on the ledger, with its record.
+   * @param commitment - `HMAC-SHA256(salt, canonical object)`, from an opening
+   * @returns whether it is on the ledger, with its record
+   */
   async verify(commitment: string): Promise<{ found: boolean; contentCommitment: string; record?: IntelRecord | null }> {
     return this.#tx.evaluateTx(TRANSACTIONS.intel.VerifyIntel, [commitment]);
   }
@@ -230,6 +251,10 @@ export class IntelClient {
   /**
    * The canonical STIX object of a version and the salt of its commitment (HK/TH institutions; strict
    * levels: the producer only).
+   * @param stixId - a lowercase STIX id
+   * @param modified - the version
+   * @returns the canonical object, its salt and an opening for auditors
+   * @throws {@link XborderError} ACCESS_DENIED (auditors; strict content for anyone but its producer), INTEL_NOT_FOUND
    */
   async content(stixId: string, modified: string): Promise<IntelContent> {
     const { content, contentCommitment, salt } = await this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntelContent, [stixId, modified]);

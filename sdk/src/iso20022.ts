@@ -274,6 +274,10 @@ export function corridorOf(tx: Pacs008Transaction): Corridor {
 /**
  * The attestation fields of one transaction. Payer and payee are signed by proxy type only; their
  * values (see `partyValuesOf`) go to the operators' chaincode as transient data.
+ * @param message - the parsed pacs.008
+ * @param tx - one of its transactions
+ * @param corridor - override of the corridor the agents' BIC countries give
+ * @returns the fields both sides attest (payer and payee by proxy type only)
  */
 export function toPaymentFields(message: Pacs008Message, tx: Pacs008Transaction, corridor: Corridor = corridorOf(tx)): PaymentFields {
   return {
@@ -299,7 +303,11 @@ export function toPaymentFields(message: Pacs008Message, tx: Pacs008Transaction,
   };
 }
 
-/** The raw payer and payee values of a transaction, for the operators' chaincode only (transient data). */
+/**
+ * The raw payer and payee values of a transaction, for the operators' chaincode only (transient data).
+ * @param tx - one transaction of a parsed pacs.008
+ * @returns payer (with the debtor account when present) and payee values
+ */
 export function partyValuesOf(tx: Pacs008Transaction): PartyValues {
   return { payer: { value: tx.payer.value, account: tx.payer.account }, payee: { value: tx.payee.value } };
 }

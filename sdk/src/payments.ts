@@ -22,6 +22,7 @@ import type {
 } from '@xborder/protocol';
 
 import type { Page } from './registry';
+import { checkedLocally } from './errors';
 import { signLowS } from './signer';
 import type { Transactor } from './transactor';
 
@@ -54,15 +55,19 @@ export class PaymentsClient {
    * `partyValuesOf`) go to the operators' chaincode as transient data, which commits to them with a
    * key only the operators hold. `message` (the pacs.008 bytes) is kept in the HK-TH private
    * collection when its hash matches. The same attestation again is a no-op.
+   * @param fields - the payment fields of one transaction (see `toPaymentFields`)
+   * @param parties - payer and payee values for the operators' commitments (see `partyValuesOf`)
+   * @param options - the pacs.008 bytes to keep, if any
+   * @returns whether a record was created, and the record
+   * @throws {@link XborderError} PAYMENT_INVALID, PAYMENT_WRONG_SIDE, PAYMENT_CONFLICT, PAYMENT_LIMIT_EXCEEDED, PARTY_KEY_UNAVAILABLE
    */
   async attest(
     fields: PaymentFields,
     parties: PartyValues,
     options: { message?: Uint8Array } = {},
   ): Promise<{ created: boolean; record: PaymentRecord }> {
-    const attestation = parseAttestation(
-      { ...fields, purpose: ATTESTATION_PURPOSE, institution: this.#me.institution, mspId: this.#me.mspId },
-      null,
+    const attestation = checkedLocally(() =>
+      parseAttestation({ ...fields, purpose: ATTESTATION_PURPOSE, institution: this.#me.institution, mspId: this.#me.mspId }, null),
     );
     const { json, signature } = this.#sign(attestation);
     const r = await this.#tx.submitTx(TRANSACTIONS.payment.AttestPayment, [json, signature], {
@@ -74,27 +79,39 @@ export class PaymentsClient {
   /**
    * Confirms a payment as the receiving institution, with its own view (fields, and payer and payee
    * values compared by the operators' chaincode under the payment's key) and the pacs.002 status.
+   * @param fields - the receiver's own view of the payment
+   * @param parties - the receiver's payer and payee values
+   * @param status - the pacs.002 status, reason and message hash
+   * @returns the payment's record after the confirmation and the confirmation record
+   * @throws {@link XborderError} PAYMENT_NOT_FOUND, PAYMENT_WRONG_SIDE, PAYMENT_FINAL
    */
   async confirm(
     fields: PaymentFields,
     parties: PartyValues,
     status: { status: Pacs002Status; reasonCode: string | null; statusMessageHash: string },
   ): Promise<{ created: boolean; record: PaymentRecord; confirmation: ConfirmationRecord }> {
-    const confirmation = parseConfirmation({
-      purpose: CONFIRMATION_PURPOSE,
-      fields,
-      status: status.status,
-      reasonCode: status.reasonCode,
-      statusMessageHash: status.statusMessageHash,
-      institution: this.#me.institution,
-      mspId: this.#me.mspId,
-    });
+    const confirmation = checkedLocally(() =>
+      parseConfirmation({
+        purpose: CONFIRMATION_PURPOSE,
+        fields,
+        status: status.status,
+        reasonCode: status.reasonCode,
+        statusMessageHash: status.statusMessageHash,
+        institution: this.#me.institution,
+        mspId: this.#me.mspId,
+      }),
+    );
     const { json, signature } = this.#sign(confirmation);
     return (await this.#tx.submitTx(TRANSACTIONS.payment.ConfirmPayment, [json, signature], { transient: partiesTransient(parties) }))
       .value;
   }
 
-  /** Records a return (pacs.004) or a cancellation (camt.056 / camt.029) linked to a payment. */
+  /**
+   * Records a return (pacs.004) or a cancellation (camt.056 / camt.029) linked to a payment.
+   * @param event - the payment, event type, message type and hash, reason
+   * @returns the event record (the first one when the same message was recorded before)
+   * @throws {@link XborderError} PAYMENT_NOT_FOUND, PAYMENT_WRONG_SIDE (not one of the payment's own institutions)
+   */
   async recordEvent(event: {
     uetr: string;
     type: PaymentEvent['type'];
@@ -160,6 +177,10 @@ export class PaymentsClient {
   /**
    * Purges kept pacs.008 messages of payments settled before `beforeDate` (operator admins; at least
    * 90 days back), one transaction per batch until none are left. Returns how many went.
+   * @param beforeDate - settlement dates before this one (YYYY-MM-DD, at least 90 days back)
+   * @param options - messages per transaction (at most 200)
+   * @returns how many messages were purged
+   * @throws {@link XborderError} ACCESS_DENIED (not an operator admin), INVALID_ARGUMENT (too recent)
    */
   async purgeMessages(beforeDate: string, options: { batchSize?: number } = {}): Promise<{ beforeDate: string; purged: number }> {
     let purged = 0;
@@ -172,7 +193,12 @@ export class PaymentsClient {
     }
   }
 
-  /** The pacs.008 kept for a payment (HK and TH institutions only). */
+  /**
+   * The pacs.008 kept for a payment (HK and TH institutions only).
+   * @param uetr - the payment
+   * @returns the kept pacs.008 text
+   * @throws {@link XborderError} ACCESS_DENIED (not the debtor or creditor agent), PAYMENT_NOT_FOUND (none kept, or purged)
+   */
   async message(uetr: string): Promise<string> {
     return this.#tx.evaluateTx(TRANSACTIONS.payment.GetPaymentMessage, [uetr]);
   }

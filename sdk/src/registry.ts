@@ -13,7 +13,12 @@ export class RegistryClient {
     this.#tx = transactor;
   }
 
-  /** Registers an institution of the caller's org (org admins); the same details again are a no-op. */
+  /**
+   * Registers an institution of the caller's org (org admins); the same details again are a no-op.
+   * @param input - id, name, kind, BIC and clearing code
+   * @returns the institution record (the existing one for identical details)
+   * @throws {@link XborderError} ACCESS_DENIED, INSTITUTION_INVALID, INSTITUTION_CONFLICT
+   */
   async registerInstitution(input: {
     id: string;
     name: string;
@@ -52,7 +57,13 @@ export class RegistryClient {
     return this.#tx.evaluateTx(TRANSACTIONS.registry.ListInstitutions, [mspId, String(options.pageSize ?? 50), options.bookmark ?? '']);
   }
 
-  /** Registers a certificate (PEM) as a signing key of an institution of the caller's org (org admins). */
+  /**
+   * Registers a certificate (PEM) as a signing key of an institution of the caller's org (org admins).
+   * @param institution - the institution id
+   * @param certificatePem - the enrolled certificate (issued by the institution's operator CA)
+   * @returns the signing key record
+   * @throws {@link XborderError} ACCESS_DENIED, KEY_INVALID, INSTITUTION_NOT_FOUND
+   */
   async registerKey(institution: string, certificatePem: string): Promise<SigningKey> {
     return (await this.#tx.submitTx(TRANSACTIONS.registry.RegisterKey, [institution, certificatePem])).value;
   }

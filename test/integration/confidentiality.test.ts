@@ -11,6 +11,7 @@ import { expect } from 'chai';
 
 import { canonicalize, contentCommitment, newSalt, sealContent } from '@xborder/protocol';
 import { up } from '@xborder/network';
+import { XborderError } from '@xborder/sdk';
 
 import { clientPool, codeOf } from '../support/clients';
 import { testNetwork } from '../support/network-hooks';
@@ -98,7 +99,9 @@ describe('confidentiality attacks on the real network', () => {
     const bank = as('hk-bank-a');
     const object = indicator(RED.replace(/--(.*)$/, (_m, u: string) => `--${u.toUpperCase()}`));
     // the SDK refuses to sign it at all
-    expect(() => bank.intel.sign(object)).to.throw(/TLP_UNKNOWN/);
+    expect(() => bank.intel.sign(object))
+      .to.throw(XborderError)
+      .with.property('code', 'TLP_UNKNOWN');
     // a client that signs it anyway as AMBER is refused by the endorsers, and nothing is written
     const canonical = canonicalize(object);
     const salt = newSalt();

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 
 import { GatewayError } from '@hyperledger/fabric-gateway';
 
-import { ERROR_CODES } from '@xborder/protocol';
+import { ChaincodeError, ERROR_CODES } from '@xborder/protocol';
 import { CLIENT_ERROR_CODES, extractCode, toXborderError, XborderError } from '@xborder/sdk';
 
 describe('SDK error mapping', () => {
@@ -46,5 +46,10 @@ describe('SDK error mapping', () => {
     expect(extractCode('SOME_WORD: not a code of ours')).to.equal(undefined);
     // the two code tables are disjoint
     expect(Object.keys(CLIENT_ERROR_CODES).filter((c) => c in ERROR_CODES)).to.deep.equal([]);
+  });
+  it('gives the protocol’s client-side refusals the same code as an XborderError', () => {
+    const e = toXborderError(new ChaincodeError('TLP_UNKNOWN', 'marking x is not TLP'));
+    expect(e).to.be.instanceOf(XborderError);
+    expect(e).to.include({ code: 'TLP_UNKNOWN', message: 'marking x is not TLP' });
   });
 });

@@ -34,7 +34,11 @@ export function rootFingerprints(config: ChannelConfig): Record<string, string[]
   );
 }
 
-/** The anchor of a channel, from the bytes of its genesis block. */
+/**
+ * The anchor of a channel, from the bytes of its genesis block.
+ * @param genesisBlock - block 0 of the channel, as bytes
+ * @returns the anchor to publish
+ */
 export function trustAnchorOf(genesisBlock: Uint8Array): TrustAnchor {
   const block = decodeBlock(genesisBlock);
   const header = block.getHeader();
@@ -49,7 +53,11 @@ export function trustAnchorOf(genesisBlock: Uint8Array): TrustAnchor {
   };
 }
 
-/** Parses and validates an anchor document (as written by `up` or `audit anchor`). */
+/**
+ * Parses and validates an anchor document (as written by `up` or `audit anchor`).
+ * @param text - the anchor file's text
+ * @throws `XborderError` BAD_INPUT naming what is malformed
+ */
 export function parseTrustAnchor(text: string): TrustAnchor {
   let value: unknown;
   try {

@@ -196,6 +196,10 @@ export class AuditClient {
    * `height - 1` and the validity chain up to it, both from its own peer. Without a height it co-signs
    * the other operator's newest checkpoint above its own newest one that its own peer confirms
    * (skipping any it cannot, so a bogus height never blocks it), else signs the current height.
+   * @param height - the height to sign (default: co-sign the other operator's newest, else the tip)
+   * @param fromHeight - where to start reading earlier checkpoints
+   * @returns the recorded checkpoint
+   * @throws `XborderError` ACCESS_DENIED (not an operator admin), CHECKPOINT_MISMATCH
    */
   async recordCheckpoint(height?: number, fromHeight = 0): Promise<Checkpoint> {
     const all = await this.checkpoints(fromHeight);
@@ -320,7 +324,12 @@ export class AuditClient {
     } while (bookmark !== '');
     return all.map((c) => ({ ...c, signatureValid: verifyCheckpoint(c) }));
   }
-  /** Builds a self-contained proof for an intel version, a payment attestation or a transaction. */
+  /**
+   * Builds a self-contained proof for an intel version, a payment attestation or a transaction.
+   * @param target - `intel:ID[@MODIFIED]`, `payment:UETR` or `tx:TXID`
+   * @returns a self-contained proof, checkable offline with `checkProof`
+   * @throws `XborderError` PROOF_FAILED when the peer's blocks do not hold what the target names
+   */
   async proof(target: string): Promise<Proof> {
     const t = parseTarget(target);
     let txId: string;

@@ -104,6 +104,9 @@ export interface CheckProofOptions {
 /**
  * Checks a proof with no network, running every named check in order and stopping at the first
  * failure. Pure: the same proof and options always give the same report.
+ * @param proof - a proof file's content (see `proofFile` to read one)
+ * @param options - the trust anchor, and content (with its salt) to check against the record
+ * @returns the outcome (holds, failed, not-cosigned, unanchored), the first failing check and every check
  */
 export async function checkProof(proof: Proof, options: CheckProofOptions = {}): Promise<ProofReport> {
   const state = new ProofState(proof, options);
