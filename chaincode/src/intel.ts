@@ -6,11 +6,13 @@ import { requireRole } from './caller';
 import { requireRegisteredSigner } from './registry';
 import type { SigningKey } from './registry';
 import {
+  batchItemsArgument,
   canonicalize,
   ChaincodeError,
   checkStatementMatchesContent,
   hasControlChars,
   implicitCollection,
+  intelListArgument,
   isSha256Hex,
   isSignatureBase64,
   isStixId,
@@ -25,6 +27,7 @@ import {
   parseJson,
   sha256Hex,
   SHARED_COLLECTION,
+  sightingArgument,
   statementBytes,
   stixFacts,
   timestampKey,
@@ -32,7 +35,7 @@ import {
   TRANSACTIONS,
   verifyWithCertificate,
 } from '@xborder/protocol';
-import type { Assert, Implements, IntelRecord, IntelStatement, Sighting, StixFacts } from '@xborder/protocol';
+import type { Assert, Implements, IntelListArgument, IntelRecord, IntelStatement, Sighting, StixFacts } from '@xborder/protocol';
 import {
   decodeText,
   getRecord,
@@ -69,8 +72,7 @@ const sightingReportKey = (stixId: string, institution: string, reportHash: stri
   key('sighting-report', stixId, institution, reportHash);
 
 /** Listing indexes: one family per filter, ordered by transaction time. */
-const LIST_FILTERS = ['type', 'tlp', 'producer', 'org', 'all'] as const;
-type ListFilter = (typeof LIST_FILTERS)[number];
+type ListFilter = IntelListArgument['filter'];
 /** One entry per filter value and transaction (see grouped-index.ts); `txTimeKey` is the transaction time then its id. */
 const indexKey = (filter: ListFilter, value: string, txTimeKey: string): string => key('intel-by', filter, value, txTimeKey);
 
@@ -351,16 +353,11 @@ export class IntelContract extends XborderContract {
   @Returns('string')
   async SubmitIntelBatch(ctx: Context, itemsJson: string): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
-    const items = parseJson(itemsJson, 'INTEL_INVALID_JSON', 'items');
-    if (!Array.isArray(items) || items.length === 0) throw new ChaincodeError('INVALID_ARGUMENT', 'items must be a non-empty list');
-    if (items.length > MAX_BATCH)
-      throw new ChaincodeError('BATCH_TOO_LARGE', `${String(items.length)} items; at most ${String(MAX_BATCH)} per transaction`);
-    const subs = items.map((item: unknown, i) => {
-      if (typeof item !== 'object' || item === null) throw new ChaincodeError('INVALID_ARGUMENT', `item ${String(i)} is not an object`);
-      const { statement, signature } = item as Record<string, unknown>;
-      if (typeof statement !== 'string' || typeof signature !== 'string') {
-        throw new ChaincodeError('INVALID_ARGUMENT', `item ${String(i)} needs statement (string) and signature (string)`);
-      }
+    const parsed = parseJson(itemsJson, 'INTEL_INVALID_JSON', 'items');
+    if (Array.isArray(parsed) && parsed.length > MAX_BATCH)
+      throw new ChaincodeError('BATCH_TOO_LARGE', `${String(parsed.length)} items; at most ${String(MAX_BATCH)} per transaction`);
+    const items = batchItemsArgument(parsed);
+    const subs = items.map(({ statement, signature }, i) => {
       try {
         return checkSubmission(signer, statement, signature, transientContent(ctx, `content${String(i)}`));
       } catch (err) {
@@ -440,30 +437,14 @@ export class IntelContract extends XborderContract {
   @Returns('string')
   async RecordSighting(ctx: Context, sightingJson: string): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
-    const v = parseJson(sightingJson, 'INTEL_INVALID_JSON', 'sighting');
-    if (typeof v !== 'object' || v === null || Array.isArray(v))
-      throw new ChaincodeError('SIGHTING_INVALID', 'sighting must be a JSON object');
-    const s = v as Record<string, unknown>;
-    const extra = Object.keys(s).filter((k) => !['stixId', 'count', 'firstSeen', 'lastSeen', 'falsePositive', 'noteHash'].includes(k));
-    if (extra.length > 0) throw new ChaincodeError('SIGHTING_INVALID', `unknown fields: ${extra.join(', ')}`);
-    if (typeof s.stixId !== 'string' || !isStixId(s.stixId)) throw new ChaincodeError('SIGHTING_INVALID', 'stixId must be a STIX id');
-    if (typeof s.count !== 'number' || !Number.isInteger(s.count) || s.count < 1 || s.count > 999_999_999) {
-      throw new ChaincodeError('SIGHTING_INVALID', 'count must be an integer from 1 to 999999999');
-    }
-    if (
-      typeof s.firstSeen !== 'string' ||
-      !isStixTimestamp(s.firstSeen) ||
-      typeof s.lastSeen !== 'string' ||
-      !isStixTimestamp(s.lastSeen)
-    ) {
+    // the shape at the boundary (sightingArgument), then what needs more than one field
+    const s = sightingArgument(parseJson(sightingJson, 'INTEL_INVALID_JSON', 'sighting'));
+    if (!isStixId(s.stixId)) throw new ChaincodeError('SIGHTING_INVALID', 'stixId must be a STIX id');
+    if (!isStixTimestamp(s.firstSeen) || !isStixTimestamp(s.lastSeen))
       throw new ChaincodeError('SIGHTING_INVALID', 'firstSeen and lastSeen must be STIX timestamps');
-    }
     if (timestampKey(s.lastSeen) < timestampKey(s.firstSeen)) throw new ChaincodeError('SIGHTING_INVALID', 'lastSeen is before firstSeen');
     const fp = s.falsePositive ?? false;
-    if (typeof fp !== 'boolean') throw new ChaincodeError('SIGHTING_INVALID', 'falsePositive must be a boolean');
     const noteHash = s.noteHash ?? null;
-    if (noteHash !== null && (typeof noteHash !== 'string' || !isSha256Hex(noteHash)))
-      throw new ChaincodeError('SIGHTING_INVALID', 'noteHash must be a SHA-256 hex digest');
     const head = await getRecord<IntelHead>(ctx, headKey(s.stixId));
     if (!head) throw new ChaincodeError('INTEL_NOT_FOUND', `no intel ${s.stixId}`);
     if (head.revoked) throw new ChaincodeError('INTEL_REVOKED', `${s.stixId} is revoked`);
@@ -576,30 +557,20 @@ export class IntelContract extends XborderContract {
   @Returns('string')
   async ListIntel(ctx: Context, queryJson: string): Promise<string> {
     requireReader(ctx);
-    const q = parseJson(queryJson, 'INVALID_ARGUMENT', 'query');
-    if (typeof q !== 'object' || q === null || Array.isArray(q))
-      throw new ChaincodeError('INVALID_ARGUMENT', 'query must be a JSON object');
-    const { filter, value, from, to, pageSize: size, bookmark } = q as Record<string, unknown>;
-    if (typeof filter !== 'string' || !(LIST_FILTERS as readonly string[]).includes(filter)) {
-      throw new ChaincodeError('INVALID_ARGUMENT', `filter must be one of ${LIST_FILTERS.join(', ')}`);
-    }
-    const given: unknown = filter === 'all' ? '*' : value;
-    if (typeof given !== 'string' || given.length === 0 || given.length > 250)
-      throw new ChaincodeError('INVALID_ARGUMENT', `filter ${filter} needs a value`);
+    const { filter, value, from, to, pageSize: size, bookmark } = intelListArgument(parseJson(queryJson, 'INVALID_ARGUMENT', 'query'));
+    const given = filter === 'all' ? '*' : value;
+    if (given === undefined) throw new ChaincodeError('INVALID_ARGUMENT', `filter ${filter} needs a value`);
     const v = filter === 'tlp' ? given.toUpperCase() : given;
     if (filter === 'tlp' && !(TLP_LEVELS as readonly string[]).includes(v)) throw new ChaincodeError('TLP_UNKNOWN', `unknown TLP ${given}`);
     for (const [name, t] of [
       ['from', from],
       ['to', to],
     ] as const) {
-      if (t !== undefined && (typeof t !== 'string' || Number.isNaN(Date.parse(t))))
-        throw new ChaincodeError('INVALID_ARGUMENT', `${name} must be an ISO 8601 time`);
+      if (t !== undefined && Number.isNaN(Date.parse(t))) throw new ChaincodeError('INVALID_ARGUMENT', `${name} must be an ISO 8601 time`);
     }
     const base = prefixRange('intel-by', filter, v);
-    const start = typeof from === 'string' ? key('intel-by', filter, v, new Date(from).toISOString()) : base.start;
-    const end = typeof to === 'string' ? key('intel-by', filter, v, new Date(to).toISOString()) : base.end;
-    if (bookmark !== undefined && typeof bookmark !== 'string') throw new ChaincodeError('PAGE_INVALID', 'bookmark must be a string');
-    if (size !== undefined && typeof size !== 'number') throw new ChaincodeError('PAGE_INVALID', 'pageSize must be a number');
+    const start = from !== undefined ? key('intel-by', filter, v, new Date(from).toISOString()) : base.start;
+    const end = to !== undefined ? key('intel-by', filter, v, new Date(to).toISOString()) : base.end;
     const page = await groupedPage<IntelRecord>(
       ctx,
       { start, end },

@@ -11,11 +11,11 @@ import {
   ChaincodeError,
   CORRIDORS,
   hasControlChars,
-  INSTITUTION_KINDS,
-  isCurrency,
+  institutionArgument,
   isInstitutionId,
   isMspId,
   isSha256Hex,
+  limitsArgument,
   parseJson,
   sha256Hex,
   toMinor,
@@ -30,7 +30,6 @@ import type {
   CorridorSettings,
   Implements,
   Institution,
-  InstitutionKind,
   SigningKey,
 } from '@xborder/protocol';
 import { getRecord, getRecords, key, keyHistory, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
@@ -67,15 +66,9 @@ function parseCorridor(value: unknown): Corridor {
 }
 
 function parseLimits(json: string): CorridorLimits {
-  const v = parseJson(json, 'INVALID_ARGUMENT', 'limits');
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ChaincodeError('CORRIDOR_INVALID', 'limits must be a JSON object');
-  const o = v as Record<string, unknown>;
+  const o = limitsArgument(parseJson(json, 'INVALID_ARGUMENT', 'limits'));
   const corridor = parseCorridor(o.corridor);
-  const cap = (x: unknown, what: string): Amount => {
-    const a = x as Partial<Amount> | null;
-    if (typeof a !== 'object' || a === null || typeof a.value !== 'string' || a.currency !== 'THB' || !isCurrency(a.currency)) {
-      throw new ChaincodeError('CORRIDOR_INVALID', `${what} must be a THB amount`);
-    }
+  const cap = (a: { value: string }, what: string): Amount => {
     try {
       const minor = toMinor({ value: a.value, currency: 'THB' }, what);
       if (minor <= 0n) throw new ChaincodeError('CORRIDOR_INVALID', `${what} must be positive`);
@@ -86,17 +79,12 @@ function parseLimits(json: string): CorridorLimits {
     }
     return { value: a.value, currency: 'THB' };
   };
-  const int = (x: unknown, what: string, max: number): number => {
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > max)
-      throw new ChaincodeError('CORRIDOR_INVALID', `${what} must be an integer 0-${String(max)}`);
-    return x;
-  };
   return {
     corridor,
     perPaymentCap: cap(o.perPaymentCap, 'perPaymentCap'),
     dailyCap: cap(o.dailyCap, 'dailyCap'),
-    rateToleranceMinor: int(o.rateToleranceMinor, 'rateToleranceMinor', 10_000),
-    unconfirmedAfterMinutes: int(o.unconfirmedAfterMinutes, 'unconfirmedAfterMinutes', 100_000),
+    rateToleranceMinor: o.rateToleranceMinor,
+    unconfirmedAfterMinutes: o.unconfirmedAfterMinutes,
   };
 }
 
@@ -113,9 +101,6 @@ export async function corridorLimits(ctx: Context, corridor: Corridor): Promise<
   };
 }
 
-const BIC_RE = /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
-const CLEARING_RE = /^[A-Za-z0-9-]{2,35}$/;
-
 function requireAdminOf(ctx: Context, mspId: string): Caller {
   const who = requireRole(ctx, ['admin'], false);
   if (who.mspId !== mspId) throw new ChaincodeError('ACCESS_DENIED', `an admin of ${who.mspId} may not manage ${mspId} institutions`);
@@ -123,27 +108,10 @@ function requireAdminOf(ctx: Context, mspId: string): Caller {
 }
 
 function parseInstitutionInput(json: string): Pick<Institution, 'id' | 'name' | 'kind' | 'bic' | 'clearingCode'> {
-  const value = parseJson(json, 'INVALID_ARGUMENT', 'institution');
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ChaincodeError('INSTITUTION_INVALID', 'institution must be a JSON object');
-  const v = value as Record<string, unknown>;
-  const unknownKeys = Object.keys(v).filter((k) => !['id', 'name', 'kind', 'bic', 'clearingCode'].includes(k));
-  if (unknownKeys.length > 0) throw new ChaincodeError('INSTITUTION_INVALID', `unknown fields: ${unknownKeys.join(', ')}`);
-  if (!isInstitutionId(v.id)) throw new ChaincodeError('INSTITUTION_INVALID', 'id must be 2-63 characters of a-z, 0-9 and -');
-  if (typeof v.name !== 'string' || v.name.trim().length === 0 || v.name.length > 140 || hasControlChars(v.name)) {
+  const v = institutionArgument(parseJson(json, 'INVALID_ARGUMENT', 'institution'));
+  if (v.name.trim().length === 0 || hasControlChars(v.name))
     throw new ChaincodeError('INSTITUTION_INVALID', 'name must be 1-140 printable characters');
-  }
-  if (typeof v.kind !== 'string' || !(INSTITUTION_KINDS as readonly string[]).includes(v.kind)) {
-    throw new ChaincodeError('INSTITUTION_INVALID', `kind must be one of ${INSTITUTION_KINDS.join(', ')}`);
-  }
-  const bic = v.bic ?? null;
-  if (bic !== null && (typeof bic !== 'string' || !BIC_RE.test(bic)))
-    throw new ChaincodeError('INSTITUTION_INVALID', 'bic must be an 8 or 11 character BIC');
-  const clearingCode = v.clearingCode ?? null;
-  if (clearingCode !== null && (typeof clearingCode !== 'string' || !CLEARING_RE.test(clearingCode))) {
-    throw new ChaincodeError('INSTITUTION_INVALID', 'clearingCode must be 2-35 letters, digits or -');
-  }
-  return { id: v.id, name: v.name, kind: v.kind as InstitutionKind, bic, clearingCode };
+  return { id: v.id, name: v.name, kind: v.kind, bic: v.bic ?? null, clearingCode: v.clearingCode ?? null };
 }
 
 /** The `xborder.institution` attribute Fabric CA wrote into a certificate (extension 1.2.3.4.5.6.7.8.1). */

@@ -10,6 +10,16 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 
 import { seedRegistry } from '@xborder/cli';
+import {
+  batchItemsArgument,
+  ChaincodeError,
+  institutionArgument,
+  intelListArgument,
+  limitsArgument,
+  paymentEventArgument,
+  paymentListArgument,
+  sightingArgument,
+} from '@xborder/protocol';
 import { XborderError } from '@xborder/sdk';
 import { proofFile, trustAnchorFile } from '@xborder/sdk/audit';
 
@@ -65,5 +75,51 @@ describe('schemas at the input boundary', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+  it('checks the shape of every JSON argument of the chaincode at the boundary, with the transaction’s code and the field', () => {
+    const refused: [() => unknown, string, RegExp][] = [
+      [() => sightingArgument({ stixId: 'x', count: '3', firstSeen: 'a', lastSeen: 'b' }), 'SIGHTING_INVALID', /^count must be integer/],
+      [
+        () => sightingArgument({ stixId: 'x', count: 1, firstSeen: 'a', lastSeen: 'b', extra: true }),
+        'SIGHTING_INVALID',
+        /^unknown fields: extra/,
+      ],
+      [() => sightingArgument({ count: 1, firstSeen: 'a', lastSeen: 'b' }), 'SIGHTING_INVALID', /^stixId is missing/],
+      [
+        () => paymentEventArgument({ uetr: 'u', type: 'REFUND', messageType: 'm', messageHash: 'a'.repeat(64) }),
+        'PAYMENT_INVALID',
+        /^type must be equal to one of/,
+      ],
+      [() => institutionArgument({ id: 'hk-x', name: 'X', kind: 'bank', bic: 'lower' }), 'INSTITUTION_INVALID', /^bic must match pattern/],
+      [
+        () =>
+          limitsArgument({
+            corridor: 'HK-TH',
+            perPaymentCap: { value: '1', currency: 'HKD' },
+            dailyCap: { value: '1', currency: 'THB' },
+            rateToleranceMinor: 1,
+            unconfirmedAfterMinutes: 1,
+          }),
+        'CORRIDOR_INVALID',
+        /^perPaymentCap\.currency must be equal to constant/,
+      ],
+      [() => batchItemsArgument([{ statement: 's', signature: 1 }]), 'INVALID_ARGUMENT', /^0\.signature must be string/],
+      [() => batchItemsArgument([]), 'INVALID_ARGUMENT', /^items must NOT have fewer than 1 items/],
+      [() => intelListArgument({ filter: 'all', pageSize: 500 }), 'INVALID_ARGUMENT', /^pageSize must be <= 200/],
+      [() => paymentListArgument({ filter: 'status' }), 'INVALID_ARGUMENT', /^value is missing/],
+    ];
+    for (const [check, code, reason] of refused) {
+      let thrown: unknown;
+      try {
+        check();
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown, reason.source).to.be.instanceOf(ChaincodeError);
+      expect((thrown as ChaincodeError).code, reason.source).to.equal(code);
+      expect((thrown as ChaincodeError).reason).to.match(reason);
+    }
+    expect(sightingArgument({ stixId: 'x', count: 2, firstSeen: 'a', lastSeen: 'b', noteHash: null })).to.include({ count: 2 });
+    expect(paymentListArgument({ filter: 'corridor', value: 'HK-TH', fromDate: '2026-11-25' }).value).to.equal('HK-TH');
   });
 });
