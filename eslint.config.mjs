@@ -33,7 +33,14 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['test/**/*.ts'],
+    // package tests (protocol/test, chaincode/test, ...) compile in the test/ project, not their package's
+    files: ['*/test/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: './test/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
+    files: ['test/**/*.ts', '*/test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

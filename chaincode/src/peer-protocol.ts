@@ -20,7 +20,7 @@ import {
  *
  * It relies on fabric-shim internals (pinned version): ChaincodeMessageHandler's `chat`, `_stream` and
  * `_askPeerAndListen`, the stub's `handler`, `channel_id` and `txId`, and the shim's fabric-protos
- * ChaincodeMessage class. `test/unit/peer-protocol.test.ts` checks they are there.
+ * ChaincodeMessage class. `chaincode/test/peer-batching.test.ts` checks they are there.
  */
 
 interface ShimMessage {

@@ -12,8 +12,9 @@ import type { AuditReport } from '@xborder/sdk/audit';
 import { PARTIES, paymentFields } from '../support/payment-fixture';
 import { clientPool } from '../support/clients';
 import { testNetwork } from '../support/network-hooks';
+import { REPO_ROOT } from '../support/paths';
 
-const repo = path.resolve(__dirname, '..', '..', '..');
+const repo = REPO_ROOT;
 const CLI = path.join(repo, 'cli', 'dist', 'main.js');
 
 function xborder(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {

@@ -6,8 +6,9 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 
 import { testNetwork } from '../support/network-hooks';
+import { REPO_ROOT } from '../support/paths';
 
-const repo = path.resolve(__dirname, '..', '..', '..');
+const repo = REPO_ROOT;
 const CLI = path.join(repo, 'cli', 'dist', 'main.js');
 const BUNDLE = path.join(repo, 'examples', 'intel', 'phishing-campaign-bundle.json');
 const PAY = path.join(repo, 'examples', 'payments');

@@ -20,8 +20,9 @@ import { block64, b64, replaceRoots, resignBlock, setFlag } from '../support/blo
 import { clientPool, codeOf } from '../support/clients';
 import { forge } from '../support/forged-certs';
 import { testNetwork } from '../support/network-hooks';
+import { REPO_ROOT } from '../support/paths';
 
-const repo = path.resolve(__dirname, '..', '..', '..');
+const repo = REPO_ROOT;
 const CLI = path.join(repo, 'cli', 'dist', 'main.js');
 
 function indicator(pattern: string, id = `indicator--${randomUUID()}`): Record<string, unknown> {

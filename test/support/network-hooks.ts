@@ -8,8 +8,9 @@ import * as path from 'node:path';
 import { seedRegistry } from '@xborder/cli';
 import { clean, down, status, up } from '@xborder/network';
 import type { NetworkOptions } from '@xborder/network';
+import { REPO_ROOT } from './paths';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const repoRoot = REPO_ROOT;
 
 export const testNetwork: NetworkOptions = {
   home: process.env.XB_TEST_HOME ?? path.join(repoRoot, '.xborder-test'),

@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { SHARED_DATA } from './paths';
 
-export const SHARED_DATA = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data');
+export { SHARED_DATA };
 const SCHEMAS = path.join(SHARED_DATA, 'stix2.1-schemas', 'schemas');
 
 let ajv: Ajv2020 | undefined;

@@ -17,12 +17,13 @@ import {
 } from '@xborder/sdk/audit';
 import type { Anchor, BlockLink, Checkpoint, Proof, TrustAnchor } from '@xborder/sdk/audit';
 
-import { b64, block64, replaceRoots, resignBlock, setFlag } from '../support/block-surgery';
-import { forge } from '../support/forged-certs';
+import { b64, block64, replaceRoots, resignBlock, setFlag } from '../../../test/support/block-surgery';
+import { forge } from '../../../test/support/forged-certs';
+import { EXAMPLES, FIXTURES } from '../../../test/support/paths';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'proofs');
-const load = (name: string): Proof => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Proof;
-const anchorDoc: TrustAnchor = parseTrustAnchor(fs.readFileSync(path.join(FIXTURES, 'anchor.json'), 'utf8'));
+const PROOFS = path.join(FIXTURES, 'proofs');
+const load = (name: string): Proof => JSON.parse(fs.readFileSync(path.join(PROOFS, name), 'utf8')) as Proof;
+const anchorDoc: TrustAnchor = parseTrustAnchor(fs.readFileSync(path.join(PROOFS, 'anchor.json'), 'utf8'));
 const anchor: Anchor = { anchor: anchorDoc };
 
 /** Rewrites the proof's block through a function of the decoded block. */
@@ -362,9 +363,9 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
     it('checks content against the recorded hash when given', async () => {
       const proof = load('intel-proof.json');
       const record = JSON.parse(proof.record.value) as { stixId: string };
-      const bundle = JSON.parse(
-        fs.readFileSync(path.resolve(FIXTURES, '..', '..', '..', 'examples', 'intel', 'phishing-campaign-bundle.json'), 'utf8'),
-      ) as { objects: { id: string }[] };
+      const bundle = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'intel', 'phishing-campaign-bundle.json'), 'utf8')) as {
+        objects: { id: string }[];
+      };
       const object = bundle.objects.find((o) => o.id === record.stixId);
       expect((await checkProof(proof, { anchor, content: JSON.stringify(object) })).outcome).to.equal('holds');
       const report = await checkProof(proof, { anchor, content: JSON.stringify({ ...object, name: 'changed' }) });

@@ -3,8 +3,8 @@ import * as fc from 'fast-check';
 
 import { canonicalize, ERROR_CODES } from '@xborder/protocol';
 
-import { ids, intel, registeredWorld, registry, signIntel, stixIndicator } from '../support/chaincode-fixture';
-import type { FakeWorld } from '../support/fake-world';
+import { ids, intel, registeredWorld, registry, signIntel, stixIndicator } from '../../test/support/chaincode-fixture';
+import type { FakeWorld } from '../../test/support/fake-world';
 
 const CODED = new RegExp(`^(${Object.keys(ERROR_CODES).join('|')}): `);
 

@@ -14,8 +14,8 @@ import {
   toMinor,
 } from '@xborder/protocol';
 
-import { ids, registeredWorld, registry } from '../support/chaincode-fixture';
-import type { FakeWorld } from '../support/fake-world';
+import { ids, registeredWorld, registry } from '../../test/support/chaincode-fixture';
+import type { FakeWorld } from '../../test/support/fake-world';
 import {
   PARTIES,
   PARTY_KEY,
@@ -24,7 +24,7 @@ import {
   paymentFields,
   signAttestation,
   signConfirmation,
-} from '../support/payment-fixture';
+} from '../../test/support/payment-fixture';
 
 type Rec = Record<string, any>;
 const parse = (v: unknown): Rec => JSON.parse(v as string) as Rec;

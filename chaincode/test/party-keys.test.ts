@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import { keyById, keyForDate, parsePartyKeys, partyKeys } from '@xborder/chaincode/internal/party-keys';
 import { resolveConfig, rotatePartyKey, partyKeysFile } from '@xborder/network';
 
-import { installPartyKeys } from '../support/payment-fixture';
+import { installPartyKeys } from '../../test/support/payment-fixture';
 
 const hex = (n: number): string => 'ab'.repeat(n);
 

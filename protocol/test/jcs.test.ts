@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 
 import { canonicalize } from '@xborder/protocol';
+import { SHARED_DATA } from '../../test/support/paths';
 
-const vectors = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'jcs-testdata');
+const vectors = path.join(SHARED_DATA, 'jcs-testdata');
 
 describe('RFC 8785 canonical JSON', () => {
   const inputs = fs.readdirSync(path.join(vectors, 'input')).filter((f) => f.endsWith('.json'));

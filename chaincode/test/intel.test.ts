@@ -4,8 +4,8 @@ import { expect } from 'chai';
 
 import { canonicalize, certificateFingerprint, contentCommitment, sha256Hex } from '@xborder/protocol';
 
-import { ids, intel, registeredWorld, registry, sealed, signIntel, stixIndicator, submit, TLP } from '../support/chaincode-fixture';
-import type { FakeWorld } from '../support/fake-world';
+import { ids, intel, registeredWorld, registry, sealed, signIntel, stixIndicator, submit, TLP } from '../../test/support/chaincode-fixture';
+import type { FakeWorld } from '../../test/support/fake-world';
 
 type Rec = Record<string, unknown>;
 const parse = (v: unknown): Rec => JSON.parse(v as string) as Rec;

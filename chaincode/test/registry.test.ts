@@ -2,9 +2,9 @@ import { expect } from 'chai';
 
 import { certificateFingerprint } from '@xborder/protocol';
 
-import { testIdentity } from '../support/certs';
-import { ids, registeredWorld, registry } from '../support/chaincode-fixture';
-import { FakeWorld } from '../support/fake-world';
+import { testIdentity } from '../../test/support/certs';
+import { ids, registeredWorld, registry } from '../../test/support/chaincode-fixture';
+import { FakeWorld } from '../../test/support/fake-world';
 
 describe('registry contract', () => {
   let world: FakeWorld;

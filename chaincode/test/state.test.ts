@@ -5,7 +5,7 @@ import type { Context } from 'fabric-contract-api';
 import { MAX_UNPAGED_RESULTS } from '@xborder/protocol';
 import { rangeBounded } from '@xborder/chaincode/internal/state';
 
-import { ids, intel, registeredWorld, signIntel, stixIndicator, submit } from '../support/chaincode-fixture';
+import { ids, intel, registeredWorld, signIntel, stixIndicator, submit } from '../../test/support/chaincode-fixture';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;

@@ -12,8 +12,8 @@ import {
   tlpFromName,
 } from '@xborder/protocol';
 
-import { ids, intel, registeredWorld, sealed, signIntel, stixIndicator, submit, TLP } from '../support/chaincode-fixture';
-import { exampleObjects, schemaFor } from '../support/stix-schemas';
+import { ids, intel, registeredWorld, sealed, signIntel, stixIndicator, submit, TLP } from '../../test/support/chaincode-fixture';
+import { exampleObjects, schemaFor } from '../../test/support/stix-schemas';
 
 describe('STIX 2.1 rules and TLP normalisation', () => {
   it('maps OASIS TLP 2.0, TLP 1.0 and OpenCTI marking ids, taking the most restrictive', () => {

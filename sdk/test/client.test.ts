@@ -8,7 +8,7 @@ import { defaultHome } from '@xborder/cli';
 import { connect, listIdentities, loadProfile, XborderError } from '@xborder/sdk';
 import { parseTarget } from '@xborder/sdk/audit';
 
-import { testIdentity } from '../support/certs';
+import { testIdentity } from '../../test/support/certs';
 
 function writeIdentity(home: string, name: string): void {
   const id = testIdentity(name, 'HKMSP', 'submitter', name);

@@ -7,10 +7,10 @@ import { expect } from 'chai';
 
 import { sha256Hex } from '@xborder/protocol';
 
-import { ids, intel, registeredWorld, registry, sealed, signIntel, stixIndicator, submit, TLP } from '../support/chaincode-fixture';
-import { testIdentity } from '../support/certs';
-import type { FakeWorld } from '../support/fake-world';
-import { partiesTransient, payment, paymentFields, signAttestation } from '../support/payment-fixture';
+import { ids, intel, registeredWorld, registry, sealed, signIntel, stixIndicator, submit, TLP } from '../../test/support/chaincode-fixture';
+import { testIdentity } from '../../test/support/certs';
+import type { FakeWorld } from '../../test/support/fake-world';
+import { partiesTransient, payment, paymentFields, signAttestation } from '../../test/support/payment-fixture';
 
 const fingerprint = (pem: string): string => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
 

@@ -4,9 +4,9 @@
  */
 import { expect } from 'chai';
 
-import { ids, intel, registeredWorld, signIntel, stixIndicator, submit } from '../support/chaincode-fixture';
-import type { FakeWorld } from '../support/fake-world';
-import { partiesTransient, payment, paymentFields, signAttestation } from '../support/payment-fixture';
+import { ids, intel, registeredWorld, signIntel, stixIndicator, submit } from '../../test/support/chaincode-fixture';
+import type { FakeWorld } from '../../test/support/fake-world';
+import { partiesTransient, payment, paymentFields, signAttestation } from '../../test/support/payment-fixture';
 
 const parse = (v: unknown): Record<string, unknown> => JSON.parse(v as string) as Record<string, unknown>;
 

@@ -5,9 +5,10 @@ import { expect } from 'chai';
 
 import { ATTESTATION_PURPOSE, parseAttestation } from '@xborder/protocol';
 import { parsePacs002, parsePacs008, partyValuesOf, toPaymentFields, XborderError } from '@xborder/sdk';
+import { EXAMPLES } from '../../test/support/paths';
 
-const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples', 'payments');
-const read = (f: string): string => fs.readFileSync(path.join(EXAMPLES, f), 'utf8');
+const PAYMENTS = path.join(EXAMPLES, 'payments');
+const read = (f: string): string => fs.readFileSync(path.join(PAYMENTS, f), 'utf8');
 
 describe('ISO 20022 mapping', () => {
   it('maps each CdtTrfTxInf of a pacs.008 to attestation fields naming proxy types only; values go apart, for the operators', () => {

@@ -6,9 +6,9 @@ import { CheckpointContract } from '@xborder/chaincode';
 import { canonicalize } from '@xborder/protocol';
 import { setLedgerView } from '@xborder/chaincode/internal/peer-ledger';
 
-import type { TestIdentity } from '../support/certs';
-import { ids } from '../support/chaincode-fixture';
-import { FakeWorld } from '../support/fake-world';
+import type { TestIdentity } from '../../test/support/certs';
+import { ids } from '../../test/support/chaincode-fixture';
+import { FakeWorld } from '../../test/support/fake-world';
 
 const contract = new CheckpointContract();
 

@@ -6,8 +6,9 @@ import { expect } from 'chai';
 
 import { contracts } from '@xborder/chaincode';
 import { TRANSACTIONS } from '@xborder/protocol';
+import { FIXTURES } from '../../test/support/paths';
 
-const GOLDEN = path.resolve(__dirname, '..', '..', 'fixtures', 'contract-metadata.json');
+const GOLDEN = path.join(FIXTURES, 'contract-metadata.json');
 
 interface TxMeta {
   name: string;

@@ -9,7 +9,7 @@ import * as fc from 'fast-check';
 import { ChaincodeError, stixFacts, TLP_LEVELS, TLP_MARKING_IDS } from '@xborder/protocol';
 import type { TlpLevel } from '@xborder/protocol';
 
-import { TLP, ids, registeredWorld, signIntel, stixIndicator, submit } from '../support/chaincode-fixture';
+import { TLP, ids, registeredWorld, signIntel, stixIndicator, submit } from '../../test/support/chaincode-fixture';
 
 const upper = (id: string): string => id.replace(/--(.*)$/, (_m, uuid: string) => `--${uuid.toUpperCase()}`);
 const level = (object: Record<string, unknown>): TlpLevel => stixFacts(object).tlp;

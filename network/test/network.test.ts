@@ -18,6 +18,7 @@ import { caProcess } from '@xborder/network/internal/ca';
 import { ordererProcess, peerProcess } from '@xborder/network/internal/nodes';
 import type { ProcessSpec } from '@xborder/network/internal/processes';
 import { tarGz } from '@xborder/network/internal/tar';
+import { REPO_ROOT } from '../../test/support/paths';
 
 function allPorts(config: NetworkConfig): number[] {
   const ports: number[] = [];
@@ -63,7 +64,7 @@ describe('network configuration', () => {
       CORE_PEER_PROFILE_LISTENADDRESS: `127.0.0.1:${String(hk.peer!.pprofPort)}`,
     });
     expect(peerOf(profiled).ports.map((p) => p.port)).to.include(hk.peer!.pprofPort);
-    const spec = { name: 'xborder', modulePath: path.resolve(__dirname, '..', '..', '..', 'chaincode') };
+    const spec = { name: 'xborder', modulePath: path.join(REPO_ROOT, 'chaincode') };
     const server = (c: NetworkConfig) => chaincodeServerProcess(c, c.orgs.hk, spec, 0, 'xborder_hk:0');
     expect(server(plain).args).not.to.include('--require');
     const args = server(profiled).args;

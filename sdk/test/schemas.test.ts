@@ -22,9 +22,10 @@ import {
 } from '@xborder/protocol';
 import { XborderError } from '@xborder/sdk';
 import { proofFile, trustAnchorFile } from '@xborder/sdk/audit';
+import { FIXTURES } from '../../test/support/paths';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'proofs');
-const load = (name: string): Record<string, any> => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
+const PROOFS = path.join(FIXTURES, 'proofs');
+const load = (name: string): Record<string, any> => JSON.parse(fs.readFileSync(path.join(PROOFS, name), 'utf8'));
 
 describe('schemas at the input boundary', () => {
   it('accepts the real proofs and anchor, and refuses each malformed field by its path', () => {
