@@ -29,7 +29,7 @@ export default tseslint.config(
     // the committed CommonJS launcher of the CLI (cli/bin/xborder.js)
     files: ['cli/bin/*.js'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
