@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { INSTITUTION_KINDS } from '@xborder/protocol';
+import { INSTITUTION_ID_PATTERN, INSTITUTION_KINDS } from '@xborder/protocol';
 import { connect, listIdentities, loadProfile, validator, XborderError } from '@xborder/sdk';
 import type { JSONSchemaType } from 'ajv';
 import type { InstitutionKind } from '@xborder/sdk';
@@ -27,7 +27,7 @@ const seedFile = validator<SeedInstitution[]>(
       required: ['id', 'name', 'kind', 'admin', 'signers'],
       additionalProperties: false,
       properties: {
-        id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$' },
+        id: { type: 'string', pattern: INSTITUTION_ID_PATTERN },
         name: { type: 'string', minLength: 1 },
         kind: { type: 'string', enum: [...INSTITUTION_KINDS] },
         bic: { type: 'string', nullable: true },

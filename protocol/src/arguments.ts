@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import type { ErrorObject, JSONSchemaType } from 'ajv';
 
-import { MAX_PAGE_SIZE } from './constants';
+import { INSTITUTION_ID_PATTERN, MAX_PAGE_SIZE, MSP_ID_PATTERN } from './constants';
 import { ChaincodeError } from './errors';
 import type { ErrorCode } from './errors';
 import { INSTITUTION_KINDS } from './records';
@@ -103,7 +103,7 @@ export const institutionArgument = argument<InstitutionArgument>(
     required: ['id', 'name', 'kind'],
     additionalProperties: false,
     properties: {
-      id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$' },
+      id: { type: 'string', pattern: INSTITUTION_ID_PATTERN },
       name: { type: 'string', minLength: 1, maxLength: 140 },
       kind: { type: 'string', enum: [...INSTITUTION_KINDS] },
       bic: { type: 'string', pattern: '^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$', nullable: true },
@@ -218,4 +218,64 @@ export const paymentListArgument = argument<PaymentListArgument>(
   } as unknown as JSONSchemaType<PaymentListArgument>,
   'INVALID_ARGUMENT',
   'query',
+);
+
+/** The fields of an intel statement as signed (the purpose and the semantic rules are checked by parseIntelStatement). */
+export interface IntelStatementShape {
+  readonly purpose: string;
+  readonly contentCommitment: string;
+  readonly stixId: string;
+  readonly stixType: string;
+  readonly modified: string;
+  readonly tlp: string;
+  readonly institution: string;
+  readonly mspId: string;
+}
+
+export const intelStatementShape = argument<IntelStatementShape>(
+  {
+    type: 'object',
+    required: ['purpose', 'contentCommitment', 'stixId', 'stixType', 'modified', 'tlp', 'institution', 'mspId'],
+    additionalProperties: false,
+    properties: {
+      purpose: shortText,
+      contentCommitment: hex64,
+      stixId: shortText,
+      stixType: shortText,
+      modified: shortText,
+      tlp: shortText,
+      institution: { type: 'string', pattern: INSTITUTION_ID_PATTERN },
+      mspId: { type: 'string', pattern: MSP_ID_PATTERN },
+    },
+  } as unknown as JSONSchemaType<IntelStatementShape>,
+  'INVALID_ARGUMENT',
+  'statement',
+);
+
+/** The fields of a checkpoint statement (see checkpoint.ts for what they mean). */
+export interface CheckpointStatementShape {
+  readonly purpose: string;
+  readonly channel: string;
+  readonly height: number;
+  readonly blockHash: string;
+  readonly validity: string;
+  readonly mspId: string;
+}
+
+export const checkpointStatementShape = argument<CheckpointStatementShape>(
+  {
+    type: 'object',
+    required: ['purpose', 'channel', 'height', 'blockHash', 'validity', 'mspId'],
+    additionalProperties: false,
+    properties: {
+      purpose: shortText,
+      channel: shortText,
+      height: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+      blockHash: hex64,
+      validity: hex64,
+      mspId: shortText,
+    },
+  } as unknown as JSONSchemaType<CheckpointStatementShape>,
+  'CHECKPOINT_INVALID',
+  'checkpoint statement',
 );

@@ -2,7 +2,9 @@
  * Checkpoints: what an operator signs about the chain it holds, shared by the chaincode (which records
  * them) and the SDK (which makes and checks them).
  */
-import { isSha256Hex } from './hash';
+import { checkpointStatementShape } from './arguments';
+import type { CheckpointStatementShape } from './arguments';
+import { ChaincodeError } from './errors';
 
 export const CHECKPOINT_PURPOSE = 'xborder/checkpoint/v2';
 
@@ -29,22 +31,18 @@ export interface CheckpointRecord extends CheckpointStatement {
   readonly txTime: string;
 }
 
-const FIELDS = ['blockHash', 'channel', 'height', 'mspId', 'purpose', 'validity'];
-
 /** Heights are block counts; Number keeps them exact far beyond any real channel. */
 export const MAX_CHECKPOINT_HEIGHT = Number.MAX_SAFE_INTEGER;
 
 /** Reads a statement from untrusted input; returns the reason it is not one, or the statement. */
 export function readCheckpointStatement(value: unknown): CheckpointStatement | string {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the checkpoint statement is not an object';
-  const s = value as Record<string, unknown>;
-  if (Object.keys(s).sort().join(',') !== FIELDS.join(',')) return `the checkpoint statement needs exactly ${FIELDS.join(', ')}`;
+  let s: CheckpointStatementShape;
+  try {
+    s = checkpointStatementShape(value);
+  } catch (err) {
+    return err instanceof ChaincodeError ? err.reason : 'the checkpoint statement is malformed';
+  }
   if (s.purpose !== CHECKPOINT_PURPOSE) return `purpose must be ${CHECKPOINT_PURPOSE}`;
-  if (typeof s.height !== 'number' || !Number.isSafeInteger(s.height) || s.height < 1) return 'height must be a positive integer';
-  if (typeof s.blockHash !== 'string' || !isSha256Hex(s.blockHash)) return 'blockHash must be 64 lowercase hex digits';
-  if (typeof s.validity !== 'string' || !isSha256Hex(s.validity)) return 'validity must be 64 lowercase hex digits';
-  if (typeof s.channel !== 'string' || s.channel === '') return 'channel must be a channel name';
-  if (typeof s.mspId !== 'string' || s.mspId === '') return 'mspId must be an MSP id';
   return checkpointStatement({ channel: s.channel, height: s.height, blockHash: s.blockHash, validity: s.validity, mspId: s.mspId });
 }
 

@@ -38,6 +38,10 @@ export const VALIDATION_CODES = { VALID: 0, ENDORSEMENT_POLICY_FAILURE: 10, MVCC
 /** Most entries an unpaged read returns before it answers RESULT_TOO_LARGE. */
 export const MAX_UNPAGED_RESULTS = 500;
 
+/** Institution ids (short lowercase names) and MSP ids, as patterns for regular expressions and schemas. */
+export const INSTITUTION_ID_PATTERN = '^[a-z0-9][a-z0-9-]{1,62}$';
+export const MSP_ID_PATTERN = '^[A-Za-z][A-Za-z0-9.-]{0,63}$';
+
 /** A UUID of any version (STIX ids) and a version 4 UUID (UETRs), lowercase only. */
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 export const UUID4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -1,7 +1,7 @@
 import { ChaincodeError } from './errors';
+import { intelStatementShape } from './arguments';
 import { contentCommitment, isSalt, newSalt, opensTo } from './commitment';
-import { MAX_OBJECT_BYTES } from './constants';
-import { isSha256Hex } from './hash';
+import { INSTITUTION_ID_PATTERN, MAX_OBJECT_BYTES, MSP_ID_PATTERN } from './constants';
 import { canonicalBytes, canonicalize } from './jcs';
 import { isStixId, isStixTimestamp, stixFacts } from './stix';
 import type { StixFacts } from './stix';
@@ -32,8 +32,8 @@ export interface IntelStatement {
   readonly mspId: string;
 }
 
-const INSTITUTION_RE = /^[a-z0-9][a-z0-9-]{1,62}$/;
-const MSP_RE = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/;
+const INSTITUTION_RE = new RegExp(INSTITUTION_ID_PATTERN);
+const MSP_RE = new RegExp(MSP_ID_PATTERN);
 
 export function isInstitutionId(value: unknown): value is string {
   return typeof value === 'string' && INSTITUTION_RE.test(value);
@@ -62,36 +62,20 @@ export function parseCanonical(text: string, what: string): unknown {
   return value;
 }
 
-/** Validates a statement from untrusted JSON. */
+/** Validates a statement from untrusted JSON: its shape by schema, then what the fields must mean. */
 export function parseIntelStatement(value: unknown): IntelStatement {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ChaincodeError('INVALID_ARGUMENT', 'the statement must be a JSON object');
-  }
-  const s = value as Record<string, unknown>;
-  const keys = Object.keys(s).sort().join(',');
-  if (s.purpose !== INTEL_STATEMENT_PURPOSE)
+  const purpose = typeof value === 'object' && value !== null ? (value as { purpose?: unknown }).purpose : undefined;
+  if (purpose !== INTEL_STATEMENT_PURPOSE)
     throw new ChaincodeError(
       'INVALID_ARGUMENT',
       `statement purpose must be ${INTEL_STATEMENT_PURPOSE} (version 1 statements carry a bare content hash and are refused)`,
     );
-  if (keys !== 'contentCommitment,institution,modified,mspId,purpose,stixId,stixType,tlp') {
-    throw new ChaincodeError(
-      'INVALID_ARGUMENT',
-      'the statement must have exactly purpose, contentCommitment, stixId, stixType, modified, tlp, institution, mspId',
-    );
-  }
-  if (typeof s.contentCommitment !== 'string' || !isSha256Hex(s.contentCommitment))
-    throw new ChaincodeError('INVALID_ARGUMENT', 'contentCommitment must be 64 lowercase hex digits');
-  if (typeof s.stixType !== 'string' || typeof s.stixId !== 'string' || !isStixId(s.stixId, s.stixType)) {
-    throw new ChaincodeError('INVALID_ARGUMENT', 'stixId must be "<stixType>--<uuid>"');
-  }
-  if (typeof s.modified !== 'string' || !isStixTimestamp(s.modified))
-    throw new ChaincodeError('INVALID_ARGUMENT', 'modified must be a STIX timestamp');
-  if (typeof s.tlp !== 'string' || !(TLP_LEVELS as readonly string[]).includes(s.tlp)) {
+  const s = intelStatementShape(value);
+  if (!isStixId(s.stixId, s.stixType)) throw new ChaincodeError('INVALID_ARGUMENT', 'stixId must be "<stixType>--<uuid>"');
+  if (!isStixTimestamp(s.modified)) throw new ChaincodeError('INVALID_ARGUMENT', 'modified must be a STIX timestamp');
+  if (!(TLP_LEVELS as readonly string[]).includes(s.tlp)) {
     throw new ChaincodeError('TLP_UNKNOWN', `statement tlp must be one of ${TLP_LEVELS.join(', ')}`);
   }
-  if (!isInstitutionId(s.institution)) throw new ChaincodeError('INVALID_ARGUMENT', 'institution must be a short lowercase id');
-  if (!isMspId(s.mspId)) throw new ChaincodeError('INVALID_ARGUMENT', 'mspId is malformed');
   return {
     purpose: INTEL_STATEMENT_PURPOSE,
     contentCommitment: s.contentCommitment,
