@@ -172,6 +172,35 @@ describe('intel contract', () => {
     });
   });
 
+  describe('salted commitments against guessing', () => {
+    it('gives another institution no oracle: resubmitting a recorded version, right guess or wrong, is refused the same way and writes nothing', async () => {
+      const obj = stixIndicator();
+      await submit(world, ids.hkBankA, signIntel(obj, ids.hkBankA));
+      const before = world.snapshot();
+      // hk-bank-b holds the exact content (right guess) or a variant (wrong guess), under its own salt
+      const right = await submit(world, ids.hkBankB, signIntel(obj, ids.hkBankB));
+      const wrong = await submit(world, ids.hkBankB, signIntel({ ...obj, name: 'a guess' }, ids.hkBankB));
+      for (const r of [right, wrong]) {
+        expect(r.error?.message).to.match(/^INTEL_NOT_PRODUCER: /);
+        expect(r.writes).to.equal(0);
+      }
+      expect(world.snapshot()).to.equal(before);
+    });
+
+    it('refuses strict content that does not open the recorded commitment (wrong salt) and writes nothing', async () => {
+      const obj = stixIndicator({ object_marking_refs: [TLP.RED] });
+      const signed = signIntel(obj, ids.hkBankA);
+      await submit(world, ids.hkBankA, signed, false);
+      const before = world.snapshot();
+      const r = await world.invoke(ids.hkBankA, (ctx) => intel.StoreStrictContent(ctx, obj.id as string, obj.modified as string), {
+        transient: { content: sealed({ salt: '0'.repeat(64), canonical: signed.prepared.canonical }) },
+      });
+      expect(r.error?.message).to.match(/^INTEL_COMMITMENT_MISMATCH: /);
+      expect(r.writes).to.equal(0);
+      expect(world.snapshot()).to.equal(before);
+    });
+  });
+
   describe('strict TLP content', () => {
     it('keeps AMBER+STRICT content out of the public transaction and in the producer org collection', async () => {
       const obj = stixIndicator({ object_marking_refs: [TLP.AMBER_STRICT] });

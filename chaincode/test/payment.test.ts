@@ -107,6 +107,23 @@ describe('payment contract', () => {
     expect(conflict.writes).to.equal(0);
   });
 
+  it('writes nothing for an attestation without payer/payee values, or one retried with other values under the same UETR', async () => {
+    const fields = paymentFields();
+    const s = signAttestation(fields, ids.hkBankA);
+    const before = world.snapshot();
+    const bare = await world.invoke(ids.hkBankA, (ctx) => payment.AttestPayment(ctx, s.json, s.signature));
+    expect(bare.error?.message).to.match(/^PAYMENT_INVALID: payer and payee values must be sent as transient data/);
+    expect(bare.writes).to.equal(0);
+    expect(world.snapshot()).to.equal(before);
+    expect((await attest(fields)).error).to.equal(undefined);
+    const recorded = world.snapshot();
+    // the same signed attestation, retried with another payee: a different payment, refused
+    const other = await attest(fields, ids.hkBankA, { ...PARTIES, payee: { value: '+66 89 999 0000' } });
+    expect(other.error?.message).to.match(/^PAYMENT_CONFLICT: /);
+    expect(other.writes).to.equal(0);
+    expect(world.snapshot()).to.equal(recorded);
+  });
+
   it('confirms equal fields (CONFIRMED), disputes differences naming the fields, rejects on RJCT', async () => {
     const ok = paymentFields();
     await attest(ok);
