@@ -25,7 +25,8 @@ function describe(e: ErrorObject, what: string): string {
 /** A compiled argument schema: the value typed, or a {@link ChaincodeError} with `code` naming the field. */
 export type ArgumentCheck<T> = (value: unknown) => T;
 
-function argument<T>(schema: JSONSchemaType<T>, code: ErrorCode, what: string): ArgumentCheck<T> {
+/** Compiles a schema into a check that throws `code` naming the first field that is wrong. */
+export function argument<T>(schema: JSONSchemaType<T>, code: ErrorCode, what: string): ArgumentCheck<T> {
   const validate = ajv.compile(schema);
   return (value) => {
     if (validate(value)) return value;

@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto';
 
-import { UUID4_RE } from './constants';
+import type { JSONSchemaType } from 'ajv';
+
+import { argument } from './arguments';
+import { INSTITUTION_ID_PATTERN, MSP_ID_PATTERN, UUID4_RE } from './constants';
 import { ChaincodeError } from './errors';
-import { isSha256Hex } from './hash';
 import { canonicalize } from './jcs';
-import { canonicalAmount, isCurrency, parseRate, rateMatches } from './money';
+import { canonicalAmount, parseRate, rateMatches } from './money';
 import type { Amount } from './money';
-import { isInstitutionId, isMspId } from './statement';
 import { hasControlChars } from './text';
 
 /**
@@ -99,37 +100,13 @@ export interface PaymentConfirmation {
   readonly mspId: string;
 }
 
-const ISO_TEXT_RE = /^[A-Za-z0-9/\-?:().,'+ ]{1,35}$/;
-const BIC_RE = /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
-const CLEARING_RE = /^[A-Za-z0-9-]{2,35}$/;
-const MSG_TYPE_RE = /^pacs\.008\.001\.(0[8-9]|1[0-3])$/;
+const ISO_TEXT = "^[A-Za-z0-9/\\-?:().,'+ ]{1,35}$";
+const BIC = '^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$';
+const CLEARING_MEMBER = '^[A-Za-z0-9-]{2,35}$';
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const REASON_RE = /^[A-Z0-9]{4}$/;
 
 function bad(reason: string): never {
   throw new ChaincodeError('PAYMENT_INVALID', reason);
-}
-
-function obj(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(`${what} must be a JSON object`);
-  return value as Record<string, unknown>;
-}
-
-function exactKeys(o: Record<string, unknown>, keys: readonly string[], what: string): void {
-  const extra = Object.keys(o).filter((k) => !keys.includes(k));
-  if (extra.length > 0) bad(`${what}: unknown fields ${extra.slice(0, 5).join(', ')}`);
-  const missing = keys.filter((k) => !(k in o));
-  if (missing.length > 0) bad(`${what}: missing ${missing.join(', ')}`);
-}
-
-function text(v: unknown, what: string): string {
-  if (typeof v !== 'string' || !ISO_TEXT_RE.test(v) || hasControlChars(v))
-    bad(`${what} must be 1-35 characters of the ISO 20022 Latin set`);
-  return v;
-}
-
-function optionalText(v: unknown, what: string): string | null {
-  return v === null ? null : text(v, what);
 }
 
 export function isValidDate(v: string): boolean {
@@ -138,126 +115,174 @@ export function isValidDate(v: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
 }
 
-function amount(v: unknown, what: string): Amount {
-  const o = obj(v, what);
-  exactKeys(o, ['value', 'currency'], what);
-  if (typeof o.value !== 'string' || !isCurrency(o.currency)) bad(`${what} needs a decimal string value and a supported ISO 4217 currency`);
-  return canonicalAmount({ value: o.value, currency: o.currency }, what);
-}
+/*
+ * The shapes of what the banks sign, as JSON Schemas: fields, types, patterns and enumerations are
+ * checked here before any code reads a field; what spans fields (amount arithmetic, currency pairs,
+ * calendar dates, decimals per currency) is checked by the parsers below.
+ */
+const isoText = { type: 'string', pattern: ISO_TEXT } as const;
+const nullableIsoText = { ...isoText, nullable: true } as const;
+const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+const amountShape = {
+  type: 'object',
+  required: ['value', 'currency'],
+  additionalProperties: false,
+  properties: { value: { type: 'string', minLength: 1, maxLength: 40 }, currency: { type: 'string', minLength: 3, maxLength: 3 } },
+} as const;
+const agentShape = {
+  type: 'object',
+  required: ['bic', 'clearingMemberId'],
+  additionalProperties: false,
+  properties: {
+    bic: { type: 'string', pattern: BIC, nullable: true },
+    clearingMemberId: { type: 'string', pattern: CLEARING_MEMBER, nullable: true },
+  },
+} as const;
+const partyShape = {
+  type: 'object',
+  required: ['proxyType'],
+  additionalProperties: false,
+  properties: { proxyType: { type: 'string', enum: [...PROXY_TYPES] } },
+} as const;
 
-function agent(v: unknown, what: string): Agent {
-  const o = obj(v, what);
-  exactKeys(o, ['bic', 'clearingMemberId'], what);
-  const bic =
-    o.bic === null ? null : typeof o.bic === 'string' && BIC_RE.test(o.bic) ? o.bic : bad(`${what}.bic must be an 8 or 11 character BIC`);
-  const clearing =
-    o.clearingMemberId === null
-      ? null
-      : typeof o.clearingMemberId === 'string' && CLEARING_RE.test(o.clearingMemberId)
-        ? o.clearingMemberId
-        : bad(`${what}.clearingMemberId is malformed`);
-  if (bic === null && clearing === null) bad(`${what} needs a BIC or a clearing member id`);
-  return { bic, clearingMemberId: clearing };
-}
+const FIELD_PROPERTIES = {
+  uetr: { type: 'string', pattern: UUID4_RE.source },
+  endToEndId: isoText,
+  instrId: nullableIsoText,
+  txId: nullableIsoText,
+  msgId: isoText,
+  msgType: { type: 'string', pattern: '^pacs\\.008\\.001\\.(0[8-9]|1[0-3])$' },
+  scheme: { type: 'string', const: 'FPSxPromptPay' },
+  corridor: { type: 'string', enum: [...CORRIDORS] },
+  amount: amountShape,
+  settlementAmount: amountShape,
+  settlementDate: { type: 'string', pattern: DATE_RE.source },
+  exchangeRate: { type: 'string', minLength: 1, maxLength: 30 },
+  chargeBearer: { type: 'string', enum: [...CHARGE_BEARERS] },
+  charges: {
+    type: 'array',
+    maxItems: 10,
+    items: {
+      type: 'object',
+      required: ['amount', 'agent'],
+      additionalProperties: false,
+      properties: { amount: amountShape, agent: isoText },
+    },
+  },
+  debtorAgent: agentShape,
+  creditorAgent: agentShape,
+  payer: partyShape,
+  payee: partyShape,
+  messageHash: hex64,
+} as const;
 
-function party(v: unknown, what: string): Party {
-  const o = obj(v, what);
-  exactKeys(o, ['proxyType'], what);
-  if (typeof o.proxyType !== 'string' || !(PROXY_TYPES as readonly string[]).includes(o.proxyType))
-    bad(`${what}.proxyType must be one of ${PROXY_TYPES.join(', ')}`);
-  return { proxyType: o.proxyType as ProxyType };
-}
+const FIELD_KEYS = Object.keys(FIELD_PROPERTIES) as (keyof PaymentFields)[];
 
-function partyValue(v: unknown, what: string): string {
-  if (typeof v !== 'string' || v.trim().length === 0 || v.length > 256 || hasControlChars(v))
-    bad(`${what} must be 1-256 printable characters`);
-  return v;
-}
+const fieldsShape = argument<PaymentFields>(
+  {
+    type: 'object',
+    required: FIELD_KEYS,
+    additionalProperties: false,
+    properties: FIELD_PROPERTIES,
+  } as unknown as JSONSchemaType<PaymentFields>,
+  'PAYMENT_INVALID',
+  'payment',
+);
+
+const signer = {
+  institution: { type: 'string', pattern: INSTITUTION_ID_PATTERN },
+  mspId: { type: 'string', pattern: MSP_ID_PATTERN },
+} as const;
+
+const attestationShape = argument<PaymentAttestation>(
+  {
+    type: 'object',
+    required: ['purpose', ...FIELD_KEYS, 'institution', 'mspId'],
+    additionalProperties: false,
+    properties: { purpose: { type: 'string', const: ATTESTATION_PURPOSE }, ...FIELD_PROPERTIES, ...signer },
+  } as unknown as JSONSchemaType<PaymentAttestation>,
+  'PAYMENT_INVALID',
+  'attestation',
+);
+
+const confirmationShape = argument<PaymentConfirmation>(
+  {
+    type: 'object',
+    required: ['purpose', 'fields', 'status', 'reasonCode', 'statusMessageHash', 'institution', 'mspId'],
+    additionalProperties: false,
+    properties: {
+      purpose: { type: 'string', const: CONFIRMATION_PURPOSE },
+      // the receiver's view: its shape is checked by parsePaymentFields
+      fields: { type: 'object' },
+      status: { type: 'string', enum: [...PACS002_STATUSES] },
+      reasonCode: { type: 'string', pattern: '^[A-Z0-9]{4}$', nullable: true },
+      statusMessageHash: hex64,
+      ...signer,
+    },
+  } as unknown as JSONSchemaType<PaymentConfirmation>,
+  'PAYMENT_INVALID',
+  'confirmation',
+);
+
+const partyValue = { type: 'string', minLength: 1, maxLength: 256, pattern: '\\S' } as const;
+const partyValuesShape = argument<PartyValues>(
+  {
+    type: 'object',
+    required: ['payer', 'payee'],
+    additionalProperties: false,
+    properties: {
+      payer: {
+        type: 'object',
+        required: ['value', 'account'],
+        additionalProperties: false,
+        properties: { value: partyValue, account: { ...partyValue, nullable: true } },
+      },
+      payee: { type: 'object', required: ['value'], additionalProperties: false, properties: { value: partyValue } },
+    },
+  } as unknown as JSONSchemaType<PartyValues>,
+  'PAYMENT_INVALID',
+  'parties',
+);
 
 /** Validates the transient `parties` value (payer and payee proxies, the payer's account if known). */
 export function parsePartyValues(value: unknown): PartyValues {
-  const o = obj(value, 'parties');
-  exactKeys(o, ['payer', 'payee'], 'parties');
-  const payer = obj(o.payer, 'parties.payer');
-  exactKeys(payer, ['value', 'account'], 'parties.payer');
-  const payee = obj(o.payee, 'parties.payee');
-  exactKeys(payee, ['value'], 'parties.payee');
+  const parties = partyValuesShape(value);
+  for (const v of [parties.payer.value, parties.payer.account ?? '', parties.payee.value]) {
+    if (hasControlChars(v)) bad('parties: values must be printable characters');
+  }
   return {
-    payer: {
-      value: partyValue(payer.value, 'parties.payer.value'),
-      account: payer.account === null ? null : partyValue(payer.account, 'parties.payer.account'),
-    },
-    payee: { value: partyValue(payee.value, 'parties.payee.value') },
+    payer: { value: parties.payer.value, account: parties.payer.account },
+    payee: { value: parties.payee.value },
   };
 }
 
-const FIELD_KEYS = [
-  'uetr',
-  'endToEndId',
-  'instrId',
-  'txId',
-  'msgId',
-  'msgType',
-  'scheme',
-  'corridor',
-  'amount',
-  'settlementAmount',
-  'settlementDate',
-  'exchangeRate',
-  'chargeBearer',
-  'charges',
-  'debtorAgent',
-  'creditorAgent',
-  'payer',
-  'payee',
-  'messageHash',
-] as const;
+function agentOf(a: Agent, what: string): Agent {
+  if (a.bic === null && a.clearingMemberId === null) bad(`${what} needs a BIC or a clearing member id`);
+  return { bic: a.bic, clearingMemberId: a.clearingMemberId };
+}
 
-/**
- * Validates the payment fields (from untrusted JSON) and returns them with canonical amounts. With a
- * tolerance, `amount x exchangeRate` must give `settlementAmount` within that many minor units.
- */
-export function parsePaymentFields(value: unknown, toleranceMinor: bigint | null = 1n): PaymentFields {
-  const o = obj(value, 'payment');
-  const keys: readonly string[] = FIELD_KEYS;
-  const extra = Object.keys(o).filter((k) => !keys.includes(k) && !['purpose', 'institution', 'mspId'].includes(k));
-  if (extra.length > 0) bad(`unknown fields ${extra.slice(0, 5).join(', ')}`);
-  const missing = FIELD_KEYS.filter((k) => !(k in o));
-  if (missing.length > 0) bad(`missing ${missing.join(', ')}`);
-  if (typeof o.uetr !== 'string' || !UUID4_RE.test(o.uetr)) bad('uetr must be a lowercase UUID v4');
-  if (typeof o.msgType !== 'string' || !MSG_TYPE_RE.test(o.msgType)) bad('msgType must be pacs.008.001.08 to pacs.008.001.13');
-  if (o.scheme !== 'FPSxPromptPay') bad('scheme must be FPSxPromptPay');
-  if (typeof o.corridor !== 'string' || !(CORRIDORS as readonly string[]).includes(o.corridor))
-    bad(`corridor must be one of ${CORRIDORS.join(', ')}`);
-  if (typeof o.settlementDate !== 'string' || !isValidDate(o.settlementDate)) bad('settlementDate must be a date YYYY-MM-DD');
-  if (typeof o.exchangeRate !== 'string') bad('exchangeRate must be a decimal string');
-  if (typeof o.chargeBearer !== 'string' || !(CHARGE_BEARERS as readonly string[]).includes(o.chargeBearer))
-    bad(`chargeBearer must be one of ${CHARGE_BEARERS.join(', ')}`);
-  if (!Array.isArray(o.charges) || o.charges.length > 10) bad('charges must be a list of at most 10');
-  if (typeof o.messageHash !== 'string' || !isSha256Hex(o.messageHash)) bad('messageHash must be 64 lowercase hex digits');
+/** The meaning of payment fields whose shape holds: canonical amounts, calendar date, rate, currencies. */
+function checkedFields(o: PaymentFields, toleranceMinor: bigint | null): PaymentFields {
+  if (!isValidDate(o.settlementDate)) bad('settlementDate must be a date YYYY-MM-DD');
   const fields: PaymentFields = {
     uetr: o.uetr,
-    endToEndId: text(o.endToEndId, 'endToEndId'),
-    instrId: optionalText(o.instrId, 'instrId'),
-    txId: optionalText(o.txId, 'txId'),
-    msgId: text(o.msgId, 'msgId'),
+    endToEndId: o.endToEndId,
+    instrId: o.instrId,
+    txId: o.txId,
+    msgId: o.msgId,
     msgType: o.msgType,
-    scheme: 'FPSxPromptPay',
-    corridor: o.corridor as Corridor,
-    amount: amount(o.amount, 'amount'),
-    settlementAmount: amount(o.settlementAmount, 'settlementAmount'),
+    scheme: o.scheme,
+    corridor: o.corridor,
+    amount: canonicalAmount(o.amount, 'amount'),
+    settlementAmount: canonicalAmount(o.settlementAmount, 'settlementAmount'),
     settlementDate: o.settlementDate,
     exchangeRate: o.exchangeRate,
-    chargeBearer: o.chargeBearer as PaymentFields['chargeBearer'],
-    charges: (o.charges as unknown[]).map((c, i) => {
-      const co = obj(c, `charges[${String(i)}]`);
-      exactKeys(co, ['amount', 'agent'], `charges[${String(i)}]`);
-      return { amount: amount(co.amount, `charges[${String(i)}].amount`), agent: text(co.agent, `charges[${String(i)}].agent`) };
-    }),
-    debtorAgent: agent(o.debtorAgent, 'debtorAgent'),
-    creditorAgent: agent(o.creditorAgent, 'creditorAgent'),
-    payer: party(o.payer, 'payer'),
-    payee: party(o.payee, 'payee'),
+    chargeBearer: o.chargeBearer,
+    charges: o.charges.map((c, i) => ({ amount: canonicalAmount(c.amount, `charges[${String(i)}].amount`), agent: c.agent })),
+    debtorAgent: agentOf(o.debtorAgent, 'debtorAgent'),
+    creditorAgent: agentOf(o.creditorAgent, 'creditorAgent'),
+    payer: { proxyType: o.payer.proxyType },
+    payee: { proxyType: o.payee.proxyType },
     messageHash: o.messageHash,
   };
   parseRate(fields.exchangeRate);
@@ -275,37 +300,29 @@ export function parsePaymentFields(value: unknown, toleranceMinor: bigint | null
   return fields;
 }
 
+/**
+ * Validates the payment fields (from untrusted JSON) and returns them with canonical amounts. With a
+ * tolerance, `amount x exchangeRate` must give `settlementAmount` within that many minor units.
+ */
+export function parsePaymentFields(value: unknown, toleranceMinor: bigint | null = 1n): PaymentFields {
+  return checkedFields(fieldsShape(value), toleranceMinor);
+}
+
 export function parseAttestation(value: unknown, toleranceMinor: bigint | null = 1n): PaymentAttestation {
-  const o = obj(value, 'attestation');
-  if (o.purpose !== ATTESTATION_PURPOSE) bad(`attestation purpose must be ${ATTESTATION_PURPOSE}`);
-  if (!isInstitutionId(o.institution) || !isMspId(o.mspId)) bad('attestation needs institution and mspId');
-  const fields = parsePaymentFields(o, toleranceMinor);
-  return { purpose: ATTESTATION_PURPOSE, ...fields, institution: o.institution, mspId: o.mspId };
+  const o = attestationShape(value);
+  return { purpose: ATTESTATION_PURPOSE, ...checkedFields(o, toleranceMinor), institution: o.institution, mspId: o.mspId };
 }
 
 export function parseConfirmation(value: unknown): PaymentConfirmation {
-  const o = obj(value, 'confirmation');
-  exactKeys(o, ['purpose', 'fields', 'status', 'reasonCode', 'statusMessageHash', 'institution', 'mspId'], 'confirmation');
-  if (o.purpose !== CONFIRMATION_PURPOSE) bad(`confirmation purpose must be ${CONFIRMATION_PURPOSE}`);
-  if (typeof o.status !== 'string' || !(PACS002_STATUSES as readonly string[]).includes(o.status))
-    bad(`status must be one of ${PACS002_STATUSES.join(', ')}`);
-  const reasonCode =
-    o.reasonCode === null
-      ? null
-      : typeof o.reasonCode === 'string' && REASON_RE.test(o.reasonCode)
-        ? o.reasonCode
-        : bad('reasonCode must be a 4 character ISO code');
-  if (o.status === 'RJCT' && reasonCode === null) bad('an RJCT status needs a reason code');
-  if (typeof o.statusMessageHash !== 'string' || !isSha256Hex(o.statusMessageHash))
-    bad('statusMessageHash must be 64 lowercase hex digits');
-  if (!isInstitutionId(o.institution) || !isMspId(o.mspId)) bad('confirmation needs institution and mspId');
+  const o = confirmationShape(value);
+  if (o.status === 'RJCT' && o.reasonCode === null) bad('an RJCT status needs a reason code');
   // the receiver's view is compared and disputed, not refused, when its arithmetic differs
   const fields = parsePaymentFields(o.fields, null);
   return {
     purpose: CONFIRMATION_PURPOSE,
     fields,
-    status: o.status as Pacs002Status,
-    reasonCode,
+    status: o.status,
+    reasonCode: o.reasonCode,
     statusMessageHash: o.statusMessageHash,
     institution: o.institution,
     mspId: o.mspId,
