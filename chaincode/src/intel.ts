@@ -1,6 +1,7 @@
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 
 import { GroupedIndexWriter, groupedPage } from './grouped-index';
+import { batchingFor } from './peer-batching';
 import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
 import { requireRegisteredSigner } from './registry';
@@ -35,7 +36,16 @@ import {
   TRANSACTIONS,
   verifyWithCertificate,
 } from '@xborder/protocol';
-import type { Assert, Implements, IntelListArgument, IntelRecord, IntelStatement, Sighting, StixFacts } from '@xborder/protocol';
+import type {
+  Assert,
+  Implements,
+  IntelListArgument,
+  IntelObject,
+  IntelRecord,
+  IntelStatement,
+  Sighting,
+  StixFacts,
+} from '@xborder/protocol';
 import {
   decodeText,
   getRecord,
@@ -101,6 +111,25 @@ function openBounded(bytes: Uint8Array, commitment: string): { salt: string; con
   if (!opensTo(commitment, salt, canonical))
     throw new ChaincodeError('INTEL_COMMITMENT_MISMATCH', 'the content and its salt do not open the committed value');
   return { salt, content: new TextDecoder().decode(canonical) };
+}
+
+/** The index range, page size and bookmark of a listing query (ListIntel, ListIntelObjects). */
+function listing(queryJson: string): { range: { start: string; end: string }; size: number; bookmark: string } {
+  const { filter, value, from, to, pageSize: size, bookmark } = intelListArgument(parseJson(queryJson, 'INVALID_ARGUMENT', 'query'));
+  const given = filter === 'all' ? '*' : value;
+  if (given === undefined) throw new ChaincodeError('INVALID_ARGUMENT', `filter ${filter} needs a value`);
+  const v = filter === 'tlp' ? given.toUpperCase() : given;
+  if (filter === 'tlp' && !(TLP_LEVELS as readonly string[]).includes(v)) throw new ChaincodeError('TLP_UNKNOWN', `unknown TLP ${given}`);
+  for (const [name, t] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (t !== undefined && Number.isNaN(Date.parse(t))) throw new ChaincodeError('INVALID_ARGUMENT', `${name} must be an ISO 8601 time`);
+  }
+  const base = prefixRange('intel-by', filter, v);
+  const start = from !== undefined ? key('intel-by', filter, v, new Date(from).toISOString()) : base.start;
+  const end = to !== undefined ? key('intel-by', filter, v, new Date(to).toISOString()) : base.end;
+  return { range: { start, end }, size: pageSize(size === undefined ? undefined : String(size)), bookmark: bookmark ?? '' };
 }
 
 /** Parses and checks one submission without touching the ledger. */
@@ -557,27 +586,51 @@ export class IntelContract extends XborderContract {
   @Returns('string')
   async ListIntel(ctx: Context, queryJson: string): Promise<string> {
     requireReader(ctx);
-    const { filter, value, from, to, pageSize: size, bookmark } = intelListArgument(parseJson(queryJson, 'INVALID_ARGUMENT', 'query'));
-    const given = filter === 'all' ? '*' : value;
-    if (given === undefined) throw new ChaincodeError('INVALID_ARGUMENT', `filter ${filter} needs a value`);
-    const v = filter === 'tlp' ? given.toUpperCase() : given;
-    if (filter === 'tlp' && !(TLP_LEVELS as readonly string[]).includes(v)) throw new ChaincodeError('TLP_UNKNOWN', `unknown TLP ${given}`);
-    for (const [name, t] of [
-      ['from', from],
-      ['to', to],
-    ] as const) {
-      if (t !== undefined && Number.isNaN(Date.parse(t))) throw new ChaincodeError('INVALID_ARGUMENT', `${name} must be an ISO 8601 time`);
+    const { range, size, bookmark } = listing(queryJson);
+    return JSON.stringify(await groupedPage<IntelRecord>(ctx, range, size, bookmark));
+  }
+
+  /**
+   * A page of {@link ListIntel} with, per record, whether it is its object's latest version and the
+   * content with its salt where the caller may read it (null with the reason otherwise: strict content
+   * of another producer, or content not on this peer). Members only; one call serves a TAXII page.
+   */
+  @Transaction(false)
+  @Param('queryJson', 'string', 'as ListIntel')
+  @Returns('string')
+  async ListIntelObjects(ctx: Context, queryJson: string): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    const { range, size, bookmark } = listing(queryJson);
+    const page = await groupedPage<IntelRecord>(ctx, range, size, bookmark);
+    const ids = [...new Set(page.items.map((r) => r.stixId))];
+    const heads = new Map(ids.map((id, i) => [id, i]));
+    const headValues = await getRecords<IntelHead>(ctx, ids.map(headKey));
+    const here = serverMspId(ctx);
+    const readable = (r: IntelRecord): string | null =>
+      !isStrict(r.tlp) ? SHARED_COLLECTION : r.producer === signer.who.institution && r.mspId === here ? implicitCollection(r.mspId) : null;
+    const byCollection = new Map<string, number[]>();
+    page.items.forEach((r, i) => {
+      const c = readable(r);
+      if (c !== null) byCollection.set(c, [...(byCollection.get(c) ?? []), i]);
+    });
+    const sealed: (Uint8Array | undefined)[] = [];
+    for (const [collection, indexes] of byCollection) {
+      const values = await batchingFor(ctx.stub).getMultiplePrivateData(
+        collection,
+        indexes.map((i) => contentKey(page.items[i]?.stixId ?? '', page.items[i]?.modified ?? '')),
+      );
+      indexes.forEach((i, n) => (sealed[i] = values[n]));
     }
-    const base = prefixRange('intel-by', filter, v);
-    const start = from !== undefined ? key('intel-by', filter, v, new Date(from).toISOString()) : base.start;
-    const end = to !== undefined ? key('intel-by', filter, v, new Date(to).toISOString()) : base.end;
-    const page = await groupedPage<IntelRecord>(
-      ctx,
-      { start, end },
-      pageSize(size === undefined ? undefined : String(size)),
-      bookmark ?? '',
-    );
-    return JSON.stringify(page);
+    const items: IntelObject[] = page.items.map((record, i) => {
+      const head = headValues[heads.get(record.stixId) ?? -1];
+      const latest = head?.latestModified === record.modified;
+      const bytes = sealed[i];
+      if (readable(record) === null) return { record, latest, content: null, salt: null, unreadable: 'ACCESS_DENIED' };
+      if (!bytes || bytes.length === 0) return { record, latest, content: null, salt: null, unreadable: 'INTEL_NOT_FOUND' };
+      const { salt, content } = openBounded(bytes, record.contentCommitment);
+      return { record, latest, content, salt, unreadable: null };
+    });
+    return JSON.stringify({ items, bookmark: page.bookmark });
   }
 
   /** Sightings of an object, oldest first, one page at a time. */

@@ -255,6 +255,53 @@ describe('intel contract', () => {
     });
   });
 
+  describe('listing with content (ListIntelObjects)', () => {
+    it('gives members content they may read, marks latest versions, and withholds strict content of other producers', async () => {
+      const amber = stixIndicator();
+      const amber2 = { ...amber, modified: '2026-11-26T00:00:00.000Z', name: 'second version' };
+      const strict = stixIndicator({ object_marking_refs: [TLP.AMBER_STRICT] });
+      const signedAmber = signIntel(amber, ids.hkBankA);
+      await submit(world, ids.hkBankA, signedAmber);
+      await submit(world, ids.hkBankA, signIntel(amber2, ids.hkBankA));
+      const signedStrict = signIntel(strict, ids.hkBankA);
+      await submit(world, ids.hkBankA, signedStrict, false);
+      await world.invoke(ids.hkBankA, (ctx) => intel.StoreStrictContent(ctx, strict.id as string, strict.modified as string), {
+        transient: { content: sealed(signedStrict.prepared) },
+      });
+      const list = async (who: typeof ids.hkBankA) => {
+        const r = await world.invoke(who, (ctx) => intel.ListIntelObjects(ctx, JSON.stringify({ filter: 'all' })));
+        if (r.error) throw r.error;
+        expect(r.writes).to.equal(0);
+        return (parse(r.value).items as Rec[]).map((i) => ({
+          modified: (i.record as Rec).modified,
+          tlp: (i.record as Rec).tlp,
+          latest: i.latest,
+          content: i.content === null ? null : (JSON.parse(i.content as string) as Rec).name,
+          salt: i.salt,
+          unreadable: i.unreadable,
+        }));
+      };
+      const producer = await list(ids.hkBankA);
+      expect(producer.map((i) => [i.tlp, i.latest, i.content === null, i.unreadable])).to.deep.equal([
+        ['AMBER', false, false, null],
+        ['AMBER', true, false, null],
+        ['AMBER+STRICT', true, false, null],
+      ]);
+      expect(producer[0]?.salt).to.equal(signedAmber.prepared.salt);
+      expect(producer[1]?.content).to.equal('second version');
+      for (const other of [ids.hkBankB, ids.thBankA]) {
+        const seen = await list(other);
+        expect(seen.map((i) => [i.tlp, i.content === null, i.salt === null, i.unreadable])).to.deep.equal([
+          ['AMBER', false, false, null],
+          ['AMBER', false, false, null],
+          ['AMBER+STRICT', true, true, 'ACCESS_DENIED'],
+        ]);
+      }
+      const audit = await world.invoke(ids.auditor, (ctx) => intel.ListIntelObjects(ctx, JSON.stringify({ filter: 'all' })));
+      expect(audit.error?.message).to.match(/^ACCESS_DENIED: /);
+    });
+  });
+
   describe('sightings', () => {
     it('records sightings of several institutions under keys of their own', async () => {
       const obj = stixIndicator();

@@ -82,6 +82,23 @@ export interface IntelRecord {
   readonly txTime: string;
 }
 
+/** A listed record with what a member may see of it (ListIntelObjects). */
+export interface IntelObject {
+  readonly record: IntelRecord;
+  /** Whether this is the latest version of its object. */
+  readonly latest: boolean;
+  /** The canonical content (JSON text) and its salt, where the caller may read them; null otherwise. */
+  readonly content: string | null;
+  readonly salt: string | null;
+  /** Why content is null: ACCESS_DENIED (strict content of another producer) or INTEL_NOT_FOUND (not on this peer). */
+  readonly unreadable: 'ACCESS_DENIED' | 'INTEL_NOT_FOUND' | null;
+}
+
+export interface IntelObjectPage {
+  readonly items: readonly IntelObject[];
+  readonly bookmark: string;
+}
+
 export interface Sighting {
   readonly stixId: string;
   readonly institution: string;

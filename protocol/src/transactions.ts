@@ -5,6 +5,7 @@ import type {
   CorridorProposal,
   CorridorSettings,
   Institution,
+  IntelObjectPage,
   IntelRecord,
   Page,
   PaymentEvent,
@@ -70,6 +71,7 @@ export const TRANSACTIONS = {
     GetIntelHistory: evaluate<[stixId: string], IntelRecord[]>('intel', 'GetIntelHistory'),
     GetIntelByCommitment: evaluate<[commitment: string], IntelRecord>('intel', 'GetIntelByCommitment'),
     ListIntel: evaluate<[queryJson: string], Page<IntelRecord>>('intel', 'ListIntel'),
+    ListIntelObjects: evaluate<[queryJson: string], IntelObjectPage>('intel', 'ListIntelObjects'),
     GetSightings: evaluate<[stixId: string, size: string, bookmark: string], Page<Sighting>>('intel', 'GetSightings'),
     GetIntelContent: evaluate<[stixId: string, modified: string], { content: string; contentCommitment: string; salt: string }>(
       'intel',

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 
 import { canonicalize, isStrict, OPENING_FORMAT, prepareIntel, sealContent, statementBytes, TRANSACTIONS } from '@xborder/protocol';
-import type { ContentOpening, IntelRecord, PreparedIntel, Sighting } from '@xborder/protocol';
+import type { ContentOpening, IntelObject, IntelRecord, PreparedIntel, Sighting } from '@xborder/protocol';
 
 import { checkedLocally, toXborderError } from './errors';
 import type { Page } from './registry';
@@ -20,6 +20,12 @@ export interface IntelContent {
 }
 
 /** The outcome of submitting one object. */
+/** A listed record, whether it is the latest version, and its content where readable ({@link IntelClient.listObjects}). */
+export interface ListedObject extends IntelObject {
+  /** The parsed content, or null where `unreadable` says why. */
+  readonly object: Record<string, unknown> | null;
+}
+
 export interface IntelSubmission {
   /** False when this exact version was already on the ledger (nothing was written). */
   readonly created: boolean;
@@ -237,6 +243,21 @@ export class IntelClient {
    */
   async list(query: ListQuery): Promise<Page<IntelRecord>> {
     return this.#tx.evaluateTx(TRANSACTIONS.intel.ListIntel, [JSON.stringify(query)]);
+  }
+
+  /**
+   * One page of records by submission time, each with whether it is its object's latest version and,
+   * where this institution may read it, its content (parsed) and salt; one call per page (members only).
+   * @param query - filter, window and page, as {@link IntelClient.list}
+   * @returns the records with their content (null with the reason where unreadable) and the next bookmark
+   * @throws {@link XborderError} ACCESS_DENIED for identities without a registered key; as `list` for a bad query
+   */
+  async listObjects(query: ListQuery): Promise<{ items: ListedObject[]; bookmark: string }> {
+    const page = await this.#tx.evaluateTx(TRANSACTIONS.intel.ListIntelObjects, [JSON.stringify(query)]);
+    return {
+      items: page.items.map((i) => ({ ...i, object: i.content === null ? null : (JSON.parse(i.content) as Record<string, unknown>) })),
+      bookmark: page.bookmark,
+    };
   }
 
   /**
