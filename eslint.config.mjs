@@ -4,7 +4,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '.fabric/**', '.xborder/**', '.xborder-test/**', 'bench/results/**', 'coverage/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.fabric/**',
+      '.xborder/**',
+      '.xborder-test/**',
+      'bench/results/**',
+      'coverage/**',
+      '.venv-taxii/**',
+      'docs/api/**',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

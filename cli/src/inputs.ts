@@ -15,7 +15,7 @@ export interface InputObject {
   readonly object: unknown;
 }
 
-function readAllStdin(): Promise<Buffer> {
+export function readAllStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -9,6 +9,7 @@ import { registerIntel } from './intel';
 import { reportError } from './output';
 import { registerPayment } from './payment';
 import { registerRegistry } from './registry';
+import { registerTaxii } from './taxii';
 
 /** Builds the `xborder` command line (exported for tests). */
 export function buildProgram(): Command {
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerRegistry(program);
   registerAudit(program);
   registerEvents(program);
+  registerTaxii(program);
   return program;
 }
 

@@ -31,6 +31,11 @@ export function chaincodeClientTlsDir(config: NetworkConfig, org: OrgConfig): st
   return path.join(chaincodeClientDir(config, org), 'tls');
 }
 
+/** Folder of the TLS identity an org's TAXII servers present (`xborder taxii serve`). */
+export function taxiiServerDir(config: NetworkConfig, org: OrgConfig): string {
+  return path.join(paths(config).orgDir(org), 'taxii');
+}
+
 /** Every node certificate the network needs, enrolled from the owning org's CA. */
 export function nodeEnrollments(config: NetworkConfig): NodeEnrollment[] {
   const list: NodeEnrollment[] = config.orderers.map((o) => ({
@@ -58,6 +63,14 @@ export function nodeEnrollments(config: NetworkConfig): NodeEnrollment[] {
       type: 'client',
       hosts: [config.bindHost, peer.host],
       dir: chaincodeServerDir(config, org),
+      withMsp: false,
+    });
+    list.push({
+      org,
+      id: `taxii.${org.key}`,
+      type: 'client',
+      hosts: [config.bindHost, peer.host, 'localhost', `taxii.${org.domain}`],
+      dir: taxiiServerDir(config, org),
       withMsp: false,
     });
     list.push({

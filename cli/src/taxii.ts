@@ -1,0 +1,198 @@
+/**
+ * `xborder taxii`: a TAXII 2.1 server in front of one identity, and the credentials of the tools that
+ * may use it. Defaults live in the network home: `taxii/<identity>/credentials.json` (hashes only),
+ * `taxii/<identity>/state/` (cursor key, status resources), and the TLS certificate the network issued
+ * for the organisation's TAXII servers (`orgs/<org>/taxii/tls/`).
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { Command } from 'commander';
+
+import { XborderError } from '@xborder/sdk';
+import { createTaxiiServer, hashPassword, LedgerSource, newToken, readCredentials } from '@xborder/taxii';
+import type { CredentialsFile } from '@xborder/taxii';
+
+import { globals, homeOf, outputFor, withClient } from './context';
+import { readAllStdin } from './inputs';
+import { nonNegative, positiveInt } from './numbers';
+
+interface ServeOptions {
+  host: string;
+  port: string;
+  credentials?: string;
+  state?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  clientCa?: string;
+  insecureHttp?: boolean;
+  maxContentLength: string;
+  rateLimit: string;
+  publicUrl?: string;
+}
+
+function identityOf(cmd: Command): string {
+  const identity = globals(cmd).as ?? process.env.XB_IDENTITY;
+  if (identity === undefined || identity === '') throw new XborderError('CONFIG', 'say which identity the server acts as: --as <identity>');
+  return identity;
+}
+
+function taxiiDir(cmd: Command, identity: string): string {
+  return path.join(homeOf(cmd), 'taxii', identity);
+}
+
+function credentialsFile(cmd: Command, identity: string, given: string | undefined): string {
+  return given ?? path.join(taxiiDir(cmd, identity), 'credentials.json');
+}
+
+/** The organisation folder of an identity's MSP (`HKMSP` -> `hk`). */
+function orgKeyOf(mspId: string): string {
+  return mspId.replace(/MSP$/, '').toLowerCase();
+}
+
+function readFileOrFail(file: string, what: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new XborderError('CONFIG', `${what} ${file} cannot be read`);
+  }
+}
+
+function loadCredentials(file: string): CredentialsFile {
+  if (!fs.existsSync(file))
+    throw new XborderError('CONFIG', `no credentials file ${file}: add a client first (xborder taxii add-token <name> or add-user <name>)`);
+  try {
+    return readCredentials(file);
+  } catch (err) {
+    throw new XborderError('CONFIG', err instanceof Error ? err.message : String(err));
+  }
+}
+
+function updateCredentials(file: string, change: (c: CredentialsFile) => CredentialsFile): void {
+  const current: CredentialsFile = fs.existsSync(file) ? loadCredentials(file) : {};
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(change(current), null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+function refuseDuplicate(c: CredentialsFile, name: string): void {
+  const names = [
+    ...(c.basic ?? []).map((b) => b.user),
+    ...(c.tokens ?? []).map((t) => t.name),
+    ...(c.certificates ?? []).map((x) => x.name),
+  ];
+  if (names.includes(name)) throw new XborderError('BAD_INPUT', `a client named ${name} already exists; remove it first`);
+}
+
+export function registerTaxii(program: Command): void {
+  const taxii = program.command('taxii').description('TAXII 2.1 server for your institution\u2019s tools (MISP, OpenCTI, SIEMs)');
+
+  taxii
+    .command('serve')
+    .description('serve TAXII 2.1 as --as <identity>: reads through the ledger\u2019s rules, posts signed by the institution')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '9443')
+    .option('--credentials <file>', 'client credentials (hashes only; default <home>/taxii/<identity>/credentials.json)')
+    .option('--state <dir>', 'cursor key and status resources (default <home>/taxii/<identity>/state)')
+    .option('--tls-cert <file>', 'server certificate (default: the one the network issued for your organisation)')
+    .option('--tls-key <file>', 'its private key')
+    .option('--client-ca <file>', 'also accept client certificates issued by this CA (and listed in the credentials)')
+    .option('--insecure-http', 'serve plain HTTP (only behind a TLS-terminating proxy on the same host)')
+    .option('--max-content-length <bytes>', 'largest envelope accepted', String(10 * 1024 * 1024))
+    .option('--rate-limit <n>', 'requests per client per minute', '600')
+    .option('--public-url <url>', 'base URL clients use (default: from the Host header)')
+    .action(async (o: ServeOptions, cmd: Command) => {
+      const identity = identityOf(cmd);
+      const credentials = loadCredentials(credentialsFile(cmd, identity, o.credentials));
+      const out = outputFor(cmd);
+      await withClient(cmd, identity, async (client) => {
+        let tls: { cert: string; key: string; clientCa?: string } | undefined;
+        if (o.insecureHttp !== true) {
+          const dir = path.join(homeOf(cmd), 'orgs', orgKeyOf(client.profile.mspId), 'taxii', 'tls');
+          tls = {
+            cert: readFileOrFail(o.tlsCert ?? path.join(dir, 'server.crt'), 'TLS certificate'),
+            key: readFileOrFail(o.tlsKey ?? path.join(dir, 'server.key'), 'TLS key'),
+            ...(o.clientCa !== undefined ? { clientCa: readFileOrFail(o.clientCa, 'client CA') } : {}),
+          };
+        }
+        const server = createTaxiiServer({
+          source: new LedgerSource(client),
+          stateDir: o.state ?? path.join(taxiiDir(cmd, identity), 'state'),
+          credentials,
+          ...(tls ? { tls } : {}),
+          maxContentLength: positiveInt(o.maxContentLength, '--max-content-length'),
+          rateLimitPerMinute: positiveInt(o.rateLimit, '--rate-limit'),
+          ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}),
+        });
+        const address = await server.app.listen({ host: o.host, port: nonNegative(o.port, '--port') ?? 9443 });
+        out.result({ listening: `${address}/taxii2/`, identity, tls: tls !== undefined }, (print) => {
+          print(`TAXII 2.1 server of ${client.profile.institution} at ${address}/taxii2/ (API root ${address}/xborder/)`);
+        });
+        await new Promise<void>((resolve) => {
+          const stop = (): void => {
+            resolve();
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await server.close();
+      });
+    });
+
+  taxii
+    .command('add-token <name>')
+    .description('create a bearer token for a client; prints it once (only its hash is kept)')
+    .option('--credentials <file>', 'credentials file (default <home>/taxii/<identity>/credentials.json)')
+    .action((name: string, o: { credentials?: string }, cmd: Command) => {
+      const file = credentialsFile(cmd, identityOf(cmd), o.credentials);
+      const { token, sha256 } = newToken();
+      updateCredentials(file, (c) => {
+        refuseDuplicate(c, name);
+        return { ...c, tokens: [...(c.tokens ?? []), { name, sha256 }] };
+      });
+      outputFor(cmd).result({ name, token, credentials: file }, (print) => {
+        print(`token for ${name} (shown once; give it to the client, e.g. OpenCTI's TAXII connector):`);
+        print(token);
+      });
+    });
+
+  taxii
+    .command('add-user <user>')
+    .description('add an HTTP Basic user; the password is read from standard input (only an scrypt hash is kept)')
+    .option('--credentials <file>', 'credentials file (default <home>/taxii/<identity>/credentials.json)')
+    .action(async (user: string, o: { credentials?: string }, cmd: Command) => {
+      const file = credentialsFile(cmd, identityOf(cmd), o.credentials);
+      const password = (await readAllStdin()).toString('utf8').replace(/\r?\n$/, '');
+      if (password.length < 12) throw new XborderError('BAD_INPUT', 'the password must have at least 12 characters');
+      updateCredentials(file, (c) => {
+        refuseDuplicate(c, user);
+        return { ...c, basic: [...(c.basic ?? []), { user, scrypt: hashPassword(password) }] };
+      });
+      outputFor(cmd).result({ user, credentials: file }, (print) => {
+        print(`user ${user} added to ${file}`);
+      });
+    });
+
+  taxii
+    .command('add-certificate <name> <certificate>')
+    .description('allow a client certificate (PEM), checked against --client-ca when serving')
+    .option('--credentials <file>', 'credentials file (default <home>/taxii/<identity>/credentials.json)')
+    .action((name: string, certificate: string, o: { credentials?: string }, cmd: Command) => {
+      const file = credentialsFile(cmd, identityOf(cmd), o.credentials);
+      let fingerprint256: string;
+      try {
+        fingerprint256 = new crypto.X509Certificate(fs.readFileSync(certificate)).fingerprint256.replace(/:/g, '').toLowerCase();
+      } catch {
+        throw new XborderError('BAD_INPUT', `${certificate} is not a PEM certificate`);
+      }
+      updateCredentials(file, (c) => {
+        refuseDuplicate(c, name);
+        return { ...c, certificates: [...(c.certificates ?? []), { name, fingerprint256 }] };
+      });
+      outputFor(cmd).result({ name, fingerprint256, credentials: file }, (print) => {
+        print(`certificate ${fingerprint256} allowed as ${name}`);
+      });
+    });
+}

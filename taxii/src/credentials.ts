@@ -1,0 +1,139 @@
+/**
+ * Who may use a TAXII server: the institution's own tools, by HTTP Basic (user and password), bearer
+ * token, or client certificate. The file holds only hashes: scrypt for passwords (people choose them),
+ * SHA-256 for tokens (random, 32 bytes, so a plain hash cannot be reversed), and SHA-256 fingerprints
+ * of allowed client certificates. A secret is shown once, when it is made, and never stored.
+ */
+import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import * as fs from 'node:fs';
+
+import Ajv from 'ajv';
+
+export interface CredentialsFile {
+  readonly basic?: readonly { readonly user: string; readonly scrypt: string }[];
+  readonly tokens?: readonly { readonly name: string; readonly sha256: string }[];
+  readonly certificates?: readonly { readonly name: string; readonly fingerprint256: string }[];
+}
+
+const name = { type: 'string', pattern: '^[A-Za-z0-9._@-]{1,64}$' } as const;
+const validate = new Ajv({ strict: true }).compile<CredentialsFile>({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    basic: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['user', 'scrypt'],
+        additionalProperties: false,
+        properties: {
+          user: name,
+          scrypt: { type: 'string', pattern: '^scrypt\\$\\d+\\$\\d+\\$\\d+\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+$' },
+        },
+      },
+    },
+    tokens: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'sha256'],
+        additionalProperties: false,
+        properties: { name, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+      },
+    },
+    certificates: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'fingerprint256'],
+        additionalProperties: false,
+        properties: { name, fingerprint256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+      },
+    },
+  },
+});
+
+/** Reads and checks a credentials file; refuses one that other users may read. */
+export function readCredentials(file: string): CredentialsFile {
+  const mode = fs.statSync(file).mode & 0o077;
+  if (mode !== 0) throw new Error(`${file} is readable by other users; chmod 600 it`);
+  const value: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (!validate(value))
+    throw new Error(`${file}: ${validate.errors?.[0]?.instancePath ?? ''} ${validate.errors?.[0]?.message ?? 'is malformed'}`);
+  return value;
+}
+
+const SCRYPT = { N: 16384, r: 8, p: 1 };
+
+/** The stored form of a password. */
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, 32, SCRYPT);
+  return `scrypt$${String(SCRYPT.N)}$${String(SCRYPT.r)}$${String(SCRYPT.p)}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+function passwordMatches(password: string, stored: string): boolean {
+  const [, n, r, p, salt, hash] = stored.split('$');
+  const expected = Buffer.from(hash ?? '', 'base64');
+  const N = Number(n);
+  if (!Number.isInteger(N) || N < 1024 || N > 1 << 20) return false;
+  const actual = scryptSync(password, Buffer.from(salt ?? '', 'base64'), expected.length, { N, r: Number(r), p: Number(p) });
+  return timingSafeEqual(actual, expected);
+}
+
+/** A new random bearer token (shown once) and the hash to store. */
+export function newToken(): { token: string; sha256: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, sha256: sha256Hex(token) };
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function equalHex(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
+}
+
+/** Checks the credentials of a request; remembers good Basic passwords briefly (scrypt is slow by design). */
+export class Authenticator {
+  readonly #file: CredentialsFile;
+  readonly #recent = new Map<string, { user: string; until: number }>();
+
+  constructor(file: CredentialsFile) {
+    this.#file = file;
+  }
+
+  /** The client's name for an `Authorization` header, or undefined. Scheme names are case-insensitive. */
+  fromHeader(header: string | undefined): string | undefined {
+    if (header === undefined) return undefined;
+    const m = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);
+    if (!m) return undefined;
+    const scheme = (m[1] ?? '').toLowerCase();
+    const value = m[2] ?? '';
+    if (scheme === 'bearer') {
+      const hash = sha256Hex(value);
+      return this.#file.tokens?.find((t) => equalHex(t.sha256, hash))?.name;
+    }
+    if (scheme !== 'basic') return undefined;
+    const cacheKey = sha256Hex(value);
+    const cached = this.#recent.get(cacheKey);
+    if (cached && cached.until > Date.now()) return cached.user;
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return undefined;
+    const user = decoded.slice(0, colon);
+    const entry = this.#file.basic?.find((b) => b.user === user);
+    if (!entry || !passwordMatches(decoded.slice(colon + 1), entry.scrypt)) return undefined;
+    if (this.#recent.size > 1000) this.#recent.clear();
+    this.#recent.set(cacheKey, { user, until: Date.now() + 60_000 });
+    return user;
+  }
+
+  /** The client's name for a client certificate the TLS layer verified, or undefined. */
+  fromCertificate(fingerprint256: string | undefined): string | undefined {
+    if (fingerprint256 === undefined) return undefined;
+    const hex = fingerprint256.replace(/:/g, '').toLowerCase();
+    return this.#file.certificates?.find((c) => equalHex(c.fingerprint256, hex))?.name;
+  }
+}

@@ -1,0 +1,385 @@
+/**
+ * The TAXII 2.1 server on the real network: started with the CLI as hk-bank-a, driven by the OASIS
+ * taxii2-client (Python), checked by the same conformance suite as the OASIS reference server
+ * (medallion), and attacked: strict content of another producer, bad credentials, bad envelopes, a
+ * cursor of another query. Refusals write nothing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { expect } from 'chai';
+
+import type { XborderClient } from '@xborder/sdk';
+
+import { clientPool } from '../support/clients';
+import { httpRequest } from '../support/http-client';
+import { testNetwork } from '../support/network-hooks';
+import { REPO_ROOT } from '../support/paths';
+import { startProcess } from '../support/processes';
+import type { Started } from '../support/processes';
+import { CONFORMANCE, TAXII } from '../support/taxii-conformance';
+import type { TaxiiTarget } from '../support/taxii-conformance';
+
+const CLI = path.join(REPO_ROOT, 'cli', 'dist', 'main.js');
+const GREEN = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
+const AMBER = 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421';
+const AMBER_STRICT = 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003';
+const home = testNetwork.home ?? '';
+
+function indicator(marking: string, name: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = new Date().toISOString();
+  return {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: `indicator--${randomUUID()}`,
+    created: now,
+    modified: now,
+    name,
+    pattern: `[url:value = 'https://${randomUUID()}.example/']`,
+    pattern_type: 'stix',
+    valid_from: now,
+    object_marking_refs: [marking],
+    ...overrides,
+  };
+}
+
+function xborder(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, XB_HOME: home, XB_IDENTITY: '' },
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every latest, readable version the ledger lists for an identity, in ledger order: what TAXII must serve. */
+async function ledgerView(client: XborderClient): Promise<string[]> {
+  const ids: string[] = [];
+  let bookmark = '';
+  do {
+    const page = await client.intel.listObjects({ filter: 'all', pageSize: 200, ...(bookmark ? { bookmark } : {}) });
+    ids.push(...page.items.filter((i) => i.latest && i.object !== null).map((i) => i.record.stixId));
+    bookmark = page.bookmark;
+  } while (bookmark !== '');
+  return ids;
+}
+
+describe('TAXII 2.1 server on the real network', function () {
+  this.timeout(300_000);
+  const { as, closeAll } = clientPool();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-taxii-'));
+  const credentials = path.join(tmp, 'credentials.json');
+  const state = path.join(tmp, 'state');
+  const password = `pw-${randomUUID()}`;
+  let ca = '';
+  let server: Started | undefined;
+  let medallion: Started | undefined;
+  let discovery = '';
+  let token = '';
+  let venv = '';
+  const objects: Record<string, Record<string, unknown>> = {};
+
+  const taxii = (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+    httpRequest(url, { ...init, headers: { accept: TAXII, authorization: `Bearer ${token}`, ...(init.headers ?? {}) }, ca });
+  const root = (): string => discovery.replace(/taxii2\/$/, 'xborder/');
+
+  before(async () => {
+    ca = fs.readFileSync(path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'), 'utf8');
+    venv = execFileSync('bash', [path.join(REPO_ROOT, 'taxii', 'scripts', 'python-env.sh')], { encoding: 'utf8' }).trim();
+    const added = xborder(['--as', 'hk-bank-a', '--json', 'taxii', 'add-token', 'opencti', '--credentials', credentials]);
+    expect(added.code, added.stderr).to.equal(0);
+    token = (JSON.parse(added.stdout) as { token: string }).token;
+    expect(xborder(['--as', 'hk-bank-a', 'taxii', 'add-user', 'misp', '--credentials', credentials], `${password}\n`).code).to.equal(0);
+    // the file holds hashes only
+    const stored = fs.readFileSync(credentials, 'utf8');
+    expect(stored).to.not.include(token);
+    expect(stored).to.not.include(password);
+
+    const hk = as('hk-bank-a');
+    const th = as('th-bank-a');
+    objects.green = indicator(GREEN, 'taxii green');
+    objects.amber = indicator(AMBER, 'taxii amber v1');
+    objects.amberV2 = { ...objects.amber, modified: new Date(Date.now() + 1000).toISOString(), name: 'taxii amber v2' };
+    objects.thAmber = indicator(AMBER, 'taxii th amber');
+    objects.thStrict = indicator(AMBER_STRICT, 'taxii th strict');
+    objects.hkStrict = indicator(AMBER_STRICT, 'taxii hk strict');
+    for (const o of [objects.green, objects.amber, objects.amberV2, objects.hkStrict]) await hk.intel.submit(o);
+    for (const o of [objects.thAmber, objects.thStrict]) await th.intel.submit(o);
+
+    server = await startProcess(
+      process.execPath,
+      [
+        CLI,
+        '--as',
+        'hk-bank-a',
+        '--json',
+        'taxii',
+        'serve',
+        '--port',
+        '0',
+        '--credentials',
+        credentials,
+        '--state',
+        state,
+        '--max-content-length',
+        '65536',
+        '--rate-limit',
+        '100000',
+      ],
+      /"listening": "https:\/\//,
+      { env: { ...process.env, XB_HOME: home, XB_IDENTITY: '' } },
+    );
+    discovery = /"listening": "([^"]+)"/.exec(server.readyLine)?.[1] ?? '';
+    expect(discovery).to.match(/^https:\/\/127\.0\.0\.1:\d+\/taxii2\/$/);
+  });
+
+  after(async () => {
+    await server?.stop();
+    await medallion?.stop();
+    closeAll();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('serves the OASIS taxii2-client: collections, every readable object once with as_pages, versions, manifest, and a posted envelope', async () => {
+    const expected = await ledgerView(as('hk-bank-a'));
+    const posted = [
+      indicator(GREEN, 'posted over taxii 1'),
+      indicator(AMBER, 'posted over taxii 2'),
+      indicator('marking-definition--00000000-0000-4000-8000-00000000dead', 'unclassified marking'),
+    ];
+    const envelope = path.join(tmp, 'envelope.json');
+    fs.writeFileSync(envelope, JSON.stringify({ objects: posted }));
+    const r = spawnSync(
+      path.join(venv, 'bin', 'python'),
+      [
+        path.join(REPO_ROOT, 'taxii', 'test', 'python', 'taxii_client_check.py'),
+        discovery,
+        path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'),
+        envelope,
+        '7',
+      ],
+      {
+        // requests prefers REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE over the client's verify= when they are set
+        env: {
+          ...process.env,
+          TAXII_USER: 'misp',
+          TAXII_PASSWORD: password,
+          REQUESTS_CA_BUNDLE: path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'),
+          CURL_CA_BUNDLE: '',
+        },
+        encoding: 'utf8',
+        timeout: 240_000,
+      },
+    );
+    expect(r.status, r.stderr).to.equal(0);
+    const seen = JSON.parse(r.stdout) as {
+      collections: [string, boolean, boolean][];
+      ids: string[];
+      pages: number;
+      versions: string[];
+      by_id: string[];
+      manifest: { id: string }[];
+      status: {
+        status: string;
+        total_count: number;
+        success_count: number;
+        failure_count: number;
+        failures: { id: string; message: string }[];
+      };
+      own_can_write: boolean;
+    };
+    expect(seen.collections).to.deep.equal([
+      ['own', true, false],
+      ['shared', true, true],
+      ['tlp-amber', true, false],
+      ['tlp-clear', true, false],
+      ['tlp-green', true, false],
+    ]);
+    // exactly the ledger's view of hk-bank-a, in ledger order, each once
+    expect(seen.ids).to.deep.equal(expected);
+    expect(new Set(seen.ids).size).to.equal(seen.ids.length);
+    expect(seen.pages).to.equal(Math.ceil(expected.length / 7));
+    for (const o of [objects.green, objects.amber, objects.thAmber, objects.hkStrict]) expect(seen.ids).to.include(o?.id);
+    expect(seen.ids, 'strict content of another producer').to.not.include(objects.thStrict?.id);
+    expect(seen.by_id).to.deep.equal([seen.ids[0]]);
+    expect(seen.versions.length).to.be.greaterThan(0);
+    expect(seen.manifest.length).to.equal(Math.min(7, expected.length));
+    expect(seen.status).to.deep.include({ status: 'complete', total_count: 3, success_count: 2, failure_count: 1 });
+    expect(seen.status.failures[0]?.id).to.equal(posted[2]?.id);
+    expect(seen.status.failures[0]?.message).to.match(/^MARKING_UNCLASSIFIED: /);
+    // the posted objects are on the ledger, signed by hk-bank-a at the TLP of their markings
+    const hk = as('hk-bank-a');
+    expect(await hk.intel.get(posted[0]?.id as string)).to.include({ producer: 'hk-bank-a', tlp: 'GREEN' });
+    expect(await hk.intel.get(posted[1]?.id as string)).to.include({ producer: 'hk-bank-a', tlp: 'AMBER' });
+    expect((await hk.intel.history(posted[2]?.id as string).catch(() => [])).length).to.equal(0);
+  });
+
+  it('serves versions and filters from the ledger: the latest by default, every version on request', async () => {
+    const shared = `${root()}collections/shared/`;
+    const id = objects.amber?.id as string;
+    const latest = (await taxii(`${shared}objects/${id}/`)).json<{ objects: { name: string }[] }>();
+    expect(latest.objects.map((o) => o.name)).to.deep.equal(['taxii amber v2']);
+    const all = (await taxii(`${shared}objects/${id}/?match[version]=all`)).json<{ objects: { name: string }[] }>();
+    expect(all.objects.map((o) => o.name)).to.deep.equal(['taxii amber v1', 'taxii amber v2']);
+    const versions = (await taxii(`${shared}objects/${id}/versions/`)).json<{ versions: string[] }>();
+    expect(versions.versions).to.deep.equal([objects.amber?.modified, objects.amberV2?.modified]);
+    // the own collection holds the institution's strict object; the AMBER collection does not hold GREEN
+    const own = await taxii(`${root()}collections/own/objects/${objects.hkStrict?.id as string}/`);
+    expect(own.status).to.equal(200);
+    expect((await taxii(`${root()}collections/tlp-amber/objects/${objects.green?.id as string}/`)).status).to.equal(404);
+  });
+
+  it('attack: strict content of another producer is not served by id, versions, listing or manifest', async () => {
+    const id = objects.thStrict?.id as string;
+    const shared = `${root()}collections/shared/`;
+    expect((await taxii(`${shared}objects/${id}/`)).status).to.equal(404);
+    expect((await taxii(`${shared}objects/${id}/versions/`)).status).to.equal(404);
+    const listed = await taxii(`${shared}objects/?match[id]=${id}&match[version]=all`);
+    expect(listed.json()).to.deep.equal({ more: false });
+    const manifest = await taxii(`${shared}manifest/?match[id]=${id}`);
+    expect(manifest.json()).to.deep.equal({ more: false });
+    // and its text is nowhere in a full listing
+    let next = '';
+    let body = '';
+    do {
+      const page = await taxii(`${shared}objects/?limit=1000${next ? `&next=${encodeURIComponent(next)}` : ''}`);
+      body += page.body;
+      next = (page.json().next as string | undefined) ?? '';
+    } while (next !== '');
+    expect(body).to.include('taxii th amber');
+    expect(body).to.not.include('taxii th strict');
+  });
+
+  it('attack: bad credentials, plain HTTP, bad envelopes, oversize bodies and foreign cursors are refused with TAXII errors and write nothing', async () => {
+    const hk = as('hk-bank-a');
+    const before = await ledgerView(hk);
+    const statusFiles = (): string[] => (fs.existsSync(path.join(state, 'status')) ? fs.readdirSync(path.join(state, 'status')) : []);
+    const statusesBefore = statusFiles();
+    const shared = `${root()}collections/shared/`;
+    const post = (body: string, headers: Record<string, string> = {}, url = `${shared}objects/`) =>
+      taxii(url, { method: 'POST', headers: { 'content-type': TAXII, ...headers }, body });
+    const good = JSON.stringify({ objects: [indicator(GREEN, 'never written')] });
+    const cases: [string, Promise<{ status: number; headers: Record<string, unknown>; json: () => Record<string, unknown> }>, number][] = [
+      [
+        'wrong password',
+        httpRequest(discovery, { headers: { accept: TAXII, authorization: `Basic ${Buffer.from('misp:wrong').toString('base64')}` }, ca }),
+        401,
+      ],
+      [
+        'forged token',
+        httpRequest(`${shared}objects/`, {
+          method: 'POST',
+          headers: { accept: TAXII, 'content-type': TAXII, authorization: `Bearer ${token.slice(0, -2)}xx` },
+          body: good,
+          ca,
+        }),
+        401,
+      ],
+      ['JSON media type', post(good, { 'content-type': 'application/json' }), 415],
+      ['malformed envelope', post('{"objects": [{"type": "indicator"'), 400],
+      ['envelope without objects', post('{"more": false}'), 400],
+      [
+        'oversize body',
+        post(JSON.stringify({ objects: Array.from({ length: 200 }, (_, i) => indicator(GREEN, `big ${String(i)}`)) })),
+        413,
+      ],
+      ['read-only collection', post(good, {}, `${root()}collections/own/objects/`), 403],
+      ['unknown collection', post(good, {}, `${root()}collections/${randomUUID()}/objects/`), 404],
+      ['delete', taxii(`${shared}objects/${objects.green?.id as string}/`, { method: 'DELETE' }), 403],
+    ];
+    const foreign = (await taxii(`${root()}collections/own/objects/?limit=1`)).json().next as string;
+    expect(foreign).to.be.a('string');
+    cases.push(['cursor of another collection', taxii(`${shared}objects/?next=${encodeURIComponent(foreign)}`), 400]);
+    for (const [what, answer, status] of cases) {
+      const a = await answer;
+      expect(a.status, what).to.equal(status);
+      expect(String(a.headers['content-type']), what).to.equal(TAXII);
+      expect(a.json(), what).to.include({ http_status: String(status) });
+    }
+    // plain HTTP to the TLS port gets no TAXII answer at all
+    const plain = await httpRequest(discovery.replace('https:', 'http:'), { headers: { accept: TAXII } }).catch((err: unknown) => err);
+    expect(plain instanceof Error || (plain as { status: number }).status === 400).to.equal(true);
+    expect(await ledgerView(hk)).to.deep.equal(before);
+    expect(statusFiles()).to.deep.equal(statusesBefore);
+  });
+
+  it('passes the conformance suite, as does the OASIS reference server medallion', async () => {
+    const port = 30000 + Math.floor(Math.random() * 20000);
+    const dataDir = path.join(tmp, 'medallion');
+    fs.mkdirSync(dataDir);
+    const base = `http://127.0.0.1:${String(port)}`;
+    const seed = Array.from({ length: 3 }, (_, i) =>
+      indicator(GREEN, `medallion seed ${String(i)}`, {
+        modified: `2026-11-0${String(i + 1)}T00:00:00.000Z`,
+        created: `2026-11-0${String(i + 1)}T00:00:00.000Z`,
+      }),
+    );
+    fs.writeFileSync(
+      path.join(dataDir, 'data.json'),
+      JSON.stringify({
+        '/discovery': { title: 'medallion', default: `${base}/api1/`, api_roots: [`${base}/api1/`] },
+        api1: {
+          information: { title: 'api1', versions: [TAXII], max_content_length: 10485760 },
+          status: [],
+          collections: [
+            {
+              id: '91a7b528-80eb-42ed-a74d-c6fbd5a26116',
+              title: 'rw',
+              can_read: true,
+              can_write: true,
+              media_types: ['application/stix+json;version=2.1'],
+              objects: seed,
+              manifest: seed.map((o, i) => ({
+                id: o.id,
+                date_added: `2026-11-2${String(i)}T00:00:00.000000Z`,
+                version: o.modified,
+                media_type: 'application/stix+json;version=2.1',
+              })),
+            },
+          ],
+        },
+      }),
+    );
+    const medallionPassword = randomUUID();
+    fs.writeFileSync(
+      path.join(dataDir, 'config.json'),
+      JSON.stringify({
+        backend: { module: 'medallion.backends.memory_backend', module_class: 'MemoryBackend', filename: path.join(dataDir, 'data.json') },
+        users: { conformance: medallionPassword },
+        taxii: { max_page_size: 100 },
+      }),
+    );
+    medallion = await startProcess(
+      path.join(venv, 'bin', 'medallion'),
+      ['--host', '127.0.0.1', '--port', String(port), path.join(dataDir, 'config.json')],
+      /Running on http/,
+    );
+    const targets: TaxiiTarget[] = [
+      { name: 'xborder', discovery, authorization: `Bearer ${token}`, ca },
+      {
+        name: 'medallion',
+        discovery: `${base}/taxii2/`,
+        authorization: `Basic ${Buffer.from(`conformance:${medallionPassword}`).toString('base64')}`,
+      },
+    ];
+    const results: string[] = [];
+    for (const check of CONFORMANCE) {
+      for (const t of targets) {
+        try {
+          await check.run(t);
+          results.push(`pass ${t.name}: ${check.name}`);
+        } catch (err) {
+          results.push(`FAIL ${t.name}: ${check.name}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    }
+    expect(
+      results.filter((r) => r.startsWith('FAIL')),
+      results.join('\n'),
+    ).to.deep.equal([]);
+  });
+});
