@@ -307,6 +307,69 @@ describe('TAXII 2.1 server on the real network', function () {
     expect(statusFiles()).to.deep.equal(statusesBefore);
   });
 
+  it('authenticates tools by client certificate: an allowed certificate of the org CA is served; others get 401', async () => {
+    const idDir = (name: string): string => path.join(home, 'identities', name, 'msp');
+    const certOf = (name: string): { cert: string; key: string } => ({
+      cert: fs.readFileSync(path.join(idDir(name), 'signcerts', 'cert.pem'), 'utf8'),
+      key: fs.readFileSync(path.join(idDir(name), 'keystore', 'priv_sk'), 'utf8'),
+    });
+    const certCredentials = path.join(tmp, 'cert-credentials.json');
+    const allowed = xborder([
+      '--as',
+      'hk-bank-a',
+      'taxii',
+      'add-certificate',
+      'soc-gateway',
+      path.join(idDir('hk-bank-b'), 'signcerts', 'cert.pem'),
+      '--credentials',
+      certCredentials,
+    ]);
+    expect(allowed.code, allowed.stderr).to.equal(0);
+    // listed, but issued by another CA than --client-ca: the TLS layer does not verify it, so it is refused
+    const foreign = xborder([
+      '--as',
+      'hk-bank-a',
+      'taxii',
+      'add-certificate',
+      'foreign',
+      path.join(idDir('th-bank-a'), 'signcerts', 'cert.pem'),
+      '--credentials',
+      certCredentials,
+    ]);
+    expect(foreign.code, foreign.stderr).to.equal(0);
+    const mtls = await startProcess(
+      process.execPath,
+      [
+        CLI,
+        '--as',
+        'hk-bank-a',
+        '--json',
+        'taxii',
+        'serve',
+        '--port',
+        '0',
+        '--credentials',
+        certCredentials,
+        '--state',
+        path.join(tmp, 'state-mtls'),
+        '--client-ca',
+        path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'),
+      ],
+      /"listening": "https:\/\//,
+      { env: { ...process.env, XB_HOME: home, XB_IDENTITY: '' } },
+    );
+    try {
+      const url = /"listening": "([^"]+)"/.exec(mtls.readyLine)?.[1] ?? '';
+      const ask = (client?: { cert: string; key: string }) => httpRequest(url, { headers: { accept: TAXII }, ca, ...(client ?? {}) });
+      expect((await ask(certOf('hk-bank-b'))).status, 'allowed certificate').to.equal(200);
+      expect((await ask(certOf('hk-bank-a'))).status, 'same CA, not on the list').to.equal(401);
+      expect((await ask(certOf('th-bank-a'))).status, 'listed, but of another CA').to.equal(401);
+      expect((await ask()).status, 'no certificate').to.equal(401);
+    } finally {
+      await mtls.stop();
+    }
+  });
+
   it('passes the conformance suite, as does the OASIS reference server medallion', async () => {
     const port = 30000 + Math.floor(Math.random() * 20000);
     const dataDir = path.join(tmp, 'medallion');

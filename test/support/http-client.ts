@@ -15,6 +15,9 @@ export interface HttpRequest {
   readonly body?: string | Buffer;
   /** PEM of the CA that issued an HTTPS server's certificate. */
   readonly ca?: string;
+  /** PEM client certificate and key, for servers that ask for one. */
+  readonly cert?: string;
+  readonly key?: string;
 }
 
 export function httpRequest(url: string, request: HttpRequest = {}): Promise<HttpAnswer> {
@@ -27,6 +30,7 @@ export function httpRequest(url: string, request: HttpRequest = {}): Promise<Htt
         method: request.method ?? 'GET',
         headers: request.headers ?? {},
         ...(request.ca !== undefined ? { ca: request.ca } : {}),
+        ...(request.cert !== undefined && request.key !== undefined ? { cert: request.cert, key: request.key } : {}),
         agent: false,
       },
       (res) => {
