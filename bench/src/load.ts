@@ -14,7 +14,7 @@ export interface LoadResult {
   readonly latencyMs: { p50: number; p95: number; p99: number; max: number };
 }
 
-function percentile(sorted: readonly number[], p: number): number {
+export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return Number((sorted[Math.max(0, i)] ?? 0).toFixed(1));

@@ -60,6 +60,12 @@ export function renderMarkdown(r: BenchResults): string {
       `Client ingestion: ${String(i.objects)} objects in ${String(i.seconds)} s = ${String(i.objectsPerSecond)} objects/s end to end (client CPU ${String(i.clientCpuSeconds)} s); canonicalise + hash + sign alone: ${String(i.rawPrepareAndSignPerSecond)} objects/s`,
     );
   }
+  if (r.taxii) {
+    const t = r.taxii;
+    lines.push(
+      `TAXII at ${String(t.records)} intel records: ${String(t.readers)} clients paging ${String(t.pages)} pages of 100 with content = ${String(t.objectsPerSecond)} objects/s, per page (ms) ${JSON.stringify(t.pageMs)}; ${String(t.post.objects)} objects posted in one envelope ${JSON.stringify(t.post.taxiiObjectsPerSecond)} objects/s vs ingestStix ${JSON.stringify(t.post.ingestObjectsPerSecond)} (ratio ${String(t.post.ratio)})`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -28,6 +28,8 @@ import { startCapture } from './profiler';
 import type { ProfileCapture } from './profiler';
 import { renderMarkdown, renderSvg } from './render';
 import { attestTx, baselineTx, benchIndicator, confirmTx, intelBatchTx, intelTx, throughSdk } from './scenarios';
+import { measureTaxii } from './taxii';
+import type { TaxiiBench } from './taxii';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -75,6 +77,8 @@ export const benchUsage = (): string => `Usage: npm run bench -- [flags]
   --port-offset N        port offset of the tuned network (default 10000; defaults +5000)
   --commit status|events how the load generator learns each commit: a commit-status call per
                          transaction (default) or one filtered-block event stream (CommitWatcher)
+  --records LIST         intel records the ledger is filled to before the reads are measured
+                         (default 10000; --full 10000,100000); the taxii scenario runs after them
   --checkpointing S      both operators checkpoint continuously (audit checkpoint --follow --interval S)
                          during the run, as separate processes, to measure what it costs
   --profile              CPU-profile each scenario's measured window on a network started for it
@@ -104,6 +108,8 @@ export interface BenchResults {
   /** Checkpoints the operators' followers recorded during the run (with --checkpointing). */
   readonly checkpoints: number | null;
   readonly errors: string[];
+  /** The TAXII server: pages of 100 with content, and posting against ingestStix (scenario `taxii`). */
+  readonly taxii: TaxiiBench | null;
   readonly ingestion: {
     objects: number;
     seconds: number;
@@ -125,6 +131,7 @@ const ALL_SCENARIOS = [
   'reconcile',
   'ingest',
   'proof',
+  'taxii',
 ];
 
 export class BenchHelp extends Error {}
@@ -175,7 +182,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     scenarios,
     home: path.resolve(get('home') ?? path.join(repoRoot, '.xborder-bench')),
     portOffset: num('port-offset', 10000),
-    readRecords: full ? [10_000, 100_000] : [10_000],
+    readRecords: records(get('records'), full ? [10_000, 100_000] : [10_000]),
     reconcileDays: full ? [1_000, 10_000] : [1_000],
     profile: flags.profile === true,
     commit: commitMode(get('commit')),
@@ -204,8 +211,17 @@ function parseBenchFlags(argv: readonly string[]) {
       commit: { type: 'string' },
       'network-profile': { type: 'string' },
       checkpointing: { type: 'string' },
+      records: { type: 'string' },
     },
   });
+}
+
+/** `--records 10000,100000`: ledger sizes (intel records) the reads are measured at, ascending. */
+function records(value: string | undefined, fallback: number[]): number[] {
+  if (value === undefined) return fallback;
+  const list = value.split(',').map((v) => (/^\d{1,9}$/.test(v) ? Number(v) : Number.NaN));
+  if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--records must be a comma-separated list of positive integers');
+  return list.sort((a, b) => a - b);
 }
 
 /** Both operators' `audit checkpoint --follow` processes on a network, stopped with `stop()`. */
@@ -349,6 +365,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
   const reads: BenchResults['reads'] = [];
   const reconcile: BenchResults['reconcile'] = [];
   let ingestion: BenchResults['ingestion'] = null;
+  let taxii: TaxiiBench | null = null;
   let proof: BenchResults['proof'] = null;
   let checkpoints: number | null = null;
   const want = (s: string): boolean => opts.scenarios.includes(s);
@@ -491,6 +508,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
         }
       }
       if (blocks === opts.blocks[0] && want('ingest')) ingestion = await measureIngestion(hk);
+      if (blocks === opts.blocks[0] && want('taxii')) taxii = await measureTaxii(network, hk, await countIntel(auditor), log);
       if (blocks === opts.blocks[0] && want('proof')) proof = await measureProof(network, hk, auditor);
     } finally {
       if (followers) checkpoints = (checkpoints ?? 0) + (await followers.stop());
@@ -528,6 +546,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
     reads,
     reconcile,
     ingestion,
+    taxii,
     proof,
     checkpoints,
     errors,

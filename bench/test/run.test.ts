@@ -16,6 +16,9 @@ describe('benchmark options and profile summaries', () => {
     expect(parseBenchArgs(['--network-profile', 'bft']).networkProfile).to.equal('bft');
     expect(parseBenchArgs(['--checkpointing', '10']).checkpointing).to.equal(10);
     expect(short.checkpointing).to.equal(undefined);
+    expect(short.readRecords).to.deep.equal([10_000]);
+    expect(full.readRecords).to.deep.equal([10_000, 100_000]);
+    expect(parseBenchArgs(['--records', '100000,20000', '--scenario', 'reads,taxii']).readRecords).to.deep.equal([20_000, 100_000]);
   });
 
   it('answers --help with the usage and refuses what it does not know', () => {
@@ -25,6 +28,7 @@ describe('benchmark options and profile summaries', () => {
     expect(() => parseBenchArgs(['--network-profile', 'solo'])).to.throw(/--network-profile must be dev, ha or bft/);
     expect(() => parseBenchArgs(['--scenario', 'teleport'])).to.throw(/unknown scenario teleport/);
     expect(() => parseBenchArgs(['--duration', 'ten'])).to.throw(/positive integer/);
+    expect(() => parseBenchArgs(['--records', '10k'])).to.throw(/--records must be a comma-separated list/);
   });
 
   it('sums self time per function across call sites from a V8 profile', () => {

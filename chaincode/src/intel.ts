@@ -627,8 +627,14 @@ export class IntelContract extends XborderContract {
       const bytes = sealed[i];
       if (readable(record) === null) return { record, latest, content: null, salt: null, unreadable: 'ACCESS_DENIED' };
       if (!bytes || bytes.length === 0) return { record, latest, content: null, salt: null, unreadable: 'INTEL_NOT_FOUND' };
-      const { salt, content } = openBounded(bytes, record.contentCommitment);
-      return { record, latest, content, salt, unreadable: null };
+      try {
+        const { salt, content } = openBounded(bytes, record.contentCommitment);
+        return { record, latest, content, salt, unreadable: null };
+      } catch (err) {
+        // a record written before salted commitments (format 1) holds content this format cannot open
+        if (!(err instanceof ChaincodeError)) throw err;
+        return { record, latest, content: null, salt: null, unreadable: 'INTEL_CONTENT_MALFORMED' };
+      }
     });
     return JSON.stringify({ items, bookmark: page.bookmark });
   }

@@ -299,6 +299,13 @@ describe('intel contract', () => {
       }
       const audit = await world.invoke(ids.auditor, (ctx) => intel.ListIntelObjects(ctx, JSON.stringify({ filter: 'all' })));
       expect(audit.error?.message).to.match(/^ACCESS_DENIED: /);
+      // content that does not open its commitment (a record of an older format) is withheld, the page still served
+      const shared = world.collection('hkThShared');
+      const firstKey = [...shared.keys()].filter((k) => k.includes(amber.id as string)).sort()[0];
+      expect(firstKey).to.be.a('string');
+      shared.set(firstKey ?? '', Buffer.from('{"not":"sealed"}'));
+      const afterDamage = await list(ids.thBankA);
+      expect(afterDamage.map((i) => i.unreadable)).to.deep.equal(['INTEL_CONTENT_MALFORMED', null, 'ACCESS_DENIED']);
     });
   });
 

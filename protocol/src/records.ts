@@ -90,8 +90,12 @@ export interface IntelObject {
   /** The canonical content (JSON text) and its salt, where the caller may read them; null otherwise. */
   readonly content: string | null;
   readonly salt: string | null;
-  /** Why content is null: ACCESS_DENIED (strict content of another producer) or INTEL_NOT_FOUND (not on this peer). */
-  readonly unreadable: 'ACCESS_DENIED' | 'INTEL_NOT_FOUND' | null;
+  /**
+   * Why content is null: ACCESS_DENIED (strict content of another producer), INTEL_NOT_FOUND (not on
+   * this peer), INTEL_CONTENT_MALFORMED (content that does not open the record's commitment, such as a
+   * record written before salted commitments).
+   */
+  readonly unreadable: 'ACCESS_DENIED' | 'INTEL_NOT_FOUND' | 'INTEL_CONTENT_MALFORMED' | null;
 }
 
 export interface IntelObjectPage {

@@ -52,7 +52,7 @@ describe('benchmark harness smoke run (a few seconds, no timing assertions)', ()
       '--checkpointing',
       '1',
       '--scenario',
-      'baseline,intel-batch-10,proof',
+      'baseline,intel-batch-10,proof,taxii',
     ]);
     const results = await runBench(opts, 'smoke events');
     expect(results.options.commit).to.equal('events');
@@ -60,6 +60,11 @@ describe('benchmark harness smoke run (a few seconds, no timing assertions)', ()
     expect(results.checkpoints).to.be.greaterThan(0);
     expect(results.proof?.outcome).to.equal('holds');
     expect(results.proof?.checks).to.be.greaterThan(20);
+    // the TAXII server served full pages with content, and took 1,000 posted objects onto the ledger
+    expect(results.taxii?.pages).to.be.greaterThan(0);
+    expect(results.taxii?.objectsPerSecond).to.be.greaterThan(0);
+    expect(results.taxii?.post.taxiiObjectsPerSecond).to.have.length(2);
+    expect(results.taxii?.post.ratio).to.be.greaterThan(0);
     for (const s of results.load) {
       expect(s.committed, s.scenario).to.be.greaterThan(0);
       expect(s.failures, `${s.scenario}: ${String(s.firstFailure)}`).to.equal(0);
