@@ -397,8 +397,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
         for (const target of opts.readRecords) {
           log(`reads: filling the ledger to ${String(target)} intel records`);
           count = await fillIntel(hk, count, target);
-          const sample = await auditor.intel.list({ filter: 'all', pageSize: 100 });
-          const ids = sample.items.map((r) => ({ id: r.stixId, commitment: r.contentCommitment }));
+          const ids = await sampleRecords(auditor);
           reads.push({
             records: count,
             getById: await timeCalls(200, (i) => auditor.intel.get(ids[i % ids.length]?.id ?? '')),
@@ -604,6 +603,27 @@ async function countIntel(auditor: XborderClient): Promise<number> {
     bookmark = page.bookmark;
   } while (bookmark !== '');
   return n;
+}
+
+/**
+ * Up to 100 records with salted commitments to read back (a ledger grown by earlier versions of the
+ * bench starts with records of the older format, which have none).
+ */
+async function sampleRecords(auditor: XborderClient): Promise<{ id: string; commitment: string }[]> {
+  // the newest records first: windows of the last hour, day and month, then the whole ledger
+  for (const hours of [1, 24, 24 * 31, undefined]) {
+    const from = hours === undefined ? undefined : new Date(Date.now() - hours * 3_600_000).toISOString();
+    const out: { id: string; commitment: string }[] = [];
+    let bookmark = '';
+    for (let page = 0; page < 20 && out.length < 100; page++) {
+      const p = await auditor.intel.list({ filter: 'all', pageSize: 200, ...(from ? { from } : {}), ...(bookmark ? { bookmark } : {}) });
+      for (const r of p.items) if (typeof r.contentCommitment === 'string') out.push({ id: r.stixId, commitment: r.contentCommitment });
+      bookmark = p.bookmark;
+      if (bookmark === '') break;
+    }
+    if (out.length > 0) return out.slice(0, 100);
+  }
+  throw new Error('no record with a salted commitment to read back');
 }
 
 /** End-to-end ingestion of a 2,000-object bundle, and the raw prepare + sign rate on this machine. */

@@ -4,6 +4,8 @@ import { GroupedIndexWriter, groupedPage } from './grouped-index';
 import { batchingFor } from './peer-batching';
 import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
+import { partyKeys } from './party-keys';
+import type { PartyKey } from './party-keys';
 import { requireRegisteredSigner } from './registry';
 import type { SigningKey } from './registry';
 import {
@@ -14,6 +16,16 @@ import {
   hasControlChars,
   implicitCollection,
   intelListArgument,
+  isObservableStatementValue,
+  observableValueTag,
+  SEEN_DAILY_LIMIT,
+  seenQueryArgument,
+  seenQueryValue,
+  observableFacts,
+  observableHandle,
+  observableTags,
+  OBSERVABLE_VERSION,
+  parseObservableStatement,
   isSha256Hex,
   isSignatureBase64,
   isStixId,
@@ -43,6 +55,8 @@ import type {
   IntelObject,
   IntelRecord,
   IntelStatement,
+  ObservableStatement,
+  SeenAnswer,
   Sighting,
   StixFacts,
 } from '@xborder/protocol';
@@ -91,14 +105,19 @@ function b64(value: string, what: string): Uint8Array {
   return Buffer.from(value, 'base64');
 }
 
+/** The fields of a submission that key and describe its record (an observable's are derived by the chaincode). */
+type Described = Omit<IntelStatement, 'purpose'>;
+
 interface Submission {
-  readonly statement: IntelStatement;
+  readonly statement: Described;
   readonly statementText: string;
   readonly signature: string;
   /** Canonical content and its sealed form (salt + content), present for CLEAR/GREEN/AMBER. */
   readonly content?: string;
   readonly sealed?: Uint8Array;
   readonly facts?: StixFacts;
+  /** For a cyber-observable: the key id and the keyed tags of its values (its id and value stay private). */
+  readonly observable?: { readonly keyId: string; readonly tags: readonly string[] };
 }
 
 /** Sealed content is the salt (64), a line feed, then at most MAX_OBJECT_BYTES of canonical object. */
@@ -132,14 +151,12 @@ function listing(queryJson: string): { range: { start: string; end: string }; si
   return { range: { start, end }, size: pageSize(size === undefined ? undefined : String(size)), bookmark: bookmark ?? '' };
 }
 
-/** Parses and checks one submission without touching the ledger. */
-function checkSubmission(
+/** Verifies a statement's signature with the submitter's registered certificate; returns its canonical text. */
+function verifiedStatementText(
   signer: { who: { institution: string; mspId: string }; key: SigningKey },
-  statementJson: string,
+  statement: IntelStatement | ObservableStatement,
   signatureB64: string,
-  contentBytes: Uint8Array | undefined,
-): Submission {
-  const statement = parseIntelStatement(parseJson(statementJson, 'INTEL_INVALID_JSON', 'statement'));
+): string {
   if (statement.institution !== signer.who.institution || statement.mspId !== signer.who.mspId) {
     throw new ChaincodeError(
       'INTEL_STATEMENT_MISMATCH',
@@ -147,14 +164,72 @@ function checkSubmission(
     );
   }
   const bytes = statementBytes(statement);
-  const signature = b64(signatureB64, 'signature');
-  if (!verifyWithCertificate(signer.key.certificate, bytes, signature)) {
+  if (!verifyWithCertificate(signer.key.certificate, bytes, b64(signatureB64, 'signature'))) {
     throw new ChaincodeError(
       'INTEL_SIGNATURE_INVALID',
       "the signature does not verify over the canonical statement with the submitter's registered certificate",
     );
   }
-  const statementText = new TextDecoder().decode(bytes);
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * A cyber-observable: the content must open the statement's commitment; the operators' key (the
+ * oldest installed party key, so tags never change) gives the record's handle and the keyed tags of
+ * its values. Neither the id nor a value is written anywhere public.
+ */
+function checkObservable(
+  signer: { who: { institution: string; mspId: string }; key: SigningKey },
+  statement: ObservableStatement,
+  statementText: string,
+  signatureB64: string,
+  contentBytes: Uint8Array | undefined,
+): Submission {
+  if (contentBytes === undefined) throw new ChaincodeError('INTEL_CONTENT_MISSING', 'observable content must be sent as transient data');
+  const { salt, content } = openBounded(contentBytes, statement.contentCommitment);
+  if (!opensTo(statement.contentCommitment, salt, content))
+    throw new ChaincodeError('INTEL_COMMITMENT_MISMATCH', "the content and its salt do not open the statement's commitment");
+  const facts = observableFacts(parseCanonical(content, 'content'));
+  const mismatches = [
+    ...(facts.type !== statement.stixType ? ['stixType'] : []),
+    ...(facts.tlp !== statement.tlp ? [`tlp (content is ${facts.tlp})`] : []),
+  ];
+  if (mismatches.length > 0)
+    throw new ChaincodeError('INTEL_STATEMENT_MISMATCH', `statement differs from the content in ${mismatches.join(', ')}`);
+  const key = observableKey();
+  const { idTag, tags } = observableTags(key.secret, facts);
+  return {
+    statement: {
+      contentCommitment: statement.contentCommitment,
+      stixId: observableHandle(key.secret, idTag, statement.institution),
+      stixType: statement.stixType,
+      modified: OBSERVABLE_VERSION,
+      tlp: statement.tlp,
+      institution: statement.institution,
+      mspId: statement.mspId,
+    },
+    statementText,
+    signature: signatureB64,
+    content,
+    sealed: contentBytes,
+    observable: { keyId: key.id, tags },
+  };
+}
+
+/** Parses and checks one submission without touching the ledger. */
+function checkSubmission(
+  signer: { who: { institution: string; mspId: string }; key: SigningKey },
+  statementJson: string,
+  signatureB64: string,
+  contentBytes: Uint8Array | undefined,
+): Submission {
+  const value = parseJson(statementJson, 'INTEL_INVALID_JSON', 'statement');
+  if (isObservableStatementValue(value)) {
+    const statement = parseObservableStatement(value);
+    return checkObservable(signer, statement, verifiedStatementText(signer, statement, signatureB64), signatureB64, contentBytes);
+  }
+  const statement = parseIntelStatement(value);
+  const statementText = verifiedStatementText(signer, statement, signatureB64);
   if (isStrict(statement.tlp)) {
     if (contentBytes !== undefined) {
       throw new ChaincodeError(
@@ -171,6 +246,17 @@ function checkSubmission(
   checkStatementMatchesContent(statement, salt, content, facts);
   return { statement, statementText, signature: signatureB64, content, sealed: contentBytes, facts };
 }
+
+/** The operators' key for observable tags: the oldest installed party key, so a tag never changes. */
+function observableKey(): PartyKey {
+  const keys = partyKeys();
+  const first = keys[0];
+  if (!first) throw new ChaincodeError('PARTY_KEY_UNAVAILABLE', 'no party key is installed');
+  return first;
+}
+
+/** Index of observable records by keyed value tag (for `seen`). */
+const observableTagKey = (tag: string, handle: string): string => key('obs-tag', tag, handle);
 
 /** The ledger read/write steps of SubmitIntel and SubmitIntelBatch, with an overlay for batches. */
 class IntelWriter {
@@ -288,9 +374,11 @@ class IntelWriter {
       revokeTxId: null,
       txId,
       txTime: now,
+      ...(sub.observable ? { observable: sub.observable } : {}),
     };
     const k = versionKey(s.stixId, s.modified);
     await putRecord(ctx, k, record);
+    for (const tag of sub.observable?.tags ?? []) await putIndex(ctx, observableTagKey(tag, s.stixId), k);
     const newHead: IntelHead = {
       stixId: s.stixId,
       stixType: s.stixType,
@@ -679,6 +767,59 @@ export class IntelContract extends XborderContract {
       );
     const { salt, content } = openBounded(bytes, record.contentCommitment);
     return canonicalize({ content, contentCommitment: record.contentCommitment, salt });
+  }
+
+  /**
+   * "Have we seen this?" for a member: the records of an observable value (count, first and last seen,
+   * producing institutions), found through the operators' keyed tag. The value comes as transient data
+   * `query` (`{"type","value"}`) and is never written; the question is recorded by its tag and asker,
+   * and each institution may ask SEEN_DAILY_LIMIT questions a day.
+   */
+  @Transaction()
+  @Returns('string')
+  async SeenObservable(ctx: Context): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    const bytes = transientContent(ctx, 'query');
+    if (!bytes || bytes.length > 4096)
+      throw new ChaincodeError('INVALID_ARGUMENT', 'the question goes as transient data "query" (at most 4 KiB)');
+    const q = seenQueryArgument(parseJson(decodeText(bytes), 'INVALID_ARGUMENT', 'query'));
+    const { kind, value } = seenQueryValue(q.type, q.value);
+    const now = txTime(ctx);
+    const quotaKey = key('seen-quota', signer.who.institution, now.slice(0, 10));
+    const asked = (await getRecord<{ count: number }>(ctx, quotaKey))?.count ?? 0;
+    if (asked >= SEEN_DAILY_LIMIT)
+      throw new ChaincodeError(
+        'SEEN_LIMIT_EXCEEDED',
+        `${signer.who.institution} asked ${String(asked)} questions today; the limit is ${String(SEEN_DAILY_LIMIT)}`,
+      );
+    const obsKey = observableKey();
+    const tag = observableValueTag(obsKey.secret, q.type, kind, value);
+    const entries = await rangeBounded(ctx, prefixRange('obs-tag', tag), 'records of one observable');
+    const records = (
+      await getRecords<IntelRecord>(
+        ctx,
+        entries.map((e) => decodeText(e.value)),
+      )
+    ).filter((r): r is IntelRecord => r !== undefined);
+    const times = records.map((r) => r.txTime).sort();
+    const answer: SeenAnswer = {
+      type: q.type,
+      count: records.length,
+      firstSeen: times[0] ?? null,
+      lastSeen: times[times.length - 1] ?? null,
+      producers: [...new Set(records.map((r) => r.producer))].sort(),
+      revoked: records.filter((r) => r.revoked).length,
+    };
+    await putRecord(ctx, quotaKey, { count: asked + 1 });
+    await putRecord(ctx, key('seen-query', ctx.stub.getTxID()), {
+      institution: signer.who.institution,
+      mspId: signer.who.mspId,
+      keyId: obsKey.id,
+      tag,
+      count: answer.count,
+      txTime: now,
+    });
+    return JSON.stringify(answer);
   }
 
   /** Whether a content commitment is on the ledger, with its record (auditors verify openings with this). */

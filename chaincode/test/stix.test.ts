@@ -118,7 +118,7 @@ describe('STIX 2.1 rules and TLP normalisation', () => {
       if (strict) {
         const s = await world.invoke(
           ids.hkBankA,
-          (ctx) => intel.StoreStrictContent(ctx, signed.prepared.statement.stixId, signed.prepared.statement.modified),
+          (ctx) => intel.StoreStrictContent(ctx, signed.prepared.id, signed.prepared.version ?? ''),
           {
             transient: { content: sealed(signed.prepared) },
           },

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 import { ingestStix, XborderError } from '@xborder/sdk';
-import { readStixInputs } from './inputs';
+import { readAllStdin, readStixInputs } from './inputs';
 import { outputFor, withClient } from './context';
 import { positiveInt } from './numbers';
 import { table } from './output';
@@ -125,6 +125,23 @@ export function registerIntel(program: Command): void {
       const shown = opts.opening === true ? content.opening : content.object;
       outputFor(cmd).result(shown, (print) => {
         print(JSON.stringify(shown, null, 2));
+      });
+    });
+
+  intel
+    .command('seen')
+    .description('have we seen this? how many institutions recorded a cyber-observable value, when, and which')
+    .argument('<type>', 'ipv4-addr, ipv6-addr, domain-name, url, email-addr, file, ...')
+    .argument('<value>', 'the value; for file <algorithm>:<hex> or a bare MD5/SHA-1/SHA-256/SHA-512; - reads it from stdin')
+    .action(async (type: string, value: string, _o: unknown, cmd: Command) => {
+      const asked = value === '-' ? (await readAllStdin()).toString('utf8').trim() : value;
+      const answer = await withClient(cmd, undefined, (c) => c.intel.seen(type, asked));
+      outputFor(cmd).result(answer, (print) => {
+        if (answer.count === 0) print(`not seen: no institution recorded this ${type}`);
+        else
+          print(
+            `seen by ${String(answer.producers.length)} institution(s) in ${String(answer.count)} record(s), first ${answer.firstSeen ?? '-'}, last ${answer.lastSeen ?? '-'}: ${answer.producers.join(', ')}${answer.revoked > 0 ? ` (${String(answer.revoked)} revoked)` : ''}`,
+          );
       });
     });
 

@@ -11,6 +11,7 @@ export * from './errors';
 export * from './hash';
 export * from './jcs';
 export * from './money';
+export * from './observable';
 export * from './payment';
 export * from './records';
 export * from './statement';

@@ -80,6 +80,12 @@ export interface IntelRecord {
   readonly revokeTxId: string | null;
   readonly txId: string;
   readonly txTime: string;
+  /**
+   * Only on records of cyber-observables: `stixId` is then a handle (`observable--<uuid>`) the
+   * operators' key derives from the id and the producer, `modified` is OBSERVABLE_VERSION, the
+   * statement is an observable statement, and these are the keyed tags of the values (`seen`).
+   */
+  readonly observable?: { readonly keyId: string; readonly tags: readonly string[] };
 }
 
 /** A listed record with what a member may see of it (ListIntelObjects). */

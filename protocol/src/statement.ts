@@ -3,7 +3,9 @@ import { intelStatementShape } from './arguments';
 import { contentCommitment, isSalt, newSalt, opensTo } from './commitment';
 import { INSTITUTION_ID_PATTERN, MAX_OBJECT_BYTES, MSP_ID_PATTERN } from './constants';
 import { canonicalBytes, canonicalize } from './jcs';
-import { isStixId, isStixTimestamp, stixFacts } from './stix';
+import { OBSERVABLE_STATEMENT_PURPOSE, observableFacts } from './observable';
+import type { ObservableStatement } from './observable';
+import { isStixId, isStixTimestamp, SCO_TYPES, stixFacts } from './stix';
 import type { StixFacts } from './stix';
 import { TLP_LEVELS, tlpFromName } from './tlp';
 import type { TlpLevel } from './tlp';
@@ -88,7 +90,7 @@ export function parseIntelStatement(value: unknown): IntelStatement {
   };
 }
 
-export function statementBytes(statement: IntelStatement): Uint8Array {
+export function statementBytes(statement: IntelStatement | ObservableStatement): Uint8Array {
   return canonicalBytes(statement);
 }
 
@@ -111,8 +113,11 @@ export interface PreparedIntel {
   readonly canonical: string;
   /** The random salt of this version's commitment; it travels and rests with the content only. */
   readonly salt: string;
-  readonly facts: StixFacts;
-  readonly statement: IntelStatement;
+  /** The object's STIX id and version (`modified`; null for cyber-observables, which have none). */
+  readonly id: string;
+  readonly version: string | null;
+  /** An intel statement, or for a cyber-observable an observable statement (no id, no value). */
+  readonly statement: IntelStatement | ObservableStatement;
 }
 
 /**
@@ -120,10 +125,24 @@ export interface PreparedIntel {
  * random salt each time unless `salt` is given (to resubmit a version with the salt it was recorded with).
  */
 export function prepareIntel(object: unknown, producer: { institution: string; mspId: string }, salt = newSalt()): PreparedIntel {
-  const facts = stixFacts(object);
+  const type = typeof object === 'object' && object !== null ? (object as { type?: unknown }).type : undefined;
+  const observable = typeof type === 'string' && SCO_TYPES.has(type);
   const canonical = canonicalize(object);
   if (Buffer.byteLength(canonical) > MAX_OBJECT_BYTES) throw new ChaincodeError('INTEL_INVALID_OBJECT', 'object larger than 1 MiB');
   if (!isSalt(salt)) throw new ChaincodeError('INVALID_ARGUMENT', 'a salt is 64 lowercase hex digits (32 bytes)');
+  if (observable) {
+    const facts = observableFacts(object);
+    const statement: ObservableStatement = {
+      purpose: OBSERVABLE_STATEMENT_PURPOSE,
+      contentCommitment: contentCommitment(salt, canonical),
+      stixType: facts.type,
+      tlp: facts.tlp,
+      institution: producer.institution,
+      mspId: producer.mspId,
+    };
+    return { canonical, salt, id: facts.id, version: null, statement };
+  }
+  const facts = stixFacts(object);
   const statement: IntelStatement = {
     purpose: INTEL_STATEMENT_PURPOSE,
     contentCommitment: contentCommitment(salt, canonical),
@@ -134,7 +153,7 @@ export function prepareIntel(object: unknown, producer: { institution: string; m
     institution: producer.institution,
     mspId: producer.mspId,
   };
-  return { canonical, salt, facts, statement };
+  return { canonical, salt, id: facts.id, version: facts.modified, statement };
 }
 
 export { tlpFromName };

@@ -137,7 +137,7 @@ export function markingRefs(obj: Record<string, unknown>): string[] {
 
 /**
  * Checks one STIX 2.1 object (parsed JSON) and returns what the ledger records of it. Refuses
- * cyber-observables and marking definitions with INTEL_UNSUPPORTED_OBJECT, everything malformed with
+ * cyber-observables (they take observable statements, see observable.ts) and marking definitions with INTEL_UNSUPPORTED_OBJECT, everything malformed with
  * INTEL_INVALID_OBJECT (or TLP_UNKNOWN for a marking list that is not a list of marking ids).
  */
 export function stixFacts(object: unknown): StixFacts {
@@ -151,7 +151,7 @@ export function stixFacts(object: unknown): StixFacts {
   if (SCO_TYPES.has(type)) {
     throw new ChaincodeError(
       'INTEL_UNSUPPORTED_OBJECT',
-      `${type} is a cyber-observable; its id derives from its value, so it is not recorded on the ledger (share it inside an indicator or observed-data)`,
+      `${type} is a cyber-observable: its id derives from its value, so it is never named in an intel statement; submit it with an observable statement (the SDK does)`,
     );
   }
   if (type === 'marking-definition') {

@@ -1,4 +1,5 @@
 import type { CheckpointRecord } from './checkpoint';
+import type { SeenAnswer } from './observable';
 import type {
   ConfirmationRecord,
   CorridorLimits,
@@ -72,6 +73,7 @@ export const TRANSACTIONS = {
     GetIntelByCommitment: evaluate<[commitment: string], IntelRecord>('intel', 'GetIntelByCommitment'),
     ListIntel: evaluate<[queryJson: string], Page<IntelRecord>>('intel', 'ListIntel'),
     ListIntelObjects: evaluate<[queryJson: string], IntelObjectPage>('intel', 'ListIntelObjects'),
+    SeenObservable: submit<[], SeenAnswer>('intel', 'SeenObservable'),
     GetSightings: evaluate<[stixId: string, size: string, bookmark: string], Page<Sighting>>('intel', 'GetSightings'),
     GetIntelContent: evaluate<[stixId: string, modified: string], { content: string; contentCommitment: string; salt: string }>(
       'intel',

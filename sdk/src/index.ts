@@ -16,7 +16,17 @@ export type { SubmitRequest, Submitted } from './transactor';
 export { CommitWatcher } from './commit-watcher';
 export type { BlockEventSource, CommitOutcome, CommitWatcherOptions } from './commit-watcher';
 export { IntelClient, signIntel } from './intel';
-export type { ContentOpening, IntelContent, IntelRecord, IntelSubmission, ListedObject, ListQuery, Sighting, SignedIntel } from './intel';
+export type {
+  ContentOpening,
+  IntelContent,
+  IntelRecord,
+  IntelSubmission,
+  ListedObject,
+  ListQuery,
+  SeenAnswer,
+  Sighting,
+  SignedIntel,
+} from './intel';
 export { RegistryClient } from './registry';
 export type { Institution, InstitutionKind, Page, SigningKey } from './registry';
 export { PaymentsClient } from './payments';

@@ -60,8 +60,8 @@ function outcomeOf(item: IngestItem, signed: SignedIntel, s: IntelSubmission): I
   return {
     source: item.source,
     index: item.index,
-    stixId: signed.prepared.statement.stixId,
-    modified: signed.prepared.statement.modified,
+    stixId: signed.prepared.id,
+    modified: signed.prepared.version,
     status: s.created ? 'submitted' : 'existing',
     transactionId: s.transactionId,
     tlp: signed.prepared.statement.tlp,
@@ -110,13 +110,13 @@ export async function ingestStix(intel: IntelClient, items: readonly IngestItem[
   const seen = new Set<string>();
   const unique = ready.filter((r) => {
     // salts differ per signing: the same object twice is the same id and canonical text
-    const k = `${r.signed.prepared.statement.stixId}|${createHash('sha256').update(r.signed.prepared.canonical).digest('hex')}`;
+    const k = `${r.signed.prepared.id}|${createHash('sha256').update(r.signed.prepared.canonical).digest('hex')}`;
     if (seen.has(k)) {
       outcomes.push({
         source: r.item.source,
         index: r.item.index,
-        stixId: r.signed.prepared.statement.stixId,
-        modified: r.signed.prepared.statement.modified,
+        stixId: r.signed.prepared.id,
+        modified: r.signed.prepared.version,
         status: 'skipped',
         reason: 'duplicate of an earlier object in the input',
       });
@@ -138,8 +138,8 @@ export async function ingestStix(intel: IntelClient, items: readonly IngestItem[
       return {
         source: entry.item.source,
         index: entry.item.index,
-        stixId: entry.signed.prepared.statement.stixId,
-        modified: entry.signed.prepared.statement.modified,
+        stixId: entry.signed.prepared.id,
+        modified: entry.signed.prepared.version,
         status: 'rejected',
         code: e.code,
         reason: e.message,

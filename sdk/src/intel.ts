@@ -1,14 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 
 import { canonicalize, isStrict, OPENING_FORMAT, prepareIntel, sealContent, statementBytes, TRANSACTIONS } from '@xborder/protocol';
-import type { ContentOpening, IntelObject, IntelRecord, PreparedIntel, Sighting } from '@xborder/protocol';
+import type { ContentOpening, IntelObject, IntelRecord, PreparedIntel, SeenAnswer, Sighting } from '@xborder/protocol';
 
-import { checkedLocally, toXborderError } from './errors';
+import { checkedLocally, toXborderError, XborderError } from './errors';
 import type { Page } from './registry';
 import { signLowS } from './signer';
 import type { Transactor } from './transactor';
 
-export type { IntelRecord, Sighting, ContentOpening };
+export type { IntelRecord, Sighting, ContentOpening, SeenAnswer };
 
 /** A version's content as read from private data, with the salt that opens its commitment. */
 export interface IntelContent {
@@ -128,10 +128,11 @@ export class IntelClient {
    */
   async #resignedWithRecordedSalt(signed: SignedIntel, err: unknown): Promise<SignedIntel | undefined> {
     if (toXborderError(err).code !== 'INTEL_VERSION_CONFLICT') return undefined;
-    const s = signed.prepared.statement;
+    const { id, version } = signed.prepared;
+    if (version === null) return undefined;
     let stored: IntelContent;
     try {
-      stored = await this.content(s.stixId, s.modified);
+      stored = await this.content(id, version);
     } catch {
       return undefined;
     }
@@ -148,15 +149,17 @@ export class IntelClient {
    * @throws {@link XborderError} INTEL_CONTENT_UNEXPECTED, INTEL_NOT_PRODUCER, INTEL_COMMITMENT_MISMATCH
    */
   async storeStrictContent(prepared: PreparedIntel): Promise<boolean> {
-    const { statement } = prepared;
+    const { id, version } = prepared;
+    if (version === null)
+      throw new XborderError('INTEL_CONTENT_UNEXPECTED', 'cyber-observables are never strict: their content goes with the record');
     // the dry run carries the content too: only the producer's own org may receive it, on every
     // path (the gateway would otherwise pick, or fall back to, another org's peer)
-    const dryRun = await this.#tx.dryRunTx(TRANSACTIONS.intel.StoreStrictContent, [statement.stixId, statement.modified], {
+    const dryRun = await this.#tx.dryRunTx(TRANSACTIONS.intel.StoreStrictContent, [id, version], {
       transient: { content: sealed(prepared) },
       endorsingOrganizations: [this.#producer.mspId],
     });
     if (!dryRun.stored) return false;
-    const r = await this.#tx.submitTx(TRANSACTIONS.intel.StoreStrictContent, [statement.stixId, statement.modified], {
+    const r = await this.#tx.submitTx(TRANSACTIONS.intel.StoreStrictContent, [id, version], {
       transient: { content: sealed(prepared) },
       endorsingOrganizations: [this.#producer.mspId],
     });
@@ -258,6 +261,20 @@ export class IntelClient {
       items: page.items.map((i) => ({ ...i, object: i.content === null ? null : (JSON.parse(i.content) as Record<string, unknown>) })),
       bookmark: page.bookmark,
     };
+  }
+
+  /**
+   * "Have we seen this?": how many institutions recorded a cyber-observable value, when first and last,
+   * and which. The value goes to the operators' chaincode as transient data (never written); the
+   * question is recorded by its keyed tag, and each institution may ask a limited number a day.
+   * @param type - a STIX cyber-observable type (`ipv4-addr`, `domain-name`, `url`, `file`, ...)
+   * @param value - the value (for `file`: `<algorithm>:<hex>` or a bare MD5, SHA-1, SHA-256 or SHA-512)
+   * @returns count, first and last seen, producers, revoked count
+   * @throws {@link XborderError} SEEN_LIMIT_EXCEEDED past the daily limit; INVALID_ARGUMENT, INTEL_INVALID_OBJECT for a malformed value
+   */
+  async seen(type: string, value: string): Promise<SeenAnswer> {
+    const query = Buffer.from(canonicalize({ type, value }), 'utf8');
+    return (await this.#tx.submitTx(TRANSACTIONS.intel.SeenObservable, [], { transient: { query } })).value;
   }
 
   /**

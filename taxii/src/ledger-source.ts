@@ -8,10 +8,13 @@ import { ingestStix, toXborderError } from '@xborder/sdk';
 import type { IngestResult, IntelSource, LedgerFilter, ListedVersion, SourcePage } from './source';
 
 function versionOf(record: IntelRecord, latest: boolean, object: Record<string, unknown> | null): ListedVersion {
+  // a cyber-observable's record is listed under a handle and has no version: TAXII shows its real id
+  // (from the content, for those who may read it) and, as the specification says, date_added as version
+  const observable = record.observable !== undefined;
   return {
-    stixId: record.stixId,
+    stixId: observable && typeof object?.id === 'string' ? object.id : record.stixId,
     stixType: record.stixType,
-    modified: record.modified,
+    modified: observable ? record.txTime : record.modified,
     dateAdded: record.txTime,
     latest,
     first: record.previousModified === null,

@@ -70,12 +70,9 @@ describe('chaincode to peer batching on the real network (Fabric 3.1 WRITE_BATCH
     const auditor = as('audit-1');
     for (const o of objects) {
       const record = await auditor.intel.byCommitment(o.prepared.statement.contentCommitment);
-      expect(record.stixId).to.equal(o.prepared.statement.stixId);
+      expect(record.stixId).to.equal(o.prepared.id);
     }
-    const content = await as('th-bank-a').intel.content(
-      objects[7]?.prepared.statement.stixId ?? '',
-      objects[7]?.prepared.statement.modified ?? '',
-    );
+    const content = await as('th-bank-a').intel.content(objects[7]?.prepared.id ?? '', objects[7]?.prepared.version ?? '');
     expect(content.canonical).to.equal(objects[7]?.prepared.canonical);
   });
 
