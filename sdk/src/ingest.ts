@@ -23,6 +23,8 @@ export interface IngestOutcome {
   readonly reason?: string;
   readonly transactionId?: string;
   readonly tlp?: string;
+  /** When the ledger recorded it (the record's transaction time), for submitted and existing objects. */
+  readonly recordedAt?: string;
 }
 
 /** The counts and per-object outcomes of one {@link ingestStix} run, in input order. */
@@ -65,6 +67,7 @@ function outcomeOf(item: IngestItem, signed: SignedIntel, s: IntelSubmission): I
     status: s.created ? 'submitted' : 'existing',
     transactionId: s.transactionId,
     tlp: signed.prepared.statement.tlp,
+    recordedAt: s.record.txTime,
   };
 }
 

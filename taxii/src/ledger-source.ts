@@ -76,8 +76,12 @@ export class LedgerSource implements IntelSource {
     return report.outcomes.map((o, i) => {
       const given = objects[i] as { id?: unknown; modified?: unknown; created?: unknown } | undefined;
       const id = o.stixId ?? (typeof given?.id === 'string' ? given.id : '');
+      // an object without `modified` (a cyber-observable) is versioned by its date_added, as TAXII says
       const version =
-        o.modified ?? (typeof given?.modified === 'string' ? given.modified : typeof given?.created === 'string' ? given.created : '');
+        o.modified ??
+        (typeof given?.modified === 'string'
+          ? given.modified
+          : (o.recordedAt ?? (typeof given?.created === 'string' ? given.created : '')));
       if (o.status === 'rejected') return { id, version, ok: false, message: `${o.code ?? 'REJECTED'}: ${o.reason ?? ''}` };
       if (o.status === 'skipped') return { id, version, ok: true, message: `not recorded: ${o.reason ?? ''}` };
       return { id, version, ok: true, ...(o.status === 'existing' ? { message: 'already on the ledger' } : {}) };

@@ -94,7 +94,15 @@ function taxiiErrorOf(err: unknown): TaxiiError {
   if (e.statusCode === 429) return new TaxiiError(429, 'Too Many Requests', 'rate limit reached; retry later');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)
     return new TaxiiError(e.statusCode, 'Bad Request', e.message ?? 'bad request');
+  return ledgerErrorOf(err);
+}
+
+/** A ledger (SDK) error as a TAXII error: the code is named, nothing internal is. */
+function ledgerErrorOf(err: unknown): TaxiiError {
   const x = toXborderError(err);
+  if (['ACCESS_DENIED', 'KEY_NOT_REGISTERED', 'KEY_REVOKED', 'INSTITUTION_SUSPENDED'].includes(x.code))
+    return forbidden(`the ledger refuses this server's identity: ${x.code}`);
+  if (x.code === 'INVALID_ARGUMENT' || x.code === 'PAGE_INVALID') return badRequest(`the ledger refused the query (${x.code})`);
   if (x.grpcStatus === 'UNAVAILABLE' || x.grpcStatus === 'DEADLINE_EXCEEDED')
     return new TaxiiError(503, 'Service Unavailable', 'the ledger is not reachable; retry later');
   return new TaxiiError(500, 'Internal Server Error', `the request failed (${x.code})`);

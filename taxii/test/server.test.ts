@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import type { LightMyRequestResponse } from 'fastify';
 
+import { XborderError } from '@xborder/sdk';
 import { createTaxiiServer, hashPassword, newToken, TAXII_MEDIA_TYPE } from '@xborder/taxii';
 import type { TaxiiServer, TaxiiServerOptions } from '@xborder/taxii';
 
@@ -347,6 +348,26 @@ describe('TAXII server (in-memory ledger)', () => {
       expect(source.ingested).to.deep.equal([]);
       expect(fs.readdirSync(path.join(stateDir, 'status'))).to.deep.equal([]);
     });
+  });
+
+  it('maps ledger errors to TAXII errors without internals: refused identity 403, unreachable ledger 503, anything else 500', async () => {
+    const cases: [XborderError, number, RegExp][] = [
+      [new XborderError('ACCESS_DENIED', 'auditors read no content'), 403, /ACCESS_DENIED/],
+      [new XborderError('KEY_REVOKED', 'revoked'), 403, /KEY_REVOKED/],
+      [new XborderError('GATEWAY_ERROR', 'connect ECONNREFUSED 127.0.0.1:27051', { grpcStatus: 'UNAVAILABLE' }), 503, /not reachable/],
+      [new XborderError('GATEWAY_ERROR', 'secret internal detail /home/x', { grpcStatus: 'INTERNAL' }), 500, /\(GATEWAY_ERROR\)$/],
+    ];
+    for (const [err, status, description] of cases) {
+      const source = new FakeSource([]);
+      source.page = () => Promise.reject(err);
+      const s = start(source);
+      const r = await get(s, `${ROOT}/collections/shared/objects/`);
+      expect(r.statusCode, err.code).to.equal(status);
+      expect(json(r).description, err.code).to.match(description);
+      expect(r.body).to.not.include('internal detail');
+      expect(r.body).to.not.include('127.0.0.1');
+      await s.close();
+    }
   });
 
   it('limits requests per client (429 with a TAXII error) without slowing other clients', async () => {
