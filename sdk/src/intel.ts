@@ -19,13 +19,13 @@ export interface IntelContent {
   readonly opening: ContentOpening;
 }
 
-/** The outcome of submitting one object. */
 /** A listed record, whether it is the latest version, and its content where readable ({@link IntelClient.listObjects}). */
 export interface ListedObject extends IntelObject {
   /** The parsed content, or null where `unreadable` says why. */
   readonly object: Record<string, unknown> | null;
 }
 
+/** The outcome of submitting one object. */
 export interface IntelSubmission {
   /** False when this exact version was already on the ledger (nothing was written). */
   readonly created: boolean;
