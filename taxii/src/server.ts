@@ -138,6 +138,27 @@ function dateHeaders(reply: FastifyReply, items: readonly ListedVersion[]): void
   }
 }
 
+const listOf = {
+  anyOf: [
+    { type: 'string', maxLength: 4096 },
+    { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 4096 } },
+  ],
+} as const;
+
+/** The filters TAXII defines for objects, manifest and versions (their meaning is checked by objects.ts). */
+const QUERY_SCHEMA = {
+  type: 'object',
+  properties: {
+    limit: { type: 'string', pattern: '^[0-9]{1,7}$' },
+    added_after: { type: 'string', maxLength: 64 },
+    next: { type: 'string', maxLength: 8192 },
+    'match[id]': listOf,
+    'match[type]': listOf,
+    'match[version]': listOf,
+    'match[spec_version]': listOf,
+  },
+} as const;
+
 const ENVELOPE_SCHEMA = {
   type: 'object',
   required: ['objects'],
@@ -276,13 +297,13 @@ export function createTaxiiServer(options: TaxiiServerOptions): TaxiiServer {
       };
     };
 
-    api.get(`/${API_ROOT}/collections/:cid/objects/`, async (req, reply) => {
+    api.get(`/${API_ROOT}/collections/:cid/objects/`, { schema: { querystring: QUERY_SCHEMA } }, async (req, reply) => {
       const { items, more, next } = await page(req, 'objects');
       dateHeaders(reply, items);
       return send(reply, 200, { more, ...(next ? { next } : {}), ...(items.length > 0 ? { objects: items.map((v) => v.object) } : {}) });
     });
 
-    api.get(`/${API_ROOT}/collections/:cid/manifest/`, async (req, reply) => {
+    api.get(`/${API_ROOT}/collections/:cid/manifest/`, { schema: { querystring: QUERY_SCHEMA } }, async (req, reply) => {
       const { items, more, next } = await page(req, 'manifest');
       dateHeaders(reply, items);
       return send(reply, 200, {
@@ -319,13 +340,13 @@ export function createTaxiiServer(options: TaxiiServerOptions): TaxiiServer {
       return { items, more, ...(more ? { next: cursors.sign({ scope, query, position: String(offset + items.length) }) } : {}) };
     };
 
-    api.get(`/${API_ROOT}/collections/:cid/objects/:oid/`, async (req, reply) => {
+    api.get(`/${API_ROOT}/collections/:cid/objects/:oid/`, { schema: { querystring: QUERY_SCHEMA } }, async (req, reply) => {
       const { items, more, next } = await versionsPage(req, 'object');
       dateHeaders(reply, items);
       return send(reply, 200, { more, ...(next ? { next } : {}), ...(items.length > 0 ? { objects: items.map((v) => v.object) } : {}) });
     });
 
-    api.get(`/${API_ROOT}/collections/:cid/objects/:oid/versions/`, async (req, reply) => {
+    api.get(`/${API_ROOT}/collections/:cid/objects/:oid/versions/`, { schema: { querystring: QUERY_SCHEMA } }, async (req, reply) => {
       const { items, more, next } = await versionsPage(req, 'versions');
       dateHeaders(reply, items);
       return send(reply, 200, { more, ...(next ? { next } : {}), ...(items.length > 0 ? { versions: items.map((v) => v.modified) } : {}) });
