@@ -2,7 +2,7 @@ import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api'
 
 import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
-import { corridorLimits, requireRegisteredSigner } from './registry';
+import { corridorLimits, registryDirectory, requireRegisteredSigner } from './registry';
 import type { Institution } from './registry';
 import {
   canonicalBytes,
@@ -20,6 +20,7 @@ import {
   isValidDate,
   MAX_PURGE_BATCH,
   parseAttestation,
+  resolveAgent,
   parseConfirmation,
   parseJson,
   parsePartyValues,
@@ -105,22 +106,22 @@ function b64(value: string): Uint8Array {
   return Buffer.from(value, 'base64');
 }
 
-/** Whether an agent identifies this institution (by BIC or clearing code). */
-function agentIs(agent: Agent, institution: Institution): boolean {
-  return (
-    (agent.bic !== null && agent.bic === institution.bic) ||
-    (agent.clearingMemberId !== null && agent.clearingMemberId === institution.clearingCode)
-  );
+/** Whether an agent resolves to this institution through the registry (BIC, clearing membership or both). */
+async function agentIs(ctx: Context, agent: Agent, institution: Institution, what: string): Promise<boolean> {
+  return (await resolveAgent(agent, registryDirectory(ctx), what)) === institution.id;
 }
 
 /** Most payments one Reconcile call reads (a day of one corridor); more is refused with RESULT_TOO_LARGE. */
 export const MAX_RECONCILED_PAYMENTS = 50_000;
 
 /** Whether an institution is one of the payment's own: its debtor agent (the attester) or its creditor agent. */
-function isPartyTo(record: PaymentRecord, institution: Institution): boolean {
+async function isPartyTo(ctx: Context, record: PaymentRecord, institution: Institution): Promise<boolean> {
   if (record.attester === institution.id) return true;
   const attested = fieldsOf(parseAttestation(JSON.parse(record.attestation), null));
-  return agentIs(attested.debtorAgent, institution) || agentIs(attested.creditorAgent, institution);
+  return (
+    (await agentIs(ctx, attested.debtorAgent, institution, 'debtor agent')) ||
+    (await agentIs(ctx, attested.creditorAgent, institution, 'creditor agent'))
+  );
 }
 
 /** The THB leg of a payment in minor units (caps are in THB). */
@@ -200,7 +201,7 @@ export class PaymentContract extends XborderContract {
         `${corridor} payments are attested by ${CORRIDOR_SIDES[corridor].sender} institutions`,
       );
     }
-    if (!agentIs(attestation.debtorAgent, signer.institution)) {
+    if (!(await agentIs(ctx, attestation.debtorAgent, signer.institution, 'debtor agent'))) {
       throw new ChaincodeError('PAYMENT_WRONG_SIDE', `the debtor agent is not ${signer.institution.id}`);
     }
     const canonical = canonicalize(attestation);
@@ -307,7 +308,7 @@ export class PaymentContract extends XborderContract {
       );
     }
     const attested = fieldsOf(parseAttestation(JSON.parse(record.attestation), null));
-    if (!agentIs(attested.creditorAgent, signer.institution))
+    if (!(await agentIs(ctx, attested.creditorAgent, signer.institution, 'creditor agent')))
       throw new ChaincodeError('PAYMENT_WRONG_SIDE', `the creditor agent is not ${signer.institution.id}`);
     if (!verifyWithCertificate(signer.key.certificate, canonicalBytes(confirmation), b64(signature))) {
       throw new ChaincodeError(
@@ -381,7 +382,7 @@ export class PaymentContract extends XborderContract {
     const reasonCode = e.reasonCode ?? null;
     const record = await getRecord<PaymentRecord>(ctx, paymentKey(e.uetr));
     if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${e.uetr}`);
-    if (!isPartyTo(record, signer.institution))
+    if (!(await isPartyTo(ctx, record, signer.institution)))
       throw new ChaincodeError('PAYMENT_WRONG_SIDE', "only the payment's debtor and creditor agents record its events");
     // a retry after an unknown commit status (a new transaction) finds the first one and writes nothing
     const onceKey = eventMessageKey(e.uetr, type, e.messageHash);
@@ -575,7 +576,7 @@ export class PaymentContract extends XborderContract {
     requireUetr(uetr);
     const record = await getRecord<PaymentRecord>(ctx, paymentKey(uetr));
     if (!record) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no payment ${uetr}`);
-    if (!isPartyTo(record, signer.institution))
+    if (!(await isPartyTo(ctx, record, signer.institution)))
       throw new ChaincodeError('ACCESS_DENIED', `the message of ${uetr} is readable by its debtor and creditor agents only`);
     const bytes = await ctx.stub.getPrivateData(SHARED_COLLECTION, messageKey(uetr));
     if (bytes.length === 0) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no message kept for ${uetr} (never sent, or purged)`);

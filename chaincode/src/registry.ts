@@ -12,6 +12,8 @@ import {
   CORRIDORS,
   hasControlChars,
   institutionArgument,
+  institutionChangeArgument,
+  normalBic,
   isInstitutionId,
   isMspId,
   isSha256Hex,
@@ -28,20 +30,82 @@ import type {
   CorridorLimits,
   CorridorProposal,
   CorridorSettings,
+  AgentDirectory,
+  ClearingMembership,
   Implements,
   Institution,
   SigningKey,
 } from '@xborder/protocol';
-import { getRecord, getRecords, key, keyHistory, pageSize, prefixRange, putIndex, putRecord, rangeAll, rangePage, txTime } from './state';
+import {
+  getRecord,
+  getRecords,
+  key,
+  keyHistory,
+  pageSize,
+  prefixRange,
+  putIndex,
+  putRecord,
+  rangeAll,
+  rangeBounded,
+  rangePage,
+  txTime,
+} from './state';
 import type { Page } from './state';
 export { INSTITUTION_KINDS } from '@xborder/protocol';
 export type { Institution, InstitutionKind, SigningKey } from '@xborder/protocol';
 
 const institutionKey = (id: string): string => key('institution', id);
 const institutionByOrgKey = (mspId: string, id: string): string => key('institution-by-org', mspId, id);
-/** Who holds a BIC or a clearing code: each names one institution across the registry. */
-const institutionByBicKey = (bic: string): string => key('institution-by-bic', bic);
-const institutionByClearingKey = (code: string): string => key('institution-by-clearing', code);
+/** Who holds a BIC or a clearing membership: each names one institution across the registry. */
+const institutionByBicKey = (bic: string): string => key('institution-by-bic', normalBic(bic));
+const institutionByMemberKey = (m: ClearingMembership): string => key('institution-by-member', m.system, m.memberId);
+/** The same memberships by member id first, for agents that give a member id without its system. */
+const institutionByMemberIdKey = (m: ClearingMembership): string => key('institution-by-member-id', m.memberId, m.system);
+
+/** The registry's indexes as an agent directory (for payments: who is the debtor or creditor agent). */
+export function registryDirectory(ctx: Context): AgentDirectory {
+  const holder = async (k: string): Promise<string | undefined> => {
+    const v = await ctx.stub.getState(k);
+    return v.length === 0 ? undefined : idOfInstitutionKey(new TextDecoder().decode(v));
+  };
+  return {
+    byBic: (bic) => holder(institutionByBicKey(bic)),
+    byMembership: async (memberId, system) => {
+      if (system !== null) {
+        const id = await holder(institutionByMemberKey({ system, memberId }));
+        return id === undefined ? [] : [id];
+      }
+      const entries = await rangeBounded(ctx, prefixRange('institution-by-member-id', memberId), 'memberships with one member id', 50);
+      return entries.map((e) => idOfInstitutionKey(new TextDecoder().decode(e.value)));
+    },
+  };
+}
+
+/** The institution id an index entry points to (entries hold the institution's record key). */
+function idOfInstitutionKey(k: string): string {
+  return k.slice(institutionKey('x').length - 1);
+}
+
+/** Every index entry an institution's BICs and memberships hold. */
+function detailKeys(i: Pick<Institution, 'bics' | 'memberships'>): { key: string; what: string }[] {
+  return [
+    ...i.bics.map((b) => ({ key: institutionByBicKey(b), what: `BIC ${b}` })),
+    ...i.memberships.flatMap((m) => [
+      { key: institutionByMemberKey(m), what: `membership ${m.system}/${m.memberId}` },
+      { key: institutionByMemberIdKey(m), what: '' },
+    ]),
+  ];
+}
+
+/** Refuses details that another institution holds (a BIC or membership must name one institution). */
+async function refuseHeldDetails(ctx: Context, id: string, details: Pick<Institution, 'bics' | 'memberships'>): Promise<void> {
+  for (const d of detailKeys(details)) {
+    if (d.what === '') continue;
+    const holder = await ctx.stub.getState(d.key);
+    if (holder.length > 0 && idOfInstitutionKey(new TextDecoder().decode(holder)) !== id)
+      throw new ChaincodeError('INSTITUTION_CONFLICT', `${d.what} is already registered to another institution`);
+  }
+}
 const signingKeyKey = (fingerprint: string): string => key('key', fingerprint);
 const keyByInstitutionKey = (institution: string, fingerprint: string): string => key('key-by-institution', institution, fingerprint);
 
@@ -107,11 +171,31 @@ function requireAdminOf(ctx: Context, mspId: string): Caller {
   return who;
 }
 
-function parseInstitutionInput(json: string): Pick<Institution, 'id' | 'name' | 'kind' | 'bic' | 'clearingCode'> {
+function parseInstitutionInput(json: string): Pick<Institution, 'id' | 'name' | 'kind' | 'bics' | 'memberships'> {
   const v = institutionArgument(parseJson(json, 'INVALID_ARGUMENT', 'institution'));
-  if (v.name.trim().length === 0 || hasControlChars(v.name))
+  checkName(v.name);
+  return { id: v.id, name: v.name, kind: v.kind, ...details(v.bics ?? [], v.memberships ?? []) };
+}
+
+function checkName(name: string): void {
+  if (name.trim().length === 0 || hasControlChars(name))
     throw new ChaincodeError('INSTITUTION_INVALID', 'name must be 1-140 printable characters');
-  return { id: v.id, name: v.name, kind: v.kind, bic: v.bic ?? null, clearingCode: v.clearingCode ?? null };
+}
+
+/** BICs as the registry keys them (11 characters) and memberships, each once, in a stable order. */
+function details(bics: readonly string[], memberships: readonly ClearingMembership[]): Pick<Institution, 'bics' | 'memberships'> {
+  const b = [...new Set(bics.map(normalBic))].sort();
+  const seen = new Set<string>();
+  const m = memberships
+    .map((x) => ({ system: x.system, memberId: x.memberId }))
+    .filter((x) => {
+      const k = `${x.system}/${x.memberId}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((x, y) => `${x.system}/${x.memberId}`.localeCompare(`${y.system}/${y.memberId}`));
+  return { bics: b, memberships: m };
 }
 
 /** The `xborder.institution` attribute Fabric CA wrote into a certificate (extension 1.2.3.4.5.6.7.8.1). */
@@ -189,21 +273,17 @@ export class RegistryContract extends XborderContract {
         existing.mspId === who.mspId &&
         existing.name === input.name &&
         existing.kind === input.kind &&
-        existing.bic === input.bic &&
-        existing.clearingCode === input.clearingCode;
-      if (!same) throw new ChaincodeError('INSTITUTION_CONFLICT', `institution ${input.id} is already registered with other details`);
+        canonicalize(existing.bics) === canonicalize(input.bics) &&
+        canonicalize(existing.memberships) === canonicalize(input.memberships);
+      if (!same)
+        throw new ChaincodeError(
+          'INSTITUTION_CONFLICT',
+          `institution ${input.id} is already registered with other details (change them with UpdateInstitution)`,
+        );
       return JSON.stringify(existing);
     }
-    // a BIC or clearing code is matched against payment agents: it must name one institution only
-    for (const [what, value, k] of [
-      ['BIC', input.bic, input.bic !== null ? institutionByBicKey(input.bic) : null],
-      ['clearing code', input.clearingCode, input.clearingCode !== null ? institutionByClearingKey(input.clearingCode) : null],
-    ] as const) {
-      if (k === null) continue;
-      const holder = await ctx.stub.getState(k);
-      if (holder.length > 0)
-        throw new ChaincodeError('INSTITUTION_CONFLICT', `${what} ${String(value)} is already registered to another institution`);
-    }
+    // a BIC or membership is matched against payment agents: it must name one institution only
+    await refuseHeldDetails(ctx, input.id, input);
     const now = txTime(ctx);
     const record: Institution = {
       ...input,
@@ -215,13 +295,50 @@ export class RegistryContract extends XborderContract {
     };
     await putRecord(ctx, institutionKey(record.id), record);
     await putIndex(ctx, institutionByOrgKey(record.mspId, record.id), institutionKey(record.id));
-    if (record.bic !== null) await putIndex(ctx, institutionByBicKey(record.bic), institutionKey(record.id));
-    if (record.clearingCode !== null) await putIndex(ctx, institutionByClearingKey(record.clearingCode), institutionKey(record.id));
+    for (const d of detailKeys(record)) await putIndex(ctx, d.key, institutionKey(record.id));
     ctx.stub.setEvent('InstitutionRegistered', Buffer.from(JSON.stringify({ id: record.id, mspId: record.mspId })));
     return JSON.stringify(record);
   }
 
-  /** Suspends or re-activates an institution of the caller's org (admin). */
+  /**
+   * Changes an institution's name, BICs or clearing memberships (its operator's admins); each list
+   * given replaces the old one. A BIC or membership another institution holds is refused. The
+   * institution's history keeps every change (GetInstitutionHistory).
+   */
+  @Transaction()
+  @Param('changeJson', 'string', '{"name"?,"bics"?,"memberships"?:[{"system","memberId"}]}')
+  @Returns('string')
+  async UpdateInstitution(ctx: Context, id: string, changeJson: string): Promise<string> {
+    const existing = await getInstitution(ctx, id);
+    if (!existing) throw new ChaincodeError('INSTITUTION_NOT_FOUND', `no institution ${id}`);
+    requireAdminOf(ctx, existing.mspId);
+    const change = institutionChangeArgument(parseJson(changeJson, 'INVALID_ARGUMENT', 'change'));
+    if (change.name !== undefined) checkName(change.name);
+    const next = details(change.bics ?? existing.bics, change.memberships ?? existing.memberships);
+    const name = change.name ?? existing.name;
+    if (name === existing.name && canonicalize(next) === canonicalize({ bics: existing.bics, memberships: existing.memberships }))
+      return JSON.stringify(existing);
+    await refuseHeldDetails(ctx, id, next);
+    const before = new Set(detailKeys(existing).map((d) => d.key));
+    const after = new Set(detailKeys(next).map((d) => d.key));
+    for (const k of before) if (!after.has(k)) await ctx.stub.deleteState(k);
+    for (const k of after) if (!before.has(k)) await putIndex(ctx, k, institutionKey(id));
+    const record: Institution = { ...existing, name, ...next, updatedAt: txTime(ctx), txId: ctx.stub.getTxID() };
+    await putRecord(ctx, institutionKey(id), record);
+    ctx.stub.setEvent('InstitutionChanged', Buffer.from(JSON.stringify({ id, mspId: record.mspId })));
+    return JSON.stringify(record);
+  }
+
+  /** Every state an institution's record had (registration, changes, suspensions), oldest first. */
+  @Transaction(false)
+  @Returns('string')
+  async GetInstitutionHistory(ctx: Context, id: string): Promise<string> {
+    if (!isInstitutionId(id)) throw new ChaincodeError('INVALID_ARGUMENT', 'id is malformed');
+    const history = await keyHistory<Institution>(ctx, institutionKey(id));
+    if (history.length === 0) throw new ChaincodeError('INSTITUTION_NOT_FOUND', `no institution ${id}`);
+    return JSON.stringify(history);
+  }
+
   @Transaction()
   @Returns('string')
   async SetInstitutionStatus(ctx: Context, id: string, status: string): Promise<string> {

@@ -82,25 +82,28 @@ describe('authorisation attacks on the contracts', () => {
     expect((await read(ids.thBankA)).error?.message).to.match(/^INSTITUTION_SUSPENDED: /);
   });
 
-  it('lets only the operators’ admins register institutions, each BIC and clearing code once', async () => {
+  it('lets only the operators’ admins register institutions, each BIC (8 or 11 characters alike) and clearing membership once', async () => {
     const auditAdmin = testIdentity('audit-admin', 'AuditMSP', 'admin', 'audit-office');
-    const member = (id: string, extra: Record<string, string>) => JSON.stringify({ id, name: id, kind: 'bank', ...extra });
+    const member = (id: string, extra: Record<string, unknown>) => JSON.stringify({ id, name: id, kind: 'bank', ...extra });
     const byAudit = await world.invoke(auditAdmin, (ctx) =>
-      registry.RegisterInstitution(ctx, member('audit-bank', { bic: 'AUDTHKHHXXX' })),
+      registry.RegisterInstitution(ctx, member('audit-bank', { bics: ['AUDTHKHHXXX'] })),
     );
     expect(byAudit.error?.message).to.match(/^ACCESS_DENIED: /);
     expect(byAudit.writes).to.equal(0);
-    // hk-bank-a holds VHBKHKHHXXX / FPS-801 (registered by the fixture)
+    // hk-bank-a holds VHBKHKHHXXX and HKNCC/801 (registered by the fixture); VHBKHKHH is the same BIC
     const sameBic = await world.invoke(ids.hkAdmin, (ctx) =>
-      registry.RegisterInstitution(ctx, member('hk-bank-c', { bic: 'VHBKHKHHXXX' })),
+      registry.RegisterInstitution(ctx, member('hk-bank-c', { bics: ['VHBKHKHH'] })),
     );
     expect(sameBic.error?.message).to.match(/^INSTITUTION_CONFLICT: BIC VHBKHKHHXXX is already registered/);
     expect(sameBic.writes).to.equal(0);
     const sameCode = await world.invoke(ids.thAdmin, (ctx) =>
-      registry.RegisterInstitution(ctx, member('th-bank-c', { clearingCode: 'FPS-801' })),
+      registry.RegisterInstitution(ctx, member('th-bank-c', { memberships: [{ system: 'HKNCC', memberId: '801' }] })),
     );
-    expect(sameCode.error?.message).to.match(/^INSTITUTION_CONFLICT: clearing code FPS-801/);
-    const fresh = await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterInstitution(ctx, member('hk-bank-c', { bic: 'NEWBHKHHXXX' })));
+    expect(sameCode.error?.message).to.match(/^INSTITUTION_CONFLICT: membership HKNCC\/801 is already registered/);
+    expect(sameCode.writes).to.equal(0);
+    const fresh = await world.invoke(ids.hkAdmin, (ctx) =>
+      registry.RegisterInstitution(ctx, member('hk-bank-c', { bics: ['NEWBHKHHXXX'] })),
+    );
     expect(fresh.error).to.equal(undefined);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '@xborder/protocol';
 
 import { ids, registeredWorld, registry } from '../../test/support/chaincode-fixture';
+import { testIdentity } from '../../test/support/certs';
 import type { FakeWorld } from '../../test/support/fake-world';
 import {
   PARTIES,
@@ -105,6 +106,46 @@ describe('payment contract', () => {
     const conflict = await attest({ ...fields, endToEndId: 'E2E-OTHER' });
     expect(conflict.error?.message).to.match(/^PAYMENT_CONFLICT: /);
     expect(conflict.writes).to.equal(0);
+  });
+
+  it('resolves agents named by clearing membership only, by BIC in 8 characters, or both; refuses agents whose BIC and membership disagree', async () => {
+    // Hong Kong FPS style: the creditor agent by ClrSysMmbId only, the debtor agent by an 8-character BIC
+    const byMembership = paymentFields({
+      debtorAgent: { bic: 'VHBKHKHH', clearingSystem: null, clearingMemberId: null },
+      creditorAgent: { bic: null, clearingSystem: 'THCBC', clearingMemberId: '031' },
+    });
+    const a = await attest(byMembership);
+    expect(a.error).to.equal(undefined);
+    expect((await confirm(byMembership)).error).to.equal(undefined);
+    // another registered Thai bank cannot confirm it: the membership resolves to th-bank-a only
+    const thBankB = testIdentity('th-bank-b', 'THMSP', 'submitter', 'th-bank-b');
+    await world.invoke(ids.thAdmin, (ctx) =>
+      registry.RegisterInstitution(
+        ctx,
+        JSON.stringify({ id: 'th-bank-b', name: 'B', kind: 'bank', memberships: [{ system: 'THCBC', memberId: '032' }] }),
+      ),
+    );
+    await world.invoke(ids.thAdmin, (ctx) => registry.RegisterKey(ctx, 'th-bank-b', thBankB.certPem));
+    const other = paymentFields({ creditorAgent: { bic: null, clearingSystem: 'THCBC', clearingMemberId: '031' } });
+    await attest(other);
+    const wrong = await confirm(other, 'ACSC', thBankB);
+    expect(wrong.error?.message).to.match(/^PAYMENT_WRONG_SIDE: the creditor agent is not th-bank-b/);
+    expect(wrong.writes).to.equal(0);
+    // a member id without its system resolves when one institution holds it
+    const noSystem = paymentFields({ creditorAgent: { bic: null, clearingSystem: null, clearingMemberId: '031' } });
+    expect((await attest(noSystem)).error).to.equal(undefined);
+    // BIC of hk-bank-a with the membership of hk-bank-b: refused, nothing written
+    const before = world.snapshot();
+    const split = await attest(paymentFields({ debtorAgent: { bic: 'VHBKHKHHXXX', clearingSystem: 'HKNCC', clearingMemberId: '802' } }));
+    expect(split.error?.message).to.match(
+      /^PAYMENT_INVALID: debtor agent: BIC VHBKHKHHXXX is hk-bank-a but clearing member 802 is hk-bank-b/,
+    );
+    expect(split.writes).to.equal(0);
+    expect(world.snapshot()).to.equal(before);
+    // the debtor agent must resolve to the attester: hk-bank-b's membership is not hk-bank-a
+    const notMine = await attest(paymentFields({ debtorAgent: { bic: null, clearingSystem: 'HKNCC', clearingMemberId: '802' } }));
+    expect(notMine.error?.message).to.match(/^PAYMENT_WRONG_SIDE: the debtor agent is not hk-bank-a/);
+    expect(notMine.writes).to.equal(0);
   });
 
   it('writes nothing for an attestation without payer/payee values, or one retried with other values under the same UETR', async () => {
@@ -220,7 +261,7 @@ describe('payment contract', () => {
       { ...base, chargeBearer: 'OUR' },
       { ...base, settlementDate: '2026-02-30' },
       { ...base, endToEndId: 'x'.repeat(36) },
-      { ...base, debtorAgent: { bic: null, clearingMemberId: null } },
+      { ...base, debtorAgent: { bic: null, clearingSystem: null, clearingMemberId: null } },
     ];
     for (const v of variants) {
       const json = canonicalize({ ...v, purpose: ATTESTATION_PURPOSE, institution: 'hk-bank-a', mspId: 'HKMSP' });

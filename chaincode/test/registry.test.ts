@@ -17,14 +17,15 @@ describe('registry contract', () => {
 
   const register = (
     who = ids.hkAdmin,
-    body: Record<string, unknown> = { id: 'hk-bank-a', name: 'Harbour Bank', kind: 'bank', bic: 'HRBKHKHHXXX' },
+    body: Record<string, unknown> = { id: 'hk-bank-a', name: 'Harbour Bank', kind: 'bank', bics: ['HRBKHKHHXXX'] },
   ) => world.invoke(who, (ctx) => registry.RegisterInstitution(ctx, JSON.stringify(body)));
 
   it('lets an org admin register an institution of its own org, once', async () => {
     const first = await register();
     expect(first.error).to.equal(undefined);
     const record = JSON.parse(first.value as string) as Record<string, unknown>;
-    expect(record).to.include({ id: 'hk-bank-a', mspId: 'HKMSP', status: 'active', bic: 'HRBKHKHHXXX', kind: 'bank' });
+    expect(record).to.include({ id: 'hk-bank-a', mspId: 'HKMSP', status: 'active', kind: 'bank' });
+    expect(record.bics).to.deep.equal(['HRBKHKHHXXX']);
     expect(first.event?.name).to.equal('InstitutionRegistered');
     const again = await register();
     expect(again.writes).to.equal(0);
@@ -36,10 +37,13 @@ describe('registry contract', () => {
     const before = world.snapshot();
     const cases: [Awaited<ReturnType<typeof register>>, RegExp][] = [
       [await register(ids.hkAdmin, { id: 'hk-bank-a', name: 'Other name', kind: 'bank' }), /^INSTITUTION_CONFLICT: /],
-      [await register(ids.thAdmin, { id: 'hk-bank-a', name: 'Harbour Bank', kind: 'bank', bic: 'HRBKHKHHXXX' }), /^INSTITUTION_CONFLICT: /],
+      [
+        await register(ids.thAdmin, { id: 'hk-bank-a', name: 'Harbour Bank', kind: 'bank', bics: ['HRBKHKHHXXX'] }),
+        /^INSTITUTION_CONFLICT: /,
+      ],
       [await register(ids.hkAdmin, { id: 'Bad Id', name: 'x', kind: 'bank' }), /^INSTITUTION_INVALID: id/],
       [await register(ids.hkAdmin, { id: 'hk-x', name: 'x', kind: 'casino' }), /^INSTITUTION_INVALID: kind/],
-      [await register(ids.hkAdmin, { id: 'hk-x', name: 'x', kind: 'bank', bic: 'nope' }), /^INSTITUTION_INVALID: bic/],
+      [await register(ids.hkAdmin, { id: 'hk-x', name: 'x', kind: 'bank', bics: ['nope'] }), /^INSTITUTION_INVALID: bics/],
       [await register(ids.hkAdmin, { id: 'hk-x', name: 'x', kind: 'bank', extra: 1 }), /^INSTITUTION_INVALID: unknown fields: extra/],
       [await register(ids.hkBankA, { id: 'hk-y', name: 'x', kind: 'bank' }), /^ACCESS_DENIED: /],
       [await register(ids.auditor, { id: 'hk-y', name: 'x', kind: 'bank' }), /^ACCESS_DENIED: /],
@@ -133,5 +137,61 @@ describe('registry contract', () => {
     expect((await w.invoke(ids.thBankA, (ctx) => registry.WhoCanISubmitAs(ctx))).error?.message).to.match(/^INSTITUTION_SUSPENDED: /);
     expect((await w.invoke(ids.auditor, (ctx) => registry.WhoCanISubmitAs(ctx))).error?.message).to.match(/^ACCESS_DENIED: /);
     w.restore();
+  });
+  it('changes an institution’s name, BICs and memberships (its operator’s admins), keeps every change in its history, and refuses ambiguity', async () => {
+    expect((await register()).error).to.equal(undefined);
+    const other = await register(ids.hkAdmin, {
+      id: 'hk-bank-z',
+      name: 'Z Bank',
+      kind: 'bank',
+      bics: ['ZBNKHKHHXXX'],
+      memberships: [{ system: 'HKNCC', memberId: '999' }],
+    });
+    expect(other.error).to.equal(undefined);
+    const update = (who: typeof ids.hkAdmin, id: string, change: Record<string, unknown>) =>
+      world.invoke(who, (ctx) => registry.UpdateInstitution(ctx, id, JSON.stringify(change)));
+    const changed = await update(ids.hkAdmin, 'hk-bank-a', {
+      name: 'Harbour Bank (Hong Kong) Ltd',
+      bics: ['HRBKHKHH', 'HRBKHKHH2XX'],
+      memberships: [{ system: 'HKNCC', memberId: '801' }],
+    });
+    expect(changed.error).to.equal(undefined);
+    const record = JSON.parse(changed.value as string) as Record<string, unknown>;
+    expect(record).to.include({ name: 'Harbour Bank (Hong Kong) Ltd' });
+    expect(record.bics).to.deep.equal(['HRBKHKHH2XX', 'HRBKHKHHXXX']);
+    expect(changed.event?.name).to.equal('InstitutionChanged');
+    // the other org's admin, a bank and the audit org cannot change it; nothing is written
+    for (const who of [ids.thAdmin, ids.hkBankA, ids.auditor]) {
+      const refused = await update(who, 'hk-bank-a', { name: 'Taken over' });
+      expect(refused.error?.message, who.name).to.match(/^ACCESS_DENIED: /);
+      expect(refused.writes).to.equal(0);
+    }
+    // a BIC or membership another institution holds is refused, nothing written
+    for (const change of [{ bics: ['ZBNKHKHH'] }, { memberships: [{ system: 'HKNCC', memberId: '999' }] }]) {
+      const ambiguous = await update(ids.hkAdmin, 'hk-bank-a', change);
+      expect(ambiguous.error?.message).to.match(/^INSTITUTION_CONFLICT: .* is already registered to another institution/);
+      expect(ambiguous.writes).to.equal(0);
+    }
+    expect((await update(ids.hkAdmin, 'hk-bank-a', { bics: ['not a bic'] })).error?.message).to.match(/^INSTITUTION_INVALID: bics\.0/);
+    expect((await update(ids.hkAdmin, 'hk-bank-a', {})).error?.message).to.match(/^INSTITUTION_INVALID: /);
+    // a BIC given up is free for another institution
+    expect((await update(ids.hkAdmin, 'hk-bank-a', { bics: ['HRBKHKHH2XX'] })).error).to.equal(undefined);
+    expect((await update(ids.hkAdmin, 'hk-bank-z', { bics: ['ZBNKHKHHXXX', 'HRBKHKHHXXX'] })).error).to.equal(undefined);
+    // suspension and reactivation are in the history too, which any reader (the auditor) sees
+    await world.invoke(ids.hkAdmin, (ctx) => registry.SetInstitutionStatus(ctx, 'hk-bank-a', 'suspended'));
+    await world.invoke(ids.hkAdmin, (ctx) => registry.SetInstitutionStatus(ctx, 'hk-bank-a', 'active'));
+    const history = await world.invoke(ids.auditor, (ctx) => registry.GetInstitutionHistory(ctx, 'hk-bank-a'));
+    const states = (JSON.parse(history.value as string) as { record: Record<string, unknown> }[]).map((h) => [
+      h.record.name,
+      (h.record.bics as string[]).join(' '),
+      h.record.status,
+    ]);
+    expect(states).to.deep.equal([
+      ['Harbour Bank', 'HRBKHKHHXXX', 'active'],
+      ['Harbour Bank (Hong Kong) Ltd', 'HRBKHKHH2XX HRBKHKHHXXX', 'active'],
+      ['Harbour Bank (Hong Kong) Ltd', 'HRBKHKHH2XX', 'active'],
+      ['Harbour Bank (Hong Kong) Ltd', 'HRBKHKHH2XX', 'suspended'],
+      ['Harbour Bank (Hong Kong) Ltd', 'HRBKHKHH2XX', 'active'],
+    ]);
   });
 });

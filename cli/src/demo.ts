@@ -11,7 +11,17 @@ import * as path from 'node:path';
 import { canonicalize, contentCommitment } from '@xborder/protocol';
 
 import { stixObjects } from './inputs';
-import { connect, ingestStix, parsePacs002, parsePacs008, partyValuesOf, toPaymentFields, toXborderError } from '@xborder/sdk';
+import {
+  answeredTransactions,
+  connect,
+  corridorOf,
+  ingestStix,
+  parsePacs002,
+  parsePacs008,
+  partyValuesOf,
+  toPaymentFields,
+  toXborderError,
+} from '@xborder/sdk';
 import { defaultHome } from './home';
 import type { XborderClient } from '@xborder/sdk';
 import { checkProof, describeOutcome, parseTrustAnchor } from '@xborder/sdk/audit';
@@ -84,9 +94,11 @@ export async function runDemo(options: { home?: string; examples?: string; print
 
     step('hk-bank-a attests two FPS -> PromptPay payments from its pacs.008; th-bank-a confirms with its pacs.002');
     const sent = parsePacs008(fs.readFileSync(path.join(examples, 'payments', 'pacs008-hk-th.xml')));
+    // agents resolve to registered institutions (by BIC or clearing membership), which give the corridor
+    const institutions = await hk.registry.operatorInstitutions();
     for (const tx of sent.transactions) {
       // payer and payee values go to the operators' chaincode only, which commits to them
-      const r = await hk.payments.attest(toPaymentFields(sent, tx), partyValuesOf(tx));
+      const r = await hk.payments.attest(toPaymentFields(sent, tx, await corridorOf(tx, institutions)), partyValuesOf(tx));
       print(
         `  attested ${tx.uetr} ${tx.amount.currency} ${tx.amount.value} -> ${tx.settlementAmount.currency} ${tx.settlementAmount.value}${r.created ? '' : ' (already on the ledger)'} tx ${r.record.attestTxId.slice(0, 16)}`,
       );
@@ -94,17 +106,15 @@ export async function runDemo(options: { home?: string; examples?: string; print
     const copy = parsePacs008(fs.readFileSync(path.join(examples, 'payments', 'pacs008-hk-th-receiver-copy.xml')));
     const status = parsePacs002(fs.readFileSync(path.join(examples, 'payments', 'pacs002-th-status.xml')));
     const payments: DemoResult['payments'] = [];
-    for (const s of status.statuses) {
-      const tx = copy.transactions.find((t) => t.uetr === s.uetr);
-      if (!tx) throw new Error(`no transaction ${String(s.uetr)} in the receiver's copy`);
-      const r = await th.payments.confirm(toPaymentFields(copy, tx), partyValuesOf(tx), {
-        status: s.status,
-        reasonCode: s.reasonCode,
+    for (const { tx, status: s, reasonCode } of answeredTransactions(status, copy)) {
+      const r = await th.payments.confirm(toPaymentFields(copy, tx, await corridorOf(tx, institutions)), partyValuesOf(tx), {
+        status: s,
+        reasonCode,
         statusMessageHash: status.messageHash,
       });
       payments.push({ uetr: tx.uetr, state: r.record.state, differingFields: r.record.differingFields });
       const why = r.record.differingFields.length > 0 ? ` - the TH copy differs in ${r.record.differingFields.join(', ')}` : '';
-      print(`  ${s.status} for ${tx.uetr}: ${r.record.state}${why} tx ${r.confirmation.txId.slice(0, 16)}`);
+      print(`  ${s} for ${tx.uetr}: ${r.record.state}${why} tx ${r.confirmation.txId.slice(0, 16)}`);
     }
 
     step('The auditor (audit-1) lists, verifies one intel record and its signature, and reconciles the day');

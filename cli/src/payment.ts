@@ -2,9 +2,20 @@ import { createHash } from 'node:crypto';
 
 import type { Command } from 'commander';
 
+import { directoryOf, resolveAgent } from '@xborder/protocol';
 import type { Corridor } from '@xborder/protocol';
 
-import { MAX_MESSAGE_BYTES, parsePacs002, parsePacs008, partyValuesOf, toPaymentFields, toXborderError, XborderError } from '@xborder/sdk';
+import {
+  answeredTransactions,
+  corridorOf,
+  MAX_MESSAGE_BYTES,
+  parsePacs002,
+  parsePacs008,
+  partyValuesOf,
+  toPaymentFields,
+  toXborderError,
+  XborderError,
+} from '@xborder/sdk';
 import { readFileLimited } from './inputs';
 import { outputFor, withClient } from './context';
 import { positiveInt } from './numbers';
@@ -51,16 +62,17 @@ export function registerPayment(program: Command): void {
     .command('attest')
     .description('attest every transaction of a pacs.008 as the sending institution')
     .argument('<pacs008>', 'pacs.008.001.08 to .13 XML file')
-    .option('--corridor <corridor>', 'HK-TH or TH-HK (default: from the agents\u2019 BICs)')
+    .option('--corridor <corridor>', 'HK-TH or TH-HK (default: from the registered institutions the agents resolve to)')
     .action(async (file: string, opts: { corridor?: string }, cmd: Command) => {
       const message = parsePacs008(readFileLimited(file, MAX_MESSAGE_BYTES));
-      const corridor = corridorOption(opts.corridor);
-      const txs = message.transactions.map((tx) => ({ fields: toPaymentFields(message, tx, corridor), parties: partyValuesOf(tx) }));
+      const override = corridorOption(opts.corridor);
       const outcomes = await withClient(cmd, undefined, async (c) => {
+        const registry = override === undefined ? await c.registry.operatorInstitutions() : undefined;
         const out: TxOutcome[] = [];
-        for (const { fields: f, parties } of txs) {
+        for (const tx of message.transactions) {
           try {
-            const r = await c.payments.attest(f, parties);
+            const f = toPaymentFields(message, tx, override ?? (await corridorOf(tx, registry)));
+            const r = await c.payments.attest(f, partyValuesOf(tx));
             out.push({
               uetr: f.uetr,
               endToEndId: f.endToEndId,
@@ -70,7 +82,7 @@ export function registerPayment(program: Command): void {
             });
           } catch (err) {
             const e = toXborderError(err);
-            out.push({ uetr: f.uetr, endToEndId: f.endToEndId, status: 'rejected', code: e.code, reason: e.message });
+            out.push({ uetr: tx.uetr, endToEndId: tx.endToEndId, status: 'rejected', code: e.code, reason: e.message });
           }
         }
         return out;
@@ -87,24 +99,31 @@ export function registerPayment(program: Command): void {
     .description('confirm payments from a pacs.002, with your own copy of the pacs.008, as the receiving institution')
     .argument('<pacs002>', 'pacs.002.001.10 to .14 XML file')
     .requiredOption('--pacs008 <file>', 'your copy of the original pacs.008')
-    .action(async (file: string, opts: { pacs008: string }, cmd: Command) => {
+    .option('--corridor <corridor>', 'HK-TH or TH-HK (default: from the registered institutions the agents resolve to)')
+    .action(async (file: string, opts: { pacs008: string; corridor?: string }, cmd: Command) => {
       const status = parsePacs002(readFileLimited(file, MAX_MESSAGE_BYTES));
       const original = parsePacs008(readFileLimited(opts.pacs008, MAX_MESSAGE_BYTES));
-      if (status.originalMsgId !== original.msgId) {
-        throw new XborderError('BAD_INPUT', `the pacs.002 answers ${status.originalMsgId}, the pacs.008 is ${original.msgId}`);
-      }
-      const pairs = status.statuses.map((s) => {
-        const tx = original.transactions.find((t) => (s.uetr !== null ? t.uetr === s.uetr : t.endToEndId === s.endToEndId));
-        if (!tx) throw new XborderError('BAD_INPUT', `status for ${s.uetr ?? s.endToEndId ?? '?'} has no transaction in ${opts.pacs008}`);
-        return { s, fields: toPaymentFields(original, tx), parties: partyValuesOf(tx) };
-      });
+      const override = corridorOption(opts.corridor);
       const outcomes = await withClient(cmd, undefined, async (c) => {
+        const registry = await c.registry.operatorInstitutions();
+        // a group status answers for the transactions whose creditor agent the confirming institution is
+        const directory = directoryOf(registry);
+        const answered: ReturnType<typeof answeredTransactions> = [];
+        for (const a of answeredTransactions(status, original)) {
+          const mine =
+            status.statuses.length > 0 ||
+            (await resolveAgent(a.tx.creditorAgent, directory, 'creditor agent').catch(() => undefined)) === c.profile.institution;
+          if (mine) answered.push(a);
+        }
+        if (answered.length === 0)
+          throw new XborderError('BAD_INPUT', `the pacs.002 answers no transaction whose creditor agent is ${c.profile.institution}`);
         const out: TxOutcome[] = [];
-        for (const { s, fields, parties } of pairs) {
+        for (const a of answered) {
           try {
-            const r = await c.payments.confirm(fields, parties, {
-              status: s.status,
-              reasonCode: s.reasonCode,
+            const fields = toPaymentFields(original, a.tx, override ?? (await corridorOf(a.tx, registry)));
+            const r = await c.payments.confirm(fields, partyValuesOf(a.tx), {
+              status: a.status,
+              reasonCode: a.reasonCode,
               statusMessageHash: status.messageHash,
             });
             out.push({
@@ -117,7 +136,7 @@ export function registerPayment(program: Command): void {
             });
           } catch (err) {
             const e = toXborderError(err);
-            out.push({ uetr: fields.uetr, endToEndId: fields.endToEndId, status: 'rejected', code: e.code, reason: e.message });
+            out.push({ uetr: a.tx.uetr, endToEndId: a.tx.endToEndId, status: 'rejected', code: e.code, reason: e.message });
           }
         }
         return out;

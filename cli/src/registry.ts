@@ -35,8 +35,8 @@ export function registerRegistry(program: Command): void {
           ['name', i.name],
           ['org', i.mspId],
           ['kind', i.kind],
-          ['bic', i.bic ?? '-'],
-          ['clearing code', i.clearingCode ?? '-'],
+          ['BICs', i.bics.join(', ') || '-'],
+          ['memberships', i.memberships.map((m) => `${m.system}/${m.memberId}`).join(', ') || '-'],
           ['status', i.status],
         ]))
           print(line);
@@ -50,7 +50,7 @@ export function registerRegistry(program: Command): void {
     .action(async (mspId: string, _o: unknown, cmd: Command) => {
       const page = await withClient(cmd, undefined, (c) => c.registry.listInstitutions(mspId, { pageSize: 200 }));
       outputFor(cmd).result(page, (print) => {
-        for (const line of table(page.items.map((i) => [i.id, i.kind, i.status, i.bic ?? '-', i.name]))) print(line);
+        for (const line of table(page.items.map((i) => [i.id, i.kind, i.status, i.bics.join(' ') || '-', i.name]))) print(line);
       });
     });
 

@@ -11,8 +11,8 @@ export interface SeedInstitution {
   readonly id: string;
   readonly name: string;
   readonly kind: InstitutionKind;
-  readonly bic?: string;
-  readonly clearingCode?: string;
+  readonly bics?: readonly string[];
+  readonly memberships?: readonly { readonly system: string; readonly memberId: string }[];
   /** Local identity of the org admin that registers it (`hk-admin`). */
   readonly admin: string;
   /** Local identities whose certificates are registered as its signing keys. */
@@ -30,8 +30,17 @@ const seedFile = validator<SeedInstitution[]>(
         id: { type: 'string', pattern: INSTITUTION_ID_PATTERN },
         name: { type: 'string', minLength: 1 },
         kind: { type: 'string', enum: [...INSTITUTION_KINDS] },
-        bic: { type: 'string', nullable: true },
-        clearingCode: { type: 'string', nullable: true },
+        bics: { type: 'array', items: { type: 'string' }, nullable: true },
+        memberships: {
+          type: 'array',
+          nullable: true,
+          items: {
+            type: 'object',
+            required: ['system', 'memberId'],
+            additionalProperties: false,
+            properties: { system: { type: 'string' }, memberId: { type: 'string' } },
+          },
+        },
         admin: { type: 'string', minLength: 1 },
         signers: { type: 'array', items: { type: 'string', minLength: 1 } },
       },
@@ -66,8 +75,8 @@ export async function seedRegistry(seedFile: string, home: string): Promise<{ in
         id: seed.id,
         name: seed.name,
         kind: seed.kind,
-        ...(seed.bic !== undefined ? { bic: seed.bic } : {}),
-        ...(seed.clearingCode !== undefined ? { clearingCode: seed.clearingCode } : {}),
+        ...(seed.bics !== undefined ? { bics: seed.bics } : {}),
+        ...(seed.memberships !== undefined ? { memberships: seed.memberships } : {}),
       });
       const fingerprints: string[] = [];
       for (const signer of seed.signers) {

@@ -94,9 +94,35 @@ export interface InstitutionArgument {
   readonly id: string;
   readonly name: string;
   readonly kind: InstitutionKind;
-  readonly bic?: string | null;
-  readonly clearingCode?: string | null;
+  readonly bics?: readonly string[];
+  readonly memberships?: readonly { readonly system: string; readonly memberId: string }[];
 }
+
+/** An 8 or 11 character BIC (ISO 9362). */
+export const BIC_PATTERN = '^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$';
+/** A clearing system code (ISO ExternalClearingSystemIdentification1Code, e.g. HKNCC) or a proprietary id. */
+export const CLEARING_SYSTEM_PATTERN = '^[A-Za-z0-9-]{2,35}$';
+/** A member id within a clearing system. */
+export const CLEARING_MEMBER_PATTERN = '^[A-Za-z0-9-]{1,35}$';
+
+const institutionProperties = {
+  name: { type: 'string', minLength: 1, maxLength: 140 },
+  bics: { type: 'array', maxItems: 10, uniqueItems: true, items: { type: 'string', pattern: BIC_PATTERN }, nullable: true },
+  memberships: {
+    type: 'array',
+    maxItems: 10,
+    nullable: true,
+    items: {
+      type: 'object',
+      required: ['system', 'memberId'],
+      additionalProperties: false,
+      properties: {
+        system: { type: 'string', pattern: CLEARING_SYSTEM_PATTERN },
+        memberId: { type: 'string', pattern: CLEARING_MEMBER_PATTERN },
+      },
+    },
+  },
+} as const;
 
 export const institutionArgument = argument<InstitutionArgument>(
   {
@@ -105,14 +131,30 @@ export const institutionArgument = argument<InstitutionArgument>(
     additionalProperties: false,
     properties: {
       id: { type: 'string', pattern: INSTITUTION_ID_PATTERN },
-      name: { type: 'string', minLength: 1, maxLength: 140 },
       kind: { type: 'string', enum: [...INSTITUTION_KINDS] },
-      bic: { type: 'string', pattern: '^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$', nullable: true },
-      clearingCode: { type: 'string', pattern: '^[A-Za-z0-9-]{2,35}$', nullable: true },
+      ...institutionProperties,
     },
   } as unknown as JSONSchemaType<InstitutionArgument>,
   'INSTITUTION_INVALID',
   'institution',
+);
+
+/** A change of an institution's details: any of name, BICs and memberships (each replaces the old list). */
+export interface InstitutionChangeArgument {
+  readonly name?: string;
+  readonly bics?: readonly string[];
+  readonly memberships?: readonly { readonly system: string; readonly memberId: string }[];
+}
+
+export const institutionChangeArgument = argument<InstitutionChangeArgument>(
+  {
+    type: 'object',
+    minProperties: 1,
+    additionalProperties: false,
+    properties: { ...institutionProperties, name: { ...institutionProperties.name, nullable: true } },
+  } as unknown as JSONSchemaType<InstitutionChangeArgument>,
+  'INSTITUTION_INVALID',
+  'change',
 );
 
 export interface LimitsArgument {

@@ -3,6 +3,7 @@
  * (RFC 8785), the signed statements and their checks, record shapes, error codes, TLP/STIX and money
  * rules, and shared constants. No Fabric dependency.
  */
+export * from './agents';
 export * from './arguments';
 export * from './checkpoint';
 export * from './commitment';

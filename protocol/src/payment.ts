@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 import type { JSONSchemaType } from 'ajv';
 
-import { argument } from './arguments';
+import { argument, BIC_PATTERN, CLEARING_MEMBER_PATTERN, CLEARING_SYSTEM_PATTERN } from './arguments';
 import { INSTITUTION_ID_PATTERN, MSP_ID_PATTERN, UUID4_RE } from './constants';
 import { ChaincodeError } from './errors';
 import { canonicalize } from './jcs';
@@ -11,12 +11,14 @@ import type { Amount } from './money';
 import { hasControlChars } from './text';
 
 /**
- * Version 2: payer and payee appear in signed statements by proxy type only; their values travel as
- * transient data to the operators' chaincode, which commits to them with a key no bank holds (version 1
- * carried commitments made by the banks with a key every bank held).
+ * Version 3: agents carry their clearing system with the member id (`ClrSysMmbId/ClrSysId`), so an
+ * agent named by membership only resolves to one registered institution. Since version 2, payer and
+ * payee appear in signed statements by proxy type only; their values travel as transient data to the
+ * operators' chaincode, which commits to them with a key no bank holds (version 1 carried commitments
+ * made by the banks with a key every bank held).
  */
-export const ATTESTATION_PURPOSE = 'xborder/payment-attestation/v2';
-export const CONFIRMATION_PURPOSE = 'xborder/payment-confirmation/v2';
+export const ATTESTATION_PURPOSE = 'xborder/payment-attestation/v3';
+export const CONFIRMATION_PURPOSE = 'xborder/payment-confirmation/v3';
 
 export const CORRIDORS = ['HK-TH', 'TH-HK'] as const;
 export type Corridor = (typeof CORRIDORS)[number];
@@ -31,8 +33,11 @@ export type ProxyType = (typeof PROXY_TYPES)[number];
 export const PACS002_STATUSES = ['ACSC', 'ACCC', 'ACSP', 'PDNG', 'RJCT'] as const;
 export type Pacs002Status = (typeof PACS002_STATUSES)[number];
 
+/** A payment agent as the message names it: BIC, clearing system membership, or both. */
 export interface Agent {
   readonly bic: string | null;
+  /** The clearing system of the membership (`ClrSysId/Cd` or `/Prtry`), when the message gives it. */
+  readonly clearingSystem: string | null;
   readonly clearingMemberId: string | null;
 }
 
@@ -101,8 +106,6 @@ export interface PaymentConfirmation {
 }
 
 const ISO_TEXT = "^[A-Za-z0-9/\\-?:().,'+ ]{1,35}$";
-const BIC = '^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$';
-const CLEARING_MEMBER = '^[A-Za-z0-9-]{2,35}$';
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 function bad(reason: string): never {
@@ -131,11 +134,12 @@ const amountShape = {
 } as const;
 const agentShape = {
   type: 'object',
-  required: ['bic', 'clearingMemberId'],
+  required: ['bic', 'clearingSystem', 'clearingMemberId'],
   additionalProperties: false,
   properties: {
-    bic: { type: 'string', pattern: BIC, nullable: true },
-    clearingMemberId: { type: 'string', pattern: CLEARING_MEMBER, nullable: true },
+    bic: { type: 'string', pattern: BIC_PATTERN, nullable: true },
+    clearingSystem: { type: 'string', pattern: CLEARING_SYSTEM_PATTERN, nullable: true },
+    clearingMemberId: { type: 'string', pattern: CLEARING_MEMBER_PATTERN, nullable: true },
   },
 } as const;
 const partyShape = {
@@ -258,7 +262,8 @@ export function parsePartyValues(value: unknown): PartyValues {
 
 function agentOf(a: Agent, what: string): Agent {
   if (a.bic === null && a.clearingMemberId === null) bad(`${what} needs a BIC or a clearing member id`);
-  return { bic: a.bic, clearingMemberId: a.clearingMemberId };
+  if (a.clearingSystem !== null && a.clearingMemberId === null) bad(`${what} names a clearing system without a member id`);
+  return { bic: a.bic, clearingSystem: a.clearingSystem, clearingMemberId: a.clearingMemberId };
 }
 
 /** The meaning of payment fields whose shape holds: canonical amounts, calendar date, rate, currencies. */

@@ -17,13 +17,25 @@ export const INSTITUTION_KINDS = ['bank', 'payment-operator', 'cert', 'regulator
 export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
 
 /** A member institution of one operator (or the auditor org). */
+/**
+ * A membership of a clearing system, as a payment message names an agent by it (`ClrSysMmbId`):
+ * the system's code (ISO 20022 ExternalClearingSystemIdentification1Code such as `HKNCC`, or a
+ * proprietary id) and the member id in it.
+ */
+export interface ClearingMembership {
+  readonly system: string;
+  readonly memberId: string;
+}
+
 export interface Institution {
   readonly id: string;
   readonly mspId: string;
   readonly name: string;
   readonly kind: InstitutionKind;
-  readonly bic: string | null;
-  readonly clearingCode: string | null;
+  /** Its BICs (11 characters; an 8-character BIC is stored with XXX), each registered to it alone. */
+  readonly bics: readonly string[];
+  /** Its memberships of clearing systems, each registered to it alone (see agents.ts). */
+  readonly memberships: readonly ClearingMembership[];
   readonly status: 'active' | 'suspended';
   readonly registeredAt: string;
   readonly updatedAt: string;

@@ -111,6 +111,11 @@ export const TRANSACTIONS = {
   registry: {
     RegisterInstitution: submit<[institutionJson: string], Institution>('registry', 'RegisterInstitution'),
     SetInstitutionStatus: submit<[id: string, status: string], Institution>('registry', 'SetInstitutionStatus'),
+    UpdateInstitution: submit<[id: string, changeJson: string], Institution>('registry', 'UpdateInstitution'),
+    GetInstitutionHistory: evaluate<[id: string], { txId: string; timestamp: string; record: Institution | null }[]>(
+      'registry',
+      'GetInstitutionHistory',
+    ),
     RegisterKey: submit<[institutionId: string, certificatePem: string], SigningKey>('registry', 'RegisterKey'),
     RevokeKey: submit<[fingerprint: string, reason: string], SigningKey>('registry', 'RevokeKey'),
     ProposeCorridorLimits: submit<[limitsJson: string], CorridorProposal>('registry', 'ProposeCorridorLimits'),

@@ -28,7 +28,7 @@ describe('payment statements from untrusted JSON', () => {
       [{ ...attestation, settlementDate: '2026-02-30' }, /^PAYMENT_INVALID: settlementDate must be a date/],
       [{ ...attestation, amount: { value: '1000.001', currency: 'HKD' } }, /^PAYMENT_INVALID: amount: HKD has 2 decimals/],
       [
-        { ...attestation, debtorAgent: { bic: null, clearingMemberId: null } },
+        { ...attestation, debtorAgent: { bic: null, clearingSystem: null, clearingMemberId: null } },
         /^PAYMENT_INVALID: debtorAgent needs a BIC or a clearing member id/,
       ],
       [{ ...attestation, exchangeRate: '4.40' }, /^PAYMENT_INVALID: amount x exchangeRate does not give settlementAmount/],

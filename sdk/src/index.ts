@@ -28,10 +28,18 @@ export type {
   SignedIntel,
 } from './intel';
 export { RegistryClient } from './registry';
-export type { Institution, InstitutionKind, Page, SigningKey } from './registry';
+export type { ClearingMembership, Institution, InstitutionKind, Page, SigningKey } from './registry';
 export { PaymentsClient } from './payments';
 export type { ConfirmationRecord, PartyValues, PaymentEvent, PaymentRecord, PaymentState, Reconciliation } from './payments';
-export { MAX_MESSAGE_BYTES, corridorOf, parsePacs002, parsePacs008, partyValuesOf, toPaymentFields } from './iso20022';
+export {
+  MAX_MESSAGE_BYTES,
+  answeredTransactions,
+  corridorOf,
+  parsePacs002,
+  parsePacs008,
+  partyValuesOf,
+  toPaymentFields,
+} from './iso20022';
 export type { Pacs002Message, Pacs008Message, Pacs008Transaction, PartyProxy, TransactionStatus } from './iso20022';
 export { ingestStix } from './ingest';
 export type { IngestItem, IngestOptions, IngestOutcome, IngestReport } from './ingest';

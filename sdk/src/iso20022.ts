@@ -1,10 +1,20 @@
 import { createHash } from 'node:crypto';
 
-import { canonicalize } from '@xborder/protocol';
-import type { Agent, Amount, Corridor, Pacs002Status, PartyValues, PaymentFields, ProxyType } from '@xborder/protocol';
+import { canonicalize, directoryOf, resolveAgent } from '@xborder/protocol';
+import type {
+  Agent,
+  AgentDirectory,
+  Amount,
+  Corridor,
+  Institution,
+  Pacs002Status,
+  PartyValues,
+  PaymentFields,
+  ProxyType,
+} from '@xborder/protocol';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-import { XborderError } from './errors';
+import { toXborderError, XborderError } from './errors';
 
 /** Largest ISO 20022 file accepted (a pacs.008 of many transactions is well below this). */
 export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
@@ -64,7 +74,11 @@ export interface Pacs002Message {
   readonly originalMsgId: string;
   /** SHA-256 of the RFC 8785 form of the whole message (XML mapped to JSON). */
   readonly messageHash: string;
+  /** The statuses of named transactions (`TxInfAndSts`). */
   readonly statuses: TransactionStatus[];
+  /** The status of the whole original message (`GrpSts`) and its reason, when given. */
+  readonly groupStatus: Pacs002Status | null;
+  readonly groupReasonCode: string | null;
 }
 
 function bad(reason: string): never {
@@ -145,8 +159,10 @@ function agentOf(parent: unknown, name: string, where: string): Agent {
   if (!fin) bad(`${where}: missing ${name}/FinInstnId`);
   const bic = textOf(fin, 'BICFI') ?? null;
   const clearing = optional(fin, 'ClrSysMmbId/MmbId');
+  // the clearing system by its ISO code (HKNCC, ...) or a proprietary id
+  const system = optional(fin, 'ClrSysMmbId/ClrSysId/Cd') ?? optional(fin, 'ClrSysMmbId/ClrSysId/Prtry');
   if (bic === null && clearing === null) bad(`${where}: ${name} has neither BICFI nor ClrSysMmbId`);
-  return { bic, clearingMemberId: clearing };
+  return { bic, clearingSystem: clearing === null ? null : system, clearingMemberId: clearing };
 }
 
 const PROXY_CODES: Readonly<Record<string, ProxyType>> = {
@@ -247,6 +263,9 @@ export function parsePacs002(xml: string | Buffer): Pacs002Message {
   const orgnl = node(root, 'OrgnlGrpInfAndSts');
   const originalMsgId = required(orgnl, 'OrgnlMsgId', 'OrgnlGrpInfAndSts');
   const groupStatus = optional(orgnl, 'GrpSts');
+  if (groupStatus !== null && !STATUSES.includes(groupStatus)) bad(`GrpSts ${groupStatus} is not one of ${STATUSES.join(', ')}`);
+  const groupReasons = node(orgnl, 'StsRsnInf') ?? undefined;
+  const groupReasonCode = groupReasons ? optional(groupReasons, 'Rsn/Cd') : null;
   const txs = (root.TxInfAndSts as XmlNode[] | undefined) ?? [];
   if (txs.length === 0 && groupStatus === null) bad('pacs.002 with neither TxInfAndSts nor GrpSts');
   const statuses = txs.map((t, i): TransactionStatus => {
@@ -258,17 +277,87 @@ export function parsePacs002(xml: string | Buffer): Pacs002Message {
     const uetr = optional(t, 'OrgnlUETR');
     return { uetr: uetr?.toLowerCase() ?? null, endToEndId: optional(t, 'OrgnlEndToEndId'), status: status as Pacs002Status, reasonCode };
   });
-  return { msgType, msgId, originalMsgId, messageHash: sha256({ msgType, body: root }), statuses };
+  return {
+    msgType,
+    msgId,
+    originalMsgId,
+    messageHash: sha256({ msgType, body: root }),
+    statuses,
+    groupStatus: groupStatus as Pacs002Status | null,
+    groupReasonCode,
+  };
+}
+
+/**
+ * The status of each transaction of the original pacs.008 that a pacs.002 answers: those it names
+ * (by UETR, else end-to-end id), or, when it names none, every transaction under its group status.
+ * Transactions it does not answer are left out (a pacs.002 may answer only some).
+ * @param status - the parsed pacs.002
+ * @param original - the parsed original pacs.008 (the receiver's copy)
+ * @returns each answered transaction with its status and reason code
+ * @throws {@link XborderError} BAD_INPUT when the pacs.002 answers another message or a transaction the pacs.008 lacks
+ */
+export function answeredTransactions(
+  status: Pacs002Message,
+  original: Pacs008Message,
+): { tx: Pacs008Transaction; status: Pacs002Status; reasonCode: string | null }[] {
+  if (status.originalMsgId !== original.msgId) bad(`the pacs.002 answers ${status.originalMsgId}, the pacs.008 is ${original.msgId}`);
+  if (status.statuses.length === 0) {
+    if (status.groupStatus === null) bad('the pacs.002 names no transaction and gives no group status');
+    if (status.groupStatus === 'RJCT' && status.groupReasonCode === null)
+      bad('a rejected group needs a reason code (OrgnlGrpInfAndSts/StsRsnInf)');
+    return original.transactions.map((tx) => ({ tx, status: status.groupStatus as Pacs002Status, reasonCode: status.groupReasonCode }));
+  }
+  return status.statuses.map((s) => {
+    const matching = original.transactions.filter((t) => (s.uetr !== null ? t.uetr === s.uetr : t.endToEndId === s.endToEndId));
+    // NOTPROVIDED end-to-end ids are common: without a UETR such a status may name several transactions
+    if (matching.length > 1)
+      bad(`status for end-to-end id ${s.endToEndId ?? '?'} without OrgnlUETR matches ${String(matching.length)} transactions`);
+    const tx = matching[0];
+    if (!tx) bad(`status for ${s.uetr ?? s.endToEndId ?? '?'} has no transaction in the pacs.008`);
+    return { tx, status: s.status, reasonCode: s.reasonCode ?? (s.status === 'RJCT' ? status.groupReasonCode : null) };
+  });
 }
 
 /** The corridor of a payment from the countries of its agents' BICs (or an explicit choice). */
-export function corridorOf(tx: Pacs008Transaction): Corridor {
-  const country = (a: Agent): string | undefined => a.bic?.slice(4, 6);
-  const from = country(tx.debtorAgent);
-  const to = country(tx.creditorAgent);
+/** The operator country of an agent: its registered institution's org, else its BIC's country. */
+async function countryOf(
+  agent: Agent,
+  directory: AgentDirectory | undefined,
+  orgOf: ((id: string) => string | undefined) | undefined,
+  what: string,
+): Promise<string | undefined> {
+  if (directory && orgOf) {
+    const id = await resolveAgent(agent, directory, what);
+    const org = id !== undefined ? orgOf(id) : undefined;
+    if (org === 'HKMSP') return 'HK';
+    if (org === 'THMSP') return 'TH';
+  }
+  return agent.bic?.slice(4, 6);
+}
+
+/**
+ * The corridor of a transaction: from the organisations of the registered institutions its agents
+ * resolve to (by BIC, clearing membership or both), else from the agents' BIC countries.
+ * @param tx - one transaction of a pacs.008
+ * @param registry - the registry's institutions (each with its org); without it, BIC countries only
+ * @returns HK-TH or TH-HK
+ * @throws {@link XborderError} PAYMENT_INVALID when the agents give no corridor, or an agent's BIC and membership disagree
+ */
+export async function corridorOf(tx: Pacs008Transaction, registry?: readonly Institution[]): Promise<Corridor> {
+  const directory = registry ? directoryOf(registry) : undefined;
+  const orgOf = registry ? (id: string): string | undefined => registry.find((i) => i.id === id)?.mspId : undefined;
+  let from: string | undefined;
+  let to: string | undefined;
+  try {
+    from = await countryOf(tx.debtorAgent, directory, orgOf, 'debtor agent');
+    to = await countryOf(tx.creditorAgent, directory, orgOf, 'creditor agent');
+  } catch (err) {
+    throw toXborderError(err);
+  }
   if (from === 'HK' && to === 'TH') return 'HK-TH';
   if (from === 'TH' && to === 'HK') return 'TH-HK';
-  return bad(`cannot tell the corridor of ${tx.uetr} from its agents (${from ?? '?'} -> ${to ?? '?'})`);
+  return bad(`cannot tell the corridor of ${tx.uetr} from its agents (${from ?? '?'} -> ${to ?? '?'}); register them or give --corridor`);
 }
 
 /**
@@ -276,10 +365,10 @@ export function corridorOf(tx: Pacs008Transaction): Corridor {
  * values (see `partyValuesOf`) go to the operators' chaincode as transient data.
  * @param message - the parsed pacs.008
  * @param tx - one of its transactions
- * @param corridor - override of the corridor the agents' BIC countries give
+ * @param corridor - the corridor (see {@link corridorOf})
  * @returns the fields both sides attest (payer and payee by proxy type only)
  */
-export function toPaymentFields(message: Pacs008Message, tx: Pacs008Transaction, corridor: Corridor = corridorOf(tx)): PaymentFields {
+export function toPaymentFields(message: Pacs008Message, tx: Pacs008Transaction, corridor: Corridor): PaymentFields {
   return {
     uetr: tx.uetr,
     endToEndId: tx.endToEndId,

@@ -1,9 +1,9 @@
-import { TRANSACTIONS } from '@xborder/protocol';
+import { OPERATOR_MSPS, TRANSACTIONS } from '@xborder/protocol';
 import type { Transactor } from './transactor';
 
-import type { Institution, InstitutionKind, Page, SigningKey } from '@xborder/protocol';
+import type { ClearingMembership, Institution, InstitutionKind, Page, SigningKey } from '@xborder/protocol';
 
-export type { Institution, InstitutionKind, Page, SigningKey };
+export type { ClearingMembership, Institution, InstitutionKind, Page, SigningKey };
 
 /** The `registry` contract: institutions and their signing keys. */
 export class RegistryClient {
@@ -15,7 +15,7 @@ export class RegistryClient {
 
   /**
    * Registers an institution of the caller's org (org admins); the same details again are a no-op.
-   * @param input - id, name, kind, BIC and clearing code
+   * @param input - id, name, kind, BICs and clearing memberships (each must not belong to another institution)
    * @returns the institution record (the existing one for identical details)
    * @throws {@link XborderError} ACCESS_DENIED, INSTITUTION_INVALID, INSTITUTION_CONFLICT
    */
@@ -23,10 +23,51 @@ export class RegistryClient {
     id: string;
     name: string;
     kind: InstitutionKind;
-    bic?: string;
-    clearingCode?: string;
+    bics?: readonly string[];
+    memberships?: readonly ClearingMembership[];
   }): Promise<Institution> {
     return (await this.#tx.submitTx(TRANSACTIONS.registry.RegisterInstitution, [JSON.stringify(input)])).value;
+  }
+
+  /**
+   * Changes an institution's name, BICs or memberships (its operator's admins); a list given replaces
+   * the old one. Every change is kept in the institution's history.
+   * @param id - the institution id
+   * @param change - the new name, BICs or memberships
+   * @returns the changed record
+   * @throws {@link XborderError} ACCESS_DENIED, INSTITUTION_NOT_FOUND, INSTITUTION_INVALID, INSTITUTION_CONFLICT (held by another institution)
+   */
+  async updateInstitution(
+    id: string,
+    change: { name?: string; bics?: readonly string[]; memberships?: readonly ClearingMembership[] },
+  ): Promise<Institution> {
+    return (await this.#tx.submitTx(TRANSACTIONS.registry.UpdateInstitution, [id, JSON.stringify(change)])).value;
+  }
+
+  /**
+   * Every state of an institution's record (registration, changes, suspensions), oldest first.
+   * @param id - the institution id
+   * @throws {@link XborderError} INSTITUTION_NOT_FOUND
+   */
+  async institutionHistory(id: string): Promise<{ txId: string; timestamp: string; record: Institution | null }[]> {
+    return this.#tx.evaluateTx(TRANSACTIONS.registry.GetInstitutionHistory, [id]);
+  }
+
+  /**
+   * Every institution of both operators (for resolving payment agents), all pages.
+   * @returns HK and TH institutions
+   */
+  async operatorInstitutions(): Promise<Institution[]> {
+    const out: Institution[] = [];
+    for (const mspId of OPERATOR_MSPS) {
+      let bookmark = '';
+      do {
+        const page = await this.listInstitutions(mspId, { pageSize: 200, ...(bookmark ? { bookmark } : {}) });
+        out.push(...page.items);
+        bookmark = page.bookmark;
+      } while (bookmark !== '');
+    }
+    return out;
   }
 
   /**

@@ -91,7 +91,11 @@ describe('schemas at the input boundary', () => {
         'PAYMENT_INVALID',
         /^type must be equal to one of/,
       ],
-      [() => institutionArgument({ id: 'hk-x', name: 'X', kind: 'bank', bic: 'lower' }), 'INSTITUTION_INVALID', /^bic must match pattern/],
+      [
+        () => institutionArgument({ id: 'hk-x', name: 'X', kind: 'bank', bics: ['lower'] }),
+        'INSTITUTION_INVALID',
+        /^bics\.0 must match pattern/,
+      ],
       [
         () =>
           limitsArgument({

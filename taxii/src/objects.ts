@@ -16,8 +16,8 @@ export const MAX_LIMIT = 1000;
 /** Ledger pages read for one response at most (filters that match little still answer promptly). */
 const MAX_ROUNDS = 50;
 /**
- * After this long, a response returns what it has (with `more` and `next`) instead of reading further
- * ledger pages: a page with few matches among many records stays fast, and the client continues.
+ * After this long, a response that holds at least one object returns it (with `more` and `next`)
+ * instead of reading further ledger pages: a page with few matches among many records stays fast.
  */
 const TIME_BUDGET_MS = 200;
 
@@ -98,7 +98,9 @@ export async function listCollection(
     const page = await source.page(filter, from, bookmark, size);
     items.push(...page.items.filter((v) => collection.holds(v, source.institution) && matches(v, q)));
     bookmark = page.bookmark;
-    if (bookmark === '' || items.length >= limit || Date.now() - started > TIME_BUDGET_MS) break;
+    // the budget ends a page only once it holds something: some clients (taxii2-client) take the size
+    // of a first page as the limit of the next requests, so an empty first page would ask for none
+    if (bookmark === '' || items.length >= limit || (items.length > 0 && Date.now() - started > TIME_BUDGET_MS)) break;
   }
   return { items, position: bookmark, more: bookmark !== '' };
 }

@@ -86,6 +86,20 @@ describe('TAXII 2.1 server on the real network', function () {
   const taxii = (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
     httpRequest(url, { ...init, headers: { accept: TAXII, authorization: `Bearer ${token}`, ...(init.headers ?? {}) }, ca });
   const root = (): string => discovery.replace(/taxii2\/$/, 'xborder/');
+  /** Every object (or manifest record) of a listing, following `next` (a page may end early: its time budget). */
+  const everything = async (url: string): Promise<{ objects: Record<string, unknown>[]; body: string }> => {
+    const objects: Record<string, unknown>[] = [];
+    let body = '';
+    let next = '';
+    do {
+      const page = await taxii(`${url}${url.includes('?') ? '&' : '?'}${next ? `next=${encodeURIComponent(next)}` : ''}`);
+      expect(page.status, url).to.equal(200);
+      body += page.body;
+      objects.push(...((page.json().objects as Record<string, unknown>[] | undefined) ?? []));
+      next = (page.json().next as string | undefined) ?? '';
+    } while (next !== '');
+    return { objects, body };
+  };
 
   before(async () => {
     ca = fs.readFileSync(path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'), 'utf8');
@@ -202,12 +216,13 @@ describe('TAXII 2.1 server on the real network', function () {
     // exactly the ledger's view of hk-bank-a, in ledger order, each once
     expect(seen.ids).to.deep.equal(expected);
     expect(new Set(seen.ids).size).to.equal(seen.ids.length);
-    expect(seen.pages).to.equal(Math.ceil(expected.length / 7));
+    // at most 7 a page (a page may end early when its ledger reads take long)
+    expect(seen.pages).to.be.at.least(Math.ceil(expected.length / 7));
     for (const o of [objects.green, objects.amber, objects.thAmber, objects.hkStrict]) expect(seen.ids).to.include(o?.id);
     expect(seen.ids, 'strict content of another producer').to.not.include(objects.thStrict?.id);
     expect(seen.by_id).to.deep.equal([seen.ids[0]]);
     expect(seen.versions.length).to.be.greaterThan(0);
-    expect(seen.manifest.length).to.equal(Math.min(7, expected.length));
+    expect(seen.manifest.length).to.be.within(1, 7);
     expect(seen.status).to.deep.include({ status: 'complete', total_count: 3, success_count: 2, failure_count: 1 });
     expect(seen.status.failures[0]?.id).to.equal(posted[2]?.id);
     expect(seen.status.failures[0]?.message).to.match(/^MARKING_UNCLASSIFIED: /);
@@ -238,18 +253,10 @@ describe('TAXII 2.1 server on the real network', function () {
     const shared = `${root()}collections/shared/`;
     expect((await taxii(`${shared}objects/${id}/`)).status).to.equal(404);
     expect((await taxii(`${shared}objects/${id}/versions/`)).status).to.equal(404);
-    const listed = await taxii(`${shared}objects/?match[id]=${id}&match[version]=all`);
-    expect(listed.json()).to.deep.equal({ more: false });
-    const manifest = await taxii(`${shared}manifest/?match[id]=${id}`);
-    expect(manifest.json()).to.deep.equal({ more: false });
+    expect((await everything(`${shared}objects/?match[id]=${id}&match[version]=all`)).objects).to.deep.equal([]);
+    expect((await everything(`${shared}manifest/?match[id]=${id}`)).objects).to.deep.equal([]);
     // and its text is nowhere in a full listing
-    let next = '';
-    let body = '';
-    do {
-      const page = await taxii(`${shared}objects/?limit=1000${next ? `&next=${encodeURIComponent(next)}` : ''}`);
-      body += page.body;
-      next = (page.json().next as string | undefined) ?? '';
-    } while (next !== '');
+    const { body } = await everything(`${shared}objects/?limit=1000`);
     expect(body).to.include('taxii th amber');
     expect(body).to.not.include('taxii th strict');
   });
@@ -427,19 +434,10 @@ describe('TAXII 2.1 server on the real network', function () {
 
     // every object comes back as posted (markings and all), observables under their real ids
     const served = new Map<string, Record<string, unknown>>();
-    let next = '';
-    do {
-      const page = await taxii(
-        `${root()}collections/shared/objects/?limit=1000&match[version]=all${next ? `&next=${encodeURIComponent(next)}` : ''}`,
-      );
-      for (const o of (page.json().objects as Record<string, unknown>[] | undefined) ?? []) served.set(o.id as string, o);
-      next = (page.json().next as string | undefined) ?? '';
-    } while (next !== '');
+    for (const o of (await everything(`${root()}collections/shared/objects/?limit=1000&match[version]=all`)).objects)
+      served.set(o.id as string, o);
     for (const o of bundle) expect(served.get(o.id as string), String(o.id)).to.deep.equal(o);
-    const amber = (await taxii(`${root()}collections/tlp-amber/objects/?limit=1000&match[type]=ipv4-addr`)).json().objects as Record<
-      string,
-      unknown
-    >[];
+    const amber = (await everything(`${root()}collections/tlp-amber/objects/?limit=1000&match[type]=ipv4-addr`)).objects;
     expect(amber.map((o) => o.id)).to.include(ipObj.id);
 
     // nothing that names an observable is in any block of either peer or the orderer

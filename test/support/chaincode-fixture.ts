@@ -26,11 +26,11 @@ export const ids = {
   auditor: testIdentity('audit-1', 'AuditMSP', 'auditor', 'audit-1'),
 };
 
-/** BICs and clearing codes of the test institutions (as in examples/institutions.json). */
-export const INSTITUTIONS: Readonly<Record<string, { bic: string; clearingCode: string }>> = {
-  'hk-bank-a': { bic: 'VHBKHKHHXXX', clearingCode: 'FPS-801' },
-  'hk-bank-b': { bic: 'KPBKHKHHXXX', clearingCode: 'FPS-802' },
-  'th-bank-a': { bic: 'CPCBTHBKXXX', clearingCode: 'PP-031' },
+/** BICs and clearing memberships of the test institutions (as in examples/institutions.json). */
+export const INSTITUTIONS: Readonly<Record<string, { bics: string[]; memberships: { system: string; memberId: string }[] }>> = {
+  'hk-bank-a': { bics: ['VHBKHKHHXXX'], memberships: [{ system: 'HKNCC', memberId: '801' }] },
+  'hk-bank-b': { bics: ['KPBKHKHHXXX'], memberships: [{ system: 'HKNCC', memberId: '802' }] },
+  'th-bank-a': { bics: ['CPCBTHBKXXX'], memberships: [{ system: 'THCBC', memberId: '031' }] },
 };
 
 export const registry = new RegistryContract();
