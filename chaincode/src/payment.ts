@@ -2,7 +2,7 @@ import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api'
 
 import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
-import { corridorLimits, registryDirectory, requireRegisteredSigner } from './registry';
+import { corridorLimits, getInstitution, registryDirectory, requireRegisteredSigner } from './registry';
 import type { Institution } from './registry';
 import {
   canonicalBytes,
@@ -200,6 +200,16 @@ export class PaymentContract extends XborderContract {
         'PAYMENT_WRONG_SIDE',
         `${corridor} payments are attested by ${CORRIDOR_SIDES[corridor].sender} institutions`,
       );
+    }
+    // the creditor agent, when registered, must be an institution of the receiving side (and never ambiguous)
+    const creditor = await resolveAgent(attestation.creditorAgent, registryDirectory(ctx), 'creditor agent');
+    if (creditor !== undefined) {
+      const receiver = await getInstitution(ctx, creditor);
+      if (receiver && receiver.mspId !== CORRIDOR_SIDES[corridor].receiver)
+        throw new ChaincodeError(
+          'PAYMENT_WRONG_SIDE',
+          `the creditor agent ${creditor} is a ${receiver.mspId} institution; ${corridor} payments go to ${CORRIDOR_SIDES[corridor].receiver}`,
+        );
     }
     if (!(await agentIs(ctx, attestation.debtorAgent, signer.institution, 'debtor agent'))) {
       throw new ChaincodeError('PAYMENT_WRONG_SIDE', `the debtor agent is not ${signer.institution.id}`);

@@ -146,6 +146,19 @@ describe('payment contract', () => {
     const notMine = await attest(paymentFields({ debtorAgent: { bic: null, clearingSystem: 'HKNCC', clearingMemberId: '802' } }));
     expect(notMine.error?.message).to.match(/^PAYMENT_WRONG_SIDE: the debtor agent is not hk-bank-a/);
     expect(notMine.writes).to.equal(0);
+    // an HK-TH payment whose creditor agent is a registered HK bank, or is ambiguous, is refused at attestation
+    const toHk = await attest(paymentFields({ creditorAgent: { bic: null, clearingSystem: 'HKNCC', clearingMemberId: '802' } }));
+    expect(toHk.error?.message).to.match(
+      /^PAYMENT_WRONG_SIDE: the creditor agent hk-bank-b is a HKMSP institution; HK-TH payments go to THMSP/,
+    );
+    expect(toHk.writes).to.equal(0);
+    const ambiguousCreditor = await attest(
+      paymentFields({ creditorAgent: { bic: 'CPCBTHBK', clearingSystem: 'THCBC', clearingMemberId: '032' } }),
+    );
+    expect(ambiguousCreditor.error?.message).to.match(
+      /^PAYMENT_INVALID: creditor agent: BIC CPCBTHBK is th-bank-a but clearing member 032 is th-bank-b/,
+    );
+    expect(ambiguousCreditor.writes).to.equal(0);
   });
 
   it('writes nothing for an attestation without payer/payee values, or one retried with other values under the same UETR', async () => {

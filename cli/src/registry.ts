@@ -92,4 +92,68 @@ export function registerRegistry(program: Command): void {
         print(`revoked ${k.fingerprint} at ${k.revokedAt ?? ''}`);
       });
     });
+
+  registry
+    .command('update')
+    .description("change an institution's name, BICs or clearing memberships (its operator's admins); each list given replaces the old")
+    .argument('<id>')
+    .option('--name <name>')
+    .option('--bic <bic...>', 'its BICs (8 or 11 characters)')
+    .option('--membership <system/memberId...>', 'its clearing memberships, e.g. HKNCC/801')
+    .action(async (id: string, opts: { name?: string; bic?: string[]; membership?: string[] }, cmd: Command) => {
+      const memberships = opts.membership?.map((m) => {
+        const [system, memberId, ...rest] = m.split('/');
+        if (!system || !memberId || rest.length > 0)
+          throw new XborderError('USAGE', `--membership ${m}: write SYSTEM/MEMBER, e.g. HKNCC/801`);
+        return { system, memberId };
+      });
+      const change = {
+        ...(opts.name !== undefined ? { name: opts.name } : {}),
+        ...(opts.bic !== undefined ? { bics: opts.bic } : {}),
+        ...(memberships !== undefined ? { memberships } : {}),
+      };
+      if (Object.keys(change).length === 0) throw new XborderError('USAGE', 'give --name, --bic or --membership');
+      const i = await withClient(cmd, undefined, (c) => c.registry.updateInstitution(id, change));
+      outputFor(cmd).result(i, (print) => {
+        print(
+          `${i.id}: ${i.name}; BICs ${i.bics.join(', ') || '-'}; memberships ${i.memberships.map((m) => `${m.system}/${m.memberId}`).join(', ') || '-'}`,
+        );
+      });
+    });
+
+  for (const [name, status, what] of [
+    ['suspend', 'suspended', 'suspend an institution: it can no longer submit, confirm or read content (its operator\u2019s admins)'],
+    ['activate', 'active', 'reactivate a suspended institution (its operator\u2019s admins)'],
+  ] as const) {
+    registry
+      .command(name)
+      .description(what)
+      .argument('<id>')
+      .action(async (id: string, _o: unknown, cmd: Command) => {
+        const i = await withClient(cmd, undefined, (c) => c.registry.setInstitutionStatus(id, status));
+        outputFor(cmd).result(i, (print) => {
+          print(`${i.id} is ${i.status} (since ${i.updatedAt})`);
+        });
+      });
+  }
+
+  registry
+    .command('history')
+    .description("every state of an institution's record: registration, changes, suspensions")
+    .argument('<id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const history = await withClient(cmd, undefined, (c) => c.registry.institutionHistory(id));
+      outputFor(cmd).result(history, (print) => {
+        for (const line of table(
+          history.map((h) => [
+            h.timestamp,
+            h.record?.status ?? 'deleted',
+            h.record?.name ?? '',
+            h.record?.bics.join(' ') ?? '',
+            h.record?.memberships.map((m) => `${m.system}/${m.memberId}`).join(' ') ?? '',
+          ]),
+        ))
+          print(line);
+      });
+    });
 }
