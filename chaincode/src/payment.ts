@@ -19,6 +19,7 @@ import {
   isUetr,
   isValidDate,
   MAX_PURGE_BATCH,
+  isInstitutionId,
   parseAttestation,
   resolveAgent,
   parseConfirmation,
@@ -273,6 +274,7 @@ export class PaymentContract extends XborderContract {
       attesterFingerprint: signer.key.fingerprint,
       attestedAt: now,
       attestTxId: txId,
+      creditorInstitution: creditor ?? null,
       lastStatus: null,
       reasonCode: null,
       differingFields: [],
@@ -505,12 +507,14 @@ export class PaymentContract extends XborderContract {
 
   /**
    * The day's reconciliation of a corridor: per currency and state the count and sums, attestations
-   * still unconfirmed after the corridor's threshold, and every dispute with its differing fields.
+   * still unconfirmed after the corridor's threshold, and every dispute with its differing fields;
+   * with an institution (else ''), only the payments it sent or received.
    */
   @Transaction(false)
   @Returns('string')
-  async Reconcile(ctx: Context, date: string, corridor: string): Promise<string> {
+  async Reconcile(ctx: Context, date: string, corridor: string, institution: string): Promise<string> {
     requireReader(ctx);
+    if (institution !== '' && !isInstitutionId(institution)) throw new ChaincodeError('INVALID_ARGUMENT', 'institution is malformed');
     if (!isValidDate(date)) throw new ChaincodeError('INVALID_ARGUMENT', 'date must be YYYY-MM-DD');
     if (!(CORRIDORS as readonly string[]).includes(corridor))
       throw new ChaincodeError('INVALID_ARGUMENT', `corridor must be one of ${CORRIDORS.join(', ')}`);
@@ -533,6 +537,8 @@ export class PaymentContract extends XborderContract {
           throw new ChaincodeError('RESULT_TOO_LARGE', `more than ${String(MAX_RECONCILED_PAYMENTS)} payments on ${date} in ${c}`);
         const p = await getRecord<PaymentRecord>(ctx, decodeText(r.value.value));
         if (!p) continue;
+        // by institution: the payments it sent, or received (the resolved creditor agent, or its confirmer)
+        if (institution !== '' && p.attester !== institution && p.creditorInstitution !== institution && p.confirmer !== institution) continue;
         const k = `${p.amount.currency}|${p.settlementAmount.currency}|${p.state}`;
         const t = totals.get(k) ?? {
           currency: p.amount.currency,
@@ -568,6 +574,7 @@ export class PaymentContract extends XborderContract {
     return JSON.stringify({
       date,
       corridor: c,
+      institution: institution === '' ? null : institution,
       asOf: txTime(ctx),
       unconfirmedAfterMinutes: limits.unconfirmedAfterMinutes,
       totals: rows,

@@ -353,7 +353,7 @@ describe('payment contract', () => {
     // the receiver's payee is another person: the operators' commitments differ, the payee is disputed
     await confirm(b, 'ACSC', ids.thBankA, null, { ...PARTIES, payee: { value: '+66 81 234 5678' } });
     const later = new Date(Date.now() + 2 * 3600_000);
-    const r = await world.invoke(ids.auditor, (ctx) => payment.Reconcile(ctx, '2026-11-25', 'HK-TH'), { time: later });
+    const r = await world.invoke(ids.auditor, (ctx) => payment.Reconcile(ctx, '2026-11-25', 'HK-TH', ''), { time: later });
     const rec = parse(r.value);
     expect(rec.totals).to.deep.equal([
       { currency: 'HKD', state: 'ATTESTED', count: 1, amount: '1000.00', settlementCurrency: 'THB', settlementAmount: '4350.00' },
@@ -362,8 +362,17 @@ describe('payment contract', () => {
     ]);
     expect(rec.unconfirmed.map((u: Rec) => u.uetr)).to.deep.equal([c.uetr]);
     expect(rec.disputed).to.deep.equal([{ uetr: b.uetr, attester: 'hk-bank-a', confirmer: 'th-bank-a', differingFields: ['payee'] }]);
-    const soon = parse((await world.invoke(ids.auditor, (ctx) => payment.Reconcile(ctx, '2026-11-25', 'HK-TH'))).value);
+    const soon = parse((await world.invoke(ids.auditor, (ctx) => payment.Reconcile(ctx, '2026-11-25', 'HK-TH', ''))).value);
     expect(soon.unconfirmed).to.deep.equal([]);
+    // by institution: th-bank-a received all three (resolved creditor agent); hk-bank-b sent and received none
+    const thA = parse((await world.invoke(ids.auditor, (ctx) => payment.Reconcile(ctx, '2026-11-25', 'HK-TH', 'th-bank-a'))).value);
+    expect(thA.institution).to.equal('th-bank-a');
+    expect(thA.totals.map((t: Rec) => t.count)).to.deep.equal([1, 1, 1]);
+    const hkB = parse((await world.invoke(ids.auditor, (ctx) => payment.Reconcile(ctx, '2026-11-25', 'HK-TH', 'hk-bank-b'))).value);
+    expect(hkB.totals).to.deep.equal([]);
+    expect((await world.invoke(ids.auditor, (ctx) => payment.Reconcile(ctx, '2026-11-25', 'HK-TH', 'Not An Id'))).error?.message).to.match(
+      /^INVALID_ARGUMENT: institution is malformed/,
+    );
     const list = parse(
       (await world.invoke(ids.auditor, (ctx) => payment.ListPayments(ctx, JSON.stringify({ filter: 'status', value: 'DISPUTED' })))).value,
     );

@@ -231,11 +231,12 @@ export function registerPayment(program: Command): void {
     .description("a corridor's day: counts and sums per currency and state, unconfirmed and disputed payments")
     .requiredOption('--date <date>', 'settlement date, YYYY-MM-DD')
     .requiredOption('--corridor <corridor>', 'HK-TH or TH-HK')
-    .action(async (opts: { date: string; corridor: string }, cmd: Command) => {
+    .option('--institution <id>', 'only the payments this institution sent or received')
+    .action(async (opts: { date: string; corridor: string; institution?: string }, cmd: Command) => {
       const corridor = corridorOption(opts.corridor) ?? 'HK-TH';
-      const r = await withClient(cmd, undefined, (c) => c.payments.reconcile(opts.date, corridor));
+      const r = await withClient(cmd, undefined, (c) => c.payments.reconcile(opts.date, corridor, opts.institution));
       outputFor(cmd).result(r, (print) => {
-        print(`${r.corridor} ${r.date} as of ${r.asOf}`);
+        print(`${r.corridor}${r.institution !== null ? ` (${r.institution})` : ''} ${r.date} as of ${r.asOf}`);
         for (const line of table([
           ['state', 'count', 'instructed', 'settled'],
           ...r.totals.map((t) => [t.state, String(t.count), `${t.currency} ${t.amount}`, `${t.settlementCurrency} ${t.settlementAmount}`]),

@@ -156,6 +156,8 @@ export interface PaymentRecord {
   readonly attesterFingerprint: string;
   readonly attestedAt: string;
   readonly attestTxId: string;
+  /** The registered institution the creditor agent resolves to at attestation (null: not registered). */
+  readonly creditorInstitution?: string | null;
   readonly lastStatus: Pacs002Status | null;
   readonly reasonCode: string | null;
   readonly differingFields: readonly string[];
@@ -230,6 +232,8 @@ export interface CorridorSettings extends CorridorLimits {
 export interface Reconciliation {
   readonly date: string;
   readonly corridor: Corridor;
+  /** The institution the reconciliation is limited to, or null for the whole corridor. */
+  readonly institution: string | null;
   readonly asOf: string;
   readonly unconfirmedAfterMinutes: number;
   readonly totals: {

@@ -105,7 +105,7 @@ export const TRANSACTIONS = {
       'GetPaymentHistory',
     ),
     ListPayments: evaluate<[queryJson: string], Page<PaymentRecord>>('payment', 'ListPayments'),
-    Reconcile: evaluate<[date: string, corridor: string], Reconciliation>('payment', 'Reconcile'),
+    Reconcile: evaluate<[date: string, corridor: string, institution: string], Reconciliation>('payment', 'Reconcile'),
     GetPaymentMessage: evaluate<[uetr: string], string>('payment', 'GetPaymentMessage', 'text'),
   },
   registry: {

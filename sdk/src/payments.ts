@@ -168,10 +168,11 @@ export class PaymentsClient {
    * A corridor's day: counts and sums per currency and state, open, disputed and rejected payments.
    * @param date - settlement date YYYY-MM-DD
    * @param corridor - HK-TH or TH-HK
+   * @param institution - only the payments this institution sent or received (default: the whole corridor)
    * @throws {@link XborderError} RESULT_TOO_LARGE past 50,000 payments
    */
-  async reconcile(date: string, corridor: Corridor): Promise<Reconciliation> {
-    return this.#tx.evaluateTx(TRANSACTIONS.payment.Reconcile, [date, corridor]);
+  async reconcile(date: string, corridor: Corridor, institution?: string): Promise<Reconciliation> {
+    return this.#tx.evaluateTx(TRANSACTIONS.payment.Reconcile, [date, corridor, institution ?? '']);
   }
 
   /**
