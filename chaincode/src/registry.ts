@@ -241,7 +241,8 @@ export async function requireRegisteredSigner(
     throw new ChaincodeError('KEY_NOT_REGISTERED', `certificate ${fingerprint.slice(0, 16)}... is not registered to ${who.institution}`);
   }
   const now = txTime(ctx);
-  if (signingKey.revokedAt !== null)
+  // a revocation takes effect from its time: a key revoked from a future time still signs until then
+  if (signingKey.revokedAt !== null && signingKey.revokedAt <= now)
     throw new ChaincodeError('KEY_REVOKED', `certificate ${fingerprint.slice(0, 16)}... was revoked at ${signingKey.revokedAt}`);
   if (now < signingKey.notBefore || now > signingKey.notAfter) {
     throw new ChaincodeError('KEY_EXPIRED', `certificate valid ${signingKey.notBefore} to ${signingKey.notAfter}, transaction at ${now}`);
@@ -261,7 +262,7 @@ export class RegistryContract extends XborderContract {
 
   /** Registers an institution of the caller's own org (admin). Registering the same details again is a no-op. */
   @Transaction()
-  @Param('institutionJson', 'string', '{"id","name","kind","bic"?,"clearingCode"?}')
+  @Param('institutionJson', 'string', '{"id","name","kind","bics"?,"memberships"?:[{"system","memberId"}]}')
   @Returns('string')
   async RegisterInstitution(ctx: Context, institutionJson: string): Promise<string> {
     // operators' admins only: the audit org reads the registry, it does not enrol members
@@ -428,16 +429,27 @@ export class RegistryContract extends XborderContract {
   /** Revokes a signing key (admin of its org); terminal. Earlier records signed with it stay valid. */
   @Transaction()
   @Returns('string')
-  async RevokeKey(ctx: Context, fingerprint: string, reason: string): Promise<string> {
+  async RevokeKey(ctx: Context, fingerprint: string, reason: string, effectiveFrom: string): Promise<string> {
     if (!isSha256Hex(fingerprint)) throw new ChaincodeError('INVALID_ARGUMENT', 'fingerprint must be 64 lowercase hex digits');
     if (reason.trim().length === 0 || reason.length > 500) throw new ChaincodeError('INVALID_ARGUMENT', 'reason must be 1-500 characters');
+    const now = txTime(ctx);
+    // from now, or from a later time (a rotation: the new key takes over then); never back-dated, so a
+    // record signed and accepted before cannot be made to look signed by a revoked key
+    let from = now;
+    if (effectiveFrom !== '') {
+      const t = Date.parse(effectiveFrom);
+      if (Number.isNaN(t) || !/Z$/.test(effectiveFrom)) throw new ChaincodeError('INVALID_ARGUMENT', 'effectiveFrom must be an ISO 8601 UTC time');
+      from = new Date(t).toISOString();
+      if (from < now) throw new ChaincodeError('INVALID_ARGUMENT', `effectiveFrom ${from} is before the transaction time ${now}: revocations are never back-dated`);
+    }
     const existing = await getRecord<SigningKey>(ctx, signingKeyKey(fingerprint));
     if (!existing) throw new ChaincodeError('NOT_FOUND', `no key ${fingerprint}`);
     requireAdminOf(ctx, existing.mspId);
-    if (existing.revokedAt !== null) return JSON.stringify(existing);
-    const record: SigningKey = { ...existing, revokedAt: txTime(ctx), revokeReason: reason, txId: ctx.stub.getTxID() };
+    // an earlier revocation stands; a scheduled one may be brought forward, never pushed back
+    if (existing.revokedAt !== null && existing.revokedAt <= from) return JSON.stringify(existing);
+    const record: SigningKey = { ...existing, revokedAt: from, revokeReason: reason, txId: ctx.stub.getTxID() };
     await putRecord(ctx, signingKeyKey(fingerprint), record);
-    ctx.stub.setEvent('KeyRevoked', Buffer.from(JSON.stringify({ fingerprint, institution: existing.institution })));
+    ctx.stub.setEvent('KeyRevoked', Buffer.from(JSON.stringify({ fingerprint, institution: existing.institution, from })));
     return JSON.stringify(record);
   }
 

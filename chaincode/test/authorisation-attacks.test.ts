@@ -76,7 +76,7 @@ describe('authorisation attacks on the contracts', () => {
     const read = (who: typeof ids.hkBankA) =>
       world.invoke(who, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));
     expect((await read(ids.hkBankB)).error).to.equal(undefined);
-    await world.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, fingerprint(ids.hkBankB.certPem), 'stolen laptop'));
+    await world.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, fingerprint(ids.hkBankB.certPem), 'stolen laptop', ''));
     expect((await read(ids.hkBankB)).error?.message).to.match(/^KEY_REVOKED: /);
     await world.invoke(ids.thAdmin, (ctx) => registry.SetInstitutionStatus(ctx, 'th-bank-a', 'suspended'));
     expect((await read(ids.thBankA)).error?.message).to.match(/^INSTITUTION_SUSPENDED: /);

@@ -488,7 +488,7 @@ describe('intel contract', () => {
     const obj = stixIndicator();
     const signed = signIntel(obj, ids.hkBankA);
     await submit(world, ids.hkBankA, signed);
-    await world.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, certificateFingerprint(ids.hkBankA.certPem), 'rotated'));
+    await world.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, certificateFingerprint(ids.hkBankA.certPem), 'rotated', ''));
     expect((await submit(world, ids.hkBankA, signIntel(stixIndicator(), ids.hkBankA))).error?.message).to.match(/^KEY_REVOKED: /);
     const record = parse((await world.invoke(ids.auditor, (ctx) => intel.GetIntel(ctx, obj.id as string))).value);
     const key = parse((await world.invoke(ids.auditor, (ctx) => registry.GetKey(ctx, record.signerFingerprint as string))).value);

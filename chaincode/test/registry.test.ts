@@ -83,7 +83,7 @@ describe('registry contract', () => {
     expect(JSON.parse(reg.value as string)).to.include({ fingerprint: fp, institution: 'hk-bank-a', revokedAt: null });
     const again = await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', ids.hkBankA.certPem));
     expect(again.writes).to.equal(0);
-    const revoke = await world.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, fp, 'laptop stolen'));
+    const revoke = await world.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, fp, 'laptop stolen', ''));
     expect(JSON.parse(revoke.value as string)).to.include({ revokeReason: 'laptop stolen' });
     const history = await world.invoke(ids.auditor, (ctx) => registry.GetKeyHistory(ctx, fp));
     const h = JSON.parse(history.value as string) as { txId: string; record: { revokedAt: string | null } }[];
@@ -131,7 +131,7 @@ describe('registry contract', () => {
     expect((await w.invoke(ids.hkBankA, (ctx) => registry.WhoCanISubmitAs(ctx), { time: later })).error?.message).to.match(
       /^KEY_EXPIRED: /,
     );
-    await w.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, certificateFingerprint(ids.hkBankB.certPem), 'rotated'));
+    await w.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, certificateFingerprint(ids.hkBankB.certPem), 'rotated', ''));
     expect((await w.invoke(ids.hkBankB, (ctx) => registry.WhoCanISubmitAs(ctx))).error?.message).to.match(/^KEY_REVOKED: /);
     await w.invoke(ids.thAdmin, (ctx) => registry.SetInstitutionStatus(ctx, 'th-bank-a', 'suspended'));
     expect((await w.invoke(ids.thBankA, (ctx) => registry.WhoCanISubmitAs(ctx))).error?.message).to.match(/^INSTITUTION_SUSPENDED: /);
@@ -193,5 +193,37 @@ describe('registry contract', () => {
       ['Harbour Bank (Hong Kong) Ltd', 'HRBKHKHH2XX', 'suspended'],
       ['Harbour Bank (Hong Kong) Ltd', 'HRBKHKHH2XX', 'active'],
     ]);
+  });
+  it('rotates a key: the new key is registered while the old one is valid, the old one is revoked from a later time, never back-dated', async () => {
+    const w = await registeredWorld();
+    try {
+      const oldFp = certificateFingerprint(ids.hkBankA.certPem);
+      const newKey = testIdentity('hk-bank-a-2026', 'HKMSP', 'submitter', 'hk-bank-a');
+      expect((await w.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', newKey.certPem))).error).to.equal(undefined);
+      const switchAt = new Date(w.clock.getTime() + 3600_000).toISOString();
+      const scheduled = await w.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, oldFp, 'rotation', switchAt));
+      expect(JSON.parse(scheduled.value as string)).to.include({ revokedAt: switchAt, revokeReason: 'rotation' });
+      // before the switch both keys sign; from it, the old one is refused and the new one goes on
+      expect((await w.invoke(ids.hkBankA, (ctx) => registry.WhoCanISubmitAs(ctx))).error).to.equal(undefined);
+      const after = new Date(Date.parse(switchAt) + 1000);
+      expect((await w.invoke(ids.hkBankA, (ctx) => registry.WhoCanISubmitAs(ctx), { time: after })).error?.message).to.match(
+        /^KEY_REVOKED: /,
+      );
+      expect((await w.invoke(newKey, (ctx) => registry.WhoCanISubmitAs(ctx), { time: after })).error).to.equal(undefined);
+      // a revocation is never back-dated, nor pushed back once scheduled; it may be brought forward
+      const past = new Date(w.clock.getTime() - 86_400_000).toISOString();
+      const backDated = await w.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, certificateFingerprint(newKey.certPem), 'oops', past));
+      expect(backDated.error?.message).to.match(/^INVALID_ARGUMENT: effectiveFrom .* is before the transaction time/);
+      expect(backDated.writes).to.equal(0);
+      const later = new Date(Date.parse(switchAt) + 86_400_000).toISOString();
+      const pushed = await w.invoke(ids.hkAdmin, (ctx) => registry.RevokeKey(ctx, oldFp, 'later after all', later));
+      expect(JSON.parse(pushed.value as string)).to.include({ revokedAt: switchAt });
+      expect(pushed.writes).to.equal(0);
+      expect((await w.invoke(ids.thAdmin, (ctx) => registry.RevokeKey(ctx, oldFp, 'hostile', ''))).error?.message).to.match(
+        /^ACCESS_DENIED: /,
+      );
+    } finally {
+      w.restore();
+    }
   });
 });

@@ -60,10 +60,20 @@ export function registerRegistry(program: Command): void {
     .argument('<institution>')
     .action(async (institution: string, _o: unknown, cmd: Command) => {
       const keys = await withClient(cmd, undefined, (c) => c.registry.listKeys(institution));
-      outputFor(cmd).result(keys, (print) => {
-        for (const line of table(
-          keys.map((k) => [k.fingerprint, k.notBefore, k.notAfter, k.revokedAt !== null ? `revoked ${k.revokedAt}` : 'active']),
-        ))
+      // the timeline: oldest registration first, each key from its registration to its revocation or expiry
+      const timeline = [...keys].sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));
+      outputFor(cmd).result(timeline, (print) => {
+        for (const line of table([
+          ['fingerprint', 'registered', 'valid from', 'valid until', 'revoked from', 'now'],
+          ...timeline.map((k) => [
+            k.fingerprint.slice(0, 16),
+            k.registeredAt,
+            k.notBefore,
+            k.notAfter,
+            k.revokedAt ?? '-',
+            k.revokedAt !== null && k.revokedAt <= new Date().toISOString() ? 'revoked' : k.revokedAt !== null ? 'scheduled' : 'active',
+          ]),
+        ]))
           print(line);
       });
     });
@@ -86,10 +96,11 @@ export function registerRegistry(program: Command): void {
     .description('revoke a signing key of your org (admins)')
     .argument('<fingerprint>')
     .requiredOption('--reason <text>')
-    .action(async (fingerprint: string, opts: { reason: string }, cmd: Command) => {
-      const k = await withClient(cmd, undefined, (c) => c.registry.revokeKey(fingerprint, opts.reason));
+    .option('--from <time>', 'ISO 8601 UTC time the revocation takes effect (a rotation); default now')
+    .action(async (fingerprint: string, opts: { reason: string; from?: string }, cmd: Command) => {
+      const k = await withClient(cmd, undefined, (c) => c.registry.revokeKey(fingerprint, opts.reason, opts.from));
       outputFor(cmd).result(k, (print) => {
-        print(`revoked ${k.fingerprint} at ${k.revokedAt ?? ''}`);
+        print(`revoked ${k.fingerprint} from ${k.revokedAt ?? ''}`);
       });
     });
 

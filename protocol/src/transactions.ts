@@ -117,7 +117,7 @@ export const TRANSACTIONS = {
       'GetInstitutionHistory',
     ),
     RegisterKey: submit<[institutionId: string, certificatePem: string], SigningKey>('registry', 'RegisterKey'),
-    RevokeKey: submit<[fingerprint: string, reason: string], SigningKey>('registry', 'RevokeKey'),
+    RevokeKey: submit<[fingerprint: string, reason: string, effectiveFrom: string], SigningKey>('registry', 'RevokeKey'),
     ProposeCorridorLimits: submit<[limitsJson: string], CorridorProposal>('registry', 'ProposeCorridorLimits'),
     ApproveCorridorLimits: submit<[corridor: string, proposalHash: string], CorridorSettings>('registry', 'ApproveCorridorLimits'),
     GetInstitution: evaluate<[id: string], Institution>('registry', 'GetInstitution'),

@@ -110,13 +110,16 @@ export class RegistryClient {
   }
 
   /**
-   * Revokes a signing key (its operator's admins); records signed before stay verifiable.
+   * Revokes a signing key (its operator's admins), now or from a later time (a rotation: register the
+   * new key first, then revoke the old one from when the new one takes over). Records signed before
+   * the revocation stay verifiable; submissions from then on are refused. Never back-dated.
    * @param fingerprint - SHA-256 of the certificate DER, hex
    * @param reason - why
-   * @throws {@link XborderError} ACCESS_DENIED or NOT_FOUND
+   * @param effectiveFrom - ISO 8601 UTC time the revocation takes effect (default: now)
+   * @throws {@link XborderError} ACCESS_DENIED, NOT_FOUND, INVALID_ARGUMENT (a time in the past)
    */
-  async revokeKey(fingerprint: string, reason: string): Promise<SigningKey> {
-    return (await this.#tx.submitTx(TRANSACTIONS.registry.RevokeKey, [fingerprint, reason])).value;
+  async revokeKey(fingerprint: string, reason: string, effectiveFrom?: string): Promise<SigningKey> {
+    return (await this.#tx.submitTx(TRANSACTIONS.registry.RevokeKey, [fingerprint, reason, effectiveFrom ?? ''])).value;
   }
 
   /**
