@@ -6,6 +6,7 @@ import { registerAudit } from './audit';
 import { registerEvents } from './events';
 import { withClient, outputFor } from './context';
 import { registerIntel } from './intel';
+import { registerMember } from './member';
 import { reportError } from './output';
 import { registerPayment } from './payment';
 import { registerRegistry } from './registry';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerEvents(program);
   registerTaxii(program);
+  registerMember(program);
   return program;
 }
 

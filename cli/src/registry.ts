@@ -4,9 +4,20 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 
 import { seedRegistry } from './seed';
+import { INSTITUTION_KINDS } from '@xborder/protocol';
 import { XborderError } from '@xborder/sdk';
+import type { InstitutionKind } from '@xborder/sdk';
 import { homeOf, outputFor, withClient } from './context';
 import { table } from './output';
+
+/** `--membership HKNCC/801` values as memberships. */
+function parseMemberships(values: readonly string[] | undefined): { system: string; memberId: string }[] | undefined {
+  return values?.map((m) => {
+    const [system, memberId, ...rest] = m.split('/');
+    if (!system || !memberId || rest.length > 0) throw new XborderError('USAGE', `--membership ${m}: write SYSTEM/MEMBER, e.g. HKNCC/801`);
+    return { system, memberId };
+  });
+}
 
 export function registerRegistry(program: Command): void {
   const registry = program.command('registry').description('member institutions, signing keys and corridor limits');
@@ -101,6 +112,34 @@ export function registerRegistry(program: Command): void {
       const k = await withClient(cmd, undefined, (c) => c.registry.revokeKey(fingerprint, opts.reason, opts.from));
       outputFor(cmd).result(k, (print) => {
         print(`revoked ${k.fingerprint} from ${k.revokedAt ?? ''}`);
+      });
+    });
+
+  registry
+    .command('register')
+    .description('register a new member institution of your org (admins): the ledger side of onboarding')
+    .argument('<id>')
+    .requiredOption('--name <name>')
+    .option('--kind <kind>', 'bank, payment-operator or cert', 'bank')
+    .option('--bic <bic...>', 'its BICs (8 or 11 characters)')
+    .option('--membership <system/memberId...>', 'its clearing memberships, e.g. HKNCC/803')
+    .action(async (id: string, opts: { name: string; kind: string; bic?: string[]; membership?: string[] }, cmd: Command) => {
+      if (!(INSTITUTION_KINDS as readonly string[]).includes(opts.kind))
+        throw new XborderError('USAGE', `--kind must be one of ${INSTITUTION_KINDS.join(', ')}`);
+      const memberships = parseMemberships(opts.membership);
+      const i = await withClient(cmd, undefined, (c) =>
+        c.registry.registerInstitution({
+          id,
+          name: opts.name,
+          kind: opts.kind as InstitutionKind,
+          ...(opts.bic !== undefined ? { bics: opts.bic } : {}),
+          ...(memberships !== undefined ? { memberships } : {}),
+        }),
+      );
+      outputFor(cmd).result(i, (print) => {
+        print(
+          `${i.id} registered for ${i.mspId} (${i.status}); BICs ${i.bics.join(', ') || '-'}; memberships ${i.memberships.map((m) => `${m.system}/${m.memberId}`).join(', ') || '-'}`,
+        );
       });
     });
 

@@ -5,7 +5,18 @@ import type { ChaincodeSpec } from './chaincode';
 import type { BlockProfile, NetworkOptions, Profile } from './config';
 import { BLOCK_PROFILES, PROFILES } from './config';
 
-export const COMMANDS = ['up', 'down', 'restart', 'clean', 'status', 'deploy', 'restart-chaincode', 'rotate-party-key', 'help'] as const;
+export const COMMANDS = [
+  'up',
+  'down',
+  'restart',
+  'clean',
+  'status',
+  'deploy',
+  'restart-chaincode',
+  'rotate-party-key',
+  'register-member',
+  'help',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface ParsedArgs {
@@ -18,6 +29,8 @@ export interface ParsedArgs {
   readonly skipDeploy: boolean;
   /** For `rotate-party-key`: the first settlement date of the new key. */
   readonly from?: string;
+  /** For `register-member`: the institution, its org and where to write its enrollment secret. */
+  readonly member?: { readonly org: 'hk' | 'th'; readonly institution: string; readonly secretFile: string };
 }
 
 export class UsageError extends Error {
@@ -38,6 +51,8 @@ Commands:
   deploy             deploy (or redeploy with sequence+1) a chaincode as a service
   restart-chaincode  restart the chaincode servers of a deployed chaincode (after a code change)
   rotate-party-key   add a payer/payee commitment key for settlement dates from --from (default tomorrow, UTC)
+  register-member    register a new member institution's identity at its org's CA; the one-time enrollment
+                     secret goes to --secret-file (owner-only) for the institution, which enrolls itself
 
 Flags (env in brackets):
   --profile dev|ha|bft     orderers: 1 Raft, 3 Raft, 4 BFT (default dev) [XB_PROFILE]
@@ -54,6 +69,7 @@ Flags (env in brackets):
   deploy: --name NAME --path DIR [--collections FILE] [--policy POLICY]
   restart-chaincode: --name NAME (default xborder)
   rotate-party-key: --from YYYY-MM-DD (after today and after the newest key)
+  register-member: --org hk|th --institution ID --secret-file FILE
 `;
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
@@ -91,6 +107,9 @@ function parseFlags(args: readonly string[]) {
       collections: { type: 'string' },
       policy: { type: 'string' },
       from: { type: 'string' },
+      org: { type: 'string' },
+      institution: { type: 'string' },
+      'secret-file': { type: 'string' },
     },
   });
 }
@@ -159,10 +178,21 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
       ...(policy !== undefined ? { policy } : {}),
     };
   }
+  let member: ParsedArgs['member'];
+  if (command === 'register-member') {
+    const org = flags.get('org');
+    const institution = flags.get('institution');
+    const secretFile = flags.get('secret-file');
+    if (org === undefined || institution === undefined || secretFile === undefined)
+      throw new UsageError('register-member needs --org, --institution and --secret-file');
+    if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(institution)) throw new UsageError(`--institution "${institution}" is not an institution id`);
+    member = { org: oneOf(org, ['hk', 'th'] as const, '--org'), institution, secretFile: path.resolve(secretFile) };
+  }
   return {
     command,
     options,
     json: booleans.has('--json'),
+    ...(member ? { member } : {}),
     ...(chaincode ? { chaincode } : {}),
     chaincodeName: name ?? 'xborder',
     skipDeploy: booleans.has('--no-deploy'),

@@ -216,6 +216,22 @@ export async function enrollExtraIdentity(config: NetworkConfig, identity: SeedI
   return path.join(paths(config).identities, identity.name);
 }
 
+/**
+ * Registers a new member institution's identity at its org's CA (role submitter, the institution as
+ * attribute, both written into the certificate it will enroll) without enrolling it: the institution
+ * enrolls itself with the returned one-time secret, generating its key on its own machine.
+ */
+export async function registerMemberAtCa(
+  config: NetworkConfig,
+  org: OrgConfig,
+  institution: string,
+): Promise<{ secret: string; caUrl: string; caCertPem: string }> {
+  const client = new CaClient(config, org);
+  await client.enrollRegistrar();
+  const secret = await client.register(institution, 'client', idAttrs({ role: 'submitter', institution }));
+  return { secret, caUrl: `https://${org.ca.host}:${String(org.ca.port)}`, caCertPem: client.caCertPem };
+}
+
 async function enrollIdentity(config: NetworkConfig, identity: SeedIdentity, ca: CaClient): Promise<void> {
   const p = paths(config);
   const dir = path.join(p.identities, identity.name);

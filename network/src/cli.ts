@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { USAGE, UsageError, parseArgs } from './args';
-import { clean, deploy, down, restartChaincode, status, up } from './network';
+import * as fs from 'node:fs';
+
+import { clean, deploy, down, registerMember, restartChaincode, status, up } from './network';
 import type { NetworkStatus } from './network';
 import { resolveConfig } from './config';
 import { rotatePartyKey } from './party-keys';
@@ -50,6 +52,22 @@ async function main(): Promise<number> {
       const added = rotatePartyKey(resolveConfig(args.options), args.from);
       log(`party key ${added.id} commits payments settling from ${added.from}; chaincode servers pick it up when the file changes`);
       break;
+    }
+    case 'register-member': {
+      const member = args.member;
+      if (!member) throw new UsageError('register-member needs --org, --institution and --secret-file');
+      const r = await registerMember(args.options, member);
+      // the secret goes to an owner-only file that must not exist yet, never to the terminal or a log
+      fs.writeFileSync(member.secretFile, `${r.secret}\n`, { mode: 0o600, flag: 'wx' });
+      const caCertFile = `${member.secretFile}.ca.pem`;
+      fs.writeFileSync(caCertFile, r.caCertPem, { flag: 'w' });
+      const out = { institution: member.institution, org: member.org, caUrl: r.caUrl, caCert: caCertFile, secretFile: member.secretFile };
+      if (args.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      else
+        log(
+          `${member.institution} registered at the ${member.org} CA (${r.caUrl}); give the institution ${member.secretFile} (secret, once) and ${caCertFile}; then register its certificate with xborder registry register-key`,
+        );
+      return 0;
     }
     case 'status': {
       const s = await status(args.options);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { trustAnchorOf } from '@xborder/sdk/audit';
 import type { TrustAnchor } from '@xborder/sdk/audit';
 
-import { caProcess, enrollAll, enrollExtraIdentity } from './ca';
+import { caProcess, enrollAll, enrollExtraIdentity, registerMemberAtCa } from './ca';
 import {
   deployChaincode,
   deployedChaincodes,
@@ -391,6 +391,18 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
     heights,
     chaincodes,
   };
+}
+
+/**
+ * The operator's side of onboarding a member institution: registers its identity at the org's CA and
+ * returns the one-time enrollment secret with the CA's URL and certificate, to hand to the institution.
+ */
+export async function registerMember(
+  options: NetworkOptions,
+  member: { org: 'hk' | 'th'; institution: string },
+): Promise<{ secret: string; caUrl: string; caCertPem: string }> {
+  const config = loadConfig(options);
+  return registerMemberAtCa(config, config.orgs[member.org], member.institution);
 }
 
 /** Enrolls an additional client identity on a running network (see {@link enrollExtraIdentity}). */

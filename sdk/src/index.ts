@@ -41,6 +41,8 @@ export {
   toPaymentFields,
 } from './iso20022';
 export type { Pacs002Message, Pacs008Message, Pacs008Transaction, PartyProxy, TransactionStatus } from './iso20022';
+export { enrollAtCa } from './enroll';
+export type { Enrolment } from './enroll';
 export { ingestStix } from './ingest';
 export type { IngestItem, IngestOptions, IngestOutcome, IngestReport } from './ingest';
 export { AuditClient } from './audit/client';

@@ -214,7 +214,8 @@ describe('xborder CLI end to end on the real network', () => {
     expect(seed.code, seed.stderr).to.equal(0);
     expect(seed.json().map((r: any) => r.institution)).to.include.members(['hk-bank-a', 'th-bank-b']);
     const inst = xborder(['registry', 'institution', 'th-bank-a', '--as', 'audit-1']);
-    expect(inst.stdout).to.match(/bic\s+CPCBTHBKXXX/);
+    expect(inst.stdout).to.match(/BICs\s+CPCBTHBKXXX/);
+    expect(inst.stdout).to.match(/memberships\s+THCBC\/031/);
     expect(
       xborder(['registry', 'institutions', 'HKMSP', '--json', '--as', 'audit-1'])
         .json()

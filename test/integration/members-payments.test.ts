@@ -14,6 +14,7 @@ import { testNetwork } from '../support/network-hooks';
 import { EXAMPLES, REPO_ROOT } from '../support/paths';
 
 const CLI = path.join(REPO_ROOT, 'cli', 'dist', 'main.js');
+const XBNET = path.join(REPO_ROOT, 'network', 'dist', 'cli.js');
 const PAY = path.join(EXAMPLES, 'payments');
 
 interface Run {
@@ -152,5 +153,122 @@ describe('payments as banks send them, and member institutions, through the CLI'
       (h) => `${h.record.status}:${h.record.bics.length}`,
     );
     expect(states.slice(-3)).to.deep.equal(['active:2', 'suspended:2', 'active:2']);
+  });
+  it("onboards a fifth bank end to end: CA registration by its operator, a key made on the bank's side only, ledger registration, then intel and a payment", () => {
+    const home = testNetwork.home ?? '';
+    const bankHome = path.join(tmp, 'bank-c-home');
+    const secretFile = path.join(tmp, 'hk-bank-c.secret');
+    // the operator: CA registration (the secret goes to an owner-only file, never to the terminal)
+    const ca = spawnSync(
+      process.execPath,
+      [
+        XBNET,
+        'register-member',
+        '--org',
+        'hk',
+        '--institution',
+        'hk-bank-c',
+        '--secret-file',
+        secretFile,
+        '--home',
+        home,
+        '--port-offset',
+        String(testNetwork.portOffset ?? 0),
+        '--json',
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(ca.status, ca.stderr).to.equal(0);
+    const secret = fs.readFileSync(secretFile, 'utf8').trim();
+    expect(ca.stdout + ca.stderr).to.not.include(secret);
+    expect(fs.statSync(secretFile).mode & 0o077).to.equal(0);
+    const { caUrl, caCert } = JSON.parse(ca.stdout) as { caUrl: string; caCert: string };
+    // ... and the ledger side
+    const registered = xborder([
+      'registry',
+      'register',
+      'hk-bank-c',
+      '--name',
+      'Lantau Digital Bank',
+      '--bic',
+      'LTDBHKHHXXX',
+      '--membership',
+      'HKNCC/803',
+      '--as',
+      'hk-admin',
+    ]);
+    expect(registered.code, registered.stdout + registered.stderr).to.equal(0);
+    // the bank, on its own machine (its own home): a key made here, the secret on stdin
+    const enrolled = xborder(
+      [
+        'member',
+        'enroll',
+        'hk-bank-c',
+        '--ca-url',
+        caUrl,
+        '--ca-cert',
+        caCert,
+        '--profile-from',
+        path.join(home, 'identities', 'hk-bank-a', 'profile.json'),
+        '--home',
+        bankHome,
+      ],
+      `${secret}\n`,
+    );
+    expect(enrolled.code, enrolled.stdout + enrolled.stderr).to.equal(0);
+    const { certificate } = enrolled.json() as { certificate: string };
+    const keyFile = path.join(bankHome, 'identities', 'hk-bank-c', 'msp', 'keystore', 'priv_sk');
+    expect(fs.statSync(keyFile).mode & 0o077).to.equal(0);
+    // the private key exists in the bank's folder only: no file of the operator's network holds it
+    const keyLine = fs.readFileSync(keyFile, 'utf8').split('\n')[2] ?? '';
+    expect(keyLine.length).to.be.greaterThan(20);
+    const found = spawnSync('grep', ['-r', '-l', '-F', keyLine, home], { encoding: 'utf8' });
+    expect(found.stdout.trim()).to.equal('');
+    // the operator registers the bank's certificate (public) as its signing key
+    expect(xborder(['registry', 'register-key', 'hk-bank-c', certificate, '--as', 'hk-admin']).code).to.equal(0);
+    const who = xborder(['whoami', '--as', 'hk-bank-c', '--home', bankHome]);
+    expect(who.code, who.stderr).to.equal(0);
+    expect(who.json()).to.include({ institution: 'hk-bank-c', mspId: 'HKMSP', role: 'submitter' });
+    // it shares intel ...
+    const now = new Date().toISOString();
+    const indicator = {
+      type: 'indicator',
+      spec_version: '2.1',
+      id: 'indicator--9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
+      created: now,
+      modified: now,
+      name: 'Fake Lantau Digital Bank login page',
+      pattern: "[url:value = 'https://lantau-digital-login.example/']",
+      pattern_type: 'stix',
+      valid_from: now,
+      object_marking_refs: ['marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421'],
+    };
+    const bundleFile = path.join(tmp, 'bank-c.json');
+    fs.writeFileSync(
+      bundleFile,
+      JSON.stringify({ type: 'bundle', id: 'bundle--1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6', objects: [indicator] }),
+    );
+    const shared = xborder(['intel', 'submit', bundleFile, '--as', 'hk-bank-c', '--home', bankHome]);
+    expect(shared.code, shared.stdout + shared.stderr).to.equal(0);
+    expect(xborder(['intel', 'get', indicator.id, '--as', 'audit-1']).json()).to.include({ producer: 'hk-bank-c' });
+    // ... and attests a payment it sends (its BIC as debtor agent)
+    const pacs008 = fs
+      .readFileSync(path.join(PAY, 'pacs008-hk-th.xml'), 'utf8')
+      .replace(/VHBKHKHHXXX/g, 'LTDBHKHHXXX')
+      .replace('VHBK20261125PP000117', 'LTDB20261125PP000001')
+      .replace('6f1c2d3e-4a5b-4c6d-8e7f-901234567890', '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d')
+      .replace('0b9a8c7d-6e5f-4a3b-9c2d-1e0f2a3b4c5d', '8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e');
+    const payFile = path.join(tmp, 'bank-c-pacs008.xml');
+    fs.writeFileSync(payFile, pacs008);
+    const attested = xborder(['payment', 'attest', payFile, '--as', 'hk-bank-c', '--home', bankHome]);
+    expect(attested.code, attested.stdout + attested.stderr).to.equal(0);
+    // (existing when the test network is reused between runs)
+    expect(
+      (attested.json().transactions as { status: string }[]).every((t) => t.status === 'attested' || t.status === 'existing'),
+    ).to.equal(true);
+    expect(attested.json().transactions).to.have.length(2);
+    // another bank cannot attest with the new bank's BIC
+    const impostor = xborder(['payment', 'attest', payFile, '--as', 'hk-bank-a']);
+    expect(impostor.code).to.equal(1);
   });
 });
