@@ -89,6 +89,106 @@ describe('payments as banks send them, and member institutions, through the CLI'
     expect(forced.json().transactions[0]).to.include({ status: 'rejected', code: 'PAYMENT_WRONG_SIDE' });
   });
 
+  it('records a cancellation request (camt.056) and a return (pacs.004) after confirmation, by the payment\u2019s own institutions only', () => {
+    const uetr = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
+    const camt056 = path.join(tmp, 'camt056.xml');
+    const pacs004 = path.join(tmp, 'pacs004.xml');
+    fs.writeFileSync(
+      camt056,
+      `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.056.001.08"><FIToFIPmtCxlReq><Undrlyg><TxInf><OrgnlUETR>${uetr}</OrgnlUETR></TxInf></Undrlyg></FIToFIPmtCxlReq></Document>`,
+    );
+    fs.writeFileSync(
+      pacs004,
+      `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09"><PmtRtr><TxInf><OrgnlUETR>${uetr}</OrgnlUETR></TxInf></PmtRtr></Document>`,
+    );
+    const request = xborder([
+      'payment',
+      'event',
+      uetr,
+      '--type',
+      'CANCELLATION_REQUEST',
+      '--message-type',
+      'camt.056.001.08',
+      '--message',
+      camt056,
+      '--reason',
+      'DUPL',
+      '--as',
+      'th-bank-a',
+    ]);
+    expect(request.code, request.stdout + request.stderr).to.equal(0);
+    const returned = xborder([
+      'payment',
+      'event',
+      uetr,
+      '--type',
+      'RETURN',
+      '--message-type',
+      'pacs.004.001.09',
+      '--message',
+      pacs004,
+      '--reason',
+      'FOCR',
+      '--as',
+      'hk-bank-a',
+    ]);
+    expect(returned.code, returned.stdout + returned.stderr).to.equal(0);
+    // a bank that is neither agent of the payment may not add events to it
+    const stranger = xborder([
+      'payment',
+      'event',
+      uetr,
+      '--type',
+      'RETURN',
+      '--message-type',
+      'pacs.004.001.09',
+      '--message',
+      pacs004,
+      '--as',
+      'hk-bank-b',
+    ]);
+    expect(stranger.code).to.not.equal(0);
+    expect(stranger.stdout + stranger.stderr).to.match(/PAYMENT_WRONG_SIDE/);
+    const got = xborder(['payment', 'get', uetr, '--as', 'audit-1']);
+    expect(got.code, got.stderr).to.equal(0);
+    const types = (got.json().events as { type: string; institution: string }[]).map((e) => `${e.type}:${e.institution}`);
+    expect(types).to.include.members(['CANCELLATION_REQUEST:th-bank-a', 'RETURN:hk-bank-a']);
+    expect(got.json().record).to.include({ state: 'CONFIRMED' });
+  });
+
+  it('refuses a missing UETR, too many decimals for the currency and decimals in a zero-decimal currency, writing nothing', () => {
+    const base = fs
+      .readFileSync(path.join(PAY, 'pacs008-th-hk-clearing.xml'), 'utf8')
+      .replace('CPCB20261126FP000204', 'CPCB20261126FP000777');
+    const variants: [string, string, RegExp][] = [
+      ['no-uetr', base.replace(/<UETR>3c4d[^<]*<\/UETR>/, ''), /BAD_INPUT.*missing UETR/s],
+      [
+        'decimals',
+        base
+          .replace('3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f', '9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d')
+          .replace('<InstdAmt Ccy="THB">4000.00</InstdAmt>', '<InstdAmt Ccy="THB">4000.001</InstdAmt>'),
+        /PAYMENT_INVALID.*THB has 2 decimals, got 3/s,
+      ],
+      [
+        'zero-decimal',
+        base
+          .replace('3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f', '0b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e')
+          .replace('<InstdAmt Ccy="THB">4000.00</InstdAmt>', '<InstdAmt Ccy="JPY">4000.5</InstdAmt>'),
+        /PAYMENT_INVALID.*JPY has 0 decimals, got 1/s,
+      ],
+    ];
+    for (const [name, xml, pattern] of variants) {
+      const file = path.join(tmp, `${name}.xml`);
+      fs.writeFileSync(file, xml);
+      const r = xborder(['payment', 'attest', file, '--as', 'th-bank-a']);
+      expect(r.code, name).to.not.equal(0);
+      expect(r.stdout + r.stderr, name).to.match(pattern);
+    }
+    for (const uetr of ['9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', '0b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e']) {
+      expect(xborder(['payment', 'get', uetr, '--as', 'audit-1']).stdout).to.match(/PAYMENT_NOT_FOUND/);
+    }
+  });
+
   it('refuses an agent whose BIC and membership name two institutions, on the client and on the chaincode, writing nothing', () => {
     // a copy under new ids whose first creditor agent has hk-bank-b's BIC and hk-bank-a's membership
     const split = fs
