@@ -205,10 +205,11 @@ export function registerAudit(program: Command): void {
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD (UTC)')
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD (inclusive)')
     .option('--format <format>', 'json or csv', 'json')
+    .option('--institution <id>', 'only this institution: its intel and sightings, the payments it sent or received')
     .option('-o, --output <file>', 'write to a file instead of standard output')
-    .action(async (opts: { from: string; to: string; format: string; output?: string }, cmd: Command) => {
+    .action(async (opts: { from: string; to: string; format: string; institution?: string; output?: string }, cmd: Command) => {
       if (opts.format !== 'json' && opts.format !== 'csv') throw new XborderError('USAGE', '--format must be json or csv');
-      const report = await withClient(cmd, undefined, (c) => buildReport(c.intel, c.payments, opts.from, opts.to));
+      const report = await withClient(cmd, undefined, (c) => buildReport(c.intel, c.payments, opts.from, opts.to, opts.institution));
       const text = opts.format === 'csv' ? reportCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
       if (opts.output !== undefined) {
         fs.writeFileSync(opts.output, text);

@@ -243,6 +243,15 @@ describe('auditor toolkit on the real network', () => {
         settlementAmount: '4350.00',
       },
     ]);
+    // by institution: the receiving bank sees the payment, a bank with no part in it sees none, and
+    // the intel rows are that institution's only
+    const forReceiver = await buildReport(auditor.intel, auditor.payments, day, day, 'th-bank-a');
+    expect(forReceiver.institution).to.equal('th-bank-a');
+    expect(forReceiver.payments).to.deep.equal(payReport.payments);
+    const forOther = await buildReport(auditor.intel, auditor.payments, day, day, 'th-bank-b');
+    expect(forOther.payments).to.deep.equal([]);
+    const intelOfB = await buildReport(auditor.intel, auditor.payments, today, today, 'hk-bank-b');
+    expect(intelOfB.intel.every((r) => r.institution === 'hk-bank-b')).to.equal(true);
     const csvFile = path.join(tmp, 'report.csv');
     const csv = xborder(['audit', 'report', '--from', day, '--to', day, '--format', 'csv', '-o', csvFile, '--as', 'audit-1']);
     expect(csv.code, csv.stderr).to.equal(0);

@@ -34,6 +34,8 @@ export interface AuditReport {
   readonly kind: 'xborder-audit-report';
   readonly from: string;
   readonly to: string;
+  /** The institution the report is limited to (its intel and sightings, the payments it sent or received), or null. */
+  readonly institution: string | null;
   readonly generatedAt: string;
   readonly intel: IntelActivityRow[];
   readonly payments: PaymentRow[];
@@ -60,9 +62,15 @@ export function manifestDigest(body: Omit<AuditReport, 'manifest'>): string {
 /**
  * Activity between two dates (inclusive, UTC): intel submissions, new versions, revocations and
  * sightings by institution, TLP and type; payments by corridor, currency and state with sums, and the
- * unconfirmed and disputed ones. Built from evaluate-only reads.
+ * unconfirmed and disputed ones; with `institution`, only that institution's. Built from evaluate-only reads.
  */
-export async function buildReport(intel: IntelClient, payments: PaymentsClient, from: string, to: string): Promise<AuditReport> {
+export async function buildReport(
+  intel: IntelClient,
+  payments: PaymentsClient,
+  from: string,
+  to: string,
+  institution?: string,
+): Promise<AuditReport> {
   if (!isValidDate(from) || !isValidDate(to) || to < from)
     throw new XborderError('USAGE', '--from and --to must be dates YYYY-MM-DD, from <= to');
   const dates = days(from, to);
@@ -97,17 +105,20 @@ export async function buildReport(intel: IntelClient, payments: PaymentsClient, 
   };
   const objects = new Map<string, IntelRecord>();
   for (const r of records) {
+    objects.set(r.stixId, r);
+    if (institution !== undefined && r.producer !== institution) continue;
     const target = row(r.producer, r.tlp, r.stixType);
     if (r.previousModified === null) target.submissions++;
     else target.newVersions++;
     if (r.revoked && inWindow(r.revokedAt)) target.revocations++;
-    objects.set(r.stixId, r);
   }
   for (const [stixId, r] of objects) {
     let b = '';
     do {
       const page = await intel.sightings(stixId, { pageSize: 200, ...(b !== '' ? { bookmark: b } : {}) });
-      for (const s of page.items) if (inWindow(s.txTime)) row(s.institution, r.tlp, r.stixType).sightings++;
+      for (const s of page.items)
+        if (inWindow(s.txTime) && (institution === undefined || s.institution === institution))
+          row(s.institution, r.tlp, r.stixType).sightings++;
       b = page.bookmark;
     } while (b !== '');
   }
@@ -117,7 +128,7 @@ export async function buildReport(intel: IntelClient, payments: PaymentsClient, 
   const disputed: AuditReport['disputed'] = [];
   for (const date of dates) {
     for (const corridor of ['HK-TH', 'TH-HK'] as const) {
-      const rec = await payments.reconcile(date, corridor);
+      const rec = await payments.reconcile(date, corridor, institution);
       for (const t of rec.totals) paymentRows.push({ corridor, ...t });
       for (const u of rec.unconfirmed) unconfirmed.push({ ...u, corridor, date });
       for (const d of rec.disputed) disputed.push({ ...d, corridor, date });
@@ -127,6 +138,7 @@ export async function buildReport(intel: IntelClient, payments: PaymentsClient, 
     kind: 'xborder-audit-report' as const,
     from,
     to,
+    institution: institution ?? null,
     generatedAt: new Date().toISOString(),
     intel: [...rows.values()].sort((a, b) => `${a.institution}|${a.tlp}|${a.type}`.localeCompare(`${b.institution}|${b.tlp}|${b.type}`)),
     payments: paymentRows,
@@ -143,7 +155,9 @@ function csvCell(v: unknown): string {
 
 /** The report as CSV sections; the last line is `# sha256 <digest of every byte before it>`. */
 export function reportCsv(report: AuditReport): string {
-  const lines: string[] = [`# xborder audit report ${report.from} to ${report.to}, generated ${report.generatedAt}`];
+  const lines: string[] = [
+    `# xborder audit report ${report.from} to ${report.to}${report.institution !== null ? ` for ${report.institution}` : ''}, generated ${report.generatedAt}`,
+  ];
   lines.push('section,institution,tlp,type,submissions,new_versions,revocations,sightings');
   for (const r of report.intel)
     lines.push(['intel', r.institution, r.tlp, r.type, r.submissions, r.newVersions, r.revocations, r.sightings].map(csvCell).join(','));
