@@ -36,6 +36,7 @@ import {
 } from '@xborder/protocol';
 import type {
   Agent,
+  AgentDirectory,
   Amount,
   Assert,
   ConfirmationRecord,
@@ -108,8 +109,8 @@ function b64(value: string): Uint8Array {
 }
 
 /** Whether an agent resolves to this institution through the registry (BIC, clearing membership or both). */
-async function agentIs(ctx: Context, agent: Agent, institution: Institution, what: string): Promise<boolean> {
-  return (await resolveAgent(agent, registryDirectory(ctx), what)) === institution.id;
+async function agentIs(directory: AgentDirectory, agent: Agent, institution: Institution, what: string): Promise<boolean> {
+  return (await resolveAgent(agent, directory, what)) === institution.id;
 }
 
 /** Most payments one Reconcile call reads (a day of one corridor); more is refused with RESULT_TOO_LARGE. */
@@ -119,9 +120,11 @@ export const MAX_RECONCILED_PAYMENTS = 50_000;
 async function isPartyTo(ctx: Context, record: PaymentRecord, institution: Institution): Promise<boolean> {
   if (record.attester === institution.id) return true;
   const attested = fieldsOf(parseAttestation(JSON.parse(record.attestation), null));
+  const directory = registryDirectory(ctx);
+  await directory.prefetch([attested.debtorAgent, attested.creditorAgent]);
   return (
-    (await agentIs(ctx, attested.debtorAgent, institution, 'debtor agent')) ||
-    (await agentIs(ctx, attested.creditorAgent, institution, 'creditor agent'))
+    (await agentIs(directory, attested.debtorAgent, institution, 'debtor agent')) ||
+    (await agentIs(directory, attested.creditorAgent, institution, 'creditor agent'))
   );
 }
 
@@ -202,8 +205,11 @@ export class PaymentContract extends XborderContract {
         `${corridor} payments are attested by ${CORRIDOR_SIDES[corridor].sender} institutions`,
       );
     }
-    // the creditor agent, when registered, must be an institution of the receiving side (and never ambiguous)
-    const creditor = await resolveAgent(attestation.creditorAgent, registryDirectory(ctx), 'creditor agent');
+    // both agents' index entries in one read; the creditor agent, when registered, must be an
+    // institution of the receiving side (and never ambiguous)
+    const directory = registryDirectory(ctx);
+    await directory.prefetch([attestation.debtorAgent, attestation.creditorAgent]);
+    const creditor = await resolveAgent(attestation.creditorAgent, directory, 'creditor agent');
     if (creditor !== undefined) {
       const receiver = await getInstitution(ctx, creditor);
       if (receiver && receiver.mspId !== CORRIDOR_SIDES[corridor].receiver)
@@ -212,7 +218,7 @@ export class PaymentContract extends XborderContract {
           `the creditor agent ${creditor} is a ${receiver.mspId} institution; ${corridor} payments go to ${CORRIDOR_SIDES[corridor].receiver}`,
         );
     }
-    if (!(await agentIs(ctx, attestation.debtorAgent, signer.institution, 'debtor agent'))) {
+    if (!(await agentIs(directory, attestation.debtorAgent, signer.institution, 'debtor agent'))) {
       throw new ChaincodeError('PAYMENT_WRONG_SIDE', `the debtor agent is not ${signer.institution.id}`);
     }
     const canonical = canonicalize(attestation);
@@ -320,7 +326,7 @@ export class PaymentContract extends XborderContract {
       );
     }
     const attested = fieldsOf(parseAttestation(JSON.parse(record.attestation), null));
-    if (!(await agentIs(ctx, attested.creditorAgent, signer.institution, 'creditor agent')))
+    if (!(await agentIs(registryDirectory(ctx), attested.creditorAgent, signer.institution, 'creditor agent')))
       throw new ChaincodeError('PAYMENT_WRONG_SIDE', `the creditor agent is not ${signer.institution.id}`);
     if (!verifyWithCertificate(signer.key.certificate, canonicalBytes(confirmation), b64(signature))) {
       throw new ChaincodeError(
@@ -538,7 +544,8 @@ export class PaymentContract extends XborderContract {
         const p = await getRecord<PaymentRecord>(ctx, decodeText(r.value.value));
         if (!p) continue;
         // by institution: the payments it sent, or received (the resolved creditor agent, or its confirmer)
-        if (institution !== '' && p.attester !== institution && p.creditorInstitution !== institution && p.confirmer !== institution) continue;
+        if (institution !== '' && p.attester !== institution && p.creditorInstitution !== institution && p.confirmer !== institution)
+          continue;
         const k = `${p.amount.currency}|${p.settlementAmount.currency}|${p.state}`;
         const t = totals.get(k) ?? {
           currency: p.amount.currency,

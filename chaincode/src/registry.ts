@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 
+import { batchingFor } from './peer-batching';
 import { XborderContract } from './xborder-contract';
 import { caller, requireRole } from './caller';
 import type { Caller } from './caller';
@@ -30,6 +31,7 @@ import type {
   CorridorLimits,
   CorridorProposal,
   CorridorSettings,
+  Agent,
   AgentDirectory,
   ClearingMembership,
   Implements,
@@ -63,12 +65,34 @@ const institutionByMemberKey = (m: ClearingMembership): string => key('instituti
 const institutionByMemberIdKey = (m: ClearingMembership): string => key('institution-by-member-id', m.memberId, m.system);
 
 /** The registry's indexes as an agent directory (for payments: who is the debtor or creditor agent). */
-export function registryDirectory(ctx: Context): AgentDirectory {
+export interface RegistryDirectory extends AgentDirectory {
+  /** Reads every index entry these agents need in one round trip to the peer (then lookups are local). */
+  prefetch(agents: readonly Agent[]): Promise<void>;
+}
+
+export function registryDirectory(ctx: Context): RegistryDirectory {
+  const cache = new Map<string, string | undefined>();
+  const decode = (v: Uint8Array): string | undefined => (v.length === 0 ? undefined : idOfInstitutionKey(new TextDecoder().decode(v)));
   const holder = async (k: string): Promise<string | undefined> => {
-    const v = await ctx.stub.getState(k);
-    return v.length === 0 ? undefined : idOfInstitutionKey(new TextDecoder().decode(v));
+    if (!cache.has(k)) cache.set(k, decode(await ctx.stub.getState(k)));
+    return cache.get(k);
   };
   return {
+    async prefetch(agents) {
+      const keys = [
+        ...new Set(
+          agents.flatMap((a) => [
+            ...(a.bic !== null ? [institutionByBicKey(a.bic)] : []),
+            ...(a.clearingSystem !== null && a.clearingMemberId !== null
+              ? [institutionByMemberKey({ system: a.clearingSystem, memberId: a.clearingMemberId })]
+              : []),
+          ]),
+        ),
+      ].filter((k) => !cache.has(k));
+      if (keys.length === 0) return;
+      const values = await batchingFor(ctx.stub).getMultipleStates(keys);
+      keys.forEach((k, i) => cache.set(k, decode(values[i] ?? new Uint8Array(0))));
+    },
     byBic: (bic) => holder(institutionByBicKey(bic)),
     byMembership: async (memberId, system) => {
       if (system !== null) {
@@ -438,9 +462,14 @@ export class RegistryContract extends XborderContract {
     let from = now;
     if (effectiveFrom !== '') {
       const t = Date.parse(effectiveFrom);
-      if (Number.isNaN(t) || !/Z$/.test(effectiveFrom)) throw new ChaincodeError('INVALID_ARGUMENT', 'effectiveFrom must be an ISO 8601 UTC time');
+      if (Number.isNaN(t) || !/Z$/.test(effectiveFrom))
+        throw new ChaincodeError('INVALID_ARGUMENT', 'effectiveFrom must be an ISO 8601 UTC time');
       from = new Date(t).toISOString();
-      if (from < now) throw new ChaincodeError('INVALID_ARGUMENT', `effectiveFrom ${from} is before the transaction time ${now}: revocations are never back-dated`);
+      if (from < now)
+        throw new ChaincodeError(
+          'INVALID_ARGUMENT',
+          `effectiveFrom ${from} is before the transaction time ${now}: revocations are never back-dated`,
+        );
     }
     const existing = await getRecord<SigningKey>(ctx, signingKeyKey(fingerprint));
     if (!existing) throw new ChaincodeError('NOT_FOUND', `no key ${fingerprint}`);
