@@ -370,5 +370,77 @@ describe('payments as banks send them, and member institutions, through the CLI'
     // another bank cannot attest with the new bank's BIC
     const impostor = xborder(['payment', 'attest', payFile, '--as', 'hk-bank-a']);
     expect(impostor.code).to.equal(1);
+    // the day's reconciliation by institution: the new bank's two payments, nothing of hk-bank-b's
+    const mine = xborder([
+      'payment',
+      'reconcile',
+      '--date',
+      '2026-11-25',
+      '--corridor',
+      'HK-TH',
+      '--institution',
+      'hk-bank-c',
+      '--as',
+      'audit-1',
+    ]);
+    expect(mine.code, mine.stderr).to.equal(0);
+    expect(mine.json().institution).to.equal('hk-bank-c');
+    expect((mine.json().totals as { count: number }[]).reduce((n, t) => n + t.count, 0)).to.equal(2);
+
+    // key rotation: a second key enrolled on the bank's side, registered, then the first revoked;
+    // the old key is refused from then on, the new one signs, and a back-dated revocation is refused
+    const second = xborder(
+      [
+        'member',
+        'enroll',
+        'hk-bank-c',
+        '--name',
+        'hk-bank-c-2',
+        '--ca-url',
+        caUrl,
+        '--ca-cert',
+        caCert,
+        '--profile-from',
+        path.join(home, 'identities', 'hk-bank-a', 'profile.json'),
+        '--home',
+        bankHome,
+      ],
+      `${secret}\n`,
+    );
+    expect(second.code, second.stdout + second.stderr).to.equal(0);
+    const secondKey = second.json() as { certificate: string; fingerprint: string };
+    expect(xborder(['registry', 'register-key', 'hk-bank-c', secondKey.certificate, '--as', 'hk-admin']).code).to.equal(0);
+    const firstFingerprint = (enrolled.json() as { fingerprint: string }).fingerprint;
+    const backDated = xborder([
+      'registry',
+      'revoke-key',
+      firstFingerprint,
+      '--reason',
+      'rotation',
+      '--from',
+      '2020-01-01T00:00:00Z',
+      '--as',
+      'hk-admin',
+    ]);
+    expect(backDated.code).to.not.equal(0);
+    expect(backDated.stdout + backDated.stderr).to.match(/never back-dated/);
+    expect(xborder(['registry', 'revoke-key', firstFingerprint, '--reason', 'rotation', '--as', 'hk-admin']).code).to.equal(0);
+    const withOldKey = xborder(['intel', 'submit', bundleFile, '--as', 'hk-bank-c', '--home', bankHome]);
+    expect(withOldKey.code).to.not.equal(0);
+    expect(withOldKey.stdout + withOldKey.stderr).to.match(/KEY_REVOKED/);
+    const newKey = xborder(['intel', 'submit', bundleFile, '--as', 'hk-bank-c-2', '--home', bankHome]);
+    expect(newKey.code, newKey.stdout + newKey.stderr).to.equal(0);
+    // the record the old key signed is still on the ledger under its producer; the timeline shows both keys
+    expect(xborder(['intel', 'get', indicator.id, '--as', 'audit-1']).json()).to.include({ producer: 'hk-bank-c' });
+    const timeline = xborder(['registry', 'keys', 'hk-bank-c', '--as', 'audit-1']).json() as {
+      fingerprint: string;
+      revokedAt: string | null;
+    }[];
+    // (a reused test network also lists the keys of earlier runs)
+    const thisRun = timeline.filter((k) => k.fingerprint === firstFingerprint || k.fingerprint === secondKey.fingerprint);
+    expect(thisRun.map((k) => [k.fingerprint, k.revokedAt === null])).to.deep.equal([
+      [firstFingerprint, false],
+      [secondKey.fingerprint, true],
+    ]);
   });
 });
