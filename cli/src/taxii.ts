@@ -108,6 +108,12 @@ export function registerTaxii(program: Command): void {
       const credentials = loadCredentials(credentialsFile(cmd, identity, o.credentials));
       const out = outputFor(cmd);
       await withClient(cmd, identity, async (client) => {
+        // a TAXII server serves a member institution's tools; auditors read no content
+        if (client.profile.role !== 'submitter')
+          throw new XborderError(
+            'CONFIG',
+            `${identity} is a ${client.profile.role} identity; a TAXII server acts as a member institution (auditors use xborder audit)`,
+          );
         let tls: { cert: string; key: string; clientCa?: string } | undefined;
         if (o.insecureHttp !== true) {
           const dir = path.join(homeOf(cmd), 'orgs', orgKeyOf(client.profile.mspId), 'taxii', 'tls');
