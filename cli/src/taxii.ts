@@ -112,7 +112,7 @@ export function registerTaxii(program: Command): void {
         if (client.profile.role !== 'submitter')
           throw new XborderError(
             'CONFIG',
-            `${identity} is a ${client.profile.role} identity; a TAXII server acts as a member institution (auditors use xborder audit)`,
+            `${identity} is ${client.profile.role === 'auditor' || client.profile.role === 'admin' ? 'an' : 'a'} ${client.profile.role} identity; a TAXII server acts as a member institution (auditors use xborder audit)`,
           );
         let tls: { cert: string; key: string; clientCa?: string } | undefined;
         if (o.insecureHttp !== true) {

@@ -314,6 +314,23 @@ describe('TAXII 2.1 server on the real network', function () {
     expect(statusFiles()).to.deep.equal(statusesBefore);
   });
 
+  it('refuses to serve as an identity that is not a member institution (an auditor reads no content)', () => {
+    const r = xborder([
+      '--as',
+      'audit-1',
+      'taxii',
+      'serve',
+      '--port',
+      '0',
+      '--credentials',
+      credentials,
+      '--state',
+      path.join(tmp, 'state-auditor'),
+    ]);
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr).to.match(/CONFIG: audit-1 is an auditor identity; a TAXII server acts as a member institution/);
+  });
+
   it('authenticates tools by client certificate: an allowed certificate of the org CA is served; others get 401', async () => {
     const idDir = (name: string): string => path.join(home, 'identities', name, 'msp');
     const certOf = (name: string): { cert: string; key: string } => ({
