@@ -15,6 +15,7 @@ import { loadProfile, loadProfileFile } from './profile';
 import type { ResolvedProfile } from './profile';
 import { RegistryClient } from './registry';
 import { newNodeSigner } from './signer';
+import type { RetryPolicy } from './retry';
 import { Transactor } from './transactor';
 
 /** Per-call deadlines, in milliseconds. */
@@ -50,6 +51,8 @@ export interface ConnectOptions {
   readonly deadlines?: Partial<Deadlines>;
   /** `node` (default): node:crypto signer; `sdk`: the fabric-gateway default private key signer. */
   readonly signer?: 'node' | 'sdk';
+  /** How safe calls are retried when a peer or orderer cannot be reached (default: up to 6 attempts within 20 s, see `DEFAULT_RETRY`). */
+  readonly retry?: RetryPolicy;
 }
 
 /** A connected client. Close it when done (or use `await using`). */
@@ -122,7 +125,7 @@ export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
     commitStatusOptions: () => ({ deadline: Date.now() + deadlines.commitStatusMs }),
   });
   const chaincode = options.chaincode ?? DEFAULT_CHAINCODE;
-  const transactor = new Transactor(gateway, profile.channel, chaincode);
+  const transactor = new Transactor(gateway, profile.channel, chaincode, options.retry);
   let closed = false;
   const close = (): void => {
     if (closed) return;

@@ -4,6 +4,8 @@ import type { Contract, Gateway, Network, SubmittedTransaction, Transaction } fr
 import type { ArgsOf, ResultOf, TransactionDescriptor } from '@xborder/protocol';
 
 import { XborderError, toXborderError, validationCodeName } from './errors';
+import { DEFAULT_RETRY, isTransient, retrying } from './retry';
+import type { RetryPolicy } from './retry';
 
 type AnyTransaction = TransactionDescriptor<readonly string[], unknown>;
 type EvaluateTransaction = TransactionDescriptor<readonly string[], unknown, 'evaluate'>;
@@ -47,42 +49,41 @@ const MAX_MVCC_ATTEMPTS = 3;
  */
 export const RESUBMITTED_CONFLICTS: ReadonlySet<string> = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
 
-const MAX_STATUS_ATTEMPTS = 3;
-const MAX_ORDERING_ATTEMPTS = 3;
 /** gRPC codes with which the orderers may not have taken a transaction (e.g. a BFT quorum not reached in time). */
 const RETRY_ORDERING = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
 
 /**
  * Sends an endorsed transaction to the orderers; when they could not take it, sends the same signed
- * transaction again. That is safe: it has the same id, so if the first attempt was ordered after all,
- * the second is refused as a duplicate and the commit status is the first one's.
+ * transaction again with backoff. That is safe: it has the same id, so if an earlier attempt was
+ * ordered after all, a later one is refused as a duplicate and the commit status is the first one's.
  */
-export async function submitToOrderers(transaction: Pick<Transaction, 'submit'>, backoffMs = 200): Promise<SubmittedTransaction> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await transaction.submit();
-    } catch (err) {
-      // fabric-gateway exports SubmitError as a type only; its instances name themselves
-      const ordering = err instanceof GatewayError && err.name === 'SubmitError';
-      if (!ordering || !RETRY_ORDERING.has(err.code) || attempt >= MAX_ORDERING_ATTEMPTS) throw err;
-      await new Promise((resolve) => setTimeout(resolve, backoffMs * attempt));
-    }
-  }
+export async function submitToOrderers(
+  transaction: Pick<Transaction, 'submit'>,
+  policy: RetryPolicy = { ...DEFAULT_RETRY, attempts: 3 },
+  clock: { random?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<SubmittedTransaction> {
+  // fabric-gateway exports SubmitError as a type only; its instances name themselves
+  const ordering = (err: unknown): boolean => err instanceof GatewayError && err.name === 'SubmitError' && RETRY_ORDERING.has(err.code);
+  return retrying('submit to the orderers', () => transaction.submit(), ordering, policy, clock);
 }
 
 /**
- * Submits and evaluates transactions of one chaincode with error mapping and the only safe retries:
- * a commit status that could not be read is asked again; a transaction the orderers could not take
- * is sent to them again as it is (same id); an MVCC conflict is resubmitted as a new transaction (new
- * id), a bounded number of times. Everything else fails with the transaction id.
+ * Submits and evaluates transactions of one chaincode with error mapping and the only safe retries,
+ * each with jittered exponential backoff and a deadline (see retry.ts): a read or an endorsement that
+ * could not reach a peer is tried again; a transaction the orderers could not take is sent to them
+ * again as it is (same id); a commit status that could not be read is asked again; an MVCC conflict is
+ * resubmitted as a new transaction (new id), a bounded number of times. Everything else fails with the
+ * transaction id.
  */
 export class Transactor {
   readonly #network: Network;
   readonly #chaincode: string;
+  readonly #retry: RetryPolicy;
 
-  constructor(gateway: Gateway, channel: string, chaincode: string) {
+  constructor(gateway: Gateway, channel: string, chaincode: string, retry: RetryPolicy = DEFAULT_RETRY) {
     this.#network = gateway.getNetwork(channel);
     this.#chaincode = chaincode;
+    this.#retry = retry;
   }
 
   #contract(name: string): Contract {
@@ -127,16 +128,19 @@ export class Transactor {
     transient?: Readonly<Record<string, Uint8Array>>,
     options: { readonly endorsingOrganizations?: readonly string[] } = {},
   ): Promise<Uint8Array> {
-    try {
-      return await this.#contract(contract).evaluate(fn, {
-        arguments: [...args],
-        ...(transient ? { transientData: { ...transient } } : {}),
-        // with transient data: which orgs' peers may see it (no other org's peer, even as a fallback)
-        ...(options.endorsingOrganizations ? { endorsingOrganizations: [...options.endorsingOrganizations] } : {}),
-      });
-    } catch (err) {
-      throw toXborderError(err);
-    }
+    // a read is safe to repeat: a peer that could not be reached is asked again, with backoff
+    return retrying(
+      `evaluate ${contract}:${fn}`,
+      () =>
+        this.#contract(contract).evaluate(fn, {
+          arguments: [...args],
+          ...(transient ? { transientData: { ...transient } } : {}),
+          // with transient data: which orgs' peers may see it (no other org's peer, even as a fallback)
+          ...(options.endorsingOrganizations ? { endorsingOrganizations: [...options.endorsingOrganizations] } : {}),
+        }),
+      isTransient,
+      this.#retry,
+    );
   }
 
   /**
@@ -156,33 +160,38 @@ export class Transactor {
   }
 
   async #submitOnce(contract: string, fn: string, request: SubmitRequest): Promise<Submitted> {
-    const proposal = this.#contract(contract).newProposal(fn, {
-      arguments: [...(request.args ?? [])],
-      ...(request.transient ? { transientData: { ...request.transient } } : {}),
-      ...(request.endorsingOrganizations ? { endorsingOrganizations: [...request.endorsingOrganizations] } : {}),
-    });
-    const submitted = await submitToOrderers(await proposal.endorse());
+    // endorsement is safe to repeat while nothing was submitted: a new proposal each attempt
+    const endorsed = await retrying(
+      `endorse ${contract}:${fn}`,
+      () =>
+        this.#contract(contract)
+          .newProposal(fn, {
+            arguments: [...(request.args ?? [])],
+            ...(request.transient ? { transientData: { ...request.transient } } : {}),
+            ...(request.endorsingOrganizations ? { endorsingOrganizations: [...request.endorsingOrganizations] } : {}),
+          })
+          .endorse(),
+      isTransient,
+      this.#retry,
+    );
+    const submitted = await submitToOrderers(endorsed, { ...this.#retry, attempts: Math.min(3, this.#retry.attempts) });
     const transactionId = submitted.getTransactionId();
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= MAX_STATUS_ATTEMPTS; attempt++) {
-      try {
-        const status = await submitted.getStatus();
-        if (!status.successful) {
-          const codeName = validationCodeName(status.code);
-          throw new XborderError(codeName, `transaction ${transactionId} committed as invalid (validation code ${String(status.code)})`, {
-            transactionId,
-          });
-        }
-        return { transactionId, blockNumber: status.blockNumber, result: submitted.getResult() };
-      } catch (err) {
-        if (err instanceof XborderError) throw err;
-        lastError = err;
-      }
-    }
-    const mapped = toXborderError(lastError);
-    throw new XborderError(mapped.code, `commit status of ${transactionId} unknown: ${mapped.message}`, {
-      transactionId,
-      cause: lastError,
+    // the commit status is a read: asked again until it is known (a verdict is never retried)
+    const status = await retrying(
+      `commit status of ${transactionId}`,
+      () => submitted.getStatus(),
+      (err) => !(err instanceof XborderError),
+      this.#retry,
+    ).catch((err: unknown) => {
+      const mapped = toXborderError(err);
+      throw new XborderError(mapped.code, `commit status of ${transactionId} unknown: ${mapped.message}`, { transactionId, cause: err });
     });
+    if (!status.successful) {
+      const codeName = validationCodeName(status.code);
+      throw new XborderError(codeName, `transaction ${transactionId} committed as invalid (validation code ${String(status.code)})`, {
+        transactionId,
+      });
+    }
+    return { transactionId, blockNumber: status.blockNumber, result: submitted.getResult() };
   }
 }

@@ -3,7 +3,7 @@ import type { Gateway, SubmittedTransaction } from '@hyperledger/fabric-gateway'
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 
-import { RESUBMITTED_CONFLICTS, submitToOrderers, Transactor } from '@xborder/sdk';
+import { isTransient, RESUBMITTED_CONFLICTS, retrying, submitToOrderers, Transactor, XborderError } from '@xborder/sdk';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -32,27 +32,118 @@ function scripted(outcomes: (Error | 'ok')[]): { submit: () => Promise<Submitted
   };
 }
 
+const FAST = { attempts: 3, baseMs: 1, maxMs: 2, deadlineMs: 10_000 };
+
 describe('sending an endorsed transaction to the orderers', () => {
   it('sends the same signed transaction again when the orderers could not take it', async () => {
     const tx = scripted([submitError(14, 'insufficient number of orderers could successfully process transaction'), 'ok']);
-    const submitted = await submitToOrderers(tx, 1);
+    const submitted = await submitToOrderers(tx, FAST);
     expect(submitted.getTransactionId()).to.equal('tx1');
     expect(tx.calls()).to.equal(2);
   });
 
-  it('gives up after three attempts with the last error', async () => {
+  it('gives up after three attempts, saying so, with the last error\u2019s code', async () => {
     const tx = scripted([submitError(4, 'deadline'), submitError(14, 'unavailable 2'), submitError(14, 'unavailable 3')]);
-    await expect(submitToOrderers(tx, 1)).to.be.rejectedWith(GatewayError);
+    const err = (await submitToOrderers(tx, FAST).catch((e: unknown) => e)) as XborderError;
+    expect(err).to.be.instanceOf(XborderError);
+    expect(err.code).to.equal('UNAVAILABLE');
+    expect(err.message).to.match(/^submit to the orderers: gave up after 3 attempts in [\d.]+ s/);
     expect(tx.calls()).to.equal(3);
   });
 
   it('does not retry what another attempt cannot fix', async () => {
     const refused = scripted([submitError(10, 'aborted by the orderer')]);
-    await expect(submitToOrderers(refused, 1)).to.be.rejected;
+    await expect(submitToOrderers(refused, FAST)).to.be.rejected;
     expect(refused.calls()).to.equal(1);
     const other = scripted([new Error('not a gateway error')]);
-    await expect(submitToOrderers(other, 1)).to.be.rejectedWith('not a gateway error');
+    await expect(submitToOrderers(other, FAST)).to.be.rejectedWith('not a gateway error');
     expect(other.calls()).to.equal(1);
+  });
+});
+
+describe('retrying safe calls with jittered exponential backoff and a deadline', () => {
+  const unavailable = (address: string): GatewayError =>
+    new GatewayError({
+      code: 14,
+      details: [{ address, mspId: 'HKMSP', message: 'connection refused' }],
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 14, details: 'connect ECONNREFUSED', metadata: {} }) as never,
+    });
+
+  it('waits a random time below an exponentially growing cap, and gives up naming the endpoint and the attempts', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const failing = (): Promise<never> => {
+      calls++;
+      return Promise.reject(unavailable('peer0.hk:7051'));
+    };
+    const policy = { attempts: 5, baseMs: 100, maxMs: 400, deadlineMs: 60_000 };
+    const clock = { random: () => 0.999, sleep: (ms: number) => (waits.push(ms), Promise.resolve()) };
+    const err = (await retrying('evaluate intel:GetIntel', failing, isTransient, policy, clock).catch((e: unknown) => e)) as XborderError;
+    expect(calls).to.equal(5);
+    expect(waits).to.deep.equal([99, 199, 399, 399]);
+    expect(err).to.be.instanceOf(XborderError);
+    expect(err.code).to.equal('UNAVAILABLE');
+    expect(err.message).to.match(/^evaluate intel:GetIntel: gave up after 5 attempts in [\d.]+ s \(peer0\.hk:7051\): /);
+    // full jitter: a random draw of 0 waits nothing
+    const zero: number[] = [];
+    await retrying('x', failing, isTransient, policy, { random: () => 0, sleep: (ms) => (zero.push(ms), Promise.resolve()) }).catch(
+      () => undefined,
+    );
+    expect(zero.every((w) => w === 0)).to.equal(true);
+  });
+
+  it('stops at the deadline, and never retries a refusal', async () => {
+    let calls = 0;
+    const failing = (): Promise<never> => {
+      calls++;
+      return Promise.reject(unavailable('orderer0:7050'));
+    };
+    await expect(
+      retrying(
+        'x',
+        failing,
+        isTransient,
+        { attempts: 10, baseMs: 1000, maxMs: 1000, deadlineMs: 500 },
+        { random: () => 1, sleep: () => Promise.resolve() },
+      ),
+    ).to.be.rejectedWith(XborderError, /^UNAVAILABLE|connect|gave up/);
+    expect(calls).to.equal(1);
+    let refusals = 0;
+    await expect(
+      retrying(
+        'x',
+        () => {
+          refusals++;
+          return Promise.reject(new XborderError('ACCESS_DENIED', 'no'));
+        },
+        isTransient,
+        FAST,
+      ),
+    ).to.be.rejectedWith(/no/);
+    expect(refusals).to.equal(1);
+  });
+
+  it('endorses again when the gateway peer could not be reached, then submits once', async () => {
+    let proposals = 0;
+    const submitted = {
+      getTransactionId: () => 'tx-endorsed',
+      getResult: () => new Uint8Array(0),
+      getStatus: () => Promise.resolve({ successful: true, code: 0, blockNumber: 3n, transactionId: 'tx-endorsed' }),
+    };
+    let submits = 0;
+    const contract = {
+      newProposal: () => ({
+        endorse: () => {
+          proposals++;
+          if (proposals < 3) return Promise.reject(unavailable('peer0.hk:7051'));
+          return Promise.resolve({ submit: () => (submits++, Promise.resolve(submitted)) });
+        },
+      }),
+    };
+    const gateway = { getNetwork: () => ({ getContract: () => contract }) } as unknown as Gateway;
+    const done = await new Transactor(gateway, 'xborder', 'xborder', FAST).submit('probe', 'PutProbe', { args: ['k', 'v'] });
+    expect(done.transactionId).to.equal('tx-endorsed');
+    expect([proposals, submits]).to.deep.equal([3, 1]);
   });
 });
 
