@@ -1,0 +1,63 @@
+/**
+ * A fault injected into a real process: the HK peer, the gateway of hk-bank-a's client, is killed
+ * with SIGKILL. A read made during the outage is retried with backoff and completes once the peer
+ * is back, on the same client (no restart); without retries the same read fails at once, naming the
+ * endpoint. Nothing acknowledged is lost and the client submits again afterwards.
+ */
+import { randomUUID } from 'node:crypto';
+
+import { expect } from 'chai';
+
+import { status, up } from '@xborder/network';
+import { connect, XborderError } from '@xborder/sdk';
+
+import { testNetwork } from '../support/network-hooks';
+
+describe('faults: the gateway peer killed and restarted under a client', function () {
+  this.timeout(240_000);
+
+  it('retries a read through the outage on the same client, fails fast without retries, and loses nothing acknowledged', async () => {
+    const home = testNetwork.home ?? '';
+    const patient = connect({ identity: 'hk-bank-a', home, retry: { attempts: 40, baseMs: 250, maxMs: 2000, deadlineMs: 120_000 } });
+    const impatient = connect({ identity: 'hk-bank-a', home, retry: { attempts: 1, baseMs: 1, maxMs: 1, deadlineMs: 1 } });
+    try {
+      const now = new Date().toISOString();
+      const before = {
+        type: 'indicator',
+        spec_version: '2.1',
+        id: `indicator--${randomUUID()}`,
+        created: now,
+        modified: now,
+        name: 'acknowledged before the fault',
+        pattern: "[url:value = 'https://before-the-fault.example/']",
+        pattern_type: 'stix',
+        valid_from: now,
+        object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
+      };
+      await patient.intel.submit(before);
+
+      const peer = (await status(testNetwork)).processes.find((p) => p.name === 'peer0.hk');
+      expect(peer?.pid, 'peer0.hk runs').to.be.a('number');
+      process.kill(peer?.pid ?? 0, 'SIGKILL');
+
+      const failedFast = await impatient.intel.get(before.id).catch((e: unknown) => e);
+      expect(failedFast).to.be.instanceOf(XborderError);
+      expect((failedFast as XborderError).code).to.be.oneOf(['UNAVAILABLE', 'DEADLINE_EXCEEDED']);
+
+      // the read starts during the outage; the operator restarts the peer meanwhile
+      const read = patient.intel.get(before.id);
+      await up(testNetwork, () => undefined, false);
+      const record = await read;
+      expect(record).to.include({ stixId: before.id, producer: 'hk-bank-a' });
+
+      // the same client writes again once the peer is back
+      const after = { ...before, id: `indicator--${randomUUID()}`, name: 'submitted after the fault' };
+      const submitted = await patient.intel.submit(after);
+      expect(submitted.created).to.equal(true);
+      expect((await patient.intel.get(before.id)).contentCommitment).to.equal(record.contentCommitment);
+    } finally {
+      patient.close();
+      impatient.close();
+    }
+  });
+});
