@@ -11,7 +11,7 @@ export { listIdentities, loadProfile, loadProfileFile } from './profile';
 export type { PeerEndpoint, ResolvedProfile } from './profile';
 export { ProbeClient } from './probe';
 export type { WhoAmI } from './probe';
-export { DEFAULT_RETRY, isTransient, retrying } from './retry';
+export { DEFAULT_RETRY, isEndorsementRetryable, isTransient, retrying } from './retry';
 export type { RetryPolicy } from './retry';
 export { RESUBMITTED_CONFLICTS, Transactor, submitToOrderers } from './transactor';
 export type { SubmitRequest, Submitted } from './transactor';

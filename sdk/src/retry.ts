@@ -25,6 +25,15 @@ export function isTransient(err: unknown): boolean {
   return code === 'UNAVAILABLE' || code === 'DEADLINE_EXCEEDED';
 }
 
+/**
+ * What an endorsement may be tried again for: a transient failure, or peers that did not endorse
+ * without a chaincode code (a chaincode server or peer that is down); nothing was submitted yet. A
+ * chaincode's refusal always carries its code and is never retried.
+ */
+export function isEndorsementRetryable(err: unknown): boolean {
+  return isTransient(err) || toXborderError(err).code === 'ENDORSEMENT_FAILED';
+}
+
 function gaveUp(err: unknown, what: string, attempts: number, elapsedMs: number): XborderError {
   const x = toXborderError(err);
   if (attempts <= 1) return x;

@@ -4,7 +4,7 @@ import type { Contract, Gateway, Network, SubmittedTransaction, Transaction } fr
 import type { ArgsOf, ResultOf, TransactionDescriptor } from '@xborder/protocol';
 
 import { XborderError, toXborderError, validationCodeName } from './errors';
-import { DEFAULT_RETRY, isTransient, retrying } from './retry';
+import { DEFAULT_RETRY, isEndorsementRetryable, isTransient, retrying } from './retry';
 import type { RetryPolicy } from './retry';
 
 type AnyTransaction = TransactionDescriptor<readonly string[], unknown>;
@@ -171,10 +171,10 @@ export class Transactor {
             ...(request.endorsingOrganizations ? { endorsingOrganizations: [...request.endorsingOrganizations] } : {}),
           })
           .endorse(),
-      isTransient,
+      isEndorsementRetryable,
       this.#retry,
     );
-    const submitted = await submitToOrderers(endorsed, { ...this.#retry, attempts: Math.min(3, this.#retry.attempts) });
+    const submitted = await submitToOrderers(endorsed, this.#retry);
     const transactionId = submitted.getTransactionId();
     // the commit status is a read: asked again until it is known (a verdict is never retried)
     const status = await retrying(

@@ -3,7 +3,15 @@ import type { Gateway, SubmittedTransaction } from '@hyperledger/fabric-gateway'
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 
-import { isTransient, RESUBMITTED_CONFLICTS, retrying, submitToOrderers, Transactor, XborderError } from '@xborder/sdk';
+import {
+  isEndorsementRetryable,
+  isTransient,
+  RESUBMITTED_CONFLICTS,
+  retrying,
+  submitToOrderers,
+  Transactor,
+  XborderError,
+} from '@xborder/sdk';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -121,6 +129,13 @@ describe('retrying safe calls with jittered exponential backoff and a deadline',
       ),
     ).to.be.rejectedWith(/no/);
     expect(refusals).to.equal(1);
+  });
+
+  it('retries an endorsement that peers could not give (no chaincode code), never a chaincode refusal', () => {
+    expect(isEndorsementRetryable(new XborderError('ENDORSEMENT_FAILED', 'chaincode server unreachable'))).to.equal(true);
+    expect(isEndorsementRetryable(new XborderError('UNAVAILABLE', 'peer down'))).to.equal(true);
+    expect(isEndorsementRetryable(new XborderError('INTEL_SIGNATURE_INVALID', 'refused'))).to.equal(false);
+    expect(isTransient(new XborderError('ENDORSEMENT_FAILED', 'reads are retried on transient failures only'))).to.equal(false);
   });
 
   it('endorses again when the gateway peer could not be reached, then submits once', async () => {

@@ -13,7 +13,7 @@ import { connect, XborderError } from '@xborder/sdk';
 
 import { testNetwork } from '../support/network-hooks';
 
-describe('faults: the gateway peer killed and restarted under a client', function () {
+describe('faults: processes killed and restarted under a client', function () {
   this.timeout(240_000);
 
   it('retries a read through the outage on the same client, fails fast without retries, and loses nothing acknowledged', async () => {
@@ -58,6 +58,49 @@ describe('faults: the gateway peer killed and restarted under a client', functio
     } finally {
       patient.close();
       impatient.close();
+    }
+  });
+  it('completes submits through a killed chaincode server and a killed orderer once they are back, each once', async () => {
+    const home = testNetwork.home ?? '';
+    const client = connect({ identity: 'hk-bank-a', home, retry: { attempts: 60, baseMs: 250, maxMs: 2000, deadlineMs: 150_000 } });
+    const indicator = (name: string): Record<string, unknown> => {
+      const now = new Date().toISOString();
+      return {
+        type: 'indicator',
+        spec_version: '2.1',
+        id: `indicator--${randomUUID()}`,
+        created: now,
+        modified: now,
+        name,
+        pattern: `[url:value = 'https://${randomUUID()}.example/']`,
+        pattern_type: 'stix',
+        valid_from: now,
+        object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
+      };
+    };
+    try {
+      for (const name of ['cc-xborder-th', 'orderer0']) {
+        const proc = (await status(testNetwork)).processes.find((p) => p.name === name);
+        expect(proc?.pid, `${name} runs`).to.be.a('number');
+        process.kill(proc?.pid ?? 0, 'SIGKILL');
+        // the TH endorsement cannot be had (chaincode server) or the orderer cannot take it: retried
+        const object = indicator(`submitted while ${name} was down`);
+        const pending = client.intel.submit(object);
+        await up(testNetwork, () => undefined, false);
+        const done = await pending;
+        expect(done.created, name).to.equal(true);
+        // exactly once on the ledger, and both operators' peers agree on it
+        const history = await client.intel.history(object.id as string);
+        expect(history, name).to.have.length(1);
+        const th = connect({ identity: 'th-bank-a', home });
+        try {
+          expect((await th.intel.get(object.id as string)).txId).to.equal(done.transactionId);
+        } finally {
+          th.close();
+        }
+      }
+    } finally {
+      client.close();
     }
   });
 });
