@@ -14,6 +14,7 @@ export default tseslint.config(
       'coverage/**',
       '.venv-taxii/**',
       'docs/api/**',
+      '.xborder-faults/**',
     ],
   },
   eslint.configs.recommended,

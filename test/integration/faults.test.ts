@@ -11,6 +11,8 @@ import { expect } from 'chai';
 import { status, up } from '@xborder/network';
 import { connect, XborderError } from '@xborder/sdk';
 
+import { runFault } from '@xborder/bench/internal/faults';
+
 import { testNetwork } from '../support/network-hooks';
 
 describe('faults: processes killed and restarted under a client', function () {
@@ -101,6 +103,16 @@ describe('faults: processes killed and restarted under a client', function () {
       }
     } finally {
       client.close();
+    }
+  });
+  it('keeps every acknowledged submission exactly once, with its content on both peers, when the TH peer or the HK chaincode server dies under load from both operators', async () => {
+    for (const target of ['peer0.th', 'cc-xborder-hk']) {
+      const r = await runFault(testNetwork, target, 6, () => undefined);
+      expect(r.acknowledged, target).to.be.greaterThan(0);
+      expect(r.missing, target).to.deep.equal([]);
+      expect(r.duplicated, target).to.deep.equal([]);
+      expect(r.contentMissing, target).to.deep.equal([]);
+      expect(r.peersAgree, `${target}: ${JSON.stringify(r.heights)}`).to.equal(true);
     }
   });
 });

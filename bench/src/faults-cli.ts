@@ -1,0 +1,93 @@
+/**
+ * `npm run faults`: kills each process kind in turn under load from both operators and checks the
+ * ledger afterwards (see faults.ts), on a network of its own (home `.xborder-faults`, ports +15000).
+ * Exits 1 when any check fails: an acknowledged object missing or twice, content missing on a peer,
+ * or the peers disagreeing.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { seedRegistry } from '@xborder/cli';
+import { down, up } from '@xborder/network';
+import type { NetworkOptions } from '@xborder/network';
+
+import { FAULT_TARGETS, runFault } from './faults';
+import type { FaultResult } from './faults';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+const USAGE = `Usage: npm run faults -- [--fault LIST] [--seconds S] [--home DIR] [--port-offset N] [--down]
+
+  --fault LIST      comma-separated processes to kill in turn (default: ${FAULT_TARGETS.join(',')})
+  --seconds S       load per fault, from the kill on (default 15)
+  --home DIR        network folder (default <repo>/.xborder-faults)
+  --port-offset N   port offset of that network (default 15000)
+  --down            stop the network at the end (default: it keeps running)
+`;
+
+function log(line: string): void {
+  process.stdout.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+function ok(r: FaultResult): boolean {
+  return r.missing.length === 0 && r.duplicated.length === 0 && r.contentMissing.length === 0 && r.peersAgree;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    options: {
+      fault: { type: 'string' },
+      seconds: { type: 'string' },
+      home: { type: 'string' },
+      'port-offset': { type: 'string' },
+      down: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const faults = (values.fault ?? FAULT_TARGETS.join(',')).split(',');
+  for (const f of faults)
+    if (!(FAULT_TARGETS as readonly string[]).includes(f))
+      throw new Error(`unknown fault target ${f} (known: ${FAULT_TARGETS.join(', ')})`);
+  const seconds = Number(values.seconds ?? '15');
+  if (!Number.isInteger(seconds) || seconds < 3) throw new Error('--seconds must be an integer of at least 3');
+  const network: NetworkOptions = {
+    home: path.resolve(values.home ?? path.join(repoRoot, '.xborder-faults')),
+    portOffset: Number(values['port-offset'] ?? '15000'),
+    repoRoot,
+  };
+  log(`network ${network.home ?? ''} (port offset ${String(network.portOffset)})`);
+  await up(network, log);
+  await seedRegistry(path.join(repoRoot, 'examples', 'institutions.json'), network.home ?? '');
+  const results: FaultResult[] = [];
+  try {
+    for (const f of faults) results.push(await runFault(network, f, seconds, log));
+  } finally {
+    if (values.down === true) await down(network, log);
+  }
+  process.stdout.write(
+    '\n| fault | acknowledged | failed after retries | back in s | longest gap s | missing | twice | content missing | peers agree |\n',
+  );
+  process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---|\n');
+  for (const r of results)
+    process.stdout.write(
+      `| ${r.fault} | ${String(r.acknowledged)} | ${String(r.failed)} | ${String(r.restartSeconds)} | ${String(r.longestGapSeconds)} | ${String(r.missing.length)} | ${String(r.duplicated.length)} | ${String(r.contentMissing.length)} | ${r.peersAgree ? 'yes' : 'NO'} |\n`,
+    );
+  for (const r of results) if (r.failures.length > 0) process.stdout.write(`\n${r.fault}: first failures after retries: ${r.failures.join(' | ')}\n`);
+  return results.every(ok) ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`faults: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    process.exitCode = 2;
+  },
+);
