@@ -78,7 +78,8 @@ async function main(): Promise<number> {
     process.stdout.write(
       `| ${r.fault} | ${String(r.acknowledged)} | ${String(r.failed)} | ${String(r.restartSeconds)} | ${String(r.longestGapSeconds)} | ${String(r.missing.length)} | ${String(r.duplicated.length)} | ${String(r.contentMissing.length)} | ${r.peersAgree ? 'yes' : 'NO'} |\n`,
     );
-  for (const r of results) if (r.failures.length > 0) process.stdout.write(`\n${r.fault}: first failures after retries: ${r.failures.join(' | ')}\n`);
+  for (const r of results)
+    if (r.failures.length > 0) process.stdout.write(`\n${r.fault}: first failures after retries: ${r.failures.join(' | ')}\n`);
   return results.every(ok) ? 0 : 1;
 }
 
