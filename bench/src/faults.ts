@@ -4,12 +4,12 @@
  * from both operators and checks that every transaction the SDK acknowledged is there exactly once,
  * both peers agree (height and last block hash), and shared content is on both peers.
  */
-import { randomUUID } from 'node:crypto';
-
 import { status, up } from '@xborder/network';
 import type { NetworkOptions } from '@xborder/network';
 import { connect, toXborderError } from '@xborder/sdk';
 import type { RetryPolicy, XborderClient } from '@xborder/sdk';
+
+import { benchIndicator } from './scenarios';
 
 /** Processes a fault can kill, by their name in `xbnet status`. */
 export const FAULT_TARGETS = ['peer0.hk', 'peer0.th', 'cc-xborder-hk', 'cc-xborder-th', 'orderer0', 'ca-hk'] as const;
@@ -32,22 +32,6 @@ export interface FaultResult {
 }
 
 const RETRY: RetryPolicy = { attempts: 60, baseMs: 250, maxMs: 2000, deadlineMs: 90_000 };
-
-function indicator(name: string): Record<string, unknown> {
-  const now = new Date().toISOString();
-  return {
-    type: 'indicator',
-    spec_version: '2.1',
-    id: `indicator--${randomUUID()}`,
-    created: now,
-    modified: now,
-    name,
-    pattern: `[url:value = 'https://${randomUUID()}.example/']`,
-    pattern_type: 'stix',
-    valid_from: now,
-    object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
-  };
-}
 
 async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -96,7 +80,7 @@ export async function runFault(
   let stop = false;
   const worker = async (client: XborderClient, n: number): Promise<void> => {
     while (!stop) {
-      const object = indicator(`fault ${target} worker ${String(n)}`);
+      const object = benchIndicator(n);
       try {
         await client.intel.submit(object);
         acknowledged.push({ id: object.id as string, producer: client });

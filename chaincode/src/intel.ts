@@ -186,9 +186,8 @@ function checkObservable(
   contentBytes: Uint8Array | undefined,
 ): Submission {
   if (contentBytes === undefined) throw new ChaincodeError('INTEL_CONTENT_MISSING', 'observable content must be sent as transient data');
-  const { salt, content } = openBounded(contentBytes, statement.contentCommitment);
-  if (!opensTo(statement.contentCommitment, salt, content))
-    throw new ChaincodeError('INTEL_COMMITMENT_MISMATCH', "the content and its salt do not open the statement's commitment");
+  // bounded, then opened against the statement's commitment before anything parses it
+  const { content } = openBounded(contentBytes, statement.contentCommitment);
   const facts = observableFacts(parseCanonical(content, 'content'));
   const mismatches = [
     ...(facts.type !== statement.stixType ? ['stixType'] : []),
@@ -699,7 +698,10 @@ export class IntelContract extends XborderContract {
     const byCollection = new Map<string, number[]>();
     page.items.forEach((r, i) => {
       const c = readable(r);
-      if (c !== null) byCollection.set(c, [...(byCollection.get(c) ?? []), i]);
+      if (c === null) return;
+      const list = byCollection.get(c);
+      if (list) list.push(i);
+      else byCollection.set(c, [i]);
     });
     const sealed: (Uint8Array | undefined)[] = [];
     for (const [collection, indexes] of byCollection) {

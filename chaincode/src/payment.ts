@@ -326,7 +326,9 @@ export class PaymentContract extends XborderContract {
       );
     }
     const attested = fieldsOf(parseAttestation(JSON.parse(record.attestation), null));
-    if (!(await agentIs(registryDirectory(ctx), attested.creditorAgent, signer.institution, 'creditor agent')))
+    const directory = registryDirectory(ctx);
+    await directory.prefetch([attested.creditorAgent]);
+    if (!(await agentIs(directory, attested.creditorAgent, signer.institution, 'creditor agent')))
       throw new ChaincodeError('PAYMENT_WRONG_SIDE', `the creditor agent is not ${signer.institution.id}`);
     if (!verifyWithCertificate(signer.key.certificate, canonicalBytes(confirmation), b64(signature))) {
       throw new ChaincodeError(

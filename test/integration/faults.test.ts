@@ -4,7 +4,6 @@
  * is back, on the same client (no restart); without retries the same read fails at once, naming the
  * endpoint. Nothing acknowledged is lost and the client submits again afterwards.
  */
-import { randomUUID } from 'node:crypto';
 
 import { expect } from 'chai';
 
@@ -14,6 +13,7 @@ import { connect, XborderError } from '@xborder/sdk';
 import { runFault } from '@xborder/bench/internal/faults';
 
 import { testNetwork } from '../support/network-hooks';
+import { freshIndicator, GREEN } from '../support/stix-objects';
 
 describe('faults: processes killed and restarted under a client', function () {
   this.timeout(240_000);
@@ -23,40 +23,29 @@ describe('faults: processes killed and restarted under a client', function () {
     const patient = connect({ identity: 'hk-bank-a', home, retry: { attempts: 40, baseMs: 250, maxMs: 2000, deadlineMs: 120_000 } });
     const impatient = connect({ identity: 'hk-bank-a', home, retry: { attempts: 1, baseMs: 1, maxMs: 1, deadlineMs: 1 } });
     try {
-      const now = new Date().toISOString();
-      const before = {
-        type: 'indicator',
-        spec_version: '2.1',
-        id: `indicator--${randomUUID()}`,
-        created: now,
-        modified: now,
-        name: 'acknowledged before the fault',
-        pattern: "[url:value = 'https://before-the-fault.example/']",
-        pattern_type: 'stix',
-        valid_from: now,
-        object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
-      };
+      const before = freshIndicator(GREEN, 'acknowledged before the fault');
+      const beforeId = before.id as string;
       await patient.intel.submit(before);
 
       const peer = (await status(testNetwork)).processes.find((p) => p.name === 'peer0.hk');
       expect(peer?.pid, 'peer0.hk runs').to.be.a('number');
       process.kill(peer?.pid ?? 0, 'SIGKILL');
 
-      const failedFast = await impatient.intel.get(before.id).catch((e: unknown) => e);
+      const failedFast = await impatient.intel.get(beforeId).catch((e: unknown) => e);
       expect(failedFast).to.be.instanceOf(XborderError);
       expect((failedFast as XborderError).code).to.be.oneOf(['UNAVAILABLE', 'DEADLINE_EXCEEDED']);
 
       // the read starts during the outage; the operator restarts the peer meanwhile
-      const read = patient.intel.get(before.id);
+      const read = patient.intel.get(beforeId);
       await up(testNetwork, () => undefined, false);
       const record = await read;
-      expect(record).to.include({ stixId: before.id, producer: 'hk-bank-a' });
+      expect(record).to.include({ stixId: beforeId, producer: 'hk-bank-a' });
 
       // the same client writes again once the peer is back
-      const after = { ...before, id: `indicator--${randomUUID()}`, name: 'submitted after the fault' };
+      const after = freshIndicator(GREEN, 'submitted after the fault');
       const submitted = await patient.intel.submit(after);
       expect(submitted.created).to.equal(true);
-      expect((await patient.intel.get(before.id)).contentCommitment).to.equal(record.contentCommitment);
+      expect((await patient.intel.get(beforeId)).contentCommitment).to.equal(record.contentCommitment);
     } finally {
       patient.close();
       impatient.close();
@@ -65,21 +54,7 @@ describe('faults: processes killed and restarted under a client', function () {
   it('completes submits through a killed chaincode server and a killed orderer once they are back, each once', async () => {
     const home = testNetwork.home ?? '';
     const client = connect({ identity: 'hk-bank-a', home, retry: { attempts: 60, baseMs: 250, maxMs: 2000, deadlineMs: 150_000 } });
-    const indicator = (name: string): Record<string, unknown> => {
-      const now = new Date().toISOString();
-      return {
-        type: 'indicator',
-        spec_version: '2.1',
-        id: `indicator--${randomUUID()}`,
-        created: now,
-        modified: now,
-        name,
-        pattern: `[url:value = 'https://${randomUUID()}.example/']`,
-        pattern_type: 'stix',
-        valid_from: now,
-        object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
-      };
-    };
+    const indicator = (name: string): Record<string, unknown> => freshIndicator(GREEN, name);
     try {
       for (const name of ['cc-xborder-th', 'orderer0']) {
         const proc = (await status(testNetwork)).processes.find((p) => p.name === name);

@@ -34,6 +34,11 @@ function xborder(args: string[], input?: string): Run {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 
+/** `payment confirm` of a pacs.002 against the receiver's copy of the clearing-membership message. */
+function confirmClearing(pacs002: string, who: string): Run {
+  return xborder(['payment', 'confirm', path.join(PAY, pacs002), '--pacs008', path.join(PAY, 'pacs008-th-hk-clearing.xml'), '--as', who]);
+}
+
 describe('payments as banks send them, and member institutions, through the CLI', function () {
   this.timeout(300_000);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-members-'));
@@ -51,40 +56,16 @@ describe('payments as banks send them, and member institutions, through the CLI'
     expect(txs.map((t) => t.status).every((s) => s === 'attested' || s === 'existing')).to.equal(true);
     expect(txs).to.have.length(2);
     // hk-bank-a's group status answers for its own transaction only
-    const group = xborder([
-      'payment',
-      'confirm',
-      path.join(PAY, 'pacs002-hk-group-status.xml'),
-      '--pacs008',
-      path.join(PAY, 'pacs008-th-hk-clearing.xml'),
-      '--as',
-      'hk-bank-a',
-    ]);
+    const group = confirmClearing('pacs002-hk-group-status.xml', 'hk-bank-a');
     expect(group.code, group.stdout + group.stderr).to.equal(0);
     expect((group.json().transactions as { uetr: string; state: string }[]).map((t) => [t.uetr, t.state])).to.deep.equal([
       ['3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f', 'CONFIRMED'],
     ]);
-    const notProvided = xborder([
-      'payment',
-      'confirm',
-      path.join(PAY, 'pacs002-hk-notprovided.xml'),
-      '--pacs008',
-      path.join(PAY, 'pacs008-th-hk-clearing.xml'),
-      '--as',
-      'hk-bank-b',
-    ]);
+    const notProvided = confirmClearing('pacs002-hk-notprovided.xml', 'hk-bank-b');
     expect(notProvided.code, notProvided.stdout + notProvided.stderr).to.equal(0);
     expect(notProvided.json().transactions[0]).to.include({ uetr: '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a', state: 'CONFIRMED' });
     // hk-bank-a cannot confirm hk-bank-b's transaction: the chaincode resolves the membership too
-    const forced = xborder([
-      'payment',
-      'confirm',
-      path.join(PAY, 'pacs002-hk-notprovided.xml'),
-      '--pacs008',
-      path.join(PAY, 'pacs008-th-hk-clearing.xml'),
-      '--as',
-      'hk-bank-a',
-    ]);
+    const forced = confirmClearing('pacs002-hk-notprovided.xml', 'hk-bank-a');
     expect(forced.code).to.equal(1);
     expect(forced.json().transactions[0]).to.include({ status: 'rejected', code: 'PAYMENT_WRONG_SIDE' });
   });

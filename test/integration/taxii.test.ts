@@ -20,31 +20,13 @@ import { testNetwork } from '../support/network-hooks';
 import { REPO_ROOT } from '../support/paths';
 import { startProcess } from '../support/processes';
 import type { Started } from '../support/processes';
+import { AMBER, AMBER_STRICT, freshIndicator, GREEN } from '../support/stix-objects';
 import { CONFORMANCE, TAXII } from '../support/taxii-conformance';
 import type { TaxiiTarget } from '../support/taxii-conformance';
 
 const CLI = path.join(REPO_ROOT, 'cli', 'dist', 'main.js');
-const GREEN = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
-const AMBER = 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421';
-const AMBER_STRICT = 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003';
 const home = testNetwork.home ?? '';
-
-function indicator(marking: string, name: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const now = new Date().toISOString();
-  return {
-    type: 'indicator',
-    spec_version: '2.1',
-    id: `indicator--${randomUUID()}`,
-    created: now,
-    modified: now,
-    name,
-    pattern: `[url:value = 'https://${randomUUID()}.example/']`,
-    pattern_type: 'stix',
-    valid_from: now,
-    object_marking_refs: [marking],
-    ...overrides,
-  };
-}
+const indicator = freshIndicator;
 
 function xborder(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], {
