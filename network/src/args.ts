@@ -2,8 +2,9 @@ import * as path from 'node:path';
 import { parseArgs as parseUtilArgs } from 'node:util';
 
 import type { ChaincodeSpec } from './chaincode';
-import type { BlockProfile, NetworkOptions, Profile } from './config';
-import { BLOCK_PROFILES, PROFILES } from './config';
+import type { ConfigChange } from './config-update';
+import type { BlockProfile, NetworkOptions, Profile, SiteKey } from './config';
+import { BLOCK_PROFILES, PROFILES, SITES } from './config';
 
 export const COMMANDS = [
   'up',
@@ -15,6 +16,18 @@ export const COMMANDS = [
   'restart-chaincode',
   'rotate-party-key',
   'register-member',
+  'org-init',
+  'org-import',
+  'org-up',
+  'channel-propose',
+  'channel-review',
+  'channel-accept',
+  'chaincode-approve',
+  'chaincode-commit',
+  'config-create',
+  'config-sign',
+  'config-submit',
+  'units',
   'help',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -31,6 +44,15 @@ export interface ParsedArgs {
   readonly from?: string;
   /** For `register-member`: the institution, its org and where to write its enrollment secret. */
   readonly member?: { readonly org: 'hk' | 'th'; readonly institution: string; readonly secretFile: string };
+  /** An input file: an org definition (`org-import`), a configuration update (`config-sign`, `config-submit`). */
+  readonly file?: string;
+  /** `channel-review`, `channel-accept`: the proposed block and the SHA-256 the operators compared. */
+  readonly block?: string;
+  readonly sha256?: string;
+  /** `config-create`: where the update goes; `units`: the folder for unit files. */
+  readonly out?: string;
+  /** `config-create`: what to change. */
+  readonly change?: ConfigChange;
 }
 
 export class UsageError extends Error {
@@ -53,6 +75,20 @@ Commands:
   rotate-party-key   add a payer/payee commitment key for settlement dates from --from (default tomorrow, UTC)
   register-member    register a new member institution's identity at its org's CA; the one-time enrollment
                      secret goes to --secret-file (owner-only) for the institution, which enrolls itself
+
+One organisation per host (DEPLOYMENT.md); each command works in that organisation's --home:
+  org-init           --org hk|th|audit: start its CA, enroll its nodes and identities, write export/<org>.org.json
+  org-import         --file F: record another organisation's public definition (prints its SHA-256)
+  channel-propose    an operator proposes the channel from the definitions: export/<channel>.proposed.block
+  channel-review     --block F: print the block's summary, SHA-256 and what this organisation objects to
+  channel-accept     --block F --sha256 H: accept the block both operators compared
+  org-up             start this organisation's processes and join them to the accepted channel
+  chaincode-approve  package, install, run and approve the xborder chaincode for this operator
+  chaincode-commit   commit the definition once every operator approved it
+  config-create      --out F [--batch-timeout 500ms] [--max-messages N]: a channel configuration update
+  config-sign        --file F: show what the update changes and add this operator admin's signature
+  config-submit      --file F: sign and submit the update (it needs both operators' admins)
+  units              --out DIR: systemd units (and owner-only environment files) for this folder's processes
 
 Flags (env in brackets):
   --profile dev|ha|bft     orderers: 1 Raft, 3 Raft, 4 BFT (default dev) [XB_PROFILE]
@@ -110,6 +146,12 @@ function parseFlags(args: readonly string[]) {
       org: { type: 'string' },
       institution: { type: 'string' },
       'secret-file': { type: 'string' },
+      file: { type: 'string' },
+      block: { type: 'string' },
+      sha256: { type: 'string' },
+      out: { type: 'string' },
+      'batch-timeout': { type: 'string' },
+      'max-messages': { type: 'string' },
     },
   });
 }
@@ -188,9 +230,47 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(institution)) throw new UsageError(`--institution "${institution}" is not an institution id`);
     member = { org: oneOf(org, ['hk', 'th'] as const, '--org'), institution, secretFile: path.resolve(secretFile) };
   }
+  if (command === 'org-init') {
+    const org = flags.get('org');
+    if (org === undefined) throw new UsageError('org-init needs --org hk|th|audit');
+    options.site = oneOf<SiteKey>(org, SITES, '--org');
+  }
+  const needs: Partial<Record<Command, readonly string[]>> = {
+    'org-import': ['file'],
+    'channel-review': ['block'],
+    'channel-accept': ['block', 'sha256'],
+    'config-create': ['out'],
+    'config-sign': ['file'],
+    'config-submit': ['file'],
+    units: ['out'],
+  };
+  for (const flag of needs[command] ?? []) {
+    if (!flags.has(flag)) throw new UsageError(`${command} needs --${flag}`);
+  }
+  const sha = flags.get('sha256');
+  if (sha !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha)) throw new UsageError('--sha256 takes the 64 hex digits of the SHA-256');
+  let change: ConfigChange | undefined;
+  if (command === 'config-create') {
+    const batchTimeout = flags.get('batch-timeout');
+    const max = flags.get('max-messages');
+    if (batchTimeout === undefined && max === undefined) throw new UsageError('config-create needs --batch-timeout and/or --max-messages');
+    change = {
+      ...(batchTimeout !== undefined ? { batchTimeout } : {}),
+      ...(max !== undefined ? { maxMessageCount: integer(max, '--max-messages') } : {}),
+    };
+  }
+  const file = (flag: string): Record<string, string> => {
+    const v = flags.get(flag);
+    return v !== undefined ? { [flag]: path.resolve(v) } : {};
+  };
   return {
     command,
     options,
+    ...file('file'),
+    ...file('block'),
+    ...file('out'),
+    ...(sha !== undefined ? { sha256: sha.toLowerCase() } : {}),
+    ...(change ? { change } : {}),
     json: booleans.has('--json'),
     ...(member ? { member } : {}),
     ...(chaincode ? { chaincode } : {}),

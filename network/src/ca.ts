@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { NetworkConfig, OrgConfig } from './config';
-import { OPS_HOST, allOrgs, paths } from './config';
+import { OPS_HOST, isLocal, localOrgs, paths, peerOrgs } from './config';
 import { run } from './exec';
 import { connectionProfile, idAttrs, seedIdentities } from './identities';
 import type { SeedIdentity } from './identities';
@@ -170,7 +170,7 @@ class CaClient {
 export async function enrollAll(config: NetworkConfig, nodes: readonly NodeEnrollment[]): Promise<void> {
   const p = paths(config);
   const clients = new Map<string, CaClient>();
-  for (const org of allOrgs(config)) {
+  for (const org of localOrgs(config)) {
     const client = new CaClient(config, org);
     await client.enrollRegistrar();
     writeOrgMsp(path.join(p.orgDir(org), 'msp'), client.caCertPem);
@@ -200,9 +200,35 @@ export async function enrollAll(config: NetworkConfig, nodes: readonly NodeEnrol
     }
   }
 
-  for (const identity of seedIdentities(config)) {
+  for (const identity of seedIdentities(config).filter((i) => isLocal(config, i.org))) {
     await enrollIdentity(config, identity, clientFor(identity.org));
   }
+}
+
+/**
+ * Writes each local identity's connection profile and the TLS roots of the peers it may use: after
+ * enrollment, and again once another organisation's definition is imported (its peers join the list).
+ */
+export function writeProfiles(config: NetworkConfig): void {
+  for (const identity of seedIdentities(config).filter((i) => isLocal(config, i.org))) {
+    if (fs.existsSync(path.join(paths(config).identities, identity.name, 'msp', 'signcerts', 'cert.pem'))) writeProfile(config, identity);
+  }
+}
+
+/** The TLS root an organisation's nodes are verified against (its org MSP: ours, or imported). */
+export function tlsRootFile(config: NetworkConfig, org: OrgConfig): string {
+  return path.join(paths(config).orgDir(org), 'msp', 'tlscacerts', 'ca.pem');
+}
+
+function writeProfile(config: NetworkConfig, identity: SeedIdentity): void {
+  const dir = path.join(paths(config).identities, identity.name);
+  const tlsRoots = path.join(dir, 'tls');
+  fs.mkdirSync(tlsRoots, { recursive: true });
+  const known = peerOrgs(config).filter((org) => fs.existsSync(tlsRootFile(config, org)));
+  for (const org of known) fs.copyFileSync(tlsRootFile(config, org), path.join(tlsRoots, `${org.key}-ca.pem`));
+  const profile = connectionProfile(config, identity, new Set(known.map((o) => o.key)));
+  fs.writeFileSync(path.join(dir, 'profile.json'), `${JSON.stringify(profile, null, 2)}
+`);
 }
 
 /**
@@ -248,10 +274,5 @@ async function enrollIdentity(config: NetworkConfig, identity: SeedIdentity, ca:
     await ca.enroll(identity.name, secret, tmp, { tls: true, hosts: [identity.name] });
     tlsFromEnrollment(tmp, path.join(dir, 'tls'), ca.caCertPem);
   }
-  const tlsRoots = path.join(dir, 'tls');
-  fs.mkdirSync(tlsRoots, { recursive: true });
-  for (const org of [config.orgs.hk, config.orgs.th, config.orgs.orderer]) {
-    fs.copyFileSync(caCertFile(config, org), path.join(tlsRoots, `${org.key}-ca.pem`));
-  }
-  fs.writeFileSync(path.join(dir, 'profile.json'), `${JSON.stringify(connectionProfile(config, identity), null, 2)}\n`);
+  writeProfile(config, identity);
 }

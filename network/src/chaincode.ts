@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { NetworkConfig, OrgConfig, PeerNode } from './config';
-import { paths, peerOrgs } from './config';
+import { localPeerOrgs, paths, peerOrgs } from './config';
 import { bothOperators } from './configtx';
 import { run } from './exec';
 import { ledgerReaderName } from './identities';
@@ -163,8 +163,15 @@ async function installPackage(config: NetworkConfig, org: OrgConfig, file: strin
   await peerCli(config, org, ['lifecycle', 'chaincode', 'install', file], 'install chaincode');
 }
 
-async function committedSequence(config: NetworkConfig, name: string): Promise<number> {
-  const org = config.orgs.hk;
+/** The org whose admin and peer this folder uses for lifecycle queries (its first local peer org). */
+function lifecycleOrg(config: NetworkConfig): OrgConfig & { peer: PeerNode } {
+  const org = localPeerOrgs(config)[0];
+  if (!org) throw new NetworkError(`organisation ${config.site ?? ''} runs no peer: chaincode is the operators' business`);
+  return org;
+}
+
+async function committedDefinition(config: NetworkConfig, name: string): Promise<{ sequence: number; version?: string }> {
+  const org = lifecycleOrg(config);
   try {
     const out = await peerCli(
       config,
@@ -172,12 +179,16 @@ async function committedSequence(config: NetworkConfig, name: string): Promise<n
       ['lifecycle', 'chaincode', 'querycommitted', '-C', config.channel, '-n', name, '--output', 'json'],
       'querycommitted',
     );
-    const parsed = JSON.parse(out) as { sequence?: number };
-    return parsed.sequence ?? 0;
+    const parsed = JSON.parse(out) as { sequence?: number; version?: string };
+    return { sequence: parsed.sequence ?? 0, ...(parsed.version !== undefined ? { version: parsed.version } : {}) };
   } catch (err) {
-    if (err instanceof Error && /not found|does not exist|is not defined/i.test(err.message)) return 0;
+    if (err instanceof Error && /not found|does not exist|is not defined/i.test(err.message)) return { sequence: 0 };
     throw err;
   }
+}
+
+async function committedSequence(config: NetworkConfig, name: string): Promise<number> {
+  return (await committedDefinition(config, name)).sequence;
 }
 
 /**
@@ -188,7 +199,7 @@ async function committedSequence(config: NetworkConfig, name: string): Promise<n
 export async function waitForEndorsers(config: NetworkConfig, name: string, timeoutMs = 90_000): Promise<void> {
   const p = paths(config);
   const deadline = Date.now() + timeoutMs;
-  for (const org of peerOrgs(config)) {
+  for (const org of localPeerOrgs(config)) {
     const admin = path.join(p.identities, `${org.key}-admin`, 'msp');
     const args = [
       '--peerTLSCA',
@@ -373,4 +384,128 @@ export async function deployChaincode(
   const state: DeployedDefinition = { sequence, hash, packageIds };
   fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
   return 'committed';
+}
+
+/**
+ * The definition's version label: a digest of the endorsement policy, the collections and the code
+ * (content of every JavaScript file of the module's build), so two operators who built the same
+ * sources approve the same definition, and a different build shows as a different version.
+ */
+export function definitionVersion(spec: ChaincodeSpec, policy: string, collections: string): string {
+  const pkg = readJson<{ main?: string }>(path.join(spec.modulePath, 'package.json'), {});
+  const dir = path.dirname(path.resolve(spec.modulePath, pkg.main ?? 'index.js'));
+  const h = createHash('sha256').update(JSON.stringify({ policy, collections }));
+  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+  for (const f of files.sort()) h.update(`${f}\n`).update(fs.readFileSync(path.join(dir, f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+function definitionFlags(config: NetworkConfig, spec: ChaincodeSpec, version: string, sequence: number, policy: string): string[] {
+  const flags = ['--channelID', config.channel, '--name', spec.name, '--version', version, '--sequence', String(sequence), '--signature-policy', policy];
+  if (spec.collections !== undefined) flags.push('--collections-config', spec.collections);
+  return flags;
+}
+
+async function approvals(config: NetworkConfig, definition: string[]): Promise<Record<string, boolean>> {
+  const out = await peerCli(
+    config,
+    lifecycleOrg(config),
+    ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '--output', 'json'],
+    'checkcommitreadiness',
+  );
+  return (JSON.parse(out) as { approvals?: Record<string, boolean> }).approvals ?? {};
+}
+
+/** The definition this folder's operator approves next: the committed one if it is the same, else sequence + 1. */
+async function nextDefinition(
+  config: NetworkConfig,
+  spec: ChaincodeSpec,
+): Promise<{ sequence: number; version: string; policy: string; committed: boolean }> {
+  const policy = spec.policy ?? bothOperators(config, 'peer');
+  const collections = spec.collections !== undefined ? fs.readFileSync(spec.collections, 'utf8') : '';
+  const version = definitionVersion(spec, policy, collections);
+  const current = await committedDefinition(config, spec.name);
+  if (current.version === version) return { sequence: current.sequence, version, policy, committed: true };
+  return { sequence: current.sequence + 1, version, policy, committed: false };
+}
+
+/**
+ * One operator's side of deploying a chaincode across hosts: packages it for its own peer (the
+ * package names its own chaincode server), installs it, runs the server and approves the definition
+ * for its organisation. The other operator does the same on its host; then either commits.
+ */
+export async function approveChaincode(
+  config: NetworkConfig,
+  processes: ProcessManager,
+  spec: ChaincodeSpec,
+  log: (line: string) => void,
+): Promise<{ sequence: number; version: string; outcome: 'approved' | 'already approved' | 'committed' }> {
+  if (!fs.existsSync(path.join(spec.modulePath, 'package.json'))) throw new NetworkError(`chaincode module ${spec.modulePath} has no package.json`);
+  if (!fs.existsSync(partyKeysFile(config))) {
+    throw new NetworkError(
+      `no operators' party key file at ${partyKeysFile(config)}: the proposing operator generated it with channel-propose; ` +
+        'install the same file here (owner-only) through your secure channel before running the chaincode (DEPLOYMENT.md)',
+    );
+  }
+  const org = lifecycleOrg(config);
+  const slot = chaincodeSlot(config, spec.name);
+  const home = chaincodeHome(config, spec.name);
+  fs.mkdirSync(home, { recursive: true });
+  const pkg = packageFor(config, org, spec.name, slot);
+  const id = packageId(spec.name, org, pkg);
+  const file = path.join(home, `${org.key}.tgz`);
+  fs.writeFileSync(file, pkg);
+  await installPackage(config, org, file, id);
+  fs.writeFileSync(path.join(home, `${org.key}.package-id`), id);
+  await startChaincodeServer(config, processes, org, spec);
+
+  const next = await nextDefinition(config, spec);
+  if (next.committed) return { sequence: next.sequence, version: next.version, outcome: 'committed' };
+  const definition = definitionFlags(config, spec, next.version, next.sequence, next.policy);
+  if ((await approvals(config, definition))[org.mspId] === true) return { ...next, outcome: 'already approved' };
+  log(`chaincode ${spec.name}: approving version ${next.version} sequence ${String(next.sequence)} as ${org.mspId}`);
+  await peerCli(
+    config,
+    org,
+    ['lifecycle', 'chaincode', 'approveformyorg', ...ordererFlags(config), ...definition, '--package-id', id, '--waitForEvent'],
+    'approveformyorg',
+  );
+  return { sequence: next.sequence, version: next.version, outcome: 'approved' };
+}
+
+/**
+ * Commits the definition both operators approved, endorsed by this operator's peer and the other
+ * operator's peer (reached at the endpoint and TLS root of its imported definition). Refused, naming
+ * who has not approved, until every operator has.
+ */
+export async function commitChaincode(
+  config: NetworkConfig,
+  spec: ChaincodeSpec,
+  log: (line: string) => void,
+): Promise<{ sequence: number; version: string; outcome: 'committed' | 'unchanged' }> {
+  const next = await nextDefinition(config, spec);
+  if (next.committed) return { sequence: next.sequence, version: next.version, outcome: 'unchanged' };
+  const definition = definitionFlags(config, spec, next.version, next.sequence, next.policy);
+  const approved = await approvals(config, definition);
+  const missing = peerOrgs(config).filter((o) => approved[o.mspId] !== true).map((o) => o.mspId);
+  if (missing.length > 0) {
+    throw new NetworkError(
+      `chaincode ${spec.name} version ${next.version} sequence ${String(next.sequence)} is not approved by ${missing.join(', ')} yet ` +
+        '(each operator runs chaincode-approve on its own host with the same build)',
+    );
+  }
+  log(`chaincode ${spec.name}: committing version ${next.version} sequence ${String(next.sequence)}`);
+  const peerFlags = peerOrgs(config).flatMap((org) => [
+    '--peerAddresses',
+    `${org.peer.host}:${String(org.peer.port)}`,
+    '--tlsRootCertFiles',
+    path.join(peerDir(config, org, org.peer), 'tls', 'ca.crt'),
+  ]);
+  await peerCli(
+    config,
+    lifecycleOrg(config),
+    ['lifecycle', 'chaincode', 'commit', ...ordererFlags(config), ...definition, ...peerFlags, '--waitForEvent'],
+    'commit',
+  );
+  return { sequence: next.sequence, version: next.version, outcome: 'committed' };
 }

@@ -2,7 +2,13 @@
 import { USAGE, UsageError, parseArgs } from './args';
 import * as fs from 'node:fs';
 
-import { clean, deploy, down, registerMember, restartChaincode, status, up } from './network';
+import { acceptChannel, proposalProblems, proposeChannel, renderSummary, summariseBlock } from './channel-agreement';
+import { approveChaincode, commitChaincode, waitForEndorsers } from './chaincode';
+import { applyChange, createConfigUpdate, readConfigUpdate, signConfigUpdate, submitConfigUpdate } from './config-update';
+import { clean, defaultChaincode, deploy, down, processManager, registerMember, restartChaincode, status, up } from './network';
+import { fileSha256 } from './org-definition';
+import { orgImport, orgInit, orgUp, siteConfig } from './site';
+import { writeUnits } from './units';
 import type { NetworkStatus } from './network';
 import { resolveConfig } from './config';
 import { rotatePartyKey } from './party-keys';
@@ -20,6 +26,11 @@ function printStatus(s: NetworkStatus): void {
   }
   for (const [peer, height] of Object.entries(s.heights)) process.stdout.write(`  height at ${peer}: ${String(height)}\n`);
   for (const [name, seq] of Object.entries(s.chaincodes)) process.stdout.write(`  chaincode ${name}: sequence ${String(seq)}\n`);
+}
+
+function need<T>(value: T | undefined): T {
+  if (value === undefined) throw new UsageError('a required flag is missing');
+  return value;
 }
 
 async function main(): Promise<number> {
@@ -68,6 +79,84 @@ async function main(): Promise<number> {
           `${member.institution} registered at the ${member.org} CA (${r.caUrl}); give the institution ${member.secretFile} (secret, once) and ${caCertFile}; then register its certificate with xborder registry register-key`,
         );
       return 0;
+    }
+    case 'org-init': {
+      const r = await orgInit(args.options, log);
+      log(`organisation definition ${r.definition}`);
+      log(`SHA-256 ${r.sha256}: read it to the other operators; they compare it when they import`);
+      break;
+    }
+    case 'org-import': {
+      const r = orgImport(args.options, need(args.file));
+      log(`imported ${r.definition.mspId} (${r.definition.peers.length} peer(s), ${r.definition.orderers.length} orderer(s)); SHA-256 ${r.sha256}`);
+      break;
+    }
+    case 'channel-propose': {
+      const r = await proposeChannel(siteConfig(args.options));
+      process.stdout.write(renderSummary(r.summary));
+      log(`proposed block ${r.block}`);
+      log(`SHA-256 ${r.sha256}: every organisation reviews the block and accepts it with this hash`);
+      break;
+    }
+    case 'channel-review': {
+      const config = siteConfig(args.options);
+      const block = need(args.block);
+      const summary = await summariseBlock(config, block);
+      process.stdout.write(renderSummary(summary));
+      const problems = proposalProblems(config, summary);
+      log(`SHA-256 ${fileSha256(block)}`);
+      for (const problem of problems) log(`objection: ${problem}`);
+      if (problems.length === 0) log(`no objection from ${config.orgs[config.site ?? 'hk'].mspId}`);
+      return problems.length === 0 ? 0 : 1;
+    }
+    case 'channel-accept': {
+      const config = siteConfig(args.options);
+      const summary = await acceptChannel(config, need(args.block), need(args.sha256));
+      log(`accepted channel ${summary.channel} (${String(summary.consenters.length)} consenters); run org-up`);
+      break;
+    }
+    case 'org-up':
+      await orgUp(args.options, log);
+      break;
+    case 'chaincode-approve': {
+      const config = siteConfig(args.options);
+      const r = await approveChaincode(config, processManager(config), defaultChaincode(config), log);
+      log(`chaincode xborder version ${r.version} sequence ${String(r.sequence)}: ${r.outcome}`);
+      break;
+    }
+    case 'chaincode-commit': {
+      const config = siteConfig(args.options);
+      const r = await commitChaincode(config, defaultChaincode(config), log);
+      await waitForEndorsers(config, 'xborder');
+      log(`chaincode xborder version ${r.version} sequence ${String(r.sequence)}: ${r.outcome}`);
+      break;
+    }
+    case 'config-create': {
+      const config = siteConfig(args.options);
+      const change = need(args.change);
+      const lines = await createConfigUpdate(config, (current) => applyChange(current, change), need(args.out));
+      for (const line of lines) log(`changes ${line}`);
+      log(`update written to ${need(args.out)} (SHA-256 ${fileSha256(need(args.out))}); sign with config-sign, then the other operator submits`);
+      break;
+    }
+    case 'config-sign': {
+      const config = siteConfig(args.options);
+      for (const line of await readConfigUpdate(config, need(args.file))) log(`changes ${line}`);
+      await signConfigUpdate(config, need(args.file));
+      log(`signed as ${config.orgs[config.site ?? 'hk'].mspId} admin`);
+      break;
+    }
+    case 'config-submit': {
+      const config = siteConfig(args.options);
+      for (const line of await readConfigUpdate(config, need(args.file))) log(`changes ${line}`);
+      await submitConfigUpdate(config, need(args.file));
+      log('configuration update submitted');
+      break;
+    }
+    case 'units': {
+      const written = writeUnits(siteConfig(args.options), need(args.out));
+      log(`wrote ${String(written.length)} units to ${need(args.out)}: ${written.join(', ')}`);
+      break;
     }
     case 'status': {
       const s = await status(args.options);

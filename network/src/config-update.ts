@@ -11,27 +11,61 @@ import { NetworkError } from './processes';
 /** The channel configuration as configtxlator prints it (JSON of common.Config). */
 export type ChannelConfigJson = { channel_group: Record<string, unknown> } & Record<string, unknown>;
 
+/** Channel configuration changes a command line can ask for. */
+export interface ConfigChange {
+  /** Block cutting: batch timeout (`500ms`, `2s`). */
+  readonly batchTimeout?: string;
+  /** Block cutting: transactions per block. */
+  readonly maxMessageCount?: number;
+}
+
+/** Applies a {@link ConfigChange} to a configuration, as configtxlator prints it. */
+export function applyChange(current: ChannelConfigJson, change: ConfigChange): ChannelConfigJson {
+  const next = JSON.parse(JSON.stringify(current)) as ChannelConfigJson;
+  const orderer = (next.channel_group as { groups: { Orderer: { values: Record<string, { value: Record<string, unknown> }> } } }).groups.Orderer;
+  if (change.batchTimeout !== undefined) {
+    if (!/^\d+(ms|s)$/.test(change.batchTimeout)) throw new NetworkError(`batch timeout must look like 500ms or 2s; got ${change.batchTimeout}`);
+    const v = orderer.values.BatchTimeout;
+    if (v) v.value.timeout = change.batchTimeout;
+  }
+  if (change.maxMessageCount !== undefined) {
+    if (!Number.isInteger(change.maxMessageCount) || change.maxMessageCount < 1 || change.maxMessageCount > 10_000)
+      throw new NetworkError('max messages per block must be between 1 and 10000');
+    const v = orderer.values.BatchSize;
+    if (v) v.value.max_message_count = change.maxMessageCount;
+  }
+  return next;
+}
+
+function tool(config: NetworkConfig, name: string): string {
+  return path.join(paths(config).bin, name);
+}
+
+/** The admin environment of this folder's operator (its admin identity, its peer). */
+function adminEnv(config: NetworkConfig): Record<string, string> {
+  const org = config.site === undefined ? config.orgs.hk : config.orgs[config.site];
+  if (!org.peer) throw new NetworkError(`${org.mspId} runs no peer: configuration updates are signed by the operators' admins`);
+  return peerAdminEnv(config, org);
+}
+
 /**
- * Changes the channel configuration the way two operators do: the HK admin fetches the configuration
- * block, the change is computed as a configuration update (configtxlator), the HK admin signs it and
- * the TH admin signs and submits it, so the update carries both operators' admin signatures (the
- * Application group's Admins policy needs both). The new
- * configuration block follows once the orderers have ordered the update.
+ * Fetches the current configuration, applies the change and writes the configuration update envelope
+ * (unsigned) to `out`; returns what changes, for the signers to read.
  */
-export async function updateChannelConfig(config: NetworkConfig, change: (current: ChannelConfigJson) => ChannelConfigJson): Promise<void> {
-  const p = paths(config);
-  const peer = path.join(p.bin, 'peer');
-  const lator = path.join(p.bin, 'configtxlator');
-  const { hk, th } = config.orgs;
+export async function createConfigUpdate(
+  config: NetworkConfig,
+  change: (current: ChannelConfigJson) => ChannelConfigJson,
+  out: string,
+): Promise<string[]> {
+  const lator = tool(config, 'configtxlator');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-config-update-'));
   const file = (name: string): string => path.join(dir, name);
   try {
-    await run(peer, ['channel', 'fetch', 'config', file('config.block'), '-c', config.channel, ...ordererFlags(config)], 'fetch config', {
-      env: peerAdminEnv(config, hk),
+    await run(tool(config, 'peer'), ['channel', 'fetch', 'config', file('config.block'), '-c', config.channel, ...ordererFlags(config)], 'fetch config', {
+      env: adminEnv(config),
     });
     await run(lator, ['proto_decode', '--input', file('config.block'), '--type', 'common.Block', '--output', file('block.json')], 'decode');
     const block = JSON.parse(fs.readFileSync(file('block.json'), 'utf8')) as {
-      header: { number: string };
       data: { data: { payload: { data: { config: ChannelConfigJson } } }[] };
     };
     const current = block.data.data[0]?.payload.data.config;
@@ -40,52 +74,102 @@ export async function updateChannelConfig(config: NetworkConfig, change: (curren
     fs.writeFileSync(file('current.json'), JSON.stringify(current));
     fs.writeFileSync(file('updated.json'), JSON.stringify(updated));
     for (const name of ['current', 'updated'])
+      await run(lator, ['proto_encode', '--input', file(`${name}.json`), '--type', 'common.Config', '--output', file(`${name}.pb`)], 'encode');
+    try {
       await run(
         lator,
-        ['proto_encode', '--input', file(`${name}.json`), '--type', 'common.Config', '--output', file(`${name}.pb`)],
-        'encode',
+        ['compute_update', '--channel_id', config.channel, '--original', file('current.pb'), '--updated', file('updated.pb'), '--output', file('update.pb')],
+        'compute update',
       );
-    await run(
-      lator,
-      [
-        'compute_update',
-        '--channel_id',
-        config.channel,
-        '--original',
-        file('current.pb'),
-        '--updated',
-        file('updated.pb'),
-        '--output',
-        file('update.pb'),
-      ],
-      'compute update',
-    );
-    await run(
-      lator,
-      ['proto_decode', '--input', file('update.pb'), '--type', 'common.ConfigUpdate', '--output', file('update.json')],
-      'decode update',
-    );
+    } catch (err) {
+      if (err instanceof Error && /no differences/i.test(err.message)) throw new NetworkError('the change leaves the configuration as it is');
+      throw err;
+    }
+    await run(lator, ['proto_decode', '--input', file('update.pb'), '--type', 'common.ConfigUpdate', '--output', file('update.json')], 'decode update');
+    const update = JSON.parse(fs.readFileSync(file('update.json'), 'utf8')) as unknown;
     const envelope = {
       payload: {
         header: { channel_header: { channel_id: config.channel, type: 2 } },
-        data: { config_update: JSON.parse(fs.readFileSync(file('update.json'), 'utf8')) as unknown },
+        data: { config_update: update },
       },
     };
     fs.writeFileSync(file('envelope.json'), JSON.stringify(envelope));
-    await run(
-      lator,
-      ['proto_encode', '--input', file('envelope.json'), '--type', 'common.Envelope', '--output', file('envelope.pb')],
-      'encode envelope',
-    );
-    await run(peer, ['channel', 'signconfigtx', '-f', file('envelope.pb')], 'HK admin signs the update', { env: peerAdminEnv(config, hk) });
-    await run(
-      peer,
-      ['channel', 'update', '-f', file('envelope.pb'), '-c', config.channel, ...ordererFlags(config)],
-      'TH admin signs and submits',
-      {
-        env: peerAdminEnv(config, th),
-      },
-    );
+    await run(lator, ['proto_encode', '--input', file('envelope.json'), '--type', 'common.Envelope', '--output', out], 'encode envelope');
+    return describeUpdate(update);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What a configuration update writes: every value of its write set whose version goes up. */
+export function describeUpdate(update: unknown): string[] {
+  const u = update as { read_set?: Group; write_set?: Group };
+  const lines: string[] = [];
+  const walk = (write: Group | undefined, read: Group | undefined, at: string): void => {
+    for (const [name, value] of Object.entries(write?.values ?? {})) {
+      const before = read?.values?.[name];
+      if (before === undefined || Number(value.version ?? 0) > Number(before.version ?? 0)) lines.push(`${at}/${name} = ${JSON.stringify(value.value)}`);
+    }
+    for (const [name, group] of Object.entries(write?.groups ?? {})) {
+      const before = read?.groups?.[name];
+      if (before === undefined) lines.push(`${at}/${name}: new group`);
+      walk(group, before, `${at}/${name}`);
+    }
+  };
+  walk(u.write_set, u.read_set, 'Channel');
+  return lines;
+}
+
+interface Group {
+  version?: string | number;
+  values?: Record<string, { version?: string | number; value?: unknown }>;
+  groups?: Record<string, Group>;
+}
+
+/** Reads what a configuration update envelope (from another operator) would change. */
+export async function readConfigUpdate(config: NetworkConfig, file: string): Promise<string[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-config-read-'));
+  try {
+    const out = path.join(dir, 'envelope.json');
+    await run(tool(config, 'configtxlator'), ['proto_decode', '--input', file, '--type', 'common.Envelope', '--output', out], 'decode update');
+    const envelope = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+      payload: { header: { channel_header: { channel_id: string } }; data: { config_update: unknown; signatures?: unknown[] } };
+    };
+    if (envelope.payload.header.channel_header.channel_id !== config.channel) {
+      throw new NetworkError(`the update is for channel ${envelope.payload.header.channel_header.channel_id}, not ${config.channel}`);
+    }
+    return describeUpdate(envelope.payload.data.config_update);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Adds this folder's operator admin's signature to a configuration update envelope (in place). */
+export async function signConfigUpdate(config: NetworkConfig, file: string): Promise<void> {
+  await run(tool(config, 'peer'), ['channel', 'signconfigtx', '-f', file], 'sign the configuration update', { env: adminEnv(config) });
+}
+
+/** Signs (as this operator) and submits a configuration update to the ordering service. */
+export async function submitConfigUpdate(config: NetworkConfig, file: string): Promise<void> {
+  await run(tool(config, 'peer'), ['channel', 'update', '-f', file, '-c', config.channel, ...ordererFlags(config)], 'submit the configuration update', {
+    env: adminEnv(config),
+  });
+}
+
+/**
+ * Changes the channel configuration of the single-machine network the way two operators do: HK
+ * creates and signs the update, TH signs and submits it, so it carries both operators' admin
+ * signatures (the Application group's Admins policy needs both).
+ */
+export async function updateChannelConfig(config: NetworkConfig, change: (current: ChannelConfigJson) => ChannelConfigJson): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-config-update-'));
+  const file = path.join(dir, 'update.pb');
+  try {
+    await createConfigUpdate(config, change, file);
+    await run(tool(config, 'peer'), ['channel', 'signconfigtx', '-f', file], 'HK admin signs the update', { env: peerAdminEnv(config, config.orgs.hk) });
+    await run(tool(config, 'peer'), ['channel', 'update', '-f', file, '-c', config.channel, ...ordererFlags(config)], 'TH admin signs and submits', {
+      env: peerAdminEnv(config, config.orgs.th),
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

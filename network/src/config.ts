@@ -54,6 +54,8 @@ export interface PeerNode {
 
 export interface OrdererNode {
   readonly name: string;
+  /** Key of the org that runs it and issues its certificates (`orderer` on one host, an operator across hosts). */
+  readonly org: OrgKey;
   readonly host: string;
   readonly port: number;
   readonly adminPort: number;
@@ -67,8 +69,31 @@ export interface OrdererNode {
  */
 export const OPS_HOST = '127.0.0.1';
 
+/** The organisations of the network. */
+export type OrgKey = 'hk' | 'th' | 'audit' | 'orderer';
+/** The organisations one host may run on its own (`--org`): the operators and the auditors. */
+export type SiteKey = 'hk' | 'th' | 'audit';
+export const SITES: readonly SiteKey[] = ['hk', 'th', 'audit'];
+
+/**
+ * Where another organisation's nodes are, as its public definition gives them (see org-definition.ts).
+ * Only endpoints: certificates are read from the files the import wrote.
+ */
+export interface RemoteEndpoints {
+  readonly host: string;
+  readonly caPort: number;
+  readonly peers: readonly { name: string; host: string; port: number }[];
+  readonly orderers: readonly { name: string; host: string; port: number }[];
+}
+
 /** Everything the scripts need to know about one network, resolved from defaults, env and flags. */
 export interface NetworkConfig {
+  /**
+   * The one organisation this folder belongs to, on a host of its own (`xbnet org-init --org`); its
+   * folder holds no other organisation's private key. Undefined: the single-machine network, every
+   * organisation in one folder tree.
+   */
+  readonly site?: SiteKey;
   /** Folder that receives crypto material, ledgers, logs and pid files (git-ignored). */
   readonly home: string;
   /** Folder with the Fabric binaries and sample config (`bin/`, `config/`). */
@@ -109,9 +134,21 @@ export interface NetworkOptions {
   portOffset?: number;
   /** Start peers and chaincode servers ready to be CPU-profiled (see NetworkConfig.profiling). */
   profiling?: boolean;
+  /** The organisation this folder belongs to (see NetworkConfig.site). */
+  site?: SiteKey;
+  /** Endpoints of the other organisations, from their imported definitions (site mode). */
+  remote?: Partial<Record<SiteKey, RemoteEndpoints>>;
 }
 
 const ORDERER_COUNT: Readonly<Record<Profile, number>> = { dev: 1, ha: 3, bft: 4 };
+
+/** The BFT consenters when the operators run the ordering service themselves: two each. */
+const OPERATOR_ORDERERS: readonly { org: 'hk' | 'th'; index: number }[] = [
+  { org: 'hk', index: 0 },
+  { org: 'hk', index: 1 },
+  { org: 'th', index: 0 },
+  { org: 'th', index: 1 },
+];
 
 export function ordererCount(profile: Profile): number {
   return ORDERER_COUNT[profile];
@@ -131,29 +168,56 @@ export function resolveConfig(options: NetworkOptions = {}): NetworkConfig {
   if (!Number.isInteger(offset) || offset < 0 || offset > 40000) {
     throw new Error(`port offset must be an integer between 0 and 40000, got ${String(offset)}`);
   }
-  const profile = options.profile ?? 'dev';
+  if (options.site !== undefined && options.profile !== undefined && options.profile !== 'bft') {
+    throw new Error(`across hosts the operators order with BFT (two consenters each); --profile ${options.profile} is for one machine`);
+  }
+  const profile = options.site !== undefined ? 'bft' : (options.profile ?? 'dev');
   const port = (p: number): number => p + offset;
-  const ca = (key: string, base: number): CaNode => ({
+  const site = options.site;
+  const remote = options.remote ?? {};
+  const orderers: OrdererNode[] = [];
+  if (site === undefined) {
+    for (let i = 0; i < ordererCount(profile); i++) {
+      const base = 7050 + i * 100;
+      orderers.push({ name: `orderer${String(i)}`, org: 'orderer', host, port: port(base), adminPort: port(base + 3), opsPort: port(base + 10) });
+    }
+  } else {
+    // across hosts each operator runs two of the four BFT consenters (see DEPLOYMENT.md)
+    OPERATOR_ORDERERS.forEach(({ org, index }, i) => {
+      const name = `orderer${String(index)}.${org}`;
+      const base = 7050 + i * 100;
+      const far = org === site ? undefined : remote[org]?.orderers.find((o) => o.name === name);
+      orderers.push({
+        name,
+        org,
+        host: far?.host ?? (org === site ? host : `${name}.unknown`),
+        port: far?.port ?? port(base),
+        adminPort: port(base + 3),
+        opsPort: port(base + 10),
+      });
+    });
+  }
+  // a node of another organisation is where its definition says; ours where the flags say
+  const hostOf = (key: SiteKey): string => (site === undefined || key === site ? host : (remote[key]?.host ?? `${key}.unknown`));
+  const farPeer = (key: SiteKey): { host: string; port: number } | undefined =>
+    site === undefined || key === site ? undefined : remote[key]?.peers[0];
+  const ca = (key: OrgKey, base: number): CaNode => ({
     name: `ca-${key}`,
-    host,
-    port: port(base),
+    host: key === 'orderer' ? host : hostOf(key),
+    port: key !== 'orderer' && site !== undefined && key !== site ? (remote[key]?.caPort ?? port(base)) : port(base),
     opsPort: port(base + 10),
   });
-  const peer = (key: string, base: number): PeerNode => ({
+  const peer = (key: SiteKey, base: number): PeerNode => ({
     name: `peer0.${key}`,
-    host,
-    port: port(base + 1),
+    host: farPeer(key)?.host ?? hostOf(key),
+    port: farPeer(key)?.port ?? port(base + 1),
     chaincodePort: port(base + 2),
     opsPort: port(base + 11),
     pprofPort: port(base + 12),
     chaincodeServerBasePort: port(base + 50),
   });
-  const orderers: OrdererNode[] = [];
-  for (let i = 0; i < ordererCount(profile); i++) {
-    const base = 7050 + i * 100;
-    orderers.push({ name: `orderer${String(i)}`, host, port: port(base), adminPort: port(base + 3), opsPort: port(base + 10) });
-  }
   return {
+    ...(site !== undefined ? { site } : {}),
     home,
     fabricHome,
     repoRoot,
@@ -180,8 +244,36 @@ export function peerOrgs(config: NetworkConfig): (OrgConfig & { peer: PeerNode }
   });
 }
 
+/** Every organisation on the channel (the orderer org only on the single-machine network). */
 export function allOrgs(config: NetworkConfig): OrgConfig[] {
-  return [config.orgs.orderer, config.orgs.hk, config.orgs.th, config.orgs.audit];
+  const members = [config.orgs.hk, config.orgs.th, config.orgs.audit];
+  return config.site === undefined ? [config.orgs.orderer, ...members] : members;
+}
+
+/** The organisations whose processes and keys live in this folder. */
+export function localOrgs(config: NetworkConfig): OrgConfig[] {
+  return config.site === undefined ? allOrgs(config) : [config.orgs[config.site]];
+}
+
+/** Whether an organisation's processes and keys live in this folder. */
+export function isLocal(config: NetworkConfig, org: OrgConfig): boolean {
+  return config.site === undefined || org.key === config.site;
+}
+
+/** The peer organisations run from this folder. */
+export function localPeerOrgs(config: NetworkConfig): (OrgConfig & { peer: PeerNode })[] {
+  return peerOrgs(config).filter((org) => isLocal(config, org));
+}
+
+/** The orderers run from this folder. */
+export function localOrderers(config: NetworkConfig): OrdererNode[] {
+  return config.orderers.filter((o) => config.site === undefined || o.org === config.site);
+}
+
+/** The organisations that run ordering nodes (their consenters sign blocks). */
+export function ordererOrgs(config: NetworkConfig): OrgConfig[] {
+  const keys = [...new Set(config.orderers.map((o) => o.org))];
+  return keys.map((k) => config.orgs[k]);
 }
 
 /** Paths inside the network home. */

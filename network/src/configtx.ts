@@ -2,8 +2,9 @@ import * as path from 'node:path';
 
 import { stringify } from 'yaml';
 
-import type { NetworkConfig, OrgConfig } from './config';
-import { BLOCK_SETTINGS, paths } from './config';
+import type { NetworkConfig, OrdererNode, OrgConfig } from './config';
+import { BLOCK_SETTINGS, ordererOrgs, paths } from './config';
+import { ordererDir } from './nodes';
 
 type Policy = { Type: 'Signature' | 'ImplicitMeta'; Rule: string };
 
@@ -15,17 +16,24 @@ export function bothOperators(config: NetworkConfig, role: 'peer' | 'admin'): st
   return `AND('${config.orgs.hk.mspId}.${role}','${config.orgs.th.mspId}.${role}')`;
 }
 
-function orgSection(config: NetworkConfig, org: OrgConfig): Record<string, unknown> {
+/**
+ * An organisation's section. In the orderer group it lists its ordering endpoints and lets its
+ * ordering nodes read and write (they pull blocks from each other); in the application group it
+ * names its anchor peer.
+ */
+function orgSection(config: NetworkConfig, org: OrgConfig, group: 'orderer' | 'application'): Record<string, unknown> {
   const id = org.mspId;
-  const isOrderer = org === config.orgs.orderer;
-  const section: Record<string, unknown> = {
-    Name: org.name,
-    ID: id,
-    MSPDir: path.join(paths(config).orgDir(org), 'msp'),
-    Policies: isOrderer
+  const ordererOnly = org === config.orgs.orderer;
+  const policies = ordererOnly
+    ? {
+        Readers: sig(`OR('${id}.member')`),
+        Writers: sig(`OR('${id}.member')`),
+        Admins: sig(`OR('${id}.admin')`),
+      }
+    : group === 'orderer'
       ? {
-          Readers: sig(`OR('${id}.member')`),
-          Writers: sig(`OR('${id}.member')`),
+          Readers: sig(`OR('${id}.admin','${id}.peer','${id}.client','${id}.orderer')`),
+          Writers: sig(`OR('${id}.admin','${id}.client','${id}.orderer')`),
           Admins: sig(`OR('${id}.admin')`),
         }
       : {
@@ -33,19 +41,24 @@ function orgSection(config: NetworkConfig, org: OrgConfig): Record<string, unkno
           Writers: sig(`OR('${id}.admin','${id}.client')`),
           Admins: sig(`OR('${id}.admin')`),
           Endorsement: sig(`OR('${id}.peer')`),
-        },
+        };
+  const section: Record<string, unknown> = {
+    Name: org.name,
+    ID: id,
+    MSPDir: path.join(paths(config).orgDir(org), 'msp'),
+    Policies: policies,
   };
-  if (isOrderer) {
-    section.OrdererEndpoints = config.orderers.map((o) => `${o.host}:${String(o.port)}`);
+  if (group === 'orderer') {
+    section.OrdererEndpoints = config.orderers.filter((o) => o.org === org.key).map((o) => `${o.host}:${String(o.port)}`);
   }
-  if (org.peer) {
+  if (group === 'application' && org.peer) {
     section.AnchorPeers = [{ Host: org.peer.host, Port: org.peer.port }];
   }
   return section;
 }
 
-function ordererTls(config: NetworkConfig, name: string): { cert: string; signcert: string } {
-  const dir = path.join(paths(config).orgDir(config.orgs.orderer), 'orderers', name);
+function ordererTls(config: NetworkConfig, orderer: OrdererNode): { cert: string; signcert: string } {
+  const dir = ordererDir(config, orderer);
   return { cert: path.join(dir, 'tls', 'server.crt'), signcert: path.join(dir, 'msp', 'signcerts', 'cert.pem') };
 }
 
@@ -65,7 +78,7 @@ export function configtx(config: NetworkConfig): Record<string, unknown> {
       AbsoluteMaxBytes: blocks.absoluteMaxBytes,
       PreferredMaxBytes: blocks.preferredMaxBytes,
     },
-    Organizations: [orgSection(config, config.orgs.orderer)],
+    Organizations: ordererOrgs(config).map((org) => orgSection(config, org, 'orderer')),
     Policies: {
       Readers: meta('ANY Readers'),
       Writers: meta('ANY Writers'),
@@ -77,12 +90,12 @@ export function configtx(config: NetworkConfig): Record<string, unknown> {
   };
   if (bft) {
     orderer.ConsenterMapping = config.orderers.map((o, i) => {
-      const tls = ordererTls(config, o.name);
+      const tls = ordererTls(config, o);
       return {
         ID: i + 1,
         Host: o.host,
         Port: o.port,
-        MSPID: config.orgs.orderer.mspId,
+        MSPID: config.orgs[o.org].mspId,
         Identity: tls.signcert,
         ClientTLSCert: tls.cert,
         ServerTLSCert: tls.cert,
@@ -105,7 +118,7 @@ export function configtx(config: NetworkConfig): Record<string, unknown> {
   } else {
     orderer.EtcdRaft = {
       Consenters: config.orderers.map((o) => {
-        const tls = ordererTls(config, o.name);
+        const tls = ordererTls(config, o);
         return { Host: o.host, Port: o.port, ClientTLSCert: tls.cert, ServerTLSCert: tls.cert };
       }),
       Options: {
@@ -128,7 +141,7 @@ export function configtx(config: NetworkConfig): Record<string, unknown> {
         Capabilities: { V3_0: true },
         Orderer: orderer,
         Application: {
-          Organizations: [config.orgs.hk, config.orgs.th, config.orgs.audit].map((o) => orgSection(config, o)),
+          Organizations: [config.orgs.hk, config.orgs.th, config.orgs.audit].map((o) => orgSection(config, o, 'application')),
           Policies: {
             Readers: meta('ANY Readers'),
             Writers: meta('ANY Writers'),

@@ -34,7 +34,9 @@ export function seedIdentities(config: NetworkConfig): SeedIdentity[] {
     { name: 'th-bank-b', org: th, type: 'client', role: 'submitter', institution: 'th-bank-b' },
     { name: 'audit-admin', org: audit, type: 'admin', role: 'admin', institution: 'audit-office' },
     { name: 'audit-1', org: audit, type: 'client', role: 'auditor', institution: 'audit-1' },
-    { name: 'orderer-admin', org: orderer, type: 'admin', role: 'admin', institution: 'orderer-operator' },
+    ...(config.site === undefined
+      ? [{ name: 'orderer-admin', org: orderer, type: 'admin' as const, role: 'admin' as const, institution: 'orderer-operator' }]
+      : []),
   ];
 }
 
@@ -68,11 +70,15 @@ export interface ConnectionProfile {
   readonly peers: readonly { name: string; mspId: string; endpoint: string; tlsRootCert: string }[];
 }
 
-export function connectionProfile(config: NetworkConfig, identity: SeedIdentity): ConnectionProfile {
+export function connectionProfile(
+  config: NetworkConfig,
+  identity: SeedIdentity,
+  known: ReadonlySet<string> = new Set(['hk', 'th']),
+): ConnectionProfile {
   const hk = config.orgs.hk;
   const th = config.orgs.th;
   const peers = [hk, th].flatMap((org) =>
-    org.peer
+    org.peer && known.has(org.key)
       ? [
           {
             name: org.peer.name,

@@ -16,18 +16,19 @@ import {
 } from './chaincode';
 import type { ChaincodeSpec } from './chaincode';
 import type { NetworkConfig, NetworkOptions } from './config';
-import { OPS_HOST, allOrgs, paths, peerOrgs, resolveConfig } from './config';
+import { OPS_HOST, allOrgs, localOrderers, localOrgs, localPeerOrgs, paths, peerOrgs, resolveConfig } from './config';
 import { configtxYaml } from './configtx';
 import { run } from './exec';
 import { restrictModes } from './file-modes';
 import { ensurePartyKeys } from './party-keys';
-import { ordererDir, ordererProcess, peerAdminEnv, peerProcess, nodeEnrollments } from './nodes';
+import { ordererAdminName, ordererDir, ordererProcess, peerAdminEnv, peerProcess, nodeEnrollments } from './nodes';
+import { importedEndpoints } from './org-definition';
 import { NetworkError, ProcessManager, healthz } from './processes';
 
 export type Logger = (line: string) => void;
 
 /** The options a network was created with; later commands reuse them. */
-type SavedOptions = Pick<NetworkOptions, 'profile' | 'blocks' | 'channel' | 'host' | 'bindHost' | 'portOffset'>;
+type SavedOptions = Pick<NetworkOptions, 'profile' | 'blocks' | 'channel' | 'host' | 'bindHost' | 'portOffset' | 'site'>;
 
 /**
  * Resolves the configuration of the network in `home`: the options it was created with, unless this
@@ -38,7 +39,7 @@ export function loadConfig(options: NetworkOptions): NetworkConfig {
   const file = paths(probe).state;
   if (!fs.existsSync(file)) return probe;
   const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as SavedOptions;
-  for (const key of ['profile', 'blocks', 'channel', 'portOffset', 'host', 'bindHost'] as const) {
+  for (const key of ['profile', 'blocks', 'channel', 'portOffset', 'host', 'bindHost', 'site'] as const) {
     const asked = options[key];
     if (asked !== undefined && saved[key] !== undefined && asked !== saved[key]) {
       throw new NetworkError(
@@ -47,11 +48,14 @@ export function loadConfig(options: NetworkOptions): NetworkConfig {
       );
     }
   }
-  return resolveConfig({ ...options, ...saved });
+  const merged = { ...options, ...saved };
+  // a folder of one organisation finds the others where their imported definitions say
+  return resolveConfig(merged.site !== undefined ? { ...merged, remote: importedEndpoints(probe.home, merged.site) } : merged);
 }
 
-function saveOptions(config: NetworkConfig, options: NetworkOptions): void {
+export function saveOptions(config: NetworkConfig, options: NetworkOptions): void {
   const saved: SavedOptions = {
+    ...(config.site !== undefined ? { site: config.site } : {}),
     profile: config.profile,
     blocks: config.blocks,
     channel: config.channel,
@@ -99,6 +103,9 @@ function goEnv(): Record<string, string> {
  */
 export async function up(options: NetworkOptions, log: Logger, deploy = true): Promise<NetworkConfig> {
   const config = loadConfig(options);
+  if (config.site !== undefined) {
+    throw new NetworkError(`${config.home} belongs to organisation ${config.site} alone: use org-up (see DEPLOYMENT.md)`);
+  }
   const p = paths(config);
   // everything below the network folder is its owner's: keys, secrets, ledgers, logs
   fs.mkdirSync(config.home, { recursive: true, mode: 0o700 });
@@ -170,7 +177,7 @@ export function writeTrustAnchor(config: NetworkConfig): TrustAnchor {
 }
 
 function osnadminFlags(config: NetworkConfig, orderer: NetworkConfig['orderers'][number]): string[] {
-  const admin = path.join(paths(config).identities, 'orderer-admin', 'tls');
+  const admin = path.join(paths(config).identities, ordererAdminName(config), 'tls');
   return [
     '-o',
     `${orderer.host}:${String(orderer.adminPort)}`,
@@ -183,10 +190,10 @@ function osnadminFlags(config: NetworkConfig, orderer: NetworkConfig['orderers']
   ];
 }
 
-async function joinOrderers(config: NetworkConfig, log: Logger): Promise<void> {
+export async function joinOrderers(config: NetworkConfig, log: Logger): Promise<void> {
   const p = paths(config);
   const osnadmin = path.join(p.bin, 'osnadmin');
-  for (const orderer of config.orderers) {
+  for (const orderer of localOrderers(config)) {
     // the admin endpoint can start listening after /healthz answers (e.g. while a large ledger loads)
     const list = await retry(
       () => run(osnadmin, ['channel', 'list', ...osnadminFlags(config, orderer)], `${orderer.name} channel list`),
@@ -223,7 +230,7 @@ function httpText(url: string): Promise<string> {
  * orderer reports itself leader in its Prometheus metrics (right after a restart the node is healthy
  * but still electing). BFT clusters are ready once joined.
  */
-async function waitForOrderingLeader(config: NetworkConfig, log: Logger, timeoutMs = 60_000): Promise<void> {
+export async function waitForOrderingLeader(config: NetworkConfig, log: Logger, timeoutMs = 60_000): Promise<void> {
   if (config.profile === 'bft') return;
   const deadline = Date.now() + timeoutMs;
   const pattern = new RegExp(`^consensus_etcdraft_is_leader\\{channel="${config.channel}"\\} 1$`, 'm');
@@ -242,9 +249,9 @@ async function waitForOrderingLeader(config: NetworkConfig, log: Logger, timeout
   }
 }
 
-async function joinPeers(config: NetworkConfig, log: Logger): Promise<void> {
+export async function joinPeers(config: NetworkConfig, log: Logger): Promise<void> {
   const peerBin = path.join(paths(config).bin, 'peer');
-  for (const org of peerOrgs(config)) {
+  for (const org of localPeerOrgs(config)) {
     const env = peerAdminEnv(config, org);
     const list = await run(peerBin, ['channel', 'list'], `${org.peer.name} channel list`, { env });
     if (list.split('\n').some((line) => line.trim() === config.channel)) continue;
@@ -331,8 +338,8 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
   const processes = processManager(config);
   const bin = paths(config).bin;
   const health = new Map<string, string>();
-  for (const o of config.orderers) health.set(o.name, `http://${OPS_HOST}:${String(o.opsPort)}/healthz`);
-  for (const org of allOrgs(config)) {
+  for (const o of localOrderers(config)) health.set(o.name, `http://${OPS_HOST}:${String(o.opsPort)}/healthz`);
+  for (const org of localOrgs(config)) {
     health.set(org.ca.name, `http://${OPS_HOST}:${String(org.ca.opsPort)}/healthz`);
     if (org.peer) health.set(org.peer.name, `http://${OPS_HOST}:${String(org.peer.opsPort)}/healthz`);
   }
@@ -354,7 +361,7 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
   }
   const heights: Record<string, number | string> = {};
   const chaincodes: Record<string, number | string> = {};
-  for (const org of peerOrgs(config)) {
+  for (const org of localPeerOrgs(config)) {
     if (processes.runningPid(org.peer.name) === undefined) {
       heights[org.peer.name] = 'down';
       continue;
@@ -367,7 +374,7 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
     } catch (err) {
       heights[org.peer.name] = err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : 'error';
     }
-    if (org.mspId === config.orgs.hk.mspId) {
+    if (org === localPeerOrgs(config)[0]) {
       try {
         const out = await run(
           path.join(bin, 'peer'),

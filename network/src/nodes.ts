@@ -1,12 +1,17 @@
 import * as path from 'node:path';
 
 import type { NetworkConfig, OrdererNode, OrgConfig, PeerNode } from './config';
-import { OPS_HOST, paths } from './config';
+import { OPS_HOST, localOrderers, localPeerOrgs, ordererOrgs, paths } from './config';
 import type { NodeEnrollment } from './ca';
 import type { ProcessSpec } from './processes';
 
 export function ordererDir(config: NetworkConfig, orderer: OrdererNode): string {
-  return path.join(paths(config).orgDir(config.orgs.orderer), 'orderers', orderer.name);
+  return path.join(paths(config).orgDir(config.orgs[orderer.org]), 'orderers', orderer.name);
+}
+
+/** The admin identity that manages this folder's orderers (channel participation API, mutual TLS). */
+export function ordererAdminName(config: NetworkConfig): string {
+  return config.site === undefined ? 'orderer-admin' : `${config.site}-admin`;
 }
 
 export function peerDir(config: NetworkConfig, org: OrgConfig, peer: PeerNode): string {
@@ -38,17 +43,16 @@ export function taxiiServerDir(config: NetworkConfig, org: OrgConfig): string {
 
 /** Every node certificate the network needs, enrolled from the owning org's CA. */
 export function nodeEnrollments(config: NetworkConfig): NodeEnrollment[] {
-  const list: NodeEnrollment[] = config.orderers.map((o) => ({
-    org: config.orgs.orderer,
+  const list: NodeEnrollment[] = localOrderers(config).map((o) => ({
+    org: config.orgs[o.org],
     id: o.name,
     type: 'orderer',
-    hosts: [o.host, `${o.name}.${config.orgs.orderer.domain}`],
+    hosts: [o.host, `${o.name}.${config.orgs[o.org].domain}`],
     dir: ordererDir(config, o),
     withMsp: true,
   }));
-  for (const org of [config.orgs.hk, config.orgs.th]) {
+  for (const org of localPeerOrgs(config)) {
     const peer = org.peer;
-    if (!peer) continue;
     list.push({
       org,
       id: peer.name,
@@ -90,7 +94,9 @@ export function ordererProcess(config: NetworkConfig, orderer: OrdererNode): Pro
   const dir = ordererDir(config, orderer);
   const tls = path.join(dir, 'tls');
   const data = p.data(orderer.name);
-  const adminTls = path.join(p.identities, 'orderer-admin', 'tls');
+  const adminTls = path.join(p.identities, ordererAdminName(config), 'tls');
+  // consenters of other organisations present TLS certificates of their own CA
+  const clusterRoots = ordererOrgs(config).map((org) => path.join(p.orgDir(org), 'msp', 'tlscacerts', 'ca.pem'));
   return {
     name: orderer.name,
     command: path.join(p.bin, 'orderer'),
@@ -100,7 +106,7 @@ export function ordererProcess(config: NetworkConfig, orderer: OrdererNode): Pro
       FABRIC_LOGGING_SPEC: 'info',
       ORDERER_GENERAL_LISTENADDRESS: config.bindHost,
       ORDERER_GENERAL_LISTENPORT: String(orderer.port),
-      ORDERER_GENERAL_LOCALMSPID: config.orgs.orderer.mspId,
+      ORDERER_GENERAL_LOCALMSPID: config.orgs[orderer.org].mspId,
       ORDERER_GENERAL_LOCALMSPDIR: path.join(dir, 'msp'),
       ORDERER_GENERAL_TLS_ENABLED: 'true',
       ORDERER_GENERAL_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
@@ -108,7 +114,7 @@ export function ordererProcess(config: NetworkConfig, orderer: OrdererNode): Pro
       ORDERER_GENERAL_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
       ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: path.join(tls, 'server.crt'),
       ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, 'server.key'),
-      ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+      ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${clusterRoots.join(',')}]`,
       ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
       ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
       ORDERER_FILELEDGER_LOCATION: data,
@@ -205,7 +211,8 @@ export function peerAdminEnv(config: NetworkConfig, org: OrgConfig): Record<stri
 
 /** Flags the `peer` CLI needs to reach the first orderer over TLS. */
 export function ordererFlags(config: NetworkConfig): string[] {
-  const o = config.orderers[0];
+  // this folder's own orderer: its TLS root is at hand
+  const o = localOrderers(config)[0] ?? config.orderers[0];
   if (!o) throw new Error('no orderer configured');
   return ['-o', `${o.host}:${String(o.port)}`, '--tls', '--cafile', path.join(ordererDir(config, o), 'tls', 'ca.crt')];
 }

@@ -1,0 +1,213 @@
+import { X509Certificate, createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { NetworkConfig, RemoteEndpoints, SiteKey } from './config';
+import { SITES, localOrderers, localPeerOrgs, paths } from './config';
+import { caCertFile } from './ca';
+import { writeOrgMsp } from './msp';
+import { ordererDir, peerDir } from './nodes';
+import { NetworkError } from './processes';
+
+export const ORG_DEFINITION_FORMAT = 'xborder/org-definition/v1';
+
+/**
+ * What an organisation publishes to the others so they can form a channel with it: only public
+ * material (its CA root, which also roots its TLS certificates, its endpoints, and its ordering
+ * nodes' certificates for the consenter set). Never a key.
+ */
+export interface OrgDefinition {
+  readonly format: typeof ORG_DEFINITION_FORMAT;
+  readonly key: SiteKey;
+  readonly mspId: string;
+  readonly name: string;
+  readonly domain: string;
+  readonly channel: string;
+  /** PEM of the org's CA root: identities and TLS certificates of the org chain to it. */
+  readonly caCert: string;
+  readonly ca: { readonly host: string; readonly port: number };
+  readonly peers: readonly { readonly name: string; readonly host: string; readonly port: number }[];
+  readonly orderers: readonly {
+    readonly name: string;
+    readonly host: string;
+    readonly port: number;
+    /** TLS certificate the node presents (server and cluster client). */
+    readonly tlsCert: string;
+    /** Enrollment certificate the node signs blocks with (BFT consenter identity). */
+    readonly identityCert: string;
+  }[];
+}
+
+/** Where an organisation writes the definition it hands to the others. */
+export function exportFile(config: NetworkConfig, key: SiteKey): string {
+  return path.join(config.home, 'export', `${key}.org.json`);
+}
+
+function definitionFile(config: NetworkConfig, key: SiteKey): string {
+  return path.join(paths(config).orgDir(config.orgs[key]), 'definition.json');
+}
+
+/** SHA-256 of a file, hex: what two operators read to each other to know they hold the same bytes. */
+export function fileSha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** Writes this folder's organisation definition (after `org-init`), returns its path. */
+export function exportDefinition(config: NetworkConfig): string {
+  const site = config.site;
+  if (site === undefined) throw new NetworkError('org definitions belong to a folder made with org-init --org');
+  const org = config.orgs[site];
+  const definition: OrgDefinition = {
+    format: ORG_DEFINITION_FORMAT,
+    key: site,
+    mspId: org.mspId,
+    name: org.name,
+    domain: org.domain,
+    channel: config.channel,
+    caCert: fs.readFileSync(caCertFile(config, org), 'utf8'),
+    ca: { host: org.ca.host, port: org.ca.port },
+    peers: localPeerOrgs(config).map((o) => ({ name: o.peer.name, host: o.peer.host, port: o.peer.port })),
+    orderers: localOrderers(config).map((o) => ({
+      name: o.name,
+      host: o.host,
+      port: o.port,
+      tlsCert: fs.readFileSync(path.join(ordererDir(config, o), 'tls', 'server.crt'), 'utf8'),
+      identityCert: fs.readFileSync(path.join(ordererDir(config, o), 'msp', 'signcerts', 'cert.pem'), 'utf8'),
+    })),
+  };
+  const file = exportFile(config, site);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(definition, null, 2)}\n`);
+  return file;
+}
+
+const EXPECTED: Readonly<Record<SiteKey, string>> = { hk: 'HKMSP', th: 'THMSP', audit: 'AuditMSP' };
+
+function certificate(pem: unknown, what: string): X509Certificate {
+  if (typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----')) throw new NetworkError(`${what} is not a PEM certificate`);
+  try {
+    return new X509Certificate(pem);
+  } catch (err) {
+    throw new NetworkError(`${what} does not parse: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function endpoint(value: unknown, what: string): { host: string; port: number } {
+  const v = value as { host?: unknown; port?: unknown } | null;
+  if (
+    typeof v?.host !== 'string' ||
+    !/^[A-Za-z0-9.:-]{1,253}$/.test(v.host) ||
+    typeof v.port !== 'number' ||
+    !Number.isInteger(v.port) ||
+    v.port < 1 ||
+    v.port > 65535
+  ) {
+    throw new NetworkError(`${what} needs a host name and a port`);
+  }
+  return { host: v.host, port: v.port };
+}
+
+/**
+ * Checks another organisation's definition: the expected format and MSP id, parseable certificates,
+ * every node certificate issued by the org's CA, and no private key anywhere in the file.
+ */
+export function parseDefinition(text: string, source: string): OrgDefinition {
+  if (/PRIVATE KEY/.test(text)) throw new NetworkError(`${source} contains a private key: never send or accept one`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new NetworkError(`${source} is not JSON`);
+  }
+  const d = raw as Partial<OrgDefinition> | null;
+  if (d?.format !== ORG_DEFINITION_FORMAT) throw new NetworkError(`${source} is not an ${ORG_DEFINITION_FORMAT} document`);
+  if (typeof d.key !== 'string' || !(SITES as readonly string[]).includes(d.key))
+    throw new NetworkError(`${source}: unknown organisation ${String(d.key)}`);
+  const key = d.key;
+  if (d.mspId !== EXPECTED[key]) throw new NetworkError(`${source}: organisation ${key} must have MSP id ${EXPECTED[key]}, not ${String(d.mspId)}`);
+  const ca = certificate(d.caCert, `${source}: caCert`);
+  if (!ca.ca) throw new NetworkError(`${source}: caCert is not a CA certificate`);
+  endpoint(d.ca, `${source}: ca`);
+  const issuedByCa = (pem: unknown, what: string): void => {
+    const cert = certificate(pem, what);
+    if (!cert.verify(ca.publicKey) || cert.issuer !== ca.subject) throw new NetworkError(`${what} is not issued by the organisation's CA`);
+  };
+  const peers = Array.isArray(d.peers) ? d.peers : [];
+  const orderers = Array.isArray(d.orderers) ? d.orderers : [];
+  for (const p of peers) {
+    endpoint(p, `${source}: peer`);
+    if (typeof p.name !== 'string' || !/^[a-z0-9.-]{1,64}$/.test(p.name)) throw new NetworkError(`${source}: bad peer name`);
+  }
+  for (const o of orderers) {
+    endpoint(o, `${source}: orderer`);
+    if (typeof o.name !== 'string' || !/^[a-z0-9.-]{1,64}$/.test(o.name)) throw new NetworkError(`${source}: bad orderer name`);
+    issuedByCa(o.tlsCert, `${source}: ${o.name} TLS certificate`);
+    issuedByCa(o.identityCert, `${source}: ${o.name} identity certificate`);
+  }
+  if (key !== 'audit' && peers.length === 0) throw new NetworkError(`${source}: an operator definition lists its peers`);
+  return d as OrgDefinition;
+}
+
+/**
+ * Records another organisation's definition in this folder: its MSP (certificates only), its peers'
+ * TLS root and its orderers' certificates where the channel configuration and the CLI look for them.
+ * Importing the same definition twice is harmless; a different one for the same org is refused.
+ */
+export function importDefinition(config: NetworkConfig, file: string): OrgDefinition {
+  const definition = parseDefinition(fs.readFileSync(file, 'utf8'), path.basename(file));
+  if (definition.key === config.site) throw new NetworkError(`${path.basename(file)} is this folder's own organisation`);
+  if (definition.channel !== config.channel)
+    throw new NetworkError(`${path.basename(file)} is for channel ${definition.channel}, this folder for ${config.channel}`);
+  const target = definitionFile(config, definition.key);
+  const text = `${JSON.stringify(definition, null, 2)}\n`;
+  if (fs.existsSync(target)) {
+    if (fs.readFileSync(target, 'utf8') === text) return definition;
+    throw new NetworkError(
+      `a different definition of ${definition.key} is already imported (${target}); remove that organisation's folder to replace it`,
+    );
+  }
+  const org = config.orgs[definition.key];
+  const orgDir = paths(config).orgDir(org);
+  writeOrgMsp(path.join(orgDir, 'msp'), definition.caCert);
+  const remote = endpointsOf(definition);
+  for (const p of remote.peers) {
+    const dir = peerDir(config, org, { ...org.peer, name: p.name } as NonNullable<typeof org.peer>);
+    fs.mkdirSync(path.join(dir, 'tls'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'tls', 'ca.crt'), definition.caCert);
+  }
+  for (const o of definition.orderers) {
+    const dir = path.join(orgDir, 'orderers', o.name);
+    fs.mkdirSync(path.join(dir, 'tls'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'msp', 'signcerts'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'tls', 'server.crt'), o.tlsCert);
+    fs.writeFileSync(path.join(dir, 'tls', 'ca.crt'), definition.caCert);
+    fs.writeFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), o.identityCert);
+  }
+  fs.writeFileSync(target, text);
+  return definition;
+}
+
+function endpointsOf(d: OrgDefinition): RemoteEndpoints {
+  return {
+    host: d.ca.host,
+    caPort: d.ca.port,
+    peers: d.peers.map((p) => ({ name: p.name, host: p.host, port: p.port })),
+    orderers: d.orderers.map((o) => ({ name: o.name, host: o.host, port: o.port })),
+  };
+}
+
+/** Endpoints of every organisation imported into a site folder (read by loadConfig). */
+export function importedEndpoints(home: string, site: SiteKey): Partial<Record<SiteKey, RemoteEndpoints>> {
+  const out: Partial<Record<SiteKey, RemoteEndpoints>> = {};
+  for (const key of SITES) {
+    if (key === site) continue;
+    const file = path.join(home, 'orgs', key, 'definition.json');
+    if (fs.existsSync(file)) out[key] = endpointsOf(JSON.parse(fs.readFileSync(file, 'utf8')) as OrgDefinition);
+  }
+  return out;
+}
+
+/** Which organisations a site folder knows: its own and the imported ones. */
+export function knownOrgs(config: NetworkConfig): SiteKey[] {
+  return SITES.filter((key) => key === config.site || fs.existsSync(definitionFile(config, key)));
+}

@@ -1,0 +1,89 @@
+import * as fs from 'node:fs';
+
+import { caProcess, enrollAll, writeProfiles } from './ca';
+import { deployedChaincodes, savedSpec, startChaincodeServer } from './chaincode';
+import type { NetworkConfig, NetworkOptions } from './config';
+import { localOrderers, localOrgs, localPeerOrgs, paths } from './config';
+import { restrictModes } from './file-modes';
+import type { Logger } from './network';
+import { installFabric, joinOrderers, joinPeers, loadConfig, processManager, saveOptions, writeTrustAnchor } from './network';
+import { ordererProcess, peerProcess, nodeEnrollments } from './nodes';
+import { exportDefinition, fileSha256, importDefinition } from './org-definition';
+import type { OrgDefinition } from './org-definition';
+import { NetworkError } from './processes';
+
+/** A folder that belongs to one organisation (made by {@link orgInit}). */
+export function siteConfig(options: NetworkOptions): NetworkConfig {
+  const config = loadConfig(options);
+  if (config.site === undefined) {
+    throw new NetworkError(`${config.home} is a single-machine network; this command works in a folder made with org-init --org`);
+  }
+  return config;
+}
+
+/**
+ * First step on an organisation's own host: starts its CA, enrolls its nodes, admins and
+ * institutions (keys generated here, never elsewhere), and writes the public organisation definition
+ * to hand to the other organisations. Safe to run again.
+ */
+export async function orgInit(options: NetworkOptions, log: Logger): Promise<{ definition: string; sha256: string }> {
+  if (options.site === undefined) throw new NetworkError('org-init needs --org hk|th|audit');
+  const config = loadConfig(options);
+  fs.mkdirSync(config.home, { recursive: true, mode: 0o700 });
+  fs.chmodSync(config.home, 0o700);
+  await installFabric(config, log);
+  saveOptions(config, options);
+  const processes = processManager(config);
+  for (const org of localOrgs(config)) {
+    log(`starting ${org.ca.name} on ${config.bindHost}:${String(org.ca.port)}`);
+    await processes.start(caProcess(config, org));
+  }
+  log(`enrolling the nodes and identities of ${config.orgs[options.site].mspId}`);
+  await enrollAll(config, nodeEnrollments(config));
+  const definition = exportDefinition(config);
+  restrictModes(config.home);
+  return { definition, sha256: fileSha256(definition) };
+}
+
+/** Records another organisation's public definition in this organisation's folder. */
+export function orgImport(options: NetworkOptions, file: string): { definition: OrgDefinition; sha256: string } {
+  const config = siteConfig(options);
+  const definition = importDefinition(config, file);
+  // the identities' connection profiles now list the other operator's peer too
+  writeProfiles(loadConfig(options));
+  return { definition, sha256: fileSha256(file) };
+}
+
+/**
+ * Starts this organisation's processes once the channel is accepted: CA, ordering nodes and peer
+ * joined to the channel, and the chaincode servers of every chaincode it approved.
+ */
+export async function orgUp(options: NetworkOptions, log: Logger): Promise<NetworkConfig> {
+  const config = siteConfig(options);
+  const p = paths(config);
+  if (!fs.existsSync(p.channelBlock)) {
+    throw new NetworkError(`no accepted channel block at ${p.channelBlock}: run channel-accept first`);
+  }
+  const processes = processManager(config);
+  for (const org of localOrgs(config)) await processes.start(caProcess(config, org));
+  await enrollAll(config, nodeEnrollments(config));
+  writeProfiles(config);
+  const anchor = writeTrustAnchor(config);
+  log(`trust anchor of ${config.channel}: genesis block ${anchor.genesisHash}`);
+  const orderers = localOrderers(config);
+  const peers = localPeerOrgs(config);
+  if (orderers.length + peers.length > 0) {
+    log(`starting ${String(orderers.length)} orderer(s) and ${String(peers.length)} peer(s)`);
+    await Promise.all([
+      ...orderers.map((o) => processes.start(ordererProcess(config, o))),
+      ...peers.map((org) => processes.start(peerProcess(config, org, org.peer))),
+    ]);
+    await joinOrderers(config, log);
+    await joinPeers(config, log);
+  }
+  for (const name of deployedChaincodes(config)) {
+    for (const org of peers) await startChaincodeServer(config, processes, org, savedSpec(config, name));
+  }
+  restrictModes(config.home);
+  return config;
+}

@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { caProcess } from './ca';
+import { chaincodeSlot, chaincodeServerProcess, deployedChaincodes, savedSpec } from './chaincode';
+import type { NetworkConfig } from './config';
+import { localOrderers, localOrgs, localPeerOrgs } from './config';
+import { ordererProcess, peerProcess } from './nodes';
+import type { ProcessSpec } from './processes';
+
+/** Every long-running process this folder's organisation runs, in start order. */
+export function localProcesses(config: NetworkConfig): ProcessSpec[] {
+  const specs: ProcessSpec[] = [
+    ...localOrgs(config).map((org) => caProcess(config, org)),
+    ...localOrderers(config).map((o) => ordererProcess(config, o)),
+    ...localPeerOrgs(config).map((org) => peerProcess(config, org, org.peer)),
+  ];
+  for (const name of deployedChaincodes(config)) {
+    for (const org of localPeerOrgs(config)) {
+      const idFile = path.join(config.home, 'chaincode', name, `${org.key}.package-id`);
+      if (!fs.existsSync(idFile)) continue;
+      specs.push(chaincodeServerProcess(config, org, savedSpec(config, name), chaincodeSlot(config, name), fs.readFileSync(idFile, 'utf8').trim()));
+    }
+  }
+  return specs;
+}
+
+/** A word of ExecStart, quoted the way systemd splits command lines. */
+function quote(word: string): string {
+  return /^[A-Za-z0-9_./:=,@+-]+$/.test(word) ? word : `"${word.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/** The service name of a process (`xborder-peer0.hk`). */
+export function unitName(spec: ProcessSpec): string {
+  return `xborder-${spec.name}`;
+}
+
+/**
+ * A systemd service unit for one process. The environment (which may hold a CA bootstrap credential)
+ * goes to an owner-only EnvironmentFile beside it, never into the unit, which any local user may read.
+ */
+export function unitFile(spec: ProcessSpec, envFile: string, after: readonly string[]): string {
+  const exec = [spec.command, ...spec.args].map(quote).join(' ');
+  return [
+    '[Unit]',
+    `Description=xborder ${spec.name}`,
+    `After=network-online.target${after.map((a) => ` ${a}.service`).join('')}`,
+    'Wants=network-online.target',
+    '',
+    '[Service]',
+    'Type=simple',
+    `EnvironmentFile=${envFile}`,
+    ...(spec.cwd !== undefined ? [`WorkingDirectory=${spec.cwd}`] : []),
+    `ExecStart=${exec}`,
+    'Restart=on-failure',
+    'RestartSec=2s',
+    'UMask=0077',
+    'NoNewPrivileges=yes',
+    'PrivateTmp=yes',
+    'LimitNOFILE=65536',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
+
+/** `KEY=value` lines of an EnvironmentFile (values quoted for systemd). */
+export function environmentFile(env: Readonly<Record<string, string>>): string {
+  return `${Object.entries(env)
+    .map(([k, v]) => `${k}="${v.replace(/["\\]/g, (c) => `\\${c}`)}"`)
+    .join('\n')}\n`;
+}
+
+/**
+ * Writes a unit and an environment file per local process into `outDir`: chaincode servers after
+ * their peer, peers and orderers after the CA. Returns the unit file names.
+ */
+export function writeUnits(config: NetworkConfig, outDir: string): string[] {
+  fs.mkdirSync(outDir, { recursive: true, mode: 0o700 });
+  const specs = localProcesses(config);
+  const cas = specs.filter((s) => s.name.startsWith('ca-')).map(unitName);
+  const peers = specs.filter((s) => s.name.startsWith('peer')).map(unitName);
+  const written: string[] = [];
+  for (const spec of specs) {
+    const after = spec.name.startsWith('cc-') ? peers : spec.name.startsWith('ca-') ? [] : cas;
+    const envFile = path.join(path.resolve(outDir), `${unitName(spec)}.env`);
+    fs.writeFileSync(envFile, environmentFile(spec.env), { mode: 0o600 });
+    fs.chmodSync(envFile, 0o600);
+    const file = `${unitName(spec)}.service`;
+    fs.writeFileSync(path.join(outDir, file), unitFile(spec, envFile, after), { mode: 0o644 });
+    written.push(file);
+  }
+  return written;
+}
