@@ -26,9 +26,10 @@ export function registerRegistry(program: Command): void {
     .command('seed')
     .description('register institutions and their signing certificates from a seed file (org admins)')
     .argument('[file]', 'seed file', path.join('examples', 'institutions.json'))
-    .action(async (file: string, _o: unknown, cmd: Command) => {
+    .option('--local-only', "only the institutions whose admin identity is in this home (an operator's own host)")
+    .action(async (file: string, o: { localOnly?: boolean }, cmd: Command) => {
       if (!fs.existsSync(file)) throw new XborderError('BAD_INPUT', `${file}: no such file`);
-      const done = await seedRegistry(file, homeOf(cmd));
+      const done = await seedRegistry(file, homeOf(cmd), { onlyLocal: o.localOnly === true });
       outputFor(cmd).result(done, (print) => {
         for (const line of table(done.map((d) => [d.institution, d.fingerprints.map((f) => f.slice(0, 16)).join(', ')]))) print(line);
       });

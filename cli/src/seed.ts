@@ -62,10 +62,16 @@ function parseSeedFile(file: string): SeedInstitution[] {
 /**
  * Registers institutions and their signing certificates through each org's admin identity. Safe to
  * run again (registrations of identical details are no-ops on the ledger). Returns what it did.
+ * With `onlyLocal`, institutions whose admin is not in this home are left to their own operator (an
+ * operator's host holds only its own admin).
  */
-export async function seedRegistry(seedFile: string, home: string): Promise<{ institution: string; fingerprints: string[] }[]> {
-  const seeds = parseSeedFile(seedFile);
+export async function seedRegistry(
+  seedFile: string,
+  home: string,
+  options: { onlyLocal?: boolean } = {},
+): Promise<{ institution: string; fingerprints: string[] }[]> {
   const known = new Set(listIdentities(home));
+  const seeds = parseSeedFile(seedFile).filter((s) => options.onlyLocal !== true || known.has(s.admin));
   const done: { institution: string; fingerprints: string[] }[] = [];
   for (const seed of seeds) {
     if (!known.has(seed.admin)) throw new XborderError('CONFIG', `${path.basename(seedFile)}: no local identity ${seed.admin}`);

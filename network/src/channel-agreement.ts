@@ -44,7 +44,7 @@ function fingerprint(pemBase64: unknown): string {
 }
 
 interface SignaturePolicy {
-  identities?: { principal?: { msp_identifier?: string; role?: string } }[];
+  identities?: { principal_classification?: string; principal?: { msp_identifier?: string; role?: string } }[];
   rule?: Rule;
 }
 interface Rule {
@@ -58,7 +58,12 @@ function renderPolicy(policy: Json): string {
   const value = obj(policy.value, 'policy value');
   if (type === 3) return `${String(value.rule)} ${String(value.sub_policy)}`;
   const sig = value as SignaturePolicy;
-  const principals = (sig.identities ?? []).map((i) => `${i.principal?.msp_identifier ?? '?'}.${(i.principal?.role ?? '?').toLowerCase()}`);
+  // a BFT block validation policy names consenters by their certificates (IDENTITY principals)
+  const principals = (sig.identities ?? []).map((i, n) =>
+    i.principal_classification === 'IDENTITY'
+      ? `consenter identity ${String(n + 1)}`
+      : `${i.principal?.msp_identifier ?? '?'}.${(i.principal?.role ?? '?').toLowerCase()}`,
+  );
   const render = (rule: Rule | undefined): string => {
     if (rule?.signed_by !== undefined) return principals[rule.signed_by] ?? '?';
     const rules = rule?.n_out_of?.rules ?? [];
@@ -91,6 +96,9 @@ export function summariseConfig(channel: string, config: Json): ChannelSummary {
   }));
   const organisations: ChannelSummary['organisations'][number][] = [];
   const policies: Record<string, string> = {};
+  for (const [name, p] of Object.entries(obj(root.policies, 'channel policies'))) {
+    policies[`Channel/${name}`] = renderPolicy(obj(obj(p, name).policy, name));
+  }
   for (const [groupName, group] of [
     ['application', application],
     ['orderer', orderer],
