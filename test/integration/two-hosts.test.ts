@@ -1,0 +1,313 @@
+/**
+ * Two operators (and the auditors) on hosts of their own: one Linux network namespace per
+ * organisation, linked by a bridge, each organisation's processes started inside its namespace from
+ * its own folder by `xbnet`. They exchange only public definitions and the proposed block, form the
+ * channel by propose/review/accept, deploy the chaincode by each side, and run the intel and payment
+ * flows through clients on their own hosts. The attacks: a proposal that misstates an operator, a
+ * block that is not the compared one, a configuration change signed by one operator, a private key
+ * found in the wrong folder; and a host taken off the network.
+ */
+import { X509Certificate, createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { expect } from 'chai';
+
+import { Hosts, available } from '../support/netns';
+import { EXAMPLES, REPO_ROOT } from '../support/paths';
+import { freshIndicator, GREEN } from '../support/stix-objects';
+
+const XBNET = path.join(REPO_ROOT, 'network', 'dist', 'cli.js');
+const XBORDER = path.join(REPO_ROOT, 'cli', 'dist', 'main.js');
+const SITES = ['hk', 'th', 'audit'] as const;
+type Site = (typeof SITES)[number];
+
+/** The caller's environment without xborder settings: every command gets its folder by flag. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XB_')));
+}
+
+/** Every PEM private key under a folder, as the hex of its public key (SPKI DER). */
+function privateKeysIn(dir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const entry of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const file = path.join(dir, entry);
+    if (!fs.statSync(file).isFile() || fs.statSync(file).size > 1_000_000) continue;
+    // keys inside JSON (a chaincode package's connection.json) carry their line breaks escaped
+    const text = fs.readFileSync(file, 'utf8').replace(/\\n/g, '\n');
+    for (const pem of text.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/g) ?? []) {
+      found.set(publicOf(pem).export({ type: 'spki', format: 'der' }).toString('hex'), entry);
+    }
+  }
+  return found;
+}
+
+/** The public key of a PEM private key; Fabric CA labels its SEC1 revocation key plain PRIVATE KEY. */
+function publicOf(pem: string): KeyObject {
+  try {
+    return createPublicKey(pem);
+  } catch {
+    return createPublicKey(pem.replace(/(BEGIN|END) PRIVATE KEY/g, '$1 EC PRIVATE KEY'));
+  }
+}
+
+describe('two operators on two hosts (network namespaces)', function () {
+  this.timeout(300_000);
+  const hosts = new Hosts();
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-two-hosts-'));
+  const home = (site: Site): string => path.join(base, site);
+  /** What each organisation receives from the others: copied files, never a shared folder. */
+  const inbox = (site: Site): string => path.join(base, `${site}-inbox`);
+  const address = (site: Site): string => hosts.hosts.get(site)?.address ?? '';
+  const hostName = (site: Site): string => hosts.hosts.get(site)?.hostName ?? '';
+  const xbnet = (site: Site, ...args: string[]) => hosts.exec(site, process.execPath, [XBNET, ...args, '--home', home(site)], cleanEnv());
+  const xborder = (site: Site, as: string, ...args: string[]) =>
+    hosts.exec(site, process.execPath, [XBORDER, '--home', home(site), '--as', as, ...args], cleanEnv());
+  const send = (file: string, to: Site): string => {
+    fs.mkdirSync(inbox(to), { recursive: true });
+    const target = path.join(inbox(to), path.basename(file));
+    fs.copyFileSync(file, target);
+    return target;
+  };
+  const ok = (r: { code: number; stdout: string; stderr: string }, what: string): string => {
+    expect(r.code, `${what}\n${r.stdout}\n${r.stderr}`).to.equal(0);
+    return r.stdout;
+  };
+  let blockSha = '';
+
+  before(function () {
+    const can = available();
+    if (!can.ok) {
+      process.stdout.write(`      skipped: ${can.why}\n`);
+      this.skip();
+    }
+    for (const site of SITES) hosts.add(site);
+  });
+
+  after(async function () {
+    this.timeout(120_000);
+    for (const site of SITES) {
+      if (fs.existsSync(path.join(home(site), 'network.json'))) await xbnet(site, 'down');
+    }
+    hosts.remove();
+    // deleting a namespace removes its links a moment later: wait for it (bounded), then check
+    const deadline = Date.now() + 10_000;
+    while (hosts.leftovers().length > 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    expect(hosts.leftovers(), 'namespaces and links left behind').to.deep.equal([]);
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  it('each organisation initialises on its own host and publishes only public material', async () => {
+    const results = await Promise.all(SITES.map((s) => xbnet(s, 'org-init', '--org', s, '--host', hostName(s), '--bind', address(s))));
+    results.forEach((r, i) => ok(r, `org-init ${SITES[i] ?? ''}`));
+    for (const site of SITES) {
+      const definition = fs.readFileSync(path.join(home(site), 'export', `${site}.org.json`), 'utf8');
+      expect(definition).not.to.match(/PRIVATE KEY/);
+      for (const other of SITES.filter((s) => s !== site)) send(path.join(home(site), 'export', `${site}.org.json`), other);
+    }
+    for (const site of SITES) {
+      for (const other of SITES.filter((s) => s !== site)) ok(await xbnet(site, 'org-import', '--file', path.join(inbox(site), `${other}.org.json`)), 'import');
+    }
+  });
+
+  it('refuses a proposal that misstates an operator, and a block that is not the one compared', async () => {
+    // TH edits what it imported from HK so that HK's anchor peer points at a TH address, and proposes
+    const imported = path.join(home('th'), 'orgs', 'hk', 'definition.json');
+    const honest = fs.readFileSync(imported, 'utf8');
+    const forged = JSON.parse(honest) as { peers: { host: string }[] };
+    for (const p of forged.peers) p.host = hostName('th');
+    fs.writeFileSync(imported, JSON.stringify(forged, null, 2));
+    try {
+      ok(await xbnet('th', 'channel-propose'), 'th proposes');
+    } finally {
+      fs.writeFileSync(imported, honest);
+    }
+    const proposal = send(path.join(home('th'), 'export', 'xborder.proposed.block'), 'hk');
+    const review = await xbnet('hk', 'channel-review', '--block', proposal);
+    expect(review.code).to.equal(1);
+    expect(review.stdout).to.match(/objection: HKMSP's anchor peers in the block/);
+    const sha = /SHA-256 ([0-9a-f]{64})/.exec(review.stdout)?.[1] ?? '';
+    const accept = await xbnet('hk', 'channel-accept', '--block', proposal, '--sha256', sha);
+    expect(accept.code).to.equal(1);
+    expect(accept.stderr).to.match(/CHANNEL_REFUSED: .*anchor peers/);
+    expect(fs.existsSync(path.join(home('hk'), 'channel', 'xborder.block')), 'nothing accepted').to.equal(false);
+
+    // HK's honest proposal with one byte changed on its way to TH
+    const honestProposal = await xbnet('hk', 'channel-propose');
+    blockSha = /SHA-256 ([0-9a-f]{64})/.exec(ok(honestProposal, 'hk proposes'))?.[1] ?? '';
+    const tampered = path.join(base, 'tampered.block');
+    const bytes = fs.readFileSync(path.join(home('hk'), 'export', 'xborder.proposed.block'));
+    bytes[bytes.length - 40] = (bytes[bytes.length - 40] ?? 0) ^ 0x01;
+    fs.writeFileSync(tampered, bytes);
+    const refused = await xbnet('th', 'channel-accept', '--block', tampered, '--sha256', blockSha);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.match(/CHANNEL_HASH_MISMATCH/);
+    expect(fs.existsSync(path.join(home('th'), 'channel', 'xborder.block')), 'nothing accepted').to.equal(false);
+  });
+
+  it('forms the channel by agreement: each organisation reviews and accepts the same block and joins its own nodes', async () => {
+    for (const site of ['th', 'audit'] as const) send(path.join(home('hk'), 'export', 'xborder.proposed.block'), site);
+    const blockOf = (site: Site): string =>
+      site === 'hk' ? path.join(home('hk'), 'export', 'xborder.proposed.block') : path.join(inbox(site), 'xborder.proposed.block');
+    for (const site of SITES) {
+      const review = ok(await xbnet(site, 'channel-review', '--block', blockOf(site)), `review ${site}`);
+      expect(review).to.include(`SHA-256 ${blockSha}`);
+      expect(review).to.match(/Application\/Admins: AND\(HKMSP\.admin, THMSP\.admin\)/);
+      ok(await xbnet(site, 'channel-accept', '--block', blockOf(site), '--sha256', blockSha), `accept ${site}`);
+    }
+    const ups = await Promise.all(SITES.map((s) => xbnet(s, 'org-up')));
+    ups.forEach((r, i) => ok(r, `org-up ${SITES[i] ?? ''}`));
+  });
+
+  it('deploys the chaincode by each operator on its own host; commit waits for both approvals', async () => {
+    // the operators' shared commitment keys go from the proposer to the other operator over their secure channel
+    fs.mkdirSync(path.join(home('th'), 'operators'), { recursive: true, mode: 0o700 });
+    fs.copyFileSync(path.join(home('hk'), 'operators', 'party-keys.json'), path.join(home('th'), 'operators', 'party-keys.json'));
+    ok(await xbnet('hk', 'chaincode-approve'), 'hk approves');
+    const early = await xbnet('hk', 'chaincode-commit');
+    expect(early.code).to.equal(1);
+    expect(early.stderr).to.match(/not approved by THMSP yet/);
+    ok(await xbnet('th', 'chaincode-approve'), 'th approves');
+    expect(ok(await xbnet('th', 'chaincode-commit'), 'th commits')).to.match(/committed/);
+    for (const site of ['hk', 'th'] as const) {
+      ok(await xborder(site, `${site}-admin`, 'registry', 'seed', '--local-only', path.join(EXAMPLES, 'institutions.json')), 'seed');
+    }
+  });
+
+  it('leaves no private key of one organisation in another organisation\'s folder', () => {
+    const keys = new Map(SITES.map((s) => [s, privateKeysIn(home(s))] as const));
+    for (const site of SITES) {
+      const mine = keys.get(site) ?? new Map<string, string>();
+      // positive control: the scan finds the organisation's own keys (CA, nodes, identities)
+      expect(mine.size, `${site} private keys found`).to.be.greaterThan(site === 'audit' ? 2 : 8);
+      for (const other of SITES.filter((s) => s !== site)) {
+        const shared = [...mine.keys()].filter((k) => keys.get(other)?.has(k));
+        expect(shared.map((k) => mine.get(k)), `${site} keys also in ${other}'s folder`).to.deep.equal([]);
+      }
+      // and every key in the folder belongs to a certificate of the folder's own CA (or is that CA's key)
+      const ca = new X509Certificate(fs.readFileSync(path.join(home(site), 'ca', site, 'server', 'ca-cert.pem')));
+      const ownPublic = new Set([ca.publicKey.export({ type: 'spki', format: 'der' }).toString('hex')]);
+      for (const entry of fs.readdirSync(home(site), { recursive: true, encoding: 'utf8' })) {
+        if (!/\.(pem|crt)$/.test(entry)) continue;
+        const text = fs.readFileSync(path.join(home(site), entry), 'utf8');
+        if (!text.includes('BEGIN CERTIFICATE')) continue;
+        const cert = new X509Certificate(text);
+        if (cert.checkIssued(ca) && cert.verify(ca.publicKey)) ownPublic.add(cert.publicKey.export({ type: 'spki', format: 'der' }).toString('hex'));
+      }
+      // the CA server's own keys (signing, Idemix revocation) sit in its keystore
+      const caKeystore = path.join('ca', site, 'server', 'msp', 'keystore');
+      const foreign = [...mine.entries()].filter(([k, file]) => !ownPublic.has(k) && !file.startsWith(caKeystore)).map(([, file]) => file);
+      expect(foreign, `${site} keys without a certificate of its own CA`).to.deep.equal([]);
+    }
+  });
+
+  it('shares intel and attests a payment through clients on each operator\'s host; the auditors read both', async () => {
+    const indicator = freshIndicator(GREEN, 'two hosts');
+    const file = path.join(base, 'indicator.json');
+    fs.writeFileSync(file, JSON.stringify(indicator));
+    ok(await xborder('hk', 'hk-bank-a', 'intel', 'submit', file), 'hk submits');
+    const read = ok(await xborder('th', 'th-bank-a', 'intel', 'get', String(indicator.id), '--json'), 'th reads');
+    expect(JSON.parse(read)).to.include({ stixId: indicator.id, producer: 'hk-bank-a', mspId: 'HKMSP' });
+    ok(await xborder('audit', 'audit-1', 'intel', 'get', String(indicator.id)), 'auditor reads');
+
+    const pay = path.join(EXAMPLES, 'payments');
+    ok(await xborder('hk', 'hk-bank-a', 'payment', 'attest', path.join(pay, 'pacs008-hk-th.xml')), 'attest');
+    const confirmed = ok(
+      await xborder(
+        'th',
+        'th-bank-a',
+        'payment',
+        'confirm',
+        path.join(pay, 'pacs002-th-status.xml'),
+        '--pacs008',
+        path.join(pay, 'pacs008-hk-th-receiver-copy.xml'),
+        '--json',
+      ),
+      'confirm',
+    );
+    expect((JSON.parse(confirmed) as { transactions: { state: string }[] }).transactions.map((t) => t.state)).to.deep.equal(['CONFIRMED', 'DISPUTED']);
+  });
+
+  it('changes the channel configuration only with both operators\' admin signatures', async () => {
+    const update = path.join(base, 'batch.pb');
+    expect(ok(await xbnet('hk', 'config-create', '--out', update, '--batch-timeout', '400ms'), 'create')).to.include('BatchTimeout = {"timeout":"400ms"}');
+    const alone = path.join(base, 'batch-alone.pb');
+    fs.copyFileSync(update, alone);
+    const refused = await xbnet('hk', 'config-submit', '--file', alone);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.match(/requires 2 of the 'Admins' sub-policies/);
+    ok(await xbnet('hk', 'config-sign', '--file', update), 'hk signs');
+    const atTh = send(update, 'th');
+    expect(ok(await xbnet('th', 'config-submit', '--file', atTh), 'th submits')).to.include('BatchTimeout');
+  });
+
+  it('with TH\'s host off the network, HK submits fail clearly and HK reads go on; back on, nothing is lost', async () => {
+    const before = freshIndicator(GREEN, 'before the partition');
+    const beforeFile = path.join(base, 'before.json');
+    fs.writeFileSync(beforeFile, JSON.stringify(before));
+    ok(await xborder('hk', 'hk-bank-a', 'intel', 'submit', beforeFile), 'submit before');
+
+    hosts.setLink('th', false);
+    const during = freshIndicator(GREEN, 'during the partition');
+    const duringFile = path.join(base, 'during.json');
+    fs.writeFileSync(duringFile, JSON.stringify(during));
+    let failed: { code: number; stdout: string; stderr: string };
+    try {
+      failed = await xborder('hk', 'hk-bank-a', 'intel', 'submit', duringFile);
+      expect(ok(await xborder('hk', 'hk-bank-a', 'intel', 'get', String(before.id)), 'hk reads during the partition')).to.include(String(before.id));
+    } finally {
+      hosts.setLink('th', true);
+    }
+    expect(failed.code, failed.stdout).to.equal(1);
+    if (process.env.XB_TEST_VERBOSE === '1') process.stdout.write(`      partition: ${failed.stdout.trim()} ${failed.stderr.trim()}\n`);
+    expect(`${failed.stdout}${failed.stderr}`).to.match(/rejected|UNAVAILABLE|ENDORSEMENT|DEADLINE|no combination/);
+
+    // the same submission again once the host is back: it completes, nothing twice
+    const deadline = Date.now() + 120_000;
+    let again = await xborder('hk', 'hk-bank-a', 'intel', 'submit', duringFile);
+    while (again.code !== 0 && Date.now() < deadline) again = await xborder('hk', 'hk-bank-a', 'intel', 'submit', duringFile);
+    ok(again, 'submit after the partition');
+    for (const id of [before.id, during.id]) {
+      // TH's peer commits the block a moment after HK's: wait for it there (bounded)
+      let history = await xborder('th', 'th-bank-a', 'intel', 'history', String(id), '--json');
+      while (history.code !== 0 && /INTEL_NOT_FOUND/.test(history.stdout + history.stderr) && Date.now() < deadline)
+        history = await xborder('th', 'th-bank-a', 'intel', 'history', String(id), '--json');
+      expect(JSON.parse(ok(history, 'th history')) as unknown[], `${String(id)} once at TH`).to.have.length(1);
+    }
+    const heights = async (): Promise<number[]> =>
+      Promise.all(
+        (['hk', 'th'] as const).map(async (s) => {
+          const st = JSON.parse((await xbnet(s, 'status', '--json')).stdout) as { heights: Record<string, number> };
+          return Object.values(st.heights)[0] ?? -1;
+        }),
+      );
+    let h = await heights();
+    while (h[0] !== h[1] && Date.now() < deadline) h = await heights();
+    expect(h[0], 'both peers at the same height').to.equal(h[1]);
+  });
+
+  it('writes a systemd unit per process, with the environment (and any secret) in owner-only files', async () => {
+    const out = path.join(base, 'units-hk');
+    ok(await xbnet('hk', 'units', '--out', out), 'units');
+    const units = fs.readdirSync(out).filter((f) => f.endsWith('.service')).sort();
+    expect(units).to.deep.equal([
+      'xborder-ca-hk.service',
+      'xborder-cc-xborder-hk.service',
+      'xborder-orderer0.hk.service',
+      'xborder-orderer1.hk.service',
+      'xborder-peer0.hk.service',
+    ]);
+    const secrets = JSON.parse(fs.readFileSync(path.join(home('hk'), 'ca', 'hk', 'secrets.json'), 'utf8')) as Record<string, string>;
+    for (const unit of units) {
+      const text = fs.readFileSync(path.join(out, unit), 'utf8');
+      for (const secret of Object.values(secrets)) expect(text, unit).not.to.include(secret);
+      const envFile = /^EnvironmentFile=(.+)$/m.exec(text)?.[1] ?? '';
+      expect(fs.statSync(envFile).mode & 0o077, `${envFile} owner-only`).to.equal(0);
+      expect(text).to.match(new RegExp(`^ExecStart=/\\S+`, 'm'));
+    }
+    expect(fs.readFileSync(path.join(out, 'xborder-ca-hk.env'), 'utf8')).to.include(`FABRIC_CA_SERVER_BOOT="admin:${secrets.admin ?? 'missing'}"`);
+    expect(fs.readFileSync(path.join(out, 'xborder-peer0.hk.env'), 'utf8')).to.include(`CORE_PEER_LISTENADDRESS="${address('hk')}:7051"`);
+  });
+});
