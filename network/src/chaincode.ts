@@ -401,7 +401,18 @@ export function definitionVersion(spec: ChaincodeSpec, policy: string, collectio
 }
 
 function definitionFlags(config: NetworkConfig, spec: ChaincodeSpec, version: string, sequence: number, policy: string): string[] {
-  const flags = ['--channelID', config.channel, '--name', spec.name, '--version', version, '--sequence', String(sequence), '--signature-policy', policy];
+  const flags = [
+    '--channelID',
+    config.channel,
+    '--name',
+    spec.name,
+    '--version',
+    version,
+    '--sequence',
+    String(sequence),
+    '--signature-policy',
+    policy,
+  ];
   if (spec.collections !== undefined) flags.push('--collections-config', spec.collections);
   return flags;
 }
@@ -440,7 +451,8 @@ export async function approveChaincode(
   spec: ChaincodeSpec,
   log: (line: string) => void,
 ): Promise<{ sequence: number; version: string; outcome: 'approved' | 'already approved' | 'committed' }> {
-  if (!fs.existsSync(path.join(spec.modulePath, 'package.json'))) throw new NetworkError(`chaincode module ${spec.modulePath} has no package.json`);
+  if (!fs.existsSync(path.join(spec.modulePath, 'package.json')))
+    throw new NetworkError(`chaincode module ${spec.modulePath} has no package.json`);
   if (!fs.existsSync(partyKeysFile(config))) {
     throw new NetworkError(
       `no operators' party key file at ${partyKeysFile(config)}: the proposing operator generated it with channel-propose; ` +
@@ -487,7 +499,9 @@ export async function commitChaincode(
   if (next.committed) return { sequence: next.sequence, version: next.version, outcome: 'unchanged' };
   const definition = definitionFlags(config, spec, next.version, next.sequence, next.policy);
   const approved = await approvals(config, definition);
-  const missing = peerOrgs(config).filter((o) => approved[o.mspId] !== true).map((o) => o.mspId);
+  const missing = peerOrgs(config)
+    .filter((o) => approved[o.mspId] !== true)
+    .map((o) => o.mspId);
   if (missing.length > 0) {
     throw new NetworkError(
       `chaincode ${spec.name} version ${next.version} sequence ${String(next.sequence)} is not approved by ${missing.join(', ')} yet ` +

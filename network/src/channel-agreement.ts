@@ -160,7 +160,9 @@ export function renderSummary(s: ChannelSummary): string {
     'consenters:',
     ...s.consenters.map((c) => `  ${String(c.id)}. ${c.endpoint} ${c.mspId} TLS ${c.tlsCertSha256}`),
     'organisations:',
-    ...s.organisations.map((o) => `  ${o.group} ${o.mspId} root ${o.rootCertSha256.join(' ')}${o.endpoints.length ? ` at ${o.endpoints.join(', ')}` : ''}`),
+    ...s.organisations.map(
+      (o) => `  ${o.group} ${o.mspId} root ${o.rootCertSha256.join(' ')}${o.endpoints.length ? ` at ${o.endpoints.join(', ')}` : ''}`,
+    ),
     'policies:',
     ...Object.entries(s.policies)
       .sort(([a], [b]) => a.localeCompare(b))
@@ -206,17 +208,20 @@ export function proposalProblems(config: NetworkConfig, s: ChannelSummary): stri
     const tls = new X509Certificate(fs.readFileSync(path.join(ordererDir(config, orderer), 'tls', 'server.crt'))).fingerprint256;
     const endpoint = `${orderer.host}:${String(orderer.port)}`;
     const c = s.consenters.find((x) => x.endpoint === endpoint);
-    if (!c || c.mspId !== own.mspId || c.tlsCertSha256 !== tls) problems.push(`consenter ${orderer.name} (${endpoint}) is missing or not this organisation's node`);
+    if (!c || c.mspId !== own.mspId || c.tlsCertSha256 !== tls)
+      problems.push(`consenter ${orderer.name} (${endpoint}) is missing or not this organisation's node`);
   }
   for (const c of s.consenters.filter((x) => x.mspId === own.mspId)) {
-    if (!localOrderers(config).some((o) => `${o.host}:${String(o.port)}` === c.endpoint)) problems.push(`consenter ${c.endpoint} claims ${own.mspId} but is not its node`);
+    if (!localOrderers(config).some((o) => `${o.host}:${String(o.port)}` === c.endpoint))
+      problems.push(`consenter ${c.endpoint} claims ${own.mspId} but is not its node`);
   }
   if (s.ordererType !== 'BFT') problems.push(`ordering is ${s.ordererType}; across operators it must be BFT`);
   const quorum = bftQuorum(s.consenters.length);
   const perOrg = new Map<string, number>();
   for (const c of s.consenters) perOrg.set(c.mspId, (perOrg.get(c.mspId) ?? 0) + 1);
   for (const [msp, count] of perOrg) {
-    if (msp !== own.mspId && count >= quorum) problems.push(`${msp} alone holds ${String(count)} of ${String(s.consenters.length)} consenters (quorum ${String(quorum)})`);
+    if (msp !== own.mspId && count >= quorum)
+      problems.push(`${msp} alone holds ${String(count)} of ${String(s.consenters.length)} consenters (quorum ${String(quorum)})`);
   }
   const expected: Record<string, string> = {
     'Application/Admins': BOTH_OPERATORS('admin'),

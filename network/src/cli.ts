@@ -88,7 +88,9 @@ async function main(): Promise<number> {
     }
     case 'org-import': {
       const r = orgImport(args.options, need(args.file));
-      log(`imported ${r.definition.mspId} (${r.definition.peers.length} peer(s), ${r.definition.orderers.length} orderer(s)); SHA-256 ${r.sha256}`);
+      log(
+        `imported ${r.definition.mspId} (${r.definition.peers.length} peer(s), ${r.definition.orderers.length} orderer(s)); SHA-256 ${r.sha256}`,
+      );
       break;
     }
     case 'channel-propose': {
@@ -136,7 +138,9 @@ async function main(): Promise<number> {
       const change = need(args.change);
       const lines = await createConfigUpdate(config, (current) => applyChange(current, change), need(args.out));
       for (const line of lines) log(`changes ${line}`);
-      log(`update written to ${need(args.out)} (SHA-256 ${fileSha256(need(args.out))}); sign with config-sign, then the other operator submits`);
+      log(
+        `update written to ${need(args.out)} (SHA-256 ${fileSha256(need(args.out))}); sign with config-sign, then the other operator submits`,
+      );
       break;
     }
     case 'config-sign': {

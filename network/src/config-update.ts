@@ -22,9 +22,11 @@ export interface ConfigChange {
 /** Applies a {@link ConfigChange} to a configuration, as configtxlator prints it. */
 export function applyChange(current: ChannelConfigJson, change: ConfigChange): ChannelConfigJson {
   const next = JSON.parse(JSON.stringify(current)) as ChannelConfigJson;
-  const orderer = (next.channel_group as { groups: { Orderer: { values: Record<string, { value: Record<string, unknown> }> } } }).groups.Orderer;
+  const orderer = (next.channel_group as { groups: { Orderer: { values: Record<string, { value: Record<string, unknown> }> } } }).groups
+    .Orderer;
   if (change.batchTimeout !== undefined) {
-    if (!/^\d+(ms|s)$/.test(change.batchTimeout)) throw new NetworkError(`batch timeout must look like 500ms or 2s; got ${change.batchTimeout}`);
+    if (!/^\d+(ms|s)$/.test(change.batchTimeout))
+      throw new NetworkError(`batch timeout must look like 500ms or 2s; got ${change.batchTimeout}`);
     const v = orderer.values.BatchTimeout;
     if (v) v.value.timeout = change.batchTimeout;
   }
@@ -61,9 +63,14 @@ export async function createConfigUpdate(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-config-update-'));
   const file = (name: string): string => path.join(dir, name);
   try {
-    await run(tool(config, 'peer'), ['channel', 'fetch', 'config', file('config.block'), '-c', config.channel, ...ordererFlags(config)], 'fetch config', {
-      env: adminEnv(config),
-    });
+    await run(
+      tool(config, 'peer'),
+      ['channel', 'fetch', 'config', file('config.block'), '-c', config.channel, ...ordererFlags(config)],
+      'fetch config',
+      {
+        env: adminEnv(config),
+      },
+    );
     await run(lator, ['proto_decode', '--input', file('config.block'), '--type', 'common.Block', '--output', file('block.json')], 'decode');
     const block = JSON.parse(fs.readFileSync(file('block.json'), 'utf8')) as {
       data: { data: { payload: { data: { config: ChannelConfigJson } } }[] };
@@ -74,18 +81,37 @@ export async function createConfigUpdate(
     fs.writeFileSync(file('current.json'), JSON.stringify(current));
     fs.writeFileSync(file('updated.json'), JSON.stringify(updated));
     for (const name of ['current', 'updated'])
-      await run(lator, ['proto_encode', '--input', file(`${name}.json`), '--type', 'common.Config', '--output', file(`${name}.pb`)], 'encode');
+      await run(
+        lator,
+        ['proto_encode', '--input', file(`${name}.json`), '--type', 'common.Config', '--output', file(`${name}.pb`)],
+        'encode',
+      );
     try {
       await run(
         lator,
-        ['compute_update', '--channel_id', config.channel, '--original', file('current.pb'), '--updated', file('updated.pb'), '--output', file('update.pb')],
+        [
+          'compute_update',
+          '--channel_id',
+          config.channel,
+          '--original',
+          file('current.pb'),
+          '--updated',
+          file('updated.pb'),
+          '--output',
+          file('update.pb'),
+        ],
         'compute update',
       );
     } catch (err) {
-      if (err instanceof Error && /no differences/i.test(err.message)) throw new NetworkError('the change leaves the configuration as it is');
+      if (err instanceof Error && /no differences/i.test(err.message))
+        throw new NetworkError('the change leaves the configuration as it is');
       throw err;
     }
-    await run(lator, ['proto_decode', '--input', file('update.pb'), '--type', 'common.ConfigUpdate', '--output', file('update.json')], 'decode update');
+    await run(
+      lator,
+      ['proto_decode', '--input', file('update.pb'), '--type', 'common.ConfigUpdate', '--output', file('update.json')],
+      'decode update',
+    );
     const update = JSON.parse(fs.readFileSync(file('update.json'), 'utf8')) as unknown;
     const envelope = {
       payload: {
@@ -108,7 +134,8 @@ export function describeUpdate(update: unknown): string[] {
   const walk = (write: Group | undefined, read: Group | undefined, at: string): void => {
     for (const [name, value] of Object.entries(write?.values ?? {})) {
       const before = read?.values?.[name];
-      if (before === undefined || Number(value.version ?? 0) > Number(before.version ?? 0)) lines.push(`${at}/${name} = ${JSON.stringify(value.value)}`);
+      if (before === undefined || Number(value.version ?? 0) > Number(before.version ?? 0))
+        lines.push(`${at}/${name} = ${JSON.stringify(value.value)}`);
     }
     for (const [name, group] of Object.entries(write?.groups ?? {})) {
       const before = read?.groups?.[name];
@@ -131,7 +158,11 @@ export async function readConfigUpdate(config: NetworkConfig, file: string): Pro
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-config-read-'));
   try {
     const out = path.join(dir, 'envelope.json');
-    await run(tool(config, 'configtxlator'), ['proto_decode', '--input', file, '--type', 'common.Envelope', '--output', out], 'decode update');
+    await run(
+      tool(config, 'configtxlator'),
+      ['proto_decode', '--input', file, '--type', 'common.Envelope', '--output', out],
+      'decode update',
+    );
     const envelope = JSON.parse(fs.readFileSync(out, 'utf8')) as {
       payload: { header: { channel_header: { channel_id: string } }; data: { config_update: unknown; signatures?: unknown[] } };
     };
@@ -151,9 +182,14 @@ export async function signConfigUpdate(config: NetworkConfig, file: string): Pro
 
 /** Signs (as this operator) and submits a configuration update to the ordering service. */
 export async function submitConfigUpdate(config: NetworkConfig, file: string): Promise<void> {
-  await run(tool(config, 'peer'), ['channel', 'update', '-f', file, '-c', config.channel, ...ordererFlags(config)], 'submit the configuration update', {
-    env: adminEnv(config),
-  });
+  await run(
+    tool(config, 'peer'),
+    ['channel', 'update', '-f', file, '-c', config.channel, ...ordererFlags(config)],
+    'submit the configuration update',
+    {
+      env: adminEnv(config),
+    },
+  );
 }
 
 /**
@@ -166,10 +202,17 @@ export async function updateChannelConfig(config: NetworkConfig, change: (curren
   const file = path.join(dir, 'update.pb');
   try {
     await createConfigUpdate(config, change, file);
-    await run(tool(config, 'peer'), ['channel', 'signconfigtx', '-f', file], 'HK admin signs the update', { env: peerAdminEnv(config, config.orgs.hk) });
-    await run(tool(config, 'peer'), ['channel', 'update', '-f', file, '-c', config.channel, ...ordererFlags(config)], 'TH admin signs and submits', {
-      env: peerAdminEnv(config, config.orgs.th),
+    await run(tool(config, 'peer'), ['channel', 'signconfigtx', '-f', file], 'HK admin signs the update', {
+      env: peerAdminEnv(config, config.orgs.hk),
     });
+    await run(
+      tool(config, 'peer'),
+      ['channel', 'update', '-f', file, '-c', config.channel, ...ordererFlags(config)],
+      'TH admin signs and submits',
+      {
+        env: peerAdminEnv(config, config.orgs.th),
+      },
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

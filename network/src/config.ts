@@ -175,11 +175,20 @@ export function resolveConfig(options: NetworkOptions = {}): NetworkConfig {
   const port = (p: number): number => p + offset;
   const site = options.site;
   const remote = options.remote ?? {};
+  // a node of another organisation is where its definition says; ours where the flags say
+  const hostOf = (key: SiteKey): string => (site === undefined || key === site ? host : (remote[key]?.host ?? `${key}.unknown`));
   const orderers: OrdererNode[] = [];
   if (site === undefined) {
     for (let i = 0; i < ordererCount(profile); i++) {
       const base = 7050 + i * 100;
-      orderers.push({ name: `orderer${String(i)}`, org: 'orderer', host, port: port(base), adminPort: port(base + 3), opsPort: port(base + 10) });
+      orderers.push({
+        name: `orderer${String(i)}`,
+        org: 'orderer',
+        host,
+        port: port(base),
+        adminPort: port(base + 3),
+        opsPort: port(base + 10),
+      });
     }
   } else {
     // across hosts each operator runs two of the four BFT consenters (see DEPLOYMENT.md)
@@ -190,15 +199,13 @@ export function resolveConfig(options: NetworkOptions = {}): NetworkConfig {
       orderers.push({
         name,
         org,
-        host: far?.host ?? (org === site ? host : `${name}.unknown`),
+        host: far?.host ?? hostOf(org),
         port: far?.port ?? port(base),
         adminPort: port(base + 3),
         opsPort: port(base + 10),
       });
     });
   }
-  // a node of another organisation is where its definition says; ours where the flags say
-  const hostOf = (key: SiteKey): string => (site === undefined || key === site ? host : (remote[key]?.host ?? `${key}.unknown`));
   const farPeer = (key: SiteKey): { host: string; port: number } | undefined =>
     site === undefined || key === site ? undefined : remote[key]?.peers[0];
   const ca = (key: OrgKey, base: number): CaNode => ({

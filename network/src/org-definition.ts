@@ -107,6 +107,10 @@ function endpoint(value: unknown, what: string): { host: string; port: number } 
   return { host: v.host, port: v.port };
 }
 
+function validName(name: unknown): name is string {
+  return typeof name === 'string' && /^[a-z0-9.-]{1,64}$/.test(name);
+}
+
 /**
  * Checks another organisation's definition: the expected format and MSP id, parseable certificates,
  * every node certificate issued by the org's CA, and no private key anywhere in the file.
@@ -124,7 +128,8 @@ export function parseDefinition(text: string, source: string): OrgDefinition {
   if (typeof d.key !== 'string' || !(SITES as readonly string[]).includes(d.key))
     throw new NetworkError(`${source}: unknown organisation ${String(d.key)}`);
   const key = d.key;
-  if (d.mspId !== EXPECTED[key]) throw new NetworkError(`${source}: organisation ${key} must have MSP id ${EXPECTED[key]}, not ${String(d.mspId)}`);
+  if (d.mspId !== EXPECTED[key])
+    throw new NetworkError(`${source}: organisation ${key} must have MSP id ${EXPECTED[key]}, not ${String(d.mspId)}`);
   const ca = certificate(d.caCert, `${source}: caCert`);
   if (!ca.ca) throw new NetworkError(`${source}: caCert is not a CA certificate`);
   endpoint(d.ca, `${source}: ca`);
@@ -132,15 +137,15 @@ export function parseDefinition(text: string, source: string): OrgDefinition {
     const cert = certificate(pem, what);
     if (!cert.verify(ca.publicKey) || cert.issuer !== ca.subject) throw new NetworkError(`${what} is not issued by the organisation's CA`);
   };
-  const peers = Array.isArray(d.peers) ? d.peers : [];
-  const orderers = Array.isArray(d.orderers) ? d.orderers : [];
+  const peers: readonly Partial<OrgDefinition['peers'][number]>[] = Array.isArray(d.peers) ? d.peers : [];
+  const orderers: readonly Partial<OrgDefinition['orderers'][number]>[] = Array.isArray(d.orderers) ? d.orderers : [];
   for (const p of peers) {
     endpoint(p, `${source}: peer`);
-    if (typeof p.name !== 'string' || !/^[a-z0-9.-]{1,64}$/.test(p.name)) throw new NetworkError(`${source}: bad peer name`);
+    if (!validName(p.name)) throw new NetworkError(`${source}: bad peer name`);
   }
   for (const o of orderers) {
     endpoint(o, `${source}: orderer`);
-    if (typeof o.name !== 'string' || !/^[a-z0-9.-]{1,64}$/.test(o.name)) throw new NetworkError(`${source}: bad orderer name`);
+    if (!validName(o.name)) throw new NetworkError(`${source}: bad orderer name`);
     issuedByCa(o.tlsCert, `${source}: ${o.name} TLS certificate`);
     issuedByCa(o.identityCert, `${source}: ${o.name} identity certificate`);
   }

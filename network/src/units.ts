@@ -19,7 +19,9 @@ export function localProcesses(config: NetworkConfig): ProcessSpec[] {
     for (const org of localPeerOrgs(config)) {
       const idFile = path.join(config.home, 'chaincode', name, `${org.key}.package-id`);
       if (!fs.existsSync(idFile)) continue;
-      specs.push(chaincodeServerProcess(config, org, savedSpec(config, name), chaincodeSlot(config, name), fs.readFileSync(idFile, 'utf8').trim()));
+      specs.push(
+        chaincodeServerProcess(config, org, savedSpec(config, name), chaincodeSlot(config, name), fs.readFileSync(idFile, 'utf8').trim()),
+      );
     }
   }
   return specs;

@@ -108,7 +108,8 @@ describe('two operators on two hosts (network namespaces)', function () {
       for (const other of SITES.filter((s) => s !== site)) send(path.join(home(site), 'export', `${site}.org.json`), other);
     }
     for (const site of SITES) {
-      for (const other of SITES.filter((s) => s !== site)) ok(await xbnet(site, 'org-import', '--file', path.join(inbox(site), `${other}.org.json`)), 'import');
+      for (const other of SITES.filter((s) => s !== site))
+        ok(await xbnet(site, 'org-import', '--file', path.join(inbox(site), `${other}.org.json`)), 'import');
     }
   });
 
@@ -176,7 +177,7 @@ describe('two operators on two hosts (network namespaces)', function () {
     }
   });
 
-  it('leaves no private key of one organisation in another organisation\'s folder', () => {
+  it("leaves no private key of one organisation in another organisation's folder", () => {
     const keys = new Map(SITES.map((s) => [s, privateKeysIn(home(s))] as const));
     for (const site of SITES) {
       const mine = keys.get(site) ?? new Map<string, string>();
@@ -184,7 +185,10 @@ describe('two operators on two hosts (network namespaces)', function () {
       expect(mine.size, `${site} private keys found`).to.be.greaterThan(site === 'audit' ? 2 : 8);
       for (const other of SITES.filter((s) => s !== site)) {
         const shared = [...mine.keys()].filter((k) => keys.get(other)?.has(k));
-        expect(shared.map((k) => mine.get(k)), `${site} keys also in ${other}'s folder`).to.deep.equal([]);
+        expect(
+          shared.map((k) => mine.get(k)),
+          `${site} keys also in ${other}'s folder`,
+        ).to.deep.equal([]);
       }
       // and every key in the folder belongs to a certificate of the folder's own CA (or is that CA's key)
       const ca = new X509Certificate(fs.readFileSync(path.join(home(site), 'ca', site, 'server', 'ca-cert.pem')));
@@ -194,7 +198,8 @@ describe('two operators on two hosts (network namespaces)', function () {
         const text = fs.readFileSync(path.join(home(site), entry), 'utf8');
         if (!text.includes('BEGIN CERTIFICATE')) continue;
         const cert = new X509Certificate(text);
-        if (cert.checkIssued(ca) && cert.verify(ca.publicKey)) ownPublic.add(cert.publicKey.export({ type: 'spki', format: 'der' }).toString('hex'));
+        if (cert.checkIssued(ca) && cert.verify(ca.publicKey))
+          ownPublic.add(cert.publicKey.export({ type: 'spki', format: 'der' }).toString('hex'));
       }
       // the CA server's own keys (signing, Idemix revocation) sit in its keystore
       const caKeystore = path.join('ca', site, 'server', 'msp', 'keystore');
@@ -203,7 +208,7 @@ describe('two operators on two hosts (network namespaces)', function () {
     }
   });
 
-  it('shares intel and attests a payment through clients on each operator\'s host; the auditors read both', async () => {
+  it("shares intel and attests a payment through clients on each operator's host; the auditors read both", async () => {
     const indicator = freshIndicator(GREEN, 'two hosts');
     const file = path.join(base, 'indicator.json');
     fs.writeFileSync(file, JSON.stringify(indicator));
@@ -227,12 +232,17 @@ describe('two operators on two hosts (network namespaces)', function () {
       ),
       'confirm',
     );
-    expect((JSON.parse(confirmed) as { transactions: { state: string }[] }).transactions.map((t) => t.state)).to.deep.equal(['CONFIRMED', 'DISPUTED']);
+    expect((JSON.parse(confirmed) as { transactions: { state: string }[] }).transactions.map((t) => t.state)).to.deep.equal([
+      'CONFIRMED',
+      'DISPUTED',
+    ]);
   });
 
-  it('changes the channel configuration only with both operators\' admin signatures', async () => {
+  it("changes the channel configuration only with both operators' admin signatures", async () => {
     const update = path.join(base, 'batch.pb');
-    expect(ok(await xbnet('hk', 'config-create', '--out', update, '--batch-timeout', '400ms'), 'create')).to.include('BatchTimeout = {"timeout":"400ms"}');
+    expect(ok(await xbnet('hk', 'config-create', '--out', update, '--batch-timeout', '400ms'), 'create')).to.include(
+      'BatchTimeout = {"timeout":"400ms"}',
+    );
     const alone = path.join(base, 'batch-alone.pb');
     fs.copyFileSync(update, alone);
     const refused = await xbnet('hk', 'config-submit', '--file', alone);
@@ -243,7 +253,7 @@ describe('two operators on two hosts (network namespaces)', function () {
     expect(ok(await xbnet('th', 'config-submit', '--file', atTh), 'th submits')).to.include('BatchTimeout');
   });
 
-  it('with TH\'s host off the network, HK submits fail clearly and HK reads go on; back on, nothing is lost', async () => {
+  it("with TH's host off the network, HK submits fail clearly and HK reads go on; back on, nothing is lost", async () => {
     const before = freshIndicator(GREEN, 'before the partition');
     const beforeFile = path.join(base, 'before.json');
     fs.writeFileSync(beforeFile, JSON.stringify(before));
@@ -256,7 +266,9 @@ describe('two operators on two hosts (network namespaces)', function () {
     let failed: { code: number; stdout: string; stderr: string };
     try {
       failed = await xborder('hk', 'hk-bank-a', 'intel', 'submit', duringFile);
-      expect(ok(await xborder('hk', 'hk-bank-a', 'intel', 'get', String(before.id)), 'hk reads during the partition')).to.include(String(before.id));
+      expect(ok(await xborder('hk', 'hk-bank-a', 'intel', 'get', String(before.id)), 'hk reads during the partition')).to.include(
+        String(before.id),
+      );
     } finally {
       hosts.setLink('th', true);
     }
@@ -291,7 +303,10 @@ describe('two operators on two hosts (network namespaces)', function () {
   it('writes a systemd unit per process, with the environment (and any secret) in owner-only files', async () => {
     const out = path.join(base, 'units-hk');
     ok(await xbnet('hk', 'units', '--out', out), 'units');
-    const units = fs.readdirSync(out).filter((f) => f.endsWith('.service')).sort();
+    const units = fs
+      .readdirSync(out)
+      .filter((f) => f.endsWith('.service'))
+      .sort();
     expect(units).to.deep.equal([
       'xborder-ca-hk.service',
       'xborder-cc-xborder-hk.service',
@@ -307,7 +322,9 @@ describe('two operators on two hosts (network namespaces)', function () {
       expect(fs.statSync(envFile).mode & 0o077, `${envFile} owner-only`).to.equal(0);
       expect(text).to.match(new RegExp(`^ExecStart=/\\S+`, 'm'));
     }
-    expect(fs.readFileSync(path.join(out, 'xborder-ca-hk.env'), 'utf8')).to.include(`FABRIC_CA_SERVER_BOOT="admin:${secrets.admin ?? 'missing'}"`);
+    expect(fs.readFileSync(path.join(out, 'xborder-ca-hk.env'), 'utf8')).to.include(
+      `FABRIC_CA_SERVER_BOOT="admin:${secrets.admin ?? 'missing'}"`,
+    );
     expect(fs.readFileSync(path.join(out, 'xborder-peer0.hk.env'), 'utf8')).to.include(`CORE_PEER_LISTENADDRESS="${address('hk')}:7051"`);
   });
 });
