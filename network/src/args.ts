@@ -83,8 +83,8 @@ One organisation per host (DEPLOYMENT.md); each command works in that organisati
   channel-review     --block F: print the block's summary, SHA-256 and what this organisation objects to
   channel-accept     --block F --sha256 H: accept the block both operators compared
   org-up             start this organisation's processes and join them to the accepted channel
-  chaincode-approve  package, install, run and approve the xborder chaincode for this operator
-  chaincode-commit   commit the definition once every operator approved it
+  chaincode-approve  package, install, run and approve the xborder chaincode for this operator [--path DIR]
+  chaincode-commit   commit the definition once every operator approved it [--path DIR]
   config-create      --out F [--batch-timeout 500ms] [--max-messages N]: a channel configuration update
   config-sign        --file F: show what the update changes and add this operator admin's signature
   config-submit      --file F: sign and submit the update (it needs both operators' admins)
@@ -103,6 +103,7 @@ Flags (env in brackets):
   --profiling              up: peers serve Go pprof; chaincode servers profile between SIGUSR2s [XB_PROFILING=1]
   --json                   status: machine-readable output
   deploy: --name NAME --path DIR [--collections FILE] [--policy POLICY]
+  chaincode-approve, chaincode-commit: --path DIR   another build of the xborder chaincode (an upgrade)
   restart-chaincode: --name NAME (default xborder)
   rotate-party-key: --from YYYY-MM-DD (after today and after the newest key)
   register-member: --org hk|th --institution ID --secret-file FILE
@@ -219,6 +220,11 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
       ...(collections !== undefined ? { collections: path.resolve(collections) } : {}),
       ...(policy !== undefined ? { policy } : {}),
     };
+  }
+  if ((command === 'chaincode-approve' || command === 'chaincode-commit') && flags.has('path')) {
+    // another build of the xborder chaincode (an upgrade): its folder holds package.json and collections.json
+    const modulePath = path.resolve(flags.get('path') ?? '');
+    chaincode = { name: 'xborder', modulePath, collections: path.join(modulePath, 'collections.json') };
   }
   let member: ParsedArgs['member'];
   if (command === 'register-member') {

@@ -70,21 +70,34 @@ export function deployedChaincodes(config: NetworkConfig): string[] {
   );
 }
 
-function serverAddress(config: NetworkConfig, peer: PeerNode, slot: number): { host: string; port: number } {
-  return { host: peer.host, port: peer.chaincodeServerBasePort + slot };
+/**
+ * One of the two places a chaincode server of an org can run. On one machine lane 0 is the only one.
+ * Across hosts an upgrade runs the new version's server in the other lane while the committed one
+ * keeps serving, so both peers switch code at the block that commits the new definition.
+ */
+export interface Lane {
+  readonly index: 0 | 1;
+  /** Package label; defaults to `<name>_<org>`. */
+  readonly label?: string;
+}
+
+/** Ports between the two lanes of an org's chaincode servers. */
+const LANE_STRIDE = 20;
+
+function serverPort(peer: PeerNode, slot: number, lane: 0 | 1): number {
+  return peer.chaincodeServerBasePort + slot + lane * LANE_STRIDE;
 }
 
 /**
  * The CCaaS package of one org: `connection.json` tells its peer where its chaincode server listens,
  * with mutual TLS (server certificate from the org CA, and a client certificate for the peer).
  */
-export function packageFor(config: NetworkConfig, org: OrgConfig, name: string, slot: number): Buffer {
+export function packageFor(config: NetworkConfig, org: OrgConfig, name: string, slot: number, lane: Lane = { index: 0 }): Buffer {
   const peer = org.peer;
   if (!peer) throw new Error(`${org.mspId} has no peer`);
-  const { host, port } = serverAddress(config, peer, slot);
   const client = chaincodeClientTlsDir(config, org);
   const connection = {
-    address: `${host}:${String(port)}`,
+    address: `${peer.host}:${String(serverPort(peer, slot, lane.index))}`,
     dial_timeout: '10s',
     tls_required: true,
     client_auth_required: true,
@@ -93,7 +106,7 @@ export function packageFor(config: NetworkConfig, org: OrgConfig, name: string, 
     client_key: fs.readFileSync(path.join(client, 'server.key'), 'utf8'),
   };
   const code = tarGz([{ name: 'connection.json', data: Buffer.from(JSON.stringify(connection, null, 2)) }]);
-  const metadata = { type: 'ccaas', label: `${name}_${org.key}` };
+  const metadata = { type: 'ccaas', label: lane.label ?? `${name}_${org.key}` };
   return tarGz([
     { name: 'metadata.json', data: Buffer.from(JSON.stringify(metadata)) },
     { name: 'code.tar.gz', data: code },
@@ -101,18 +114,25 @@ export function packageFor(config: NetworkConfig, org: OrgConfig, name: string, 
 }
 
 /** Package ID as Fabric computes it: `<label>:<sha256 of the package bytes>`. */
-export function packageId(name: string, org: OrgConfig, pkg: Buffer): string {
-  return `${name}_${org.key}:${createHash('sha256').update(pkg).digest('hex')}`;
+export function packageId(name: string, org: OrgConfig, pkg: Buffer, label = `${name}_${org.key}`): string {
+  return `${label}:${createHash('sha256').update(pkg).digest('hex')}`;
 }
 
-export function chaincodeServerProcess(config: NetworkConfig, org: OrgConfig, spec: ChaincodeSpec, slot: number, id: string): ProcessSpec {
+export function chaincodeServerProcess(
+  config: NetworkConfig,
+  org: OrgConfig,
+  spec: ChaincodeSpec,
+  slot: number,
+  id: string,
+  lane: 0 | 1 = 0,
+): ProcessSpec {
   const peer = org.peer;
   if (!peer) throw new Error(`${org.mspId} has no peer`);
   const tls = chaincodeServerTlsDir(config, org);
-  const port = peer.chaincodeServerBasePort + slot;
+  const port = serverPort(peer, slot, lane);
   const shim = require.resolve('fabric-shim/cli', { paths: [spec.modulePath] });
   return {
-    name: `cc-${spec.name}-${org.key}`,
+    name: `cc-${spec.name}-${org.key}${lane === 1 ? '-b' : ''}`,
     command: process.execPath,
     args: [
       ...(config.profiling ? ['--require', path.join(__dirname, 'runtime', 'cpu-profile-on-signal.js')] : []),
@@ -250,11 +270,22 @@ export async function startChaincodeServer(
   const idFile = path.join(chaincodeHome(config, spec.name), `${org.key}.package-id`);
   if (!fs.existsSync(idFile)) throw new NetworkError(`chaincode ${spec.name} is not deployed; run deploy first`);
   const id = fs.readFileSync(idFile, 'utf8').trim();
-  const server = chaincodeServerProcess(config, org, spec, slot, id);
+  await runServer(config, processes, spec, chaincodeServerProcess(config, org, spec, slot, id), id, org.key);
+}
+
+/** Starts a chaincode server, replacing one that runs another package, other code or other settings. */
+async function runServer(
+  config: NetworkConfig,
+  processes: ProcessManager,
+  spec: ChaincodeSpec,
+  server: ProcessSpec,
+  id: string,
+  stateKey: string,
+): Promise<void> {
   // a server still running an older package (changed address or TLS material), older code or other
   // settings is replaced, so nothing measures or tests yesterday's chaincode
   const running = `${id} ${serverFingerprint(spec, server)}`;
-  const runningFile = path.join(chaincodeHome(config, spec.name), `${org.key}.running-id`);
+  const runningFile = path.join(chaincodeHome(config, spec.name), `${stateKey}.running-id`);
   const previous = fs.existsSync(runningFile) ? fs.readFileSync(runningFile, 'utf8').trim() : undefined;
   if (previous !== running) await processes.stop(server.name);
   await processes.start(server, 30_000);
@@ -461,28 +492,108 @@ export async function approveChaincode(
   }
   const org = lifecycleOrg(config);
   const slot = chaincodeSlot(config, spec.name);
-  const home = chaincodeHome(config, spec.name);
-  fs.mkdirSync(home, { recursive: true });
-  const pkg = packageFor(config, org, spec.name, slot);
-  const id = packageId(spec.name, org, pkg);
-  const file = path.join(home, `${org.key}.tgz`);
-  fs.writeFileSync(file, pkg);
-  await installPackage(config, org, file, id);
-  fs.writeFileSync(path.join(home, `${org.key}.package-id`), id);
-  await startChaincodeServer(config, processes, org, spec);
-
   const next = await nextDefinition(config, spec);
-  if (next.committed) return { sequence: next.sequence, version: next.version, outcome: 'committed' };
+  const current = await committedDefinition(config, spec.name);
+  const lanes = readLanes(config, spec.name);
+  let lane = lanes[next.version];
+  if (!lane) {
+    // the new version goes to the lane the committed version does not use
+    const busy = current.version !== undefined ? lanes[current.version]?.index : undefined;
+    const index: 0 | 1 = busy === 0 ? 1 : 0;
+    const label = `${spec.name}_${org.key}_${next.version}`;
+    const pkg = packageFor(config, org, spec.name, slot, { index, label });
+    lane = { index, packageId: packageId(spec.name, org, pkg, label) };
+    const file = path.join(chaincodeHome(config, spec.name), `${org.key}-${next.version}.tgz`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, pkg);
+    await installPackage(config, org, file, lane.packageId);
+    // a lane held by a version that was approved but never committed is taken over
+    for (const [version, l] of Object.entries(lanes)) if (l.index === index) delete lanes[version];
+    lanes[next.version] = lane;
+    writeLanes(config, spec.name, lanes);
+  }
+  await startLaneServer(config, processes, org, spec, lane);
+  fs.writeFileSync(path.join(chaincodeHome(config, spec.name), 'spec.json'), JSON.stringify(spec, null, 2));
+  if (next.committed) {
+    await retireLanes(config, processes, org, spec, next.version);
+    return { sequence: next.sequence, version: next.version, outcome: 'committed' };
+  }
   const definition = definitionFlags(config, spec, next.version, next.sequence, next.policy);
   if ((await approvals(config, definition))[org.mspId] === true) return { ...next, outcome: 'already approved' };
   log(`chaincode ${spec.name}: approving version ${next.version} sequence ${String(next.sequence)} as ${org.mspId}`);
   await peerCli(
     config,
     org,
-    ['lifecycle', 'chaincode', 'approveformyorg', ...ordererFlags(config), ...definition, '--package-id', id, '--waitForEvent'],
+    ['lifecycle', 'chaincode', 'approveformyorg', ...ordererFlags(config), ...definition, '--package-id', lane.packageId, '--waitForEvent'],
     'approveformyorg',
   );
   return { sequence: next.sequence, version: next.version, outcome: 'approved' };
+}
+
+interface LaneState {
+  readonly index: 0 | 1;
+  readonly packageId: string;
+}
+
+function lanesFile(config: NetworkConfig, name: string): string {
+  return path.join(chaincodeHome(config, name), 'lanes.json');
+}
+
+/** Version -> lane of this org's chaincode servers (site folders). */
+function readLanes(config: NetworkConfig, name: string): Record<string, LaneState> {
+  return readJson<Record<string, LaneState>>(lanesFile(config, name), {});
+}
+
+function writeLanes(config: NetworkConfig, name: string, lanes: Record<string, LaneState>): void {
+  fs.mkdirSync(chaincodeHome(config, name), { recursive: true });
+  fs.writeFileSync(lanesFile(config, name), JSON.stringify(lanes, null, 2));
+}
+
+async function startLaneServer(
+  config: NetworkConfig,
+  processes: ProcessManager,
+  org: OrgConfig,
+  spec: ChaincodeSpec,
+  lane: LaneState,
+): Promise<void> {
+  const server = chaincodeServerProcess(config, org, spec, chaincodeSlot(config, spec.name), lane.packageId, lane.index);
+  await runServer(config, processes, spec, server, lane.packageId, `${org.key}-lane${String(lane.index)}`);
+}
+
+/** Once a version is committed, the other lane's server (the previous version) is stopped and forgotten. */
+async function retireLanes(
+  config: NetworkConfig,
+  processes: ProcessManager,
+  org: OrgConfig,
+  spec: ChaincodeSpec,
+  committed: string,
+): Promise<void> {
+  const lanes = readLanes(config, spec.name);
+  for (const [version, lane] of Object.entries(lanes)) {
+    if (version === committed) continue;
+    await processes.stop(chaincodeServerProcess(config, org, spec, chaincodeSlot(config, spec.name), lane.packageId, lane.index).name);
+    delete lanes[version];
+  }
+  writeLanes(config, spec.name, lanes);
+}
+
+/** The chaincode server processes of an org for a deployed chaincode: its lanes across hosts, its one server on one machine. */
+export function chaincodeServers(config: NetworkConfig, org: OrgConfig, name: string): ProcessSpec[] {
+  const spec = savedSpec(config, name);
+  const slot = chaincodeSlot(config, name);
+  if (config.site !== undefined) {
+    return Object.values(readLanes(config, name)).map((lane) =>
+      chaincodeServerProcess(config, org, spec, slot, lane.packageId, lane.index),
+    );
+  }
+  const idFile = path.join(chaincodeHome(config, name), `${org.key}.package-id`);
+  return fs.existsSync(idFile) ? [chaincodeServerProcess(config, org, spec, slot, fs.readFileSync(idFile, 'utf8').trim())] : [];
+}
+
+/** Starts the servers of every lane a site folder recorded (after a restart of the host). */
+export async function startLaneServers(config: NetworkConfig, processes: ProcessManager, org: OrgConfig, name: string): Promise<void> {
+  const spec = savedSpec(config, name);
+  for (const lane of Object.values(readLanes(config, name))) await startLaneServer(config, processes, org, spec, lane);
 }
 
 /**
@@ -492,11 +603,15 @@ export async function approveChaincode(
  */
 export async function commitChaincode(
   config: NetworkConfig,
+  processes: ProcessManager,
   spec: ChaincodeSpec,
   log: (line: string) => void,
 ): Promise<{ sequence: number; version: string; outcome: 'committed' | 'unchanged' }> {
   const next = await nextDefinition(config, spec);
-  if (next.committed) return { sequence: next.sequence, version: next.version, outcome: 'unchanged' };
+  if (next.committed) {
+    await retireLanes(config, processes, lifecycleOrg(config), spec, next.version);
+    return { sequence: next.sequence, version: next.version, outcome: 'unchanged' };
+  }
   const definition = definitionFlags(config, spec, next.version, next.sequence, next.policy);
   const approved = await approvals(config, definition);
   const missing = peerOrgs(config)
@@ -521,5 +636,6 @@ export async function commitChaincode(
     ['lifecycle', 'chaincode', 'commit', ...ordererFlags(config), ...definition, ...peerFlags, '--waitForEvent'],
     'commit',
   );
+  await retireLanes(config, processes, lifecycleOrg(config), spec, next.version);
   return { sequence: next.sequence, version: next.version, outcome: 'committed' };
 }

@@ -122,13 +122,13 @@ async function main(): Promise<number> {
       break;
     case 'chaincode-approve': {
       const config = siteConfig(args.options);
-      const r = await approveChaincode(config, processManager(config), defaultChaincode(config), log);
+      const r = await approveChaincode(config, processManager(config), args.chaincode ?? defaultChaincode(config), log);
       log(`chaincode xborder version ${r.version} sequence ${String(r.sequence)}: ${r.outcome}`);
       break;
     }
     case 'chaincode-commit': {
       const config = siteConfig(args.options);
-      const r = await commitChaincode(config, defaultChaincode(config), log);
+      const r = await commitChaincode(config, processManager(config), args.chaincode ?? defaultChaincode(config), log);
       await waitForEndorsers(config, 'xborder');
       log(`chaincode xborder version ${r.version} sequence ${String(r.sequence)}: ${r.outcome}`);
       break;

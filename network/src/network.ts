@@ -374,7 +374,7 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
     } catch (err) {
       heights[org.peer.name] = err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : 'error';
     }
-    if (org === localPeerOrgs(config)[0]) {
+    if (org.mspId === localPeerOrgs(config)[0]?.mspId) {
       try {
         const out = await run(
           path.join(bin, 'peer'),

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 
 import { caProcess, enrollAll, writeProfiles } from './ca';
-import { deployedChaincodes, savedSpec, startChaincodeServer } from './chaincode';
+import { deployedChaincodes, startLaneServers } from './chaincode';
 import type { NetworkConfig, NetworkOptions } from './config';
 import { localOrderers, localOrgs, localPeerOrgs, paths } from './config';
 import { restrictModes } from './file-modes';
@@ -82,7 +82,7 @@ export async function orgUp(options: NetworkOptions, log: Logger): Promise<Netwo
     await joinPeers(config, log);
   }
   for (const name of deployedChaincodes(config)) {
-    for (const org of peers) await startChaincodeServer(config, processes, org, savedSpec(config, name));
+    for (const org of peers) await startLaneServers(config, processes, org, name);
   }
   restrictModes(config.home);
   return config;

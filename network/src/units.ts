@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { caProcess } from './ca';
-import { chaincodeSlot, chaincodeServerProcess, deployedChaincodes, savedSpec } from './chaincode';
+import { chaincodeServers, deployedChaincodes } from './chaincode';
 import type { NetworkConfig } from './config';
 import { localOrderers, localOrgs, localPeerOrgs } from './config';
 import { ordererProcess, peerProcess } from './nodes';
@@ -16,13 +16,7 @@ export function localProcesses(config: NetworkConfig): ProcessSpec[] {
     ...localPeerOrgs(config).map((org) => peerProcess(config, org, org.peer)),
   ];
   for (const name of deployedChaincodes(config)) {
-    for (const org of localPeerOrgs(config)) {
-      const idFile = path.join(config.home, 'chaincode', name, `${org.key}.package-id`);
-      if (!fs.existsSync(idFile)) continue;
-      specs.push(
-        chaincodeServerProcess(config, org, savedSpec(config, name), chaincodeSlot(config, name), fs.readFileSync(idFile, 'utf8').trim()),
-      );
-    }
+    for (const org of localPeerOrgs(config)) specs.push(...chaincodeServers(config, org, name));
   }
   return specs;
 }

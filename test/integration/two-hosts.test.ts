@@ -76,6 +76,8 @@ describe('two operators on two hosts (network namespaces)', function () {
     return r.stdout;
   };
   let blockSha = '';
+  // a second build of the chaincode for the upgrade, inside the repository so it finds its dependencies
+  const upgradeBuild = path.join(REPO_ROOT, `.xborder-upgrade-${String(process.pid)}`);
 
   before(function () {
     const can = available();
@@ -92,6 +94,7 @@ describe('two operators on two hosts (network namespaces)', function () {
       if (fs.existsSync(path.join(home(site), 'network.json'))) await xbnet(site, 'down');
     }
     hosts.remove();
+    fs.rmSync(upgradeBuild, { recursive: true, force: true });
     // deleting a namespace removes its links a moment later: wait for it (bounded), then check
     const deadline = Date.now() + 10_000;
     while (hosts.leftovers().length > 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
@@ -326,5 +329,35 @@ describe('two operators on two hosts (network namespaces)', function () {
       `FABRIC_CA_SERVER_BOOT="admin:${secrets.admin ?? 'missing'}"`,
     );
     expect(fs.readFileSync(path.join(out, 'xborder-peer0.hk.env'), 'utf8')).to.include(`CORE_PEER_LISTENADDRESS="${address('hk')}:7051"`);
+  });
+
+  it('upgrades the chaincode by each operator: the running version serves until the new definition commits', async () => {
+    fs.mkdirSync(upgradeBuild, { recursive: true });
+    for (const f of ['package.json', 'collections.json', 'dist']) {
+      fs.cpSync(path.join(REPO_ROOT, 'chaincode', f), path.join(upgradeBuild, f), { recursive: true });
+    }
+    fs.writeFileSync(path.join(upgradeBuild, 'dist', 'build-note.js'), '// a second build of the same sources\n');
+    const running = async (site: 'hk' | 'th'): Promise<string[]> =>
+      (JSON.parse((await xbnet(site, 'status', '--json')).stdout) as { processes: { name: string; healthy: boolean }[] }).processes
+        .filter((p) => p.name.startsWith('cc-') && p.healthy)
+        .map((p) => p.name)
+        .sort();
+    const submit = async (note: string): Promise<void> => {
+      const file = path.join(base, `${note.replace(/\W+/g, '-')}.json`);
+      fs.writeFileSync(file, JSON.stringify(freshIndicator(GREEN, note)));
+      ok(await xborder('hk', 'hk-bank-a', 'intel', 'submit', file), `submit ${note}`);
+    };
+
+    expect(ok(await xbnet('hk', 'chaincode-approve', '--path', upgradeBuild), 'hk approves the upgrade')).to.match(/sequence 2: approved/);
+    expect(await running('hk'), 'both versions run at HK').to.deep.equal(['cc-xborder-hk', 'cc-xborder-hk-b']);
+    await submit('between the approvals');
+    ok(await xbnet('th', 'chaincode-approve', '--path', upgradeBuild), 'th approves the upgrade');
+    expect(ok(await xbnet('th', 'chaincode-commit', '--path', upgradeBuild), 'th commits')).to.match(/sequence 2: committed/);
+    expect(await running('th'), 'TH retired the old version').to.deep.equal(['cc-xborder-th-b']);
+    expect(ok(await xbnet('hk', 'chaincode-approve', '--path', upgradeBuild), 'hk again')).to.match(/sequence 2: committed/);
+    expect(await running('hk'), 'HK retired the old version').to.deep.equal(['cc-xborder-hk-b']);
+    const st = JSON.parse((await xbnet('hk', 'status', '--json')).stdout) as { chaincodes: Record<string, number> };
+    expect(st.chaincodes.xborder).to.equal(2);
+    await submit('after the upgrade');
   });
 });
