@@ -22,6 +22,7 @@ export const COMMANDS = [
   'channel-propose',
   'channel-review',
   'channel-accept',
+  'channel-show',
   'chaincode-approve',
   'chaincode-commit',
   'config-create',
@@ -53,6 +54,8 @@ export interface ParsedArgs {
   readonly out?: string;
   /** `config-create`: what to change. */
   readonly change?: ConfigChange;
+  /** `config-create --add-org`: the definition of an organisation joining the channel. */
+  readonly addOrg?: string;
 }
 
 export class UsageError extends Error {
@@ -85,7 +88,9 @@ One organisation per host (DEPLOYMENT.md); each command works in that organisati
   org-up             start this organisation's processes and join them to the accepted channel
   chaincode-approve  package, install, run and approve the xborder chaincode for this operator [--path DIR]
   chaincode-commit   commit the definition once every operator approved it [--path DIR]
-  config-create      --out F [--batch-timeout 500ms] [--max-messages N]: a channel configuration update
+  channel-show       the channel's current configuration: members, consenters, policies, block settings
+  config-create      --out F [--batch-timeout 500ms] [--max-messages N] [--add-org DEF.json]: a channel
+                     configuration update (block settings; an organisation that joins with clients only)
   config-sign        --file F: show what the update changes and add this operator admin's signature
   config-submit      --file F: sign and submit the update (it needs both operators' admins)
   units              --out DIR: systemd units (and owner-only environment files) for this folder's processes
@@ -153,6 +158,7 @@ function parseFlags(args: readonly string[]) {
       out: { type: 'string' },
       'batch-timeout': { type: 'string' },
       'max-messages': { type: 'string' },
+      'add-org': { type: 'string' },
     },
   });
 }
@@ -259,7 +265,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   if (command === 'config-create') {
     const batchTimeout = flags.get('batch-timeout');
     const max = flags.get('max-messages');
-    if (batchTimeout === undefined && max === undefined) throw new UsageError('config-create needs --batch-timeout and/or --max-messages');
+    if (batchTimeout === undefined && max === undefined && !flags.has('add-org'))
+      throw new UsageError('config-create needs --batch-timeout, --max-messages or --add-org');
     change = {
       ...(batchTimeout !== undefined ? { batchTimeout } : {}),
       ...(max !== undefined ? { maxMessageCount: integer(max, '--max-messages') } : {}),
@@ -277,6 +284,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     ...file('out'),
     ...(sha !== undefined ? { sha256: sha.toLowerCase() } : {}),
     ...(change ? { change } : {}),
+    ...(flags.has('add-org') ? { addOrg: path.resolve(flags.get('add-org') ?? '') } : {}),
     json: booleans.has('--json'),
     ...(member ? { member } : {}),
     ...(chaincode ? { chaincode } : {}),

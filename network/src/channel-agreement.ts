@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { NetworkConfig } from './config';
 import { localOrderers, localPeerOrgs, paths } from './config';
 import { caCertFile } from './ca';
+import { fetchConfigBlock } from './config-update';
 import { configtxYaml } from './configtx';
 import { run } from './exec';
 import { fileSha256, knownOrgs } from './org-definition';
@@ -283,4 +284,16 @@ export async function acceptChannel(config: NetworkConfig, blockFile: string, sh
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.copyFileSync(blockFile, target);
   return summary;
+}
+
+/** The channel's configuration as it is now (its latest configuration block), summarised. */
+export async function currentChannel(config: NetworkConfig): Promise<ChannelSummary> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-channel-now-'));
+  try {
+    const block = path.join(dir, 'config.block');
+    await fetchConfigBlock(config, block);
+    return await summariseBlock(config, block);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -2,11 +2,11 @@
 import { USAGE, UsageError, parseArgs } from './args';
 import * as fs from 'node:fs';
 
-import { acceptChannel, proposalProblems, proposeChannel, renderSummary, summariseBlock } from './channel-agreement';
+import { acceptChannel, currentChannel, proposalProblems, proposeChannel, renderSummary, summariseBlock } from './channel-agreement';
 import { approveChaincode, commitChaincode, waitForEndorsers } from './chaincode';
-import { applyChange, createConfigUpdate, readConfigUpdate, signConfigUpdate, submitConfigUpdate } from './config-update';
+import { applyChange, createConfigUpdate, joiningOrgGroup, readConfigUpdate, signConfigUpdate, submitConfigUpdate } from './config-update';
 import { clean, defaultChaincode, deploy, down, processManager, registerMember, restartChaincode, status, up } from './network';
-import { fileSha256 } from './org-definition';
+import { fileSha256, parseJoiningDefinition } from './org-definition';
 import { orgImport, orgInit, orgUp, siteConfig } from './site';
 import { writeUnits } from './units';
 import type { NetworkStatus } from './network';
@@ -133,9 +133,18 @@ async function main(): Promise<number> {
       log(`chaincode xborder version ${r.version} sequence ${String(r.sequence)}: ${r.outcome}`);
       break;
     }
+    case 'channel-show': {
+      const config = siteConfig(args.options);
+      process.stdout.write(renderSummary(await currentChannel(config)));
+      break;
+    }
     case 'config-create': {
       const config = siteConfig(args.options);
-      const change = need(args.change);
+      let change = need(args.change);
+      if (args.addOrg !== undefined) {
+        const joining = parseJoiningDefinition(fs.readFileSync(args.addOrg, 'utf8'), args.addOrg);
+        change = { ...change, addOrg: { name: joining.name, group: await joiningOrgGroup(config, joining) } };
+      }
       const lines = await createConfigUpdate(config, (current) => applyChange(current, change), need(args.out));
       for (const line of lines) log(`changes ${line}`);
       log(

@@ -2,10 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { stringify } from 'yaml';
+
 import type { NetworkConfig } from './config';
 import { paths } from './config';
 import { run } from './exec';
+import { writeOrgMsp } from './msp';
 import { ordererFlags, peerAdminEnv } from './nodes';
+import type { JoiningOrg } from './org-definition';
 import { NetworkError } from './processes';
 
 /** The channel configuration as configtxlator prints it (JSON of common.Config). */
@@ -17,6 +21,8 @@ export interface ConfigChange {
   readonly batchTimeout?: string;
   /** Block cutting: transactions per block. */
   readonly maxMessageCount?: number;
+  /** A new application organisation (clients only): its name and its group as configtxgen prints it. */
+  readonly addOrg?: { readonly name: string; readonly group: unknown };
 }
 
 /** Applies a {@link ConfigChange} to a configuration, as configtxlator prints it. */
@@ -36,7 +42,54 @@ export function applyChange(current: ChannelConfigJson, change: ConfigChange): C
     const v = orderer.values.BatchSize;
     if (v) v.value.max_message_count = change.maxMessageCount;
   }
+  if (change.addOrg !== undefined) {
+    const application = (next.channel_group as { groups: { Application: { groups: Record<string, unknown> } } }).groups.Application;
+    if (application.groups[change.addOrg.name] !== undefined)
+      throw new NetworkError(`${change.addOrg.name} is already a member of the channel`);
+    application.groups[change.addOrg.name] = change.addOrg.group;
+  }
   return next;
+}
+
+/**
+ * The channel configuration group of a joining organisation, as configtxgen prints it from its MSP
+ * (its CA certificate and the NodeOU roles): its members read and write as clients, its admins
+ * administer it, its peers (if it ever runs some) endorse for it.
+ */
+export async function joiningOrgGroup(config: NetworkConfig, org: JoiningOrg): Promise<unknown> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-join-'));
+  try {
+    writeOrgMsp(path.join(dir, 'msp'), org.caCert);
+    const id = org.mspId;
+    const sig = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
+    const doc = {
+      Organizations: [
+        {
+          Name: org.name,
+          ID: id,
+          MSPDir: path.join(dir, 'msp'),
+          Policies: {
+            Readers: sig(`OR('${id}.admin','${id}.peer','${id}.client')`),
+            Writers: sig(`OR('${id}.admin','${id}.client')`),
+            Admins: sig(`OR('${id}.admin')`),
+            Endorsement: sig(`OR('${id}.peer')`),
+          },
+        },
+      ],
+    };
+    fs.writeFileSync(path.join(dir, 'configtx.yaml'), stringify(doc));
+    const out = await run(tool(config, 'configtxgen'), ['-printOrg', org.name], 'configtxgen -printOrg', { env: { FABRIC_CFG_PATH: dir } });
+    return JSON.parse(out) as unknown;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Fetches the channel's latest configuration block (as this folder's operator admin) into `out`. */
+export async function fetchConfigBlock(config: NetworkConfig, out: string): Promise<void> {
+  await run(tool(config, 'peer'), ['channel', 'fetch', 'config', out, '-c', config.channel, ...ordererFlags(config)], 'fetch config', {
+    env: adminEnv(config),
+  });
 }
 
 function tool(config: NetworkConfig, name: string): string {
@@ -63,14 +116,7 @@ export async function createConfigUpdate(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-config-update-'));
   const file = (name: string): string => path.join(dir, name);
   try {
-    await run(
-      tool(config, 'peer'),
-      ['channel', 'fetch', 'config', file('config.block'), '-c', config.channel, ...ordererFlags(config)],
-      'fetch config',
-      {
-        env: adminEnv(config),
-      },
-    );
+    await fetchConfigBlock(config, file('config.block'));
     await run(lator, ['proto_decode', '--input', file('config.block'), '--type', 'common.Block', '--output', file('block.json')], 'decode');
     const block = JSON.parse(fs.readFileSync(file('block.json'), 'utf8')) as {
       data: { data: { payload: { data: { config: ChannelConfigJson } } }[] };

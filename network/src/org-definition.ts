@@ -107,15 +107,8 @@ function endpoint(value: unknown, what: string): { host: string; port: number } 
   return { host: v.host, port: v.port };
 }
 
-function validName(name: unknown): name is string {
-  return typeof name === 'string' && /^[a-z0-9.-]{1,64}$/.test(name);
-}
-
-/**
- * Checks another organisation's definition: the expected format and MSP id, parseable certificates,
- * every node certificate issued by the org's CA, and no private key anywhere in the file.
- */
-export function parseDefinition(text: string, source: string): OrgDefinition {
+/** Format, JSON and no private key: what every definition must pass before anything else is read. */
+function parseCommon(text: string, source: string): Partial<OrgDefinition> {
   if (/PRIVATE KEY/.test(text)) throw new NetworkError(`${source} contains a private key: never send or accept one`);
   let raw: unknown;
   try {
@@ -125,6 +118,19 @@ export function parseDefinition(text: string, source: string): OrgDefinition {
   }
   const d = raw as Partial<OrgDefinition> | null;
   if (d?.format !== ORG_DEFINITION_FORMAT) throw new NetworkError(`${source} is not an ${ORG_DEFINITION_FORMAT} document`);
+  return d;
+}
+
+function validName(name: unknown): name is string {
+  return typeof name === 'string' && /^[a-z0-9.-]{1,64}$/.test(name);
+}
+
+/**
+ * Checks another organisation's definition: the expected format and MSP id, parseable certificates,
+ * every node certificate issued by the org's CA, and no private key anywhere in the file.
+ */
+export function parseDefinition(text: string, source: string): OrgDefinition {
+  const d = parseCommon(text, source);
   if (typeof d.key !== 'string' || !(SITES as readonly string[]).includes(d.key))
     throw new NetworkError(`${source}: unknown organisation ${String(d.key)}`);
   const key = d.key;
@@ -215,4 +221,39 @@ export function importedEndpoints(home: string, site: SiteKey): Partial<Record<S
 /** Which organisations a site folder knows: its own and the imported ones. */
 export function knownOrgs(config: NetworkConfig): SiteKey[] {
   return SITES.filter((key) => key === config.site || fs.existsSync(definitionFile(config, key)));
+}
+
+/** An organisation that joins the channel later (an institution with its own CA): clients only. */
+export interface JoiningOrg {
+  readonly key: string;
+  readonly mspId: string;
+  readonly name: string;
+  readonly caCert: string;
+}
+
+/**
+ * Checks the definition of an organisation asking to join: a new key, a new MSP id, a CA
+ * certificate, no peers or orderers (it brings client identities only), no private key.
+ */
+export function parseJoiningDefinition(text: string, source: string): JoiningOrg {
+  const d = parseCommon(text, source) as Partial<Record<keyof OrgDefinition, unknown>>;
+  const key = d.key;
+  if (typeof key !== 'string' || !/^[a-z][a-z0-9]{1,9}$/.test(key) || (SITES as readonly string[]).includes(key))
+    throw new NetworkError(`${source}: a joining organisation needs a new short key (2-10 lowercase letters and digits)`);
+  const mspId = d.mspId;
+  if (
+    typeof mspId !== 'string' ||
+    !/^[A-Z][A-Za-z0-9]{1,30}MSP$/.test(mspId) ||
+    Object.values(EXPECTED).includes(mspId) ||
+    mspId === 'OrdererMSP'
+  )
+    throw new NetworkError(`${source}: a joining organisation needs a new MSP id ending in MSP`);
+  const name = d.name;
+  if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9]{1,30}$/.test(name) || ['HK', 'TH', 'Audit', 'Orderer'].includes(name))
+    throw new NetworkError(`${source}: a joining organisation needs a new name (letters and digits)`);
+  if ((Array.isArray(d.orderers) && d.orderers.length > 0) || (Array.isArray(d.peers) && d.peers.length > 0))
+    throw new NetworkError(`${source}: a joining organisation brings client identities only (no peers or orderers)`);
+  const ca = certificate(d.caCert, `${source}: caCert`);
+  if (!ca.ca) throw new NetworkError(`${source}: caCert is not a CA certificate`);
+  return { key, mspId, name, caCert: String(d.caCert) };
 }

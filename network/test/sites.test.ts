@@ -12,7 +12,7 @@ import type { NetworkConfig } from '@xborder/network/internal/config';
 import { applyChange, describeUpdate } from '@xborder/network/internal/config-update';
 import type { ChannelConfigJson } from '@xborder/network/internal/config-update';
 import { configtx } from '@xborder/network/internal/configtx';
-import { ORG_DEFINITION_FORMAT, importDefinition, parseDefinition } from '@xborder/network/internal/org-definition';
+import { ORG_DEFINITION_FORMAT, importDefinition, parseDefinition, parseJoiningDefinition } from '@xborder/network/internal/org-definition';
 import type { OrgDefinition } from '@xborder/network/internal/org-definition';
 import { environmentFile, localProcesses, unitFile } from '@xborder/network/internal/units';
 import { forge } from '../../test/support/forged-certs';
@@ -76,6 +76,34 @@ describe('organisation definitions (one organisation per host)', () => {
     expect(() => parseDefinition(JSON.stringify({ ...th.definition, caCert: leaf.certPem }), 'f')).to.throw(/not a CA certificate/);
     expect(() => parseDefinition(JSON.stringify({ ...th.definition, ca: { host: 'a b', port: 1 } }), 'f')).to.throw(/host name and a port/);
     expect(() => parseDefinition(JSON.stringify({ ...th.definition, peers: [] }), 'f')).to.throw(/lists its peers/);
+  });
+
+  it('lets an organisation join later with clients only, under a new key, MSP id and name', async () => {
+    const ca = await forge('ca.sg', { ca: true });
+    const sg = {
+      format: ORG_DEFINITION_FORMAT,
+      key: 'sg',
+      mspId: 'SGMSP',
+      name: 'SG',
+      channel: 'xborder',
+      caCert: ca.certPem,
+      peers: [],
+      orderers: [],
+    };
+    expect(parseJoiningDefinition(JSON.stringify(sg), 'sg')).to.deep.equal({ key: 'sg', mspId: 'SGMSP', name: 'SG', caCert: ca.certPem });
+    expect(() => parseJoiningDefinition(JSON.stringify({ ...sg, key: 'hk' }), 'f')).to.throw(/new short key/);
+    expect(() => parseJoiningDefinition(JSON.stringify({ ...sg, mspId: 'THMSP' }), 'f')).to.throw(/new MSP id/);
+    expect(() => parseJoiningDefinition(JSON.stringify({ ...sg, name: 'HK' }), 'f')).to.throw(/new name/);
+    expect(() => parseJoiningDefinition(JSON.stringify({ ...sg, peers: [{ name: 'peer0.sg', host: 'x', port: 1 }] }), 'f')).to.throw(
+      /client identities only/,
+    );
+    expect(() => parseJoiningDefinition(JSON.stringify(th.definition), 'f')).to.throw(/new short key/);
+    const current = {
+      channel_group: { groups: { Application: { groups: { HK: {} } }, Orderer: { values: {} } } },
+    } as unknown as ChannelConfigJson;
+    const next = applyChange(current, { addOrg: { name: 'SG', group: { values: {} } } }) as Doc;
+    expect(Object.keys(next.channel_group.groups.Application.groups)).to.deep.equal(['HK', 'SG']);
+    expect(() => applyChange(next as ChannelConfigJson, { addOrg: { name: 'SG', group: {} } })).to.throw(/already a member/);
   });
 
   it('imports another organisation once: the same file again is harmless, a different one is refused', () => {

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
+import { forge } from '../support/forged-certs';
 import { Hosts, available } from '../support/netns';
 import { EXAMPLES, REPO_ROOT } from '../support/paths';
 import { freshIndicator, GREEN } from '../support/stix-objects';
@@ -254,6 +255,33 @@ describe('two operators on two hosts (network namespaces)', function () {
     ok(await xbnet('hk', 'config-sign', '--file', update), 'hk signs');
     const atTh = send(update, 'th');
     expect(ok(await xbnet('th', 'config-submit', '--file', atTh), 'th submits')).to.include('BatchTimeout');
+
+    // an institution with a CA of its own joins the channel (clients only), by the same two signatures
+    const ca = await forge('ca.sg.example', { ca: true });
+    const joining = path.join(base, 'sg.org.json');
+    fs.writeFileSync(
+      joining,
+      JSON.stringify({
+        format: 'xborder/org-definition/v1',
+        key: 'sg',
+        mspId: 'SGMSP',
+        name: 'SG',
+        channel: 'xborder',
+        caCert: ca.certPem,
+        peers: [],
+        orderers: [],
+      }),
+    );
+    const join = path.join(base, 'join.pb');
+    expect(ok(await xbnet('hk', 'config-create', '--out', join, '--add-org', joining), 'create join')).to.include(
+      'Channel/Application/SG: new group',
+    );
+    ok(await xbnet('hk', 'config-sign', '--file', join), 'hk signs the join');
+    ok(await xbnet('th', 'config-submit', '--file', send(join, 'th')), 'th submits the join');
+    const now = ok(await xbnet('th', 'channel-show'), 'channel-show');
+    expect(now)
+      .to.match(/application SGMSP root /)
+      .and.to.match(/cut after 400ms/);
   });
 
   it("with TH's host off the network, HK submits fail clearly and HK reads go on; back on, nothing is lost", async () => {
