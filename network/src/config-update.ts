@@ -1,6 +1,8 @@
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 
 import { stringify } from 'yaml';
 
@@ -175,22 +177,51 @@ export async function createConfigUpdate(
 
 /** What a configuration update writes: every value of its write set whose version goes up. */
 export function describeUpdate(update: unknown): string[] {
+  return changesOf(update).map((c) =>
+    c.kind === 'group' ? `${c.path.join('/')}: new group${describeMsp(c.group)}` : `${c.path.join('/')} = ${JSON.stringify(c.value)}`,
+  );
+}
+
+type Change = { kind: 'value'; path: string[]; value: unknown } | { kind: 'group'; path: string[]; group: Group };
+
+/** Every value whose version an update raises, and every group it adds, with their paths from `Channel`. */
+function changesOf(update: unknown): Change[] {
   const u = update as { read_set?: Group; write_set?: Group };
-  const lines: string[] = [];
-  const walk = (write: Group | undefined, read: Group | undefined, at: string): void => {
+  const out: Change[] = [];
+  const walk = (write: Group | undefined, read: Group | undefined, at: string[]): void => {
     for (const [name, value] of Object.entries(write?.values ?? {})) {
       const before = read?.values?.[name];
       if (before === undefined || Number(value.version ?? 0) > Number(before.version ?? 0))
-        lines.push(`${at}/${name} = ${JSON.stringify(value.value)}`);
+        out.push({ kind: 'value', path: [...at, name], value: value.value });
     }
     for (const [name, group] of Object.entries(write?.groups ?? {})) {
       const before = read?.groups?.[name];
-      if (before === undefined) lines.push(`${at}/${name}: new group`);
-      walk(group, before, `${at}/${name}`);
+      if (before === undefined) out.push({ kind: 'group', path: [...at, name], group });
+      else walk(group, before, [...at, name]);
     }
   };
-  walk(u.write_set, u.read_set, 'Channel');
-  return lines;
+  walk(u.write_set, u.read_set, ['Channel']);
+  return out;
+}
+
+/** Whether a configuration holds every change of an update (values equal, groups present). */
+export function updateApplied(update: unknown, current: ChannelConfigJson): boolean {
+  return changesOf(update).every((c) => {
+    let group = current.channel_group as Group | undefined;
+    const parents = c.path.slice(1, -1);
+    for (const name of parents) group = group?.groups?.[name];
+    const last = c.path[c.path.length - 1] ?? '';
+    if (c.kind === 'group') return group?.groups?.[last] !== undefined;
+    return isDeepStrictEqual(group?.values?.[last]?.value, c.value);
+  });
+}
+
+/** A new organisation as a signer should see it: MSP id and root certificate fingerprints. */
+function describeMsp(group: Group): string {
+  const config = (group.values?.MSP?.value as { config?: { name?: string; root_certs?: string[] } } | undefined)?.config;
+  if (!config) return '';
+  const roots = (config.root_certs ?? []).map((b64) => new X509Certificate(Buffer.from(b64, 'base64').toString('utf8')).fingerprint256);
+  return ` (MSP ${config.name ?? '?'}, root ${roots.join(' ')})`;
 }
 
 interface Group {
@@ -199,8 +230,8 @@ interface Group {
   groups?: Record<string, Group>;
 }
 
-/** Reads what a configuration update envelope (from another operator) would change. */
-export async function readConfigUpdate(config: NetworkConfig, file: string): Promise<string[]> {
+/** The configuration update inside an envelope (from another operator), checked to be for this channel. */
+async function decodeUpdate(config: NetworkConfig, file: string): Promise<unknown> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-config-read-'));
   try {
     const out = path.join(dir, 'envelope.json');
@@ -210,12 +241,38 @@ export async function readConfigUpdate(config: NetworkConfig, file: string): Pro
       'decode update',
     );
     const envelope = JSON.parse(fs.readFileSync(out, 'utf8')) as {
-      payload: { header: { channel_header: { channel_id: string } }; data: { config_update: unknown; signatures?: unknown[] } };
+      payload: { header: { channel_header: { channel_id: string } }; data: { config_update: unknown } };
     };
     if (envelope.payload.header.channel_header.channel_id !== config.channel) {
       throw new NetworkError(`the update is for channel ${envelope.payload.header.channel_header.channel_id}, not ${config.channel}`);
     }
-    return describeUpdate(envelope.payload.data.config_update);
+    return envelope.payload.data.config_update;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Reads what a configuration update envelope (from another operator) would change. */
+export async function readConfigUpdate(config: NetworkConfig, file: string): Promise<string[]> {
+  return describeUpdate(await decodeUpdate(config, file));
+}
+
+/** The channel's latest configuration and its sequence number. */
+async function latestConfig(config: NetworkConfig): Promise<{ sequence: number; config: ChannelConfigJson }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-config-now-'));
+  try {
+    await fetchConfigBlock(config, path.join(dir, 'config.block'));
+    await run(
+      tool(config, 'configtxlator'),
+      ['proto_decode', '--input', path.join(dir, 'config.block'), '--type', 'common.Block', '--output', path.join(dir, 'block.json')],
+      'decode',
+    );
+    const block = JSON.parse(fs.readFileSync(path.join(dir, 'block.json'), 'utf8')) as {
+      data: { data: { payload: { data: { config: ChannelConfigJson & { sequence?: string } } } }[] };
+    };
+    const current = block.data.data[0]?.payload.data.config;
+    if (!current) throw new NetworkError('the configuration block holds no configuration');
+    return { sequence: Number(current.sequence ?? 0), config: current };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -226,8 +283,15 @@ export async function signConfigUpdate(config: NetworkConfig, file: string): Pro
   await run(tool(config, 'peer'), ['channel', 'signconfigtx', '-f', file], 'sign the configuration update', { env: adminEnv(config) });
 }
 
-/** Signs (as this operator) and submits a configuration update to the ordering service. */
-export async function submitConfigUpdate(config: NetworkConfig, file: string): Promise<void> {
+/**
+ * Signs (as this operator) and submits a configuration update, then waits until a configuration block
+ * holds it. The orderers check an update again when they order it and drop it silently if it no longer
+ * applies (made from an older configuration, or a concurrent change won): that is reported as
+ * `CONFIG_UPDATE_NOT_APPLIED`, never as success.
+ */
+export async function submitConfigUpdate(config: NetworkConfig, file: string, timeoutMs = 30_000): Promise<void> {
+  const update = await decodeUpdate(config, file);
+  const before = await latestConfig(config);
   await run(
     tool(config, 'peer'),
     ['channel', 'update', '-f', file, '-c', config.channel, ...ordererFlags(config)],
@@ -236,6 +300,23 @@ export async function submitConfigUpdate(config: NetworkConfig, file: string): P
       env: adminEnv(config),
     },
   );
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = await latestConfig(config);
+    if (now.sequence > before.sequence) {
+      if (updateApplied(update, now.config)) return;
+      throw new NetworkError(
+        'CONFIG_UPDATE_NOT_APPLIED: another configuration change was ordered first and this update is not in it; create the update again from the current configuration',
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new NetworkError(
+        `CONFIG_UPDATE_NOT_APPLIED: no configuration block holds the update after ${String(timeoutMs / 1000)}s; the orderers refused it ` +
+          '(usually: it was created from an older configuration); create it again from the current configuration',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /**

@@ -81,6 +81,9 @@ export function exportDefinition(config: NetworkConfig): string {
   return file;
 }
 
+/** DER of the OID 2.5.29.14 (subjectKeyIdentifier) as it appears in a certificate's extensions. */
+const SUBJECT_KEY_IDENTIFIER_OID = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x0e]);
+
 const EXPECTED: Readonly<Record<SiteKey, string>> = { hk: 'HKMSP', th: 'THMSP', audit: 'AuditMSP' };
 
 function certificate(pem: unknown, what: string): X509Certificate {
@@ -255,5 +258,8 @@ export function parseJoiningDefinition(text: string, source: string): JoiningOrg
     throw new NetworkError(`${source}: a joining organisation brings client identities only (no peers or orderers)`);
   const ca = certificate(d.caCert, `${source}: caCert`);
   if (!ca.ca) throw new NetworkError(`${source}: caCert is not a CA certificate`);
+  // Fabric's MSP refuses a CA certificate without a subject key identifier: say so before the orderers do
+  if (!ca.raw.includes(SUBJECT_KEY_IDENTIFIER_OID))
+    throw new NetworkError(`${source}: caCert has no subject key identifier extension (Fabric requires one)`);
   return { key, mspId, name, caCert: String(d.caCert) };
 }

@@ -15,6 +15,7 @@ import { configtx } from '@xborder/network/internal/configtx';
 import { ORG_DEFINITION_FORMAT, importDefinition, parseDefinition, parseJoiningDefinition } from '@xborder/network/internal/org-definition';
 import type { OrgDefinition } from '@xborder/network/internal/org-definition';
 import { environmentFile, localProcesses, unitFile } from '@xborder/network/internal/units';
+import { testCaPem } from '../../test/support/certs';
 import { forge } from '../../test/support/forged-certs';
 import type { ForgedIdentity } from '../../test/support/forged-certs';
 
@@ -80,7 +81,7 @@ describe('organisation definitions (one organisation per host)', () => {
 
   it('lets an organisation join later with clients only, under a new key, MSP id and name', async () => {
     const ca = await forge('ca.sg', { ca: true });
-    const sg = {
+    const sg0 = {
       format: ORG_DEFINITION_FORMAT,
       key: 'sg',
       mspId: 'SGMSP',
@@ -90,7 +91,11 @@ describe('organisation definitions (one organisation per host)', () => {
       peers: [],
       orderers: [],
     };
-    expect(parseJoiningDefinition(JSON.stringify(sg), 'sg')).to.deep.equal({ key: 'sg', mspId: 'SGMSP', name: 'SG', caCert: ca.certPem });
+    // the forged CA has no subject key identifier, which Fabric's MSP requires
+    expect(() => parseJoiningDefinition(JSON.stringify(sg0), 'sg')).to.throw(/subject key identifier/);
+    const withSki = testCaPem('SGMSP');
+    const sg = { ...sg0, caCert: withSki };
+    expect(parseJoiningDefinition(JSON.stringify(sg), 'sg')).to.deep.equal({ key: 'sg', mspId: 'SGMSP', name: 'SG', caCert: withSki });
     expect(() => parseJoiningDefinition(JSON.stringify({ ...sg, key: 'hk' }), 'f')).to.throw(/new short key/);
     expect(() => parseJoiningDefinition(JSON.stringify({ ...sg, mspId: 'THMSP' }), 'f')).to.throw(/new MSP id/);
     expect(() => parseJoiningDefinition(JSON.stringify({ ...sg, name: 'HK' }), 'f')).to.throw(/new name/);

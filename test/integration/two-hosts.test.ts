@@ -7,6 +7,7 @@
  * block that is not the compared one, a configuration change signed by one operator, a private key
  * found in the wrong folder; and a host taken off the network.
  */
+import { execFileSync } from 'node:child_process';
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -15,7 +16,6 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { forge } from '../support/forged-certs';
 import { Hosts, available } from '../support/netns';
 import { EXAMPLES, REPO_ROOT } from '../support/paths';
 import { freshIndicator, GREEN } from '../support/stix-objects';
@@ -255,9 +255,17 @@ describe('two operators on two hosts (network namespaces)', function () {
     ok(await xbnet('hk', 'config-sign', '--file', update), 'hk signs');
     const atTh = send(update, 'th');
     expect(ok(await xbnet('th', 'config-submit', '--file', atTh), 'th submits')).to.include('BatchTimeout');
+    // the same signed update again (a replay) no longer applies: refused, not reported as done
+    const replay = await xbnet('th', 'config-submit', '--file', atTh);
+    expect(replay.code).to.equal(1);
+    expect(replay.stderr).to.match(/at version|CONFIG_UPDATE_NOT_APPLIED/);
 
     // an institution with a CA of its own joins the channel (clients only), by the same two signatures
-    const ca = await forge('ca.sg.example', { ca: true });
+    const caKey = path.join(base, 'sg-ca.key');
+    const caCert = path.join(base, 'sg-ca.pem');
+    execFileSync('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', caKey]);
+    execFileSync('openssl', ['req', '-new', '-x509', '-key', caKey, '-out', caCert, '-days', '30', '-subj', '/O=SG/CN=ca.sg.example']);
+    const ca = { certPem: fs.readFileSync(caCert, 'utf8') };
     const joining = path.join(base, 'sg.org.json');
     fs.writeFileSync(
       joining,
@@ -278,6 +286,7 @@ describe('two operators on two hosts (network namespaces)', function () {
     );
     ok(await xbnet('hk', 'config-sign', '--file', join), 'hk signs the join');
     ok(await xbnet('th', 'config-submit', '--file', send(join, 'th')), 'th submits the join');
+    // config-submit returns once a configuration block holds the update
     const now = ok(await xbnet('th', 'channel-show'), 'channel-show');
     expect(now)
       .to.match(/application SGMSP root /)

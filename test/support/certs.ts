@@ -36,6 +36,11 @@ function caFor(mspId: string): { cert: string; key: string } {
   return entry;
 }
 
+/** The PEM of an org's test CA certificate (openssl's, with a subject key identifier as Fabric requires). */
+export function testCaPem(mspId: string): string {
+  return fs.readFileSync(caFor(mspId).cert, 'utf8');
+}
+
 const cache = new Map<string, TestIdentity>();
 
 /** A leaf certificate for an identity, issued by its org's test CA (or another org's, to test refusals). */
