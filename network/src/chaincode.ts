@@ -508,9 +508,8 @@ export async function approveChaincode(
     fs.writeFileSync(file, pkg);
     await installPackage(config, org, file, lane.packageId);
     // a lane held by a version that was approved but never committed is taken over
-    for (const [version, l] of Object.entries(lanes)) if (l.index === index) delete lanes[version];
-    lanes[next.version] = lane;
-    writeLanes(config, spec.name, lanes);
+    const kept = Object.entries(lanes).filter(([, l]) => l.index !== index);
+    writeLanes(config, spec.name, Object.fromEntries([...kept, [next.version, lane]]));
   }
   await startLaneServer(config, processes, org, spec, lane);
   fs.writeFileSync(path.join(chaincodeHome(config, spec.name), 'spec.json'), JSON.stringify(spec, null, 2));
@@ -568,13 +567,12 @@ async function retireLanes(
   spec: ChaincodeSpec,
   committed: string,
 ): Promise<void> {
-  const lanes = readLanes(config, spec.name);
-  for (const [version, lane] of Object.entries(lanes)) {
+  const lanes = Object.entries(readLanes(config, spec.name));
+  for (const [version, lane] of lanes) {
     if (version === committed) continue;
     await processes.stop(chaincodeServerProcess(config, org, spec, chaincodeSlot(config, spec.name), lane.packageId, lane.index).name);
-    delete lanes[version];
   }
-  writeLanes(config, spec.name, lanes);
+  writeLanes(config, spec.name, Object.fromEntries(lanes.filter(([version]) => version === committed)));
 }
 
 /** The chaincode server processes of an org for a deployed chaincode: its lanes across hosts, its one server on one machine. */
