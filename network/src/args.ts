@@ -80,7 +80,8 @@ Commands:
                      secret goes to --secret-file (owner-only) for the institution, which enrolls itself
 
 One organisation per host (DEPLOYMENT.md); each command works in that organisation's --home:
-  org-init           --org hk|th|audit: start its CA, enroll its nodes and identities, write export/<org>.org.json
+  org-init           --org hk|th|audit [--peers 1|2]: start its CA, enroll its nodes and identities, write
+                     export/<org>.org.json
   org-import         --file F: record another organisation's public definition (prints its SHA-256)
   channel-propose    an operator proposes the channel from the definitions: export/<channel>.proposed.block
   channel-review     --block F: print the block's summary, SHA-256 and what this organisation objects to
@@ -159,6 +160,7 @@ function parseFlags(args: readonly string[]) {
       'batch-timeout': { type: 'string' },
       'max-messages': { type: 'string' },
       'add-org': { type: 'string' },
+      peers: { type: 'string' },
     },
   });
 }
@@ -246,6 +248,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     const org = flags.get('org');
     if (org === undefined) throw new UsageError('org-init needs --org hk|th|audit');
     options.site = oneOf<SiteKey>(org, SITES, '--org');
+    const peers = flags.get('peers');
+    if (peers !== undefined) options.peersPerOrg = Number(oneOf(peers, ['1', '2'] as const, '--peers'));
   }
   const needs: Partial<Record<Command, readonly string[]>> = {
     'org-import': ['file'],

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { NetworkConfig, OrgConfig, PeerNode } from './config';
-import { localPeerOrgs, paths, peerOrgs } from './config';
+import { localPeerOrgs, orgPeers, paths, peerOrgs } from './config';
 import { bothOperators } from './configtx';
 import { run } from './exec';
 import { ledgerReaderName } from './identities';
@@ -172,15 +172,21 @@ export function chaincodeServerProcess(
   };
 }
 
-async function peerCli(config: NetworkConfig, org: OrgConfig, args: string[], what: string): Promise<string> {
-  return run(path.join(paths(config).bin, 'peer'), args, `${org.mspId} ${what}`, { env: peerAdminEnv(config, org), timeoutMs: 180_000 });
+async function peerCli(config: NetworkConfig, org: OrgConfig, args: string[], what: string, peer = org.peer): Promise<string> {
+  return run(path.join(paths(config).bin, 'peer'), args, `${org.mspId} ${what}`, {
+    env: peerAdminEnv(config, org, peer),
+    timeoutMs: 180_000,
+  });
 }
 
+/** Installs a package on every peer of the org (each peer endorses with it). */
 async function installPackage(config: NetworkConfig, org: OrgConfig, file: string, id: string): Promise<void> {
-  const installed = await peerCli(config, org, ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], 'queryinstalled');
-  const parsed = JSON.parse(installed || '{}') as { installed_chaincodes?: { package_id: string }[] };
-  if ((parsed.installed_chaincodes ?? []).some((c) => c.package_id === id)) return;
-  await peerCli(config, org, ['lifecycle', 'chaincode', 'install', file], 'install chaincode');
+  for (const peer of orgPeers(org)) {
+    const installed = await peerCli(config, org, ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], 'queryinstalled', peer);
+    const parsed = JSON.parse(installed || '{}') as { installed_chaincodes?: { package_id: string }[] };
+    if ((parsed.installed_chaincodes ?? []).some((c) => c.package_id === id)) continue;
+    await peerCli(config, org, ['lifecycle', 'chaincode', 'install', file], `install chaincode on ${peer.name}`, peer);
+  }
 }
 
 /** The org whose admin and peer this folder uses for lifecycle queries (its first local peer org). */

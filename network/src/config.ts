@@ -30,7 +30,15 @@ export interface OrgConfig {
   /** Domain used to name its nodes (`peer0.hk.xborder.local`). */
   readonly domain: string;
   readonly ca: CaNode;
+  /** Its first peer: the anchor peer, and the one its admin and lifecycle commands use. */
   readonly peer?: PeerNode;
+  /** Further peers of the org (across hosts, `org-init --peers 2`): clients fail over to them. */
+  readonly morePeers?: readonly PeerNode[];
+}
+
+/** Every peer of an org, the first one first. */
+export function orgPeers(org: OrgConfig): PeerNode[] {
+  return org.peer ? [org.peer, ...(org.morePeers ?? [])] : [];
 }
 
 export interface CaNode {
@@ -136,6 +144,8 @@ export interface NetworkOptions {
   profiling?: boolean;
   /** The organisation this folder belongs to (see NetworkConfig.site). */
   site?: SiteKey;
+  /** Peers of this folder's organisation (site mode): 1 or 2. */
+  peersPerOrg?: number;
   /** Endpoints of the other organisations, from their imported definitions (site mode). */
   remote?: Partial<Record<SiteKey, RemoteEndpoints>>;
 }
@@ -177,6 +187,43 @@ export function resolveConfig(options: NetworkOptions = {}): NetworkConfig {
   const remote = options.remote ?? {};
   // a node of another organisation is where its definition says; ours where the flags say
   const hostOf = (key: SiteKey): string => (site === undefined || key === site ? host : (remote[key]?.host ?? `${key}.unknown`));
+  if (options.peersPerOrg !== undefined && (site === undefined || ![1, 2].includes(options.peersPerOrg))) {
+    throw new Error('a second peer per organisation is for folders of one organisation (org-init --peers 1|2)');
+  }
+  // further peers: ours at base+30 (sharing the org's chaincode servers), the others' from their definition
+  const more = (key: SiteKey, base: number): { morePeers?: PeerNode[] } => {
+    if (site === undefined) return {};
+    if (key === site) {
+      if ((options.peersPerOrg ?? 1) < 2) return {};
+      return {
+        morePeers: [
+          {
+            name: `peer1.${key}`,
+            host,
+            port: port(base + 31),
+            chaincodePort: port(base + 32),
+            opsPort: port(base + 41),
+            pprofPort: port(base + 42),
+            chaincodeServerBasePort: port(base + 50),
+          },
+        ],
+      };
+    }
+    const far = remote[key]?.peers.slice(1) ?? [];
+    return far.length === 0
+      ? {}
+      : {
+          morePeers: far.map((p) => ({
+            name: p.name,
+            host: p.host,
+            port: p.port,
+            chaincodePort: 0,
+            opsPort: 0,
+            pprofPort: 0,
+            chaincodeServerBasePort: 0,
+          })),
+        };
+  };
   const orderers: OrdererNode[] = [];
   if (site === undefined) {
     for (let i = 0; i < ordererCount(profile); i++) {
@@ -233,8 +280,24 @@ export function resolveConfig(options: NetworkOptions = {}): NetworkConfig {
     blocks: options.blocks ?? 'tuned',
     bindHost: options.bindHost ?? '127.0.0.1',
     orgs: {
-      hk: { key: 'hk', mspId: 'HKMSP', name: 'HK', domain: 'hk.xborder.local', ca: ca('hk', 7054), peer: peer('hk', 7050) },
-      th: { key: 'th', mspId: 'THMSP', name: 'TH', domain: 'th.xborder.local', ca: ca('th', 8054), peer: peer('th', 8050) },
+      hk: {
+        key: 'hk',
+        mspId: 'HKMSP',
+        name: 'HK',
+        domain: 'hk.xborder.local',
+        ca: ca('hk', 7054),
+        peer: peer('hk', 7050),
+        ...more('hk', 7050),
+      },
+      th: {
+        key: 'th',
+        mspId: 'THMSP',
+        name: 'TH',
+        domain: 'th.xborder.local',
+        ca: ca('th', 8054),
+        peer: peer('th', 8050),
+        ...more('th', 8050),
+      },
       audit: { key: 'audit', mspId: 'AuditMSP', name: 'Audit', domain: 'audit.xborder.local', ca: ca('audit', 10054) },
       orderer: { key: 'orderer', mspId: 'OrdererMSP', name: 'Orderer', domain: 'orderer.xborder.local', ca: ca('orderer', 9054) },
     },

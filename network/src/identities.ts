@@ -1,4 +1,5 @@
 import type { NetworkConfig, OrgConfig } from './config';
+import { orgPeers } from './config';
 
 /**
  * Roles carried in the `xborder.role` certificate attribute. `ledger-reader` is the identity an
@@ -78,15 +79,13 @@ export function connectionProfile(
   const hk = config.orgs.hk;
   const th = config.orgs.th;
   const peers = [hk, th].flatMap((org) =>
-    org.peer && known.has(org.key)
-      ? [
-          {
-            name: org.peer.name,
-            mspId: org.mspId,
-            endpoint: `${org.peer.host}:${String(org.peer.port)}`,
-            tlsRootCert: `tls/${org.key}-ca.pem`,
-          },
-        ]
+    known.has(org.key)
+      ? orgPeers(org).map((peer) => ({
+          name: peer.name,
+          mspId: org.mspId,
+          endpoint: `${peer.host}:${String(peer.port)}`,
+          tlsRootCert: `tls/${org.key}-ca.pem`,
+        }))
       : [],
   );
   // an institution's own operator's peer first; auditors start with HK

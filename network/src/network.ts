@@ -15,8 +15,8 @@ import {
   waitForEndorsers,
 } from './chaincode';
 import type { ChaincodeSpec } from './chaincode';
-import type { NetworkConfig, NetworkOptions } from './config';
-import { OPS_HOST, allOrgs, localOrderers, localOrgs, localPeerOrgs, paths, peerOrgs, resolveConfig } from './config';
+import type { NetworkConfig, NetworkOptions, OrgConfig, PeerNode } from './config';
+import { OPS_HOST, allOrgs, localOrderers, localOrgs, localPeerOrgs, orgPeers, paths, peerOrgs, resolveConfig } from './config';
 import { configtxYaml } from './configtx';
 import { run } from './exec';
 import { restrictModes } from './file-modes';
@@ -28,7 +28,7 @@ import { NetworkError, ProcessManager, healthz } from './processes';
 export type Logger = (line: string) => void;
 
 /** The options a network was created with; later commands reuse them. */
-type SavedOptions = Pick<NetworkOptions, 'profile' | 'blocks' | 'channel' | 'host' | 'bindHost' | 'portOffset' | 'site'>;
+type SavedOptions = Pick<NetworkOptions, 'profile' | 'blocks' | 'channel' | 'host' | 'bindHost' | 'portOffset' | 'site' | 'peersPerOrg'>;
 
 /**
  * Resolves the configuration of the network in `home`: the options it was created with, unless this
@@ -39,7 +39,7 @@ export function loadConfig(options: NetworkOptions): NetworkConfig {
   const file = paths(probe).state;
   if (!fs.existsSync(file)) return probe;
   const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as SavedOptions;
-  for (const key of ['profile', 'blocks', 'channel', 'portOffset', 'host', 'bindHost', 'site'] as const) {
+  for (const key of ['profile', 'blocks', 'channel', 'portOffset', 'host', 'bindHost', 'site', 'peersPerOrg'] as const) {
     const asked = options[key];
     if (asked !== undefined && saved[key] !== undefined && asked !== saved[key]) {
       throw new NetworkError(
@@ -56,6 +56,7 @@ export function loadConfig(options: NetworkOptions): NetworkConfig {
 export function saveOptions(config: NetworkConfig, options: NetworkOptions): void {
   const saved: SavedOptions = {
     ...(config.site !== undefined ? { site: config.site } : {}),
+    ...(options.peersPerOrg !== undefined ? { peersPerOrg: options.peersPerOrg } : {}),
     profile: config.profile,
     blocks: config.blocks,
     channel: config.channel,
@@ -252,14 +253,13 @@ export async function waitForOrderingLeader(config: NetworkConfig, log: Logger, 
 export async function joinPeers(config: NetworkConfig, log: Logger): Promise<void> {
   const peerBin = path.join(paths(config).bin, 'peer');
   for (const org of localPeerOrgs(config)) {
-    const env = peerAdminEnv(config, org);
-    const list = await run(peerBin, ['channel', 'list'], `${org.peer.name} channel list`, { env });
-    if (list.split('\n').some((line) => line.trim() === config.channel)) continue;
-    log(`joining ${org.peer.name} to ${config.channel}`);
-    await retry(
-      () => run(peerBin, ['channel', 'join', '-b', paths(config).channelBlock], `${org.peer.name} channel join`, { env }),
-      30_000,
-    );
+    for (const peer of orgPeers(org)) {
+      const env = peerAdminEnv(config, org, peer);
+      const list = await run(peerBin, ['channel', 'list'], `${peer.name} channel list`, { env });
+      if (list.split('\n').some((line) => line.trim() === config.channel)) continue;
+      log(`joining ${peer.name} to ${config.channel}`);
+      await retry(() => run(peerBin, ['channel', 'join', '-b', paths(config).channelBlock], `${peer.name} channel join`, { env }), 30_000);
+    }
   }
 }
 
@@ -341,7 +341,7 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
   for (const o of localOrderers(config)) health.set(o.name, `http://${OPS_HOST}:${String(o.opsPort)}/healthz`);
   for (const org of localOrgs(config)) {
     health.set(org.ca.name, `http://${OPS_HOST}:${String(org.ca.opsPort)}/healthz`);
-    if (org.peer) health.set(org.peer.name, `http://${OPS_HOST}:${String(org.peer.opsPort)}/healthz`);
+    for (const peer of orgPeers(org)) health.set(peer.name, `http://${OPS_HOST}:${String(peer.opsPort)}/healthz`);
   }
   const names = [...new Set([...health.keys(), ...processes.knownNames()])];
   const list: ProcessStatus[] = [];
@@ -362,25 +362,14 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
   const heights: Record<string, number | string> = {};
   const chaincodes: Record<string, number | string> = {};
   for (const org of localPeerOrgs(config)) {
-    if (processes.runningPid(org.peer.name) === undefined) {
-      heights[org.peer.name] = 'down';
-      continue;
-    }
-    const env = peerAdminEnv(config, org);
-    try {
-      const info = await run(path.join(bin, 'peer'), ['channel', 'getinfo', '-c', config.channel], 'getinfo', { env });
-      const match = /\{.*\}/s.exec(info);
-      heights[org.peer.name] = match ? ((JSON.parse(match[0]) as { height?: number }).height ?? 0) : info.trim();
-    } catch (err) {
-      heights[org.peer.name] = err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : 'error';
-    }
-    if (org.mspId === localPeerOrgs(config)[0]?.mspId) {
+    for (const peer of orgPeers(org)) heights[peer.name] = await peerHeight(config, processes, org, peer);
+    if (org.mspId === localPeerOrgs(config)[0]?.mspId && processes.runningPid(org.peer.name) !== undefined) {
       try {
         const out = await run(
           path.join(bin, 'peer'),
           ['lifecycle', 'chaincode', 'querycommitted', '-C', config.channel, '--output', 'json'],
           'querycommitted',
-          { env },
+          { env: peerAdminEnv(config, org) },
         );
         const parsed = JSON.parse(out) as { chaincode_definitions?: { name: string; sequence: number }[] };
         for (const cc of parsed.chaincode_definitions ?? []) chaincodes[cc.name] = cc.sequence;
@@ -398,6 +387,20 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
     heights,
     chaincodes,
   };
+}
+
+/** A peer's channel height, or why it has none (down, an error). */
+async function peerHeight(config: NetworkConfig, processes: ProcessManager, org: OrgConfig, peer: PeerNode): Promise<number | string> {
+  if (processes.runningPid(peer.name) === undefined) return 'down';
+  try {
+    const info = await run(path.join(paths(config).bin, 'peer'), ['channel', 'getinfo', '-c', config.channel], 'getinfo', {
+      env: peerAdminEnv(config, org, peer),
+    });
+    const match = /\{.*\}/s.exec(info);
+    return match ? ((JSON.parse(match[0]) as { height?: number }).height ?? 0) : info.trim();
+  } catch (err) {
+    return err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : 'error';
+  }
 }
 
 /**

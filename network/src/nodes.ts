@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 
 import type { NetworkConfig, OrdererNode, OrgConfig, PeerNode } from './config';
-import { OPS_HOST, localOrderers, localPeerOrgs, ordererOrgs, paths } from './config';
+import { OPS_HOST, localOrderers, localPeerOrgs, ordererOrgs, orgPeers, paths } from './config';
 import type { NodeEnrollment } from './ca';
 import type { ProcessSpec } from './processes';
 
@@ -53,14 +53,9 @@ export function nodeEnrollments(config: NetworkConfig): NodeEnrollment[] {
   }));
   for (const org of localPeerOrgs(config)) {
     const peer = org.peer;
-    list.push({
-      org,
-      id: peer.name,
-      type: 'peer',
-      hosts: [peer.host, `${peer.name}.${org.domain}`],
-      dir: peerDir(config, org, peer),
-      withMsp: true,
-    });
+    for (const p of orgPeers(org)) {
+      list.push({ org, id: p.name, type: 'peer', hosts: [p.host, `${p.name}.${org.domain}`], dir: peerDir(config, org, p), withMsp: true });
+    }
     list.push({
       org,
       id: `ccserver.${org.key}`,
@@ -158,7 +153,8 @@ export function peerProcess(config: NetworkConfig, org: OrgConfig, peer: PeerNod
       CORE_PEER_LISTENADDRESS: `${config.bindHost}:${String(peer.port)}`,
       CORE_PEER_CHAINCODEADDRESS: `${peer.host}:${String(peer.chaincodePort)}`,
       CORE_PEER_CHAINCODELISTENADDRESS: `${config.bindHost}:${String(peer.chaincodePort)}`,
-      CORE_PEER_GOSSIP_BOOTSTRAP: address,
+      // the org's peers find each other through its first peer
+      CORE_PEER_GOSSIP_BOOTSTRAP: org.peer ? `${org.peer.host}:${String(org.peer.port)}` : address,
       CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
       // a peer that joins before the other operator's peer retries the anchor peer every 25s by
       // default; on a network this small a short interval gets membership (and discovery) in seconds
@@ -192,8 +188,7 @@ export function peerProcess(config: NetworkConfig, org: OrgConfig, peer: PeerNod
 }
 
 /** Environment for the `peer` CLI acting as an org's admin against its own peer. */
-export function peerAdminEnv(config: NetworkConfig, org: OrgConfig): Record<string, string> {
-  const peer = org.peer;
+export function peerAdminEnv(config: NetworkConfig, org: OrgConfig, peer = org.peer): Record<string, string> {
   if (!peer) throw new Error(`${org.mspId} has no peer`);
   const p = paths(config);
   const admin = path.join(p.identities, `${org.key}-admin`);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { NetworkConfig, RemoteEndpoints, SiteKey } from './config';
-import { SITES, localOrderers, localPeerOrgs, paths } from './config';
+import { SITES, localOrderers, localPeerOrgs, orgPeers, paths } from './config';
 import { caCertFile } from './ca';
 import { writeOrgMsp } from './msp';
 import { ordererDir, peerDir } from './nodes';
@@ -66,7 +66,7 @@ export function exportDefinition(config: NetworkConfig): string {
     channel: config.channel,
     caCert: fs.readFileSync(caCertFile(config, org), 'utf8'),
     ca: { host: org.ca.host, port: org.ca.port },
-    peers: localPeerOrgs(config).map((o) => ({ name: o.peer.name, host: o.peer.host, port: o.peer.port })),
+    peers: localPeerOrgs(config).flatMap((o) => orgPeers(o).map((p) => ({ name: p.name, host: p.host, port: p.port }))),
     orderers: localOrderers(config).map((o) => ({
       name: o.name,
       host: o.host,

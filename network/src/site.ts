@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { caProcess, enrollAll, writeProfiles } from './ca';
 import { deployedChaincodes, startLaneServers } from './chaincode';
 import type { NetworkConfig, NetworkOptions } from './config';
-import { localOrderers, localOrgs, localPeerOrgs, paths } from './config';
+import { localOrderers, localOrgs, localPeerOrgs, orgPeers, paths } from './config';
 import { restrictModes } from './file-modes';
 import type { Logger } from './network';
 import { installFabric, joinOrderers, joinPeers, loadConfig, processManager, saveOptions, writeTrustAnchor } from './network';
@@ -76,7 +76,7 @@ export async function orgUp(options: NetworkOptions, log: Logger): Promise<Netwo
     log(`starting ${String(orderers.length)} orderer(s) and ${String(peers.length)} peer(s)`);
     await Promise.all([
       ...orderers.map((o) => processes.start(ordererProcess(config, o))),
-      ...peers.map((org) => processes.start(peerProcess(config, org, org.peer))),
+      ...peers.flatMap((org) => orgPeers(org).map((peer) => processes.start(peerProcess(config, org, peer)))),
     ]);
     await joinOrderers(config, log);
     await joinPeers(config, log);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { caProcess } from './ca';
 import { chaincodeServers, deployedChaincodes } from './chaincode';
 import type { NetworkConfig } from './config';
-import { localOrderers, localOrgs, localPeerOrgs } from './config';
+import { localOrderers, localOrgs, localPeerOrgs, orgPeers } from './config';
 import { ordererProcess, peerProcess } from './nodes';
 import type { ProcessSpec } from './processes';
 
@@ -13,7 +13,7 @@ export function localProcesses(config: NetworkConfig): ProcessSpec[] {
   const specs: ProcessSpec[] = [
     ...localOrgs(config).map((org) => caProcess(config, org)),
     ...localOrderers(config).map((o) => ordererProcess(config, o)),
-    ...localPeerOrgs(config).map((org) => peerProcess(config, org, org.peer)),
+    ...localPeerOrgs(config).flatMap((org) => orgPeers(org).map((peer) => peerProcess(config, org, peer))),
   ];
   for (const name of deployedChaincodes(config)) {
     for (const org of localPeerOrgs(config)) specs.push(...chaincodeServers(config, org, name));

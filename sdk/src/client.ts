@@ -8,11 +8,13 @@ import type { Gateway } from '@hyperledger/fabric-gateway';
 
 import { acquireConnection } from './connection';
 import { XborderError } from './errors';
+import { GatewayPool } from './gateway-pool';
+import type { OpenedGateway } from './gateway-pool';
 import { IntelClient } from './intel';
 import { PaymentsClient } from './payments';
 import { ProbeClient } from './probe';
 import { loadProfile, loadProfileFile } from './profile';
-import type { ResolvedProfile } from './profile';
+import type { PeerEndpoint, ResolvedProfile } from './profile';
 import { RegistryClient } from './registry';
 import { newNodeSigner } from './signer';
 import type { RetryPolicy } from './retry';
@@ -111,27 +113,38 @@ export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
   const peer = options.peer !== undefined ? profile.peers.find((p) => p.name === options.peer) : profile.peers[0];
   if (!peer) throw new XborderError('CONFIG', `peer ${options.peer ?? '(first)'} is not in the profile of ${profile.name}`);
   const deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
-  const connection = acquireConnection(peer);
   const key = createPrivateKey(profile.privateKey);
   const useNode = (options.signer ?? 'node') === 'node';
-  const gateway = gatewayConnect({
-    client: connection.client,
-    identity: { mspId: profile.mspId, credentials: Buffer.from(profile.certificate) },
-    signer: useNode ? newNodeSigner(key) : signers.newPrivateKeySigner(key),
-    hash: useNode ? hash.none : hash.sha256,
-    evaluateOptions: () => ({ deadline: Date.now() + deadlines.evaluateMs }),
-    endorseOptions: () => ({ deadline: Date.now() + deadlines.endorseMs }),
-    submitOptions: () => ({ deadline: Date.now() + deadlines.submitMs }),
-    commitStatusOptions: () => ({ deadline: Date.now() + deadlines.commitStatusMs }),
-  });
+  const open = (endpoint: PeerEndpoint): OpenedGateway => {
+    const connection = acquireConnection(endpoint);
+    const opened = gatewayConnect({
+      client: connection.client,
+      identity: { mspId: profile.mspId, credentials: Buffer.from(profile.certificate) },
+      signer: useNode ? newNodeSigner(key) : signers.newPrivateKeySigner(key),
+      hash: useNode ? hash.none : hash.sha256,
+      evaluateOptions: () => ({ deadline: Date.now() + deadlines.evaluateMs }),
+      endorseOptions: () => ({ deadline: Date.now() + deadlines.endorseMs }),
+      submitOptions: () => ({ deadline: Date.now() + deadlines.submitMs }),
+      commitStatusOptions: () => ({ deadline: Date.now() + deadlines.commitStatusMs }),
+    });
+    return {
+      gateway: opened,
+      close: () => {
+        opened.close();
+        connection.release();
+      },
+    };
+  };
+  // the chosen peer first, then the other peers of the same organisation to fail over to
+  const pool = new GatewayPool([peer, ...profile.peers.filter((p) => p.mspId === peer.mspId && p.name !== peer.name)], open);
+  const gateway = pool.current;
   const chaincode = options.chaincode ?? DEFAULT_CHAINCODE;
-  const transactor = new Transactor(gateway, profile.channel, chaincode, options.retry);
+  const transactor = new Transactor(pool, profile.channel, chaincode, options.retry);
   let closed = false;
   const close = (): void => {
     if (closed) return;
     closed = true;
-    gateway.close();
-    connection.release();
+    pool.close();
   };
   const identity = { institution: profile.institution, mspId: profile.mspId };
   const registry = new RegistryClient(transactor);

@@ -14,6 +14,8 @@ export type { WhoAmI } from './probe';
 export { DEFAULT_RETRY, isEndorsementRetryable, isTransient, retrying } from './retry';
 export type { RetryPolicy } from './retry';
 export { RESUBMITTED_CONFLICTS, Transactor, submitToOrderers } from './transactor';
+export { GatewayPool } from './gateway-pool';
+export type { OpenedGateway } from './gateway-pool';
 export type { SubmitRequest, Submitted } from './transactor';
 export { CommitWatcher } from './commit-watcher';
 export type { BlockEventSource, CommitOutcome, CommitWatcherOptions } from './commit-watcher';

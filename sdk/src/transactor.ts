@@ -4,6 +4,7 @@ import type { Contract, Gateway, Network, SubmittedTransaction, Transaction } fr
 import type { ArgsOf, ResultOf, TransactionDescriptor } from '@xborder/protocol';
 
 import { XborderError, toXborderError, validationCodeName } from './errors';
+import { GatewayPool } from './gateway-pool';
 import { DEFAULT_RETRY, isEndorsementRetryable, isTransient, retrying } from './retry';
 import type { RetryPolicy } from './retry';
 
@@ -76,18 +77,54 @@ export async function submitToOrderers(
  * transaction id.
  */
 export class Transactor {
-  readonly #network: Network;
+  readonly #pool: GatewayPool;
+  readonly #channel: string;
   readonly #chaincode: string;
   readonly #retry: RetryPolicy;
+  readonly #networks = new WeakMap<Gateway, Network>();
 
-  constructor(gateway: Gateway, channel: string, chaincode: string, retry: RetryPolicy = DEFAULT_RETRY) {
-    this.#network = gateway.getNetwork(channel);
+  /**
+   * @param gateways - one gateway, or a pool of its organisation's gateway peers to fail over between
+   */
+  constructor(gateways: Gateway | GatewayPool, channel: string, chaincode: string, retry: RetryPolicy = DEFAULT_RETRY) {
+    this.#pool = gateways instanceof GatewayPool ? gateways : GatewayPool.of(gateways);
+    this.#channel = channel;
     this.#chaincode = chaincode;
     this.#retry = retry;
   }
 
-  #contract(name: string): Contract {
-    return this.#network.getContract(this.#chaincode, name);
+  /** A contract on the current gateway peer, and that gateway (to tell the pool which one failed). */
+  #contract(name: string): { contract: Contract; gateway: Gateway } {
+    const gateway = this.#pool.current;
+    let network = this.#networks.get(gateway);
+    if (!network) {
+      network = gateway.getNetwork(this.#channel);
+      this.#networks.set(gateway, network);
+    }
+    return { contract: network.getContract(this.#chaincode, name), gateway };
+  }
+
+  /** Runs a request on the current gateway peer, retried as `retryable` says, moving to the next peer when this one is unreachable. */
+  async #withFailover<T>(
+    what: string,
+    run: (contract: Contract) => Promise<T>,
+    contract: string,
+    retryable: (err: unknown) => boolean,
+  ): Promise<T> {
+    let used: Gateway | undefined;
+    return retrying(
+      what,
+      () => {
+        const target = this.#contract(contract);
+        used = target.gateway;
+        return run(target.contract);
+      },
+      (err) => {
+        this.#pool.failover(err, used);
+        return retryable(err);
+      },
+      this.#retry,
+    );
   }
 
   /** Evaluates a described read-only transaction on one peer and decodes its result. */
@@ -128,18 +165,18 @@ export class Transactor {
     transient?: Readonly<Record<string, Uint8Array>>,
     options: { readonly endorsingOrganizations?: readonly string[] } = {},
   ): Promise<Uint8Array> {
-    // a read is safe to repeat: a peer that could not be reached is asked again, with backoff
-    return retrying(
+    // a read is safe to repeat: a peer that could not be reached is asked again (or another of ours), with backoff
+    return this.#withFailover(
       `evaluate ${contract}:${fn}`,
-      () =>
-        this.#contract(contract).evaluate(fn, {
+      (c) =>
+        c.evaluate(fn, {
           arguments: [...args],
           ...(transient ? { transientData: { ...transient } } : {}),
           // with transient data: which orgs' peers may see it (no other org's peer, even as a fallback)
           ...(options.endorsingOrganizations ? { endorsingOrganizations: [...options.endorsingOrganizations] } : {}),
         }),
+      contract,
       isTransient,
-      this.#retry,
     );
   }
 
@@ -161,26 +198,36 @@ export class Transactor {
 
   async #submitOnce(contract: string, fn: string, request: SubmitRequest): Promise<Submitted> {
     // endorsement is safe to repeat while nothing was submitted: a new proposal each attempt
-    const endorsed = await retrying(
+    const endorsed = await this.#withFailover(
       `endorse ${contract}:${fn}`,
-      () =>
-        this.#contract(contract)
+      (c) =>
+        c
           .newProposal(fn, {
             arguments: [...(request.args ?? [])],
             ...(request.transient ? { transientData: { ...request.transient } } : {}),
             ...(request.endorsingOrganizations ? { endorsingOrganizations: [...request.endorsingOrganizations] } : {}),
           })
           .endorse(),
+      contract,
       isEndorsementRetryable,
-      this.#retry,
     );
+    const first = this.#pool.current;
     const submitted = await submitToOrderers(endorsed, this.#retry);
     const transactionId = submitted.getTransactionId();
-    // the commit status is a read: asked again until it is known (a verdict is never retried)
+    // the commit status is a read: asked again until it is known (a verdict is never retried), of
+    // another of our peers when the one that took the transaction cannot be reached
+    let asked: Gateway | undefined;
     const status = await retrying(
       `commit status of ${transactionId}`,
-      () => submitted.getStatus(),
-      (err) => !(err instanceof XborderError),
+      () => {
+        const gateway = this.#pool.current;
+        asked = gateway;
+        return asked === first ? submitted.getStatus() : gateway.newCommit(submitted.getBytes()).getStatus();
+      },
+      (err) => {
+        this.#pool.failover(err, asked);
+        return !(err instanceof XborderError);
+      },
       this.#retry,
     ).catch((err: unknown) => {
       const mapped = toXborderError(err);

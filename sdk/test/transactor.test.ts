@@ -4,6 +4,7 @@ import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 
 import {
+  GatewayPool,
   isEndorsementRetryable,
   isTransient,
   RESUBMITTED_CONFLICTS,
@@ -12,6 +13,7 @@ import {
   Transactor,
   XborderError,
 } from '@xborder/sdk';
+import type { PeerEndpoint } from '@xborder/sdk';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -69,14 +71,15 @@ describe('sending an endorsed transaction to the orderers', () => {
   });
 });
 
-describe('retrying safe calls with jittered exponential backoff and a deadline', () => {
-  const unavailable = (address: string): GatewayError =>
-    new GatewayError({
-      code: 14,
-      details: [{ address, mspId: 'HKMSP', message: 'connection refused' }],
-      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 14, details: 'connect ECONNREFUSED', metadata: {} }) as never,
-    });
+/** A peer that could not be reached, as fabric-gateway reports it. */
+const unavailable = (address: string): GatewayError =>
+  new GatewayError({
+    code: 14,
+    details: [{ address, mspId: 'HKMSP', message: 'connection refused' }],
+    cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 14, details: 'connect ECONNREFUSED', metadata: {} }) as never,
+  });
 
+describe('retrying safe calls with jittered exponential backoff and a deadline', () => {
   it('waits a random time below an exponentially growing cap, and gives up naming the endpoint and the attempts', async () => {
     const waits: number[] = [];
     let calls = 0;
@@ -197,5 +200,98 @@ describe('resubmitting a transaction that lost a read conflict', () => {
     const { gateway, proposals } = gatewayCommitting([10]);
     await expect(new Transactor(gateway, 'xborder', 'xborder').submit('probe', 'PutProbe')).to.be.rejectedWith(/validation code 10/);
     expect(proposals()).to.equal(1);
+  });
+});
+
+describe("failing over between an organisation's gateway peers", () => {
+  const peer = (name: string): PeerEndpoint => ({ name, mspId: 'HKMSP', endpoint: `${name}:7051`, tlsRootCert: 'pem' });
+
+  /** A gateway whose every call fails UNAVAILABLE while `down()` says so, and succeeds otherwise. */
+  function fakeGateway(name: string, down: () => boolean, log: string[]): Gateway {
+    const submitted = {
+      getTransactionId: () => `tx-${name}`,
+      getResult: () => new Uint8Array(0),
+      getBytes: () => new Uint8Array([1]),
+      getStatus: () =>
+        down() ? Promise.reject(unavailable(`${name}:7051`)) : Promise.resolve({ successful: true, code: 0, blockNumber: 1n }),
+    };
+    const contract = {
+      evaluate: () => {
+        log.push(`evaluate ${name}`);
+        return down() ? Promise.reject(unavailable(`${name}:7051`)) : Promise.resolve(new TextEncoder().encode(name));
+      },
+      newProposal: () => ({
+        endorse: () => {
+          log.push(`endorse ${name}`);
+          return down() ? Promise.reject(unavailable(`${name}:7051`)) : Promise.resolve({ submit: () => Promise.resolve(submitted) });
+        },
+      }),
+    };
+    return {
+      getNetwork: () => ({ getContract: () => contract }),
+      newCommit: () => {
+        log.push(`commit status ${name}`);
+        return { getStatus: () => Promise.resolve({ successful: true, code: 0, blockNumber: 2n }) };
+      },
+    } as unknown as Gateway;
+  }
+
+  it('reads and endorses through the next peer of its organisation when the current one is down, and stays there', async () => {
+    const log: string[] = [];
+    let peer0Down = true;
+    const opened: string[] = [];
+    const pool = new GatewayPool([peer('peer0.hk'), peer('peer1.hk')], (p) => {
+      opened.push(p.name);
+      return { gateway: fakeGateway(p.name, () => p.name === 'peer0.hk' && peer0Down, log), close: () => undefined };
+    });
+    const transactor = new Transactor(pool, 'xborder', 'xborder', FAST);
+    const read = await transactor.evaluate('probe', 'GetProbe');
+    expect(new TextDecoder().decode(read)).to.equal('peer1.hk');
+    expect(log).to.deep.equal(['evaluate peer0.hk', 'evaluate peer1.hk']);
+    const done = await transactor.submit('probe', 'PutProbe');
+    expect(done.transactionId).to.equal('tx-peer1.hk');
+    expect(pool.peer.name).to.equal('peer1.hk');
+    peer0Down = false;
+    expect(opened, 'each gateway opened once, when first needed').to.deep.equal(['peer0.hk', 'peer1.hk']);
+  });
+
+  it('asks another peer for the commit status when the one that took the transaction went down', async () => {
+    const log: string[] = [];
+    let peer0Down = false;
+    const pool = new GatewayPool([peer('peer0.hk'), peer('peer1.hk')], (p) => ({
+      gateway: fakeGateway(p.name, () => p.name === 'peer0.hk' && peer0Down, log),
+      close: () => undefined,
+    }));
+    const transactor = new Transactor(pool, 'xborder', 'xborder', FAST);
+    const original = pool.current;
+    // the peer goes down between the submit and the commit status
+    const contract = original.getNetwork('xborder').getContract('xborder', 'probe') as unknown as {
+      newProposal: () => { endorse: () => Promise<unknown> };
+    };
+    const endorse = contract.newProposal().endorse;
+    contract.newProposal = () => ({ endorse: () => endorse().finally(() => (peer0Down = true)) });
+    const done = await transactor.submit('probe', 'PutProbe');
+    expect(done.blockNumber).to.equal(2n);
+    expect(log).to.include('commit status peer1.hk');
+  });
+
+  it('does not move for a refusal, for an endorsement another organisation could not give, or with one peer', async () => {
+    const log: string[] = [];
+    const pool = new GatewayPool([peer('peer0.hk'), peer('peer1.hk')], (p) => ({
+      gateway: fakeGateway(p.name, () => false, log),
+      close: () => undefined,
+    }));
+    const used = pool.current;
+    pool.failover(new XborderError('INTEL_SIGNATURE_INVALID', 'refused'), used);
+    pool.failover(new XborderError('ENDORSEMENT_FAILED', 'THMSP peer0.th:8051 unavailable'), used);
+    expect(pool.peer.name).to.equal('peer0.hk');
+    pool.failover(new XborderError('UNAVAILABLE', 'down'), used);
+    expect(pool.peer.name).to.equal('peer1.hk');
+    // a late failure of a gateway already left behind does not move the pool again
+    pool.failover(new XborderError('UNAVAILABLE', 'down'), used);
+    expect(pool.peer.name).to.equal('peer1.hk');
+    const single = GatewayPool.of(used);
+    single.failover(new XborderError('UNAVAILABLE', 'down'), used);
+    expect(single.current).to.equal(used);
   });
 });

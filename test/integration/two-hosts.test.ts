@@ -104,7 +104,11 @@ describe('two operators on two hosts (network namespaces)', function () {
   });
 
   it('each organisation initialises on its own host and publishes only public material', async () => {
-    const results = await Promise.all(SITES.map((s) => xbnet(s, 'org-init', '--org', s, '--host', hostName(s), '--bind', address(s))));
+    const results = await Promise.all(
+      SITES.map((s) =>
+        xbnet(s, 'org-init', '--org', s, '--host', hostName(s), '--bind', address(s), ...(s === 'hk' ? ['--peers', '2'] : [])),
+      ),
+    );
     results.forEach((r, i) => ok(r, `org-init ${SITES[i] ?? ''}`));
     for (const site of SITES) {
       const definition = fs.readFileSync(path.join(home(site), 'export', `${site}.org.json`), 'utf8');
@@ -242,6 +246,29 @@ describe('two operators on two hosts (network namespaces)', function () {
     ]);
   });
 
+  it("keeps HK's clients working through HK's second peer while its first is down, with nothing lost", async () => {
+    const pidFile = path.join(home('hk'), 'run', 'peer0.hk.pid');
+    process.kill(Number.parseInt(fs.readFileSync(pidFile, 'utf8'), 10), 'SIGKILL');
+    try {
+      const indicator = freshIndicator(GREEN, 'while peer0.hk is down');
+      const file = path.join(base, 'failover.json');
+      fs.writeFileSync(file, JSON.stringify(indicator));
+      // hk-bank-a's profile lists peer0.hk first: the client moves to peer1.hk by itself
+      expect(ok(await xborder('hk', 'hk-bank-a', 'intel', 'submit', file), 'submit with peer0.hk down')).to.match(/1 submitted/);
+      ok(await xborder('hk', 'hk-bank-a', 'intel', 'get', String(indicator.id)), 'read with peer0.hk down');
+      ok(await xborder('th', 'th-bank-a', 'intel', 'get', String(indicator.id)), 'TH reads it');
+    } finally {
+      ok(await xbnet('hk', 'org-up'), 'peer0.hk back');
+    }
+    // peer0.hk catches up with what was committed while it was down
+    const deadline = Date.now() + 60_000;
+    const heights = async (): Promise<Record<string, number>> =>
+      (JSON.parse((await xbnet('hk', 'status', '--json')).stdout) as { heights: Record<string, number> }).heights;
+    let h = await heights();
+    while (h['peer0.hk'] !== h['peer1.hk'] && Date.now() < deadline) h = await heights();
+    expect(h['peer0.hk'], 'peer0.hk caught up').to.equal(h['peer1.hk']);
+  });
+
   it("changes the channel configuration only with both operators' admin signatures", async () => {
     const update = path.join(base, 'batch.pb');
     expect(ok(await xbnet('hk', 'config-create', '--out', update, '--batch-timeout', '400ms'), 'create')).to.include(
@@ -353,6 +380,7 @@ describe('two operators on two hosts (network namespaces)', function () {
       'xborder-orderer0.hk.service',
       'xborder-orderer1.hk.service',
       'xborder-peer0.hk.service',
+      'xborder-peer1.hk.service',
     ]);
     const secrets = JSON.parse(fs.readFileSync(path.join(home('hk'), 'ca', 'hk', 'secrets.json'), 'utf8')) as Record<string, string>;
     for (const unit of units) {
