@@ -373,19 +373,7 @@ export async function deployChaincode(
   }
   const sequence = committed + 1;
   const version = hash.slice(0, 12);
-  const definition = [
-    '--channelID',
-    config.channel,
-    '--name',
-    spec.name,
-    '--version',
-    version,
-    '--sequence',
-    String(sequence),
-    '--signature-policy',
-    policy,
-  ];
-  if (spec.collections !== undefined) definition.push('--collections-config', spec.collections);
+  const definition = definitionFlags(config, spec, version, sequence, policy);
 
   const readiness = await peerCli(
     config,
@@ -406,12 +394,7 @@ export async function deployChaincode(
     );
   }
   log(`chaincode ${spec.name}: committing sequence ${String(sequence)}`);
-  const peerFlags = peerOrgs(config).flatMap((org) => [
-    '--peerAddresses',
-    `${org.peer.host}:${String(org.peer.port)}`,
-    '--tlsRootCertFiles',
-    path.join(peerDir(config, org, org.peer), 'tls', 'ca.crt'),
-  ]);
+  const peerFlags = commitPeerFlags(config);
   await peerCli(
     config,
     config.orgs.hk,
@@ -435,6 +418,16 @@ export function definitionVersion(spec: ChaincodeSpec, policy: string, collectio
   const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
   for (const f of files.sort()) h.update(`${f}\n`).update(fs.readFileSync(path.join(dir, f)));
   return h.digest('hex').slice(0, 16);
+}
+
+/** The peers a lifecycle commit is endorsed by: each operator's first peer, with its TLS root. */
+function commitPeerFlags(config: NetworkConfig): string[] {
+  return peerOrgs(config).flatMap((org) => [
+    '--peerAddresses',
+    `${org.peer.host}:${String(org.peer.port)}`,
+    '--tlsRootCertFiles',
+    path.join(peerDir(config, org, org.peer), 'tls', 'ca.crt'),
+  ]);
 }
 
 function definitionFlags(config: NetworkConfig, spec: ChaincodeSpec, version: string, sequence: number, policy: string): string[] {
@@ -628,12 +621,7 @@ export async function commitChaincode(
     );
   }
   log(`chaincode ${spec.name}: committing version ${next.version} sequence ${String(next.sequence)}`);
-  const peerFlags = peerOrgs(config).flatMap((org) => [
-    '--peerAddresses',
-    `${org.peer.host}:${String(org.peer.port)}`,
-    '--tlsRootCertFiles',
-    path.join(peerDir(config, org, org.peer), 'tls', 'ca.crt'),
-  ]);
+  const peerFlags = commitPeerFlags(config);
   await peerCli(
     config,
     lifecycleOrg(config),
