@@ -29,6 +29,8 @@ export const COMMANDS = [
   'config-sign',
   'config-submit',
   'units',
+  'orderer-add',
+  'orderer-remove',
   'help',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -56,6 +58,11 @@ export interface ParsedArgs {
   readonly change?: ConfigChange;
   /** `config-create --add-org`: the definition of an organisation joining the channel. */
   readonly addOrg?: string;
+  /** `config-create --add-consenter` / `--remove-consenter`: an ordering node by name. */
+  readonly addConsenter?: string;
+  readonly removeConsenter?: string;
+  /** `orderer-remove --name`: the ordering node to stop. */
+  readonly ordererName?: string;
 }
 
 export class UsageError extends Error {
@@ -92,9 +99,13 @@ One organisation per host (DEPLOYMENT.md); each command works in that organisati
   channel-show       the channel's current configuration: members, consenters, policies, block settings
   config-create      --out F [--batch-timeout 500ms] [--max-messages N] [--add-org DEF.json]: a channel
                      configuration update (block settings; an organisation that joins with clients only)
+                     [--add-consenter NAME] [--remove-consenter NAME]: change the BFT consenter set
   config-sign        --file F: show what the update changes and add this operator admin's signature
   config-submit      --file F: sign and submit the update (it needs both operators' admins)
   units              --out DIR: systemd units (and owner-only environment files) for this folder's processes
+  orderer-add        enroll one more ordering node of this operator (a consenter once config-create
+                     --add-consenter <name> is signed by both operators; org-up then starts and joins it)
+  orderer-remove     --name NAME: stop an ordering node config-create --remove-consenter took out
 
 Flags (env in brackets):
   --profile dev|ha|bft     orderers: 1 Raft, 3 Raft, 4 BFT (default dev) [XB_PROFILE]
@@ -161,6 +172,8 @@ function parseFlags(args: readonly string[]) {
       'max-messages': { type: 'string' },
       'add-org': { type: 'string' },
       peers: { type: 'string' },
+      'add-consenter': { type: 'string' },
+      'remove-consenter': { type: 'string' },
     },
   });
 }
@@ -258,6 +271,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     'config-create': ['out'],
     'config-sign': ['file'],
     'config-submit': ['file'],
+    'orderer-remove': ['name'],
     units: ['out'],
   };
   for (const flag of needs[command] ?? []) {
@@ -269,8 +283,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   if (command === 'config-create') {
     const batchTimeout = flags.get('batch-timeout');
     const max = flags.get('max-messages');
-    if (batchTimeout === undefined && max === undefined && !flags.has('add-org'))
-      throw new UsageError('config-create needs --batch-timeout, --max-messages or --add-org');
+    if (batchTimeout === undefined && max === undefined && !['add-org', 'add-consenter', 'remove-consenter'].some((f) => flags.has(f)))
+      throw new UsageError('config-create needs --batch-timeout, --max-messages, --add-org, --add-consenter or --remove-consenter');
     change = {
       ...(batchTimeout !== undefined ? { batchTimeout } : {}),
       ...(max !== undefined ? { maxMessageCount: integer(max, '--max-messages') } : {}),
@@ -289,6 +303,9 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     ...(sha !== undefined ? { sha256: sha.toLowerCase() } : {}),
     ...(change ? { change } : {}),
     ...(flags.has('add-org') ? { addOrg: path.resolve(flags.get('add-org') ?? '') } : {}),
+    ...(flags.has('add-consenter') ? { addConsenter: flags.get('add-consenter') } : {}),
+    ...(flags.has('remove-consenter') ? { removeConsenter: flags.get('remove-consenter') } : {}),
+    ...(command === 'orderer-remove' ? { ordererName: flags.get('name') } : {}),
     json: booleans.has('--json'),
     ...(member ? { member } : {}),
     ...(chaincode ? { chaincode } : {}),

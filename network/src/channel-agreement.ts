@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { NetworkConfig } from './config';
-import { localOrderers, localPeerOrgs, paths } from './config';
+import { bftQuorum, localOrderers, localPeerOrgs, paths } from './config';
 import { caCertFile } from './ca';
 import { fetchConfigBlock } from './config-update';
 import { configtxYaml } from './configtx';
@@ -170,12 +170,6 @@ export function renderSummary(s: ChannelSummary): string {
       .map(([k, v]) => `  ${k}: ${v}`),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-/** BFT quorum size for n consenters (Fabric's SmartBFT: f = floor((n-1)/3), q = ceil((n+f+1)/2)). */
-export function bftQuorum(n: number): number {
-  const f = Math.floor((n - 1) / 3);
-  return Math.ceil((n + f + 1) / 2);
 }
 
 const BOTH_OPERATORS = (role: string): string => `AND(HKMSP.${role}, THMSP.${role})`;

@@ -7,10 +7,15 @@ import { approveChaincode, commitChaincode, waitForEndorsers } from './chaincode
 import { applyChange, createConfigUpdate, joiningOrgGroup, readConfigUpdate, signConfigUpdate, submitConfigUpdate } from './config-update';
 import { clean, defaultChaincode, deploy, down, processManager, registerMember, restartChaincode, status, up } from './network';
 import { fileSha256, parseJoiningDefinition } from './org-definition';
-import { orgImport, orgInit, orgUp, siteConfig } from './site';
+import { addOrderer, orgImport, orgInit, orgUp, removeOrderer, siteConfig } from './site';
 import { writeUnits } from './units';
 import type { NetworkStatus } from './network';
-import { resolveConfig } from './config';
+import * as path from 'node:path';
+
+import { localOrderers, resolveConfig } from './config';
+import type { NetworkConfig } from './config';
+import type { ConfigChange } from './config-update';
+import { ordererDir } from './nodes';
 import { rotatePartyKey } from './party-keys';
 
 function log(line: string): void {
@@ -26,6 +31,36 @@ function printStatus(s: NetworkStatus): void {
   }
   for (const [peer, height] of Object.entries(s.heights)) process.stdout.write(`  height at ${peer}: ${String(height)}\n`);
   for (const [name, seq] of Object.entries(s.chaincodes)) process.stdout.write(`  chaincode ${name}: sequence ${String(seq)}\n`);
+}
+
+/** The consenter changes of `config-create`, by node name, from this folder's configuration. */
+function consenterChange(config: NetworkConfig, add: string | undefined, remove: string | undefined): ConfigChange {
+  const node = (name: string): NetworkConfig['orderers'][number] => {
+    const found = config.orderers.find((o) => o.name === name);
+    if (!found)
+      throw new UsageError(`no ordering node ${name} in this folder's configuration (${config.orderers.map((o) => o.name).join(', ')})`);
+    return found;
+  };
+  const change: { addConsenter?: ConfigChange['addConsenter']; removeConsenter?: string } = {};
+  if (remove !== undefined) {
+    const o = node(remove);
+    change.removeConsenter = `${o.host}:${String(o.port)}`;
+  }
+  if (add !== undefined) {
+    const o = node(add);
+    if (!localOrderers(config).includes(o)) throw new UsageError(`${add} is another operator's node: that operator adds it`);
+    const dir = ordererDir(config, o);
+    const org = config.orgs[o.org];
+    change.addConsenter = {
+      orgName: org.name,
+      mspId: org.mspId,
+      host: o.host,
+      port: o.port,
+      identityPem: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
+      tlsCertPem: fs.readFileSync(path.join(dir, 'tls', 'server.crt'), 'utf8'),
+    };
+  }
+  return change;
 }
 
 function need<T>(value: T | undefined): T {
@@ -141,6 +176,7 @@ async function main(): Promise<number> {
     case 'config-create': {
       const config = siteConfig(args.options);
       let change = need(args.change);
+      change = { ...change, ...consenterChange(config, args.addConsenter, args.removeConsenter) };
       if (args.addOrg !== undefined) {
         const joining = parseJoiningDefinition(fs.readFileSync(args.addOrg, 'utf8'), args.addOrg);
         change = { ...change, addOrg: { name: joining.name, group: await joiningOrgGroup(config, joining) } };
@@ -166,6 +202,14 @@ async function main(): Promise<number> {
       log('configuration update submitted');
       break;
     }
+    case 'orderer-add': {
+      const name = await addOrderer(args.options, log);
+      log(`${name} enrolled; make it a consenter with config-create --add-consenter ${name} (signed by both operators), then org-up`);
+      break;
+    }
+    case 'orderer-remove':
+      await removeOrderer(args.options, need(args.ordererName), log);
+      break;
     case 'units': {
       const written = writeUnits(siteConfig(args.options), need(args.out));
       log(`wrote ${String(written.length)} units to ${need(args.out)}: ${written.join(', ')}`);

@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import type { NetworkConfig } from './config';
 import { paths } from './config';
 import { run } from './exec';
+import { bftQuorum } from './config';
 import { writeOrgMsp } from './msp';
 import { ordererFlags, peerAdminEnv } from './nodes';
 import type { JoiningOrg } from './org-definition';
@@ -25,6 +26,100 @@ export interface ConfigChange {
   readonly maxMessageCount?: number;
   /** A new application organisation (clients only): its name and its group as configtxgen prints it. */
   readonly addOrg?: { readonly name: string; readonly group: unknown };
+  /** A new BFT consenter: its operator's org group name and MSP id, endpoint and certificates (PEM). */
+  readonly addConsenter?: Consenter;
+  /** The endpoint (`host:port`) of a consenter to take out of the set. */
+  readonly removeConsenter?: string;
+}
+
+/** A BFT consenter as a configuration update adds it. */
+export interface Consenter {
+  readonly orgName: string;
+  readonly mspId: string;
+  readonly host: string;
+  readonly port: number;
+  readonly identityPem: string;
+  readonly tlsCertPem: string;
+}
+
+interface ConsenterJson {
+  id: number;
+  host: string;
+  port: number;
+  msp_id: string;
+  identity: string;
+  client_tls_cert: string;
+  server_tls_cert: string;
+}
+
+type OrdererGroup = {
+  values: Record<string, { value: Record<string, unknown> }>;
+  policies: Record<string, { policy: { type: number; value: unknown } }>;
+  groups: Record<string, { values: Record<string, { value: { addresses?: string[] } }> }>;
+};
+
+/**
+ * Adds or removes a consenter: the BFT consenter mapping and its organisation's ordering endpoints.
+ * Refused when the change would give one organisation a quorum of consenters (it could then order,
+ * and censor, alone) or leave fewer than four.
+ */
+function changeConsenters(orderer: OrdererGroup, change: ConfigChange): void {
+  const orderers = orderer.values.Orderers?.value as { consenter_mapping?: ConsenterJson[] } | undefined;
+  if (!orderers?.consenter_mapping) throw new NetworkError('the channel has no BFT consenter mapping to change');
+  let mapping = orderers.consenter_mapping;
+  if (change.removeConsenter !== undefined) {
+    const gone = change.removeConsenter;
+    if (!mapping.some((c) => `${c.host}:${String(c.port)}` === gone)) throw new NetworkError(`no consenter at ${gone}`);
+    mapping = mapping.filter((c) => `${c.host}:${String(c.port)}` !== gone);
+    for (const org of Object.values(orderer.groups)) {
+      const endpoints = org.values.Endpoints?.value;
+      if (endpoints?.addresses) endpoints.addresses = endpoints.addresses.filter((a) => a !== gone);
+    }
+  }
+  const add = change.addConsenter;
+  if (add !== undefined) {
+    const endpoint = `${add.host}:${String(add.port)}`;
+    if (mapping.some((c) => `${c.host}:${String(c.port)}` === endpoint)) throw new NetworkError(`${endpoint} is already a consenter`);
+    const b64 = (pem: string): string => Buffer.from(pem).toString('base64');
+    mapping = [
+      ...mapping,
+      {
+        id: Math.max(0, ...mapping.map((c) => c.id)) + 1,
+        host: add.host,
+        port: add.port,
+        msp_id: add.mspId,
+        identity: b64(add.identityPem),
+        client_tls_cert: b64(add.tlsCertPem),
+        server_tls_cert: b64(add.tlsCertPem),
+      },
+    ];
+    const endpoints = orderer.groups[add.orgName]?.values.Endpoints?.value;
+    if (!endpoints) throw new NetworkError(`${add.orgName} runs no ordering nodes on this channel`);
+    endpoints.addresses = [...(endpoints.addresses ?? []), endpoint];
+  }
+  if (mapping.length < 4) throw new NetworkError(`BFT needs at least 4 consenters; the change leaves ${String(mapping.length)}`);
+  const quorum = bftQuorum(mapping.length);
+  const perOrg = new Map<string, number>();
+  for (const c of mapping) perOrg.set(c.msp_id, (perOrg.get(c.msp_id) ?? 0) + 1);
+  for (const [msp, count] of perOrg) {
+    if (count >= quorum) {
+      throw new NetworkError(
+        `${msp} would hold ${String(count)} of ${String(mapping.length)} consenters (quorum ${String(quorum)}): it could order alone`,
+      );
+    }
+  }
+  orderers.consenter_mapping = mapping;
+  // a BFT block is valid with the signatures of a quorum of the consenters, named by their identities
+  const validation = orderer.policies.BlockValidation;
+  if (!validation) throw new NetworkError('the channel has no block validation policy');
+  validation.policy = {
+    type: 1,
+    value: {
+      identities: mapping.map((c) => ({ principal: { mspid: c.msp_id, id_bytes: c.identity }, principal_classification: 'IDENTITY' })),
+      rule: { n_out_of: { n: quorum, rules: mapping.map((_c, i) => ({ signed_by: i })) } },
+      version: 0,
+    },
+  };
 }
 
 /** Applies a {@link ConfigChange} to a configuration, as configtxlator prints it. */
@@ -43,6 +138,9 @@ export function applyChange(current: ChannelConfigJson, change: ConfigChange): C
       throw new NetworkError('max messages per block must be between 1 and 10000');
     const v = orderer.values.BatchSize;
     if (v) v.value.max_message_count = change.maxMessageCount;
+  }
+  if (change.addConsenter !== undefined || change.removeConsenter !== undefined) {
+    changeConsenters((next.channel_group as { groups: { Orderer: OrdererGroup } }).groups.Orderer, change);
   }
   if (change.addOrg !== undefined) {
     const application = (next.channel_group as { groups: { Application: { groups: Record<string, unknown> } } }).groups.Application;
@@ -177,9 +275,11 @@ export async function createConfigUpdate(
 
 /** What a configuration update writes: every value of its write set whose version goes up. */
 export function describeUpdate(update: unknown): string[] {
-  return changesOf(update).map((c) =>
-    c.kind === 'group' ? `${c.path.join('/')}: new group${describeMsp(c.group)}` : `${c.path.join('/')} = ${JSON.stringify(c.value)}`,
-  );
+  return changesOf(update).map((c) => {
+    if (c.kind === 'group') return `${c.path.join('/')}: new group${describeMsp(c.group)}`;
+    if (c.path[c.path.length - 1] === 'Orderers') return `${c.path.join('/')} = consenters ${describeConsenters(c.value)}`;
+    return `${c.path.join('/')} = ${JSON.stringify(c.value)}`;
+  });
 }
 
 type Change = { kind: 'value'; path: string[]; value: unknown } | { kind: 'group'; path: string[]; group: Group };
@@ -214,6 +314,17 @@ export function updateApplied(update: unknown, current: ChannelConfigJson): bool
     if (c.kind === 'group') return group?.groups?.[last] !== undefined;
     return isDeepStrictEqual(group?.values?.[last]?.value, c.value);
   });
+}
+
+/** A BFT consenter set as a signer should read it: id, endpoint, MSP and TLS certificate fingerprint each. */
+function describeConsenters(value: unknown): string {
+  const mapping = (value as { consenter_mapping?: ConsenterJson[] } | undefined)?.consenter_mapping ?? [];
+  return mapping
+    .map((c) => {
+      const tls = new X509Certificate(Buffer.from(c.server_tls_cert, 'base64').toString('utf8')).fingerprint256;
+      return `${String(c.id)}. ${c.host}:${String(c.port)} ${c.msp_id} TLS ${tls}`;
+    })
+    .join('; ');
 }
 
 /** A new organisation as a signer should see it: MSP id and root certificate fingerprints. */

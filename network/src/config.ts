@@ -146,6 +146,8 @@ export interface NetworkOptions {
   site?: SiteKey;
   /** Peers of this folder's organisation (site mode): 1 or 2. */
   peersPerOrg?: number;
+  /** Indexes of this folder's operator's ordering nodes (site mode; default 0 and 1). */
+  ordererIndexes?: readonly number[];
   /** Endpoints of the other organisations, from their imported definitions (site mode). */
   remote?: Partial<Record<SiteKey, RemoteEndpoints>>;
 }
@@ -153,12 +155,15 @@ export interface NetworkOptions {
 const ORDERER_COUNT: Readonly<Record<Profile, number>> = { dev: 1, ha: 3, bft: 4 };
 
 /** The BFT consenters when the operators run the ordering service themselves: two each. */
-const OPERATOR_ORDERERS: readonly { org: 'hk' | 'th'; index: number }[] = [
-  { org: 'hk', index: 0 },
-  { org: 'hk', index: 1 },
-  { org: 'th', index: 0 },
-  { org: 'th', index: 1 },
-];
+const OPERATOR_ORDERERS = [0, 1] as const;
+
+/**
+ * The port slot (x100 above 7050) of an operator's ordering node: the first two of each operator as
+ * the genesis set has them (HK 7050/7150, TH 7250/7350), nodes added later alternate from 7450.
+ */
+export function ordererSlot(org: 'hk' | 'th', index: number): number {
+  return index < 2 ? (org === 'hk' ? 0 : 2) + index : 4 + 2 * (index - 2) + (org === 'hk' ? 0 : 1);
+}
 
 export function ordererCount(profile: Profile): number {
   return ORDERER_COUNT[profile];
@@ -239,9 +244,12 @@ export function resolveConfig(options: NetworkOptions = {}): NetworkConfig {
     }
   } else {
     // across hosts each operator runs two of the four BFT consenters (see DEPLOYMENT.md)
-    OPERATOR_ORDERERS.forEach(({ org, index }, i) => {
+    const nodes = (['hk', 'th'] as const).flatMap((org) =>
+      (org === site ? (options.ordererIndexes ?? OPERATOR_ORDERERS) : OPERATOR_ORDERERS).map((index) => ({ org, index })),
+    );
+    nodes.forEach(({ org, index }) => {
       const name = `orderer${String(index)}.${org}`;
-      const base = 7050 + i * 100;
+      const base = 7050 + ordererSlot(org, index) * 100;
       const far = org === site ? undefined : remote[org]?.orderers.find((o) => o.name === name);
       orderers.push({
         name,
@@ -381,4 +389,10 @@ export function paths(config: NetworkConfig): {
     peerConfig: path.join(h, 'config'),
     state: path.join(h, 'network.json'),
   };
+}
+
+/** BFT quorum size for n consenters (Fabric's SmartBFT: f = floor((n-1)/3), q = ceil((n+f+1)/2)). */
+export function bftQuorum(n: number): number {
+  const f = Math.floor((n - 1) / 3);
+  return Math.ceil((n + f + 1) / 2);
 }

@@ -23,12 +23,16 @@ import { restrictModes } from './file-modes';
 import { ensurePartyKeys } from './party-keys';
 import { ordererAdminName, ordererDir, ordererProcess, peerAdminEnv, peerProcess, nodeEnrollments } from './nodes';
 import { importedEndpoints } from './org-definition';
+import { fetchConfigBlock } from './config-update';
 import { NetworkError, ProcessManager, healthz } from './processes';
 
 export type Logger = (line: string) => void;
 
 /** The options a network was created with; later commands reuse them. */
-type SavedOptions = Pick<NetworkOptions, 'profile' | 'blocks' | 'channel' | 'host' | 'bindHost' | 'portOffset' | 'site' | 'peersPerOrg'>;
+type SavedOptions = Pick<
+  NetworkOptions,
+  'profile' | 'blocks' | 'channel' | 'host' | 'bindHost' | 'portOffset' | 'site' | 'peersPerOrg' | 'ordererIndexes'
+>;
 
 /**
  * Resolves the configuration of the network in `home`: the options it was created with, unless this
@@ -57,6 +61,7 @@ export function saveOptions(config: NetworkConfig, options: NetworkOptions): voi
   const saved: SavedOptions = {
     ...(config.site !== undefined ? { site: config.site } : {}),
     ...(options.peersPerOrg !== undefined ? { peersPerOrg: options.peersPerOrg } : {}),
+    ...(options.ordererIndexes !== undefined ? { ordererIndexes: options.ordererIndexes } : {}),
     profile: config.profile,
     blocks: config.blocks,
     channel: config.channel,
@@ -194,17 +199,29 @@ function osnadminFlags(config: NetworkConfig, orderer: NetworkConfig['orderers']
 export async function joinOrderers(config: NetworkConfig, log: Logger): Promise<void> {
   const p = paths(config);
   const osnadmin = path.join(p.bin, 'osnadmin');
+  // a node added to a running channel joins with its latest configuration block (which makes it a consenter)
+  let joinBlock = p.channelBlock;
+  let fetched: string | undefined;
   for (const orderer of localOrderers(config)) {
     // the admin endpoint can start listening after /healthz answers (e.g. while a large ledger loads)
     const list = await retry(
       () => run(osnadmin, ['channel', 'list', ...osnadminFlags(config, orderer)], `${orderer.name} channel list`),
       60_000,
     );
-    if (list.includes(`"name": "${config.channel}"`) || list.includes(`"name":"${config.channel}"`)) continue;
+    if (list.includes(`"name": "${config.channel}"`) || list.includes(`"name":"${config.channel}"`)) {
+      if (config.site !== undefined && fetched === undefined && localOrderers(config).length > 0) {
+        fetched = path.join(p.configtxDir, 'latest-config.block');
+        await fetchConfigBlock(config, fetched).then(
+          () => (joinBlock = fetched ?? joinBlock),
+          () => undefined,
+        );
+      }
+      continue;
+    }
     log(`joining ${orderer.name} to ${config.channel}`);
     await run(
       osnadmin,
-      ['channel', 'join', '--channelID', config.channel, '--config-block', p.channelBlock, ...osnadminFlags(config, orderer)],
+      ['channel', 'join', '--channelID', config.channel, '--config-block', joinBlock, ...osnadminFlags(config, orderer)],
       `${orderer.name} channel join`,
     );
   }

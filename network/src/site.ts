@@ -87,3 +87,48 @@ export async function orgUp(options: NetworkOptions, log: Logger): Promise<Netwo
   restrictModes(config.home);
   return config;
 }
+
+/** Records which ordering nodes this operator runs (`network.json`), so later commands start those. */
+function saveOrdererIndexes(config: NetworkConfig, indexes: readonly number[]): void {
+  const file = paths(config).state;
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(file, JSON.stringify({ ...saved, ordererIndexes: [...indexes].sort((a, b) => a - b) }, null, 2));
+}
+
+/**
+ * Enrolls one more ordering node of this operator (`orderer<N>.<org>`, keys made here) and rewrites
+ * the organisation definition. It orders nothing until a configuration update signed by both
+ * operators makes it a consenter (`config-create --add-consenter`) and `org-up` starts and joins it.
+ */
+export async function addOrderer(options: NetworkOptions, log: Logger): Promise<string> {
+  const config = siteConfig(options);
+  const site = config.site;
+  if (site !== 'hk' && site !== 'th') throw new NetworkError('ordering nodes are run by the operators (hk, th)');
+  const indexes = localOrderers(config).map((o) => Number(/^orderer(\d+)\./.exec(o.name)?.[1] ?? 0));
+  const next = Math.max(...indexes) + 1;
+  saveOrdererIndexes(config, [...indexes, next]);
+  const grown = loadConfig(options);
+  const name = `orderer${String(next)}.${site}`;
+  log(`enrolling ${name}`);
+  await enrollAll(grown, nodeEnrollments(grown));
+  exportDefinition(grown);
+  restrictModes(grown.home);
+  return name;
+}
+
+/**
+ * Stops one of this operator's ordering nodes and forgets it (after a configuration update removed it
+ * from the consenters: `config-create --remove-consenter`). Its keys stay in the folder.
+ */
+export async function removeOrderer(options: NetworkOptions, name: string, log: Logger): Promise<void> {
+  const config = siteConfig(options);
+  const orderers = localOrderers(config);
+  if (!orderers.some((o) => o.name === name)) throw new NetworkError(`${name} is not an ordering node of this folder`);
+  await processManager(config).stop(name);
+  log(`stopped ${name}`);
+  saveOrdererIndexes(
+    config,
+    orderers.filter((o) => o.name !== name).map((o) => Number(/^orderer(\d+)\./.exec(o.name)?.[1] ?? 0)),
+  );
+  exportDefinition(loadConfig(options));
+}

@@ -6,8 +6,8 @@ import { expect } from 'chai';
 
 import { UsageError, parseArgs } from '@xborder/network/internal/args';
 import type { ChannelSummary } from '@xborder/network/internal/channel-agreement';
-import { bftQuorum, proposalProblems, summariseConfig } from '@xborder/network/internal/channel-agreement';
-import { resolveConfig } from '@xborder/network/internal/config';
+import { proposalProblems, summariseConfig } from '@xborder/network/internal/channel-agreement';
+import { bftQuorum, resolveConfig } from '@xborder/network/internal/config';
 import type { NetworkConfig } from '@xborder/network/internal/config';
 import { applyChange, describeUpdate } from '@xborder/network/internal/config-update';
 import type { ChannelConfigJson } from '@xborder/network/internal/config-update';

@@ -320,6 +320,49 @@ describe('two operators on two hosts (network namespaces)', function () {
       .and.to.match(/cut after 400ms/);
   });
 
+  it("replaces a consenter by both operators' signatures, and refuses a set in which one operator holds a quorum", async () => {
+    const added = ok(await xbnet('th', 'orderer-add'), 'TH enrolls a node');
+    expect(added).to.match(/orderer2\.th enrolled/);
+    const add = path.join(base, 'add-consenter.pb');
+    expect(ok(await xbnet('th', 'config-create', '--out', add, '--add-consenter', 'orderer2.th'), 'create')).to.match(
+      /Orderers = consenters .*5\. th\.xborder\.test:7550 THMSP/,
+    );
+    ok(await xbnet('th', 'config-sign', '--file', add), 'th signs');
+    ok(await xbnet('hk', 'config-submit', '--file', send(add, 'hk')), 'hk submits');
+    ok(await xbnet('th', 'org-up'), 'TH starts and joins orderer2.th');
+
+    // five consenters (HK 2, TH 3, quorum 4): taking one of HK's would give TH 3 of 4, a quorum
+    const unsafe = await xbnet('th', 'config-create', '--out', path.join(base, 'unsafe.pb'), '--remove-consenter', 'orderer0.hk');
+    expect(unsafe.code).to.equal(1);
+    expect(unsafe.stderr).to.match(/THMSP would hold 3 of 4 consenters \(quorum 3\)/);
+    expect(fs.existsSync(path.join(base, 'unsafe.pb')), 'no update written').to.equal(false);
+
+    const remove = path.join(base, 'remove-consenter.pb');
+    ok(await xbnet('th', 'config-create', '--out', remove, '--remove-consenter', 'orderer1.th'), 'create removal');
+    ok(await xbnet('th', 'config-sign', '--file', remove), 'th signs the removal');
+    ok(await xbnet('hk', 'config-submit', '--file', send(remove, 'hk')), 'hk submits the removal');
+    ok(await xbnet('th', 'orderer-remove', '--name', 'orderer1.th'), 'TH stops orderer1.th');
+    const now = ok(await xbnet('hk', 'channel-show'), 'channel-show');
+    expect(now).to.include('th.xborder.test:7550 THMSP').and.not.to.include('th.xborder.test:7350');
+
+    // the new set orders, and orderer2.th is part of it: with orderer0.th stopped, the quorum of 3 of
+    // 4 needs it (HK's two nodes and orderer2.th)
+    const pid = Number.parseInt(fs.readFileSync(path.join(home('th'), 'run', 'orderer0.th.pid'), 'utf8'), 10);
+    process.kill(pid, 'SIGKILL');
+    const indicator = freshIndicator(GREEN, 'after the consenter change');
+    const file = path.join(base, 'after-consenters.json');
+    fs.writeFileSync(file, JSON.stringify(indicator));
+    try {
+      ok(await xborder('hk', 'hk-bank-a', 'intel', 'submit', file), 'submit after the change, orderer0.th down');
+    } finally {
+      ok(await xbnet('th', 'org-up'), 'orderer0.th back');
+    }
+    let read = await xborder('th', 'th-bank-a', 'intel', 'get', String(indicator.id));
+    const deadline = Date.now() + 30_000;
+    while (read.code !== 0 && Date.now() < deadline) read = await xborder('th', 'th-bank-a', 'intel', 'get', String(indicator.id));
+    ok(read, 'TH reads it');
+  });
+
   it("with TH's host off the network, HK submits fail clearly and HK reads go on; back on, nothing is lost", async () => {
     const before = freshIndicator(GREEN, 'before the partition');
     const beforeFile = path.join(base, 'before.json');
