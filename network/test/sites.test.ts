@@ -363,6 +363,69 @@ describe('channel configuration updates and service units', () => {
     expect(describeUpdate(update)).to.deep.equal(['Channel/Orderer/BatchTimeout = {"timeout":"2s"}']);
   });
 
+  it('changes the BFT consenter set with its endpoints and block validation policy, never into one an operator controls', async () => {
+    const pem = (await forge('node', { ca: true })).certPem;
+    const b64 = Buffer.from(pem).toString('base64');
+    const consenter = (id: number, msp: string, port: number) => ({
+      id,
+      host: 'x.example',
+      port,
+      msp_id: msp,
+      identity: b64,
+      client_tls_cert: b64,
+      server_tls_cert: b64,
+    });
+    const current = {
+      channel_group: {
+        groups: {
+          Orderer: {
+            values: {
+              Orderers: {
+                value: {
+                  consenter_mapping: [
+                    consenter(1, 'HKMSP', 1),
+                    consenter(2, 'HKMSP', 2),
+                    consenter(3, 'THMSP', 3),
+                    consenter(4, 'THMSP', 4),
+                  ],
+                },
+              },
+            },
+            groups: {
+              HK: { values: { Endpoints: { value: { addresses: ['x.example:1', 'x.example:2'] } } } },
+              TH: { values: { Endpoints: { value: { addresses: ['x.example:3', 'x.example:4'] } } } },
+            },
+            policies: { BlockValidation: { policy: { type: 1, value: {} } } },
+          },
+        },
+      },
+    } as unknown as ChannelConfigJson;
+    const add = { orgName: 'TH', mspId: 'THMSP', host: 'x.example', port: 5, identityPem: pem, tlsCertPem: pem };
+    const grown = applyChange(current, { addConsenter: add }) as Doc;
+    const orderer = grown.channel_group.groups.Orderer;
+    expect(orderer.values.Orderers.value.consenter_mapping.map((c: Doc) => [c.id, c.msp_id, c.port])).to.deep.equal([
+      [1, 'HKMSP', 1],
+      [2, 'HKMSP', 2],
+      [3, 'THMSP', 3],
+      [4, 'THMSP', 4],
+      [5, 'THMSP', 5],
+    ]);
+    expect(orderer.groups.TH.values.Endpoints.value.addresses).to.deep.equal(['x.example:3', 'x.example:4', 'x.example:5']);
+    const policy = orderer.policies.BlockValidation.policy.value;
+    expect(policy.rule.n_out_of.n, 'quorum of five').to.equal(4);
+    expect(policy.identities.map((i: Doc) => [i.principal_classification, i.principal.mspid])).to.have.length(5);
+    // taking one of HK's two would leave TH 3 of 4, a quorum; taking two of HK's leaves three nodes
+    expect(() => applyChange(grown as ChannelConfigJson, { removeConsenter: 'x.example:1' })).to.throw(
+      /THMSP would hold 3 of 4 consenters/,
+    );
+    expect(() => applyChange(current, { removeConsenter: 'x.example:3' })).to.throw(/at least 4 consenters/);
+    expect(() => applyChange(current, { removeConsenter: 'nowhere:1' })).to.throw(/no consenter at nowhere:1/);
+    expect(() => applyChange(current, { addConsenter: { ...add, port: 4 } })).to.throw(/already a consenter/);
+    const replaced = applyChange(grown as ChannelConfigJson, { removeConsenter: 'x.example:4' }) as Doc;
+    expect(replaced.channel_group.groups.Orderer.values.Orderers.value.consenter_mapping.map((c: Doc) => c.id)).to.deep.equal([1, 2, 3, 5]);
+    expect(replaced.channel_group.groups.Orderer.policies.BlockValidation.policy.value.rule.n_out_of.n).to.equal(3);
+  });
+
   it('writes units whose environment (with any secret) lives only in the owner-only environment file', () => {
     const spec = {
       name: 'ca-hk',
