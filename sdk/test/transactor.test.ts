@@ -275,7 +275,7 @@ describe("failing over between an organisation's gateway peers", () => {
     expect(log).to.include('commit status peer1.hk');
   });
 
-  it('does not move for a refusal, for an endorsement another organisation could not give, or with one peer', async () => {
+  it('does not move for a refusal, for an endorsement another organisation could not give, or with one peer', () => {
     const log: string[] = [];
     const pool = new GatewayPool([peer('peer0.hk'), peer('peer1.hk')], (p) => ({
       gateway: fakeGateway(p.name, () => false, log),
