@@ -6,6 +6,7 @@ import type { PeerEndpoint } from './profile';
 /** A gateway connection to one peer and how to let it go. */
 export interface OpenedGateway {
   readonly gateway: Gateway;
+  /** Closes the gateway and releases its connection. */
   close(): void;
 }
 
