@@ -62,9 +62,13 @@ export async function submitToOrderers(
   transaction: Pick<Transaction, 'submit'>,
   policy: RetryPolicy = { ...DEFAULT_RETRY, attempts: 3 },
   clock: { random?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+  onFailure: (err: unknown) => void = () => undefined,
 ): Promise<SubmittedTransaction> {
   // fabric-gateway exports SubmitError as a type only; its instances name themselves
-  const ordering = (err: unknown): boolean => err instanceof GatewayError && err.name === 'SubmitError' && RETRY_ORDERING.has(err.code);
+  const ordering = (err: unknown): boolean => {
+    onFailure(err);
+    return err instanceof GatewayError && err.name === 'SubmitError' && RETRY_ORDERING.has(err.code);
+  };
   return retrying('submit to the orderers', () => transaction.submit(), ordering, policy, clock);
 }
 
@@ -211,8 +215,24 @@ export class Transactor {
       contract,
       isEndorsementRetryable,
     );
-    const first = this.#pool.current;
-    const submitted = await submitToOrderers(endorsed, this.#retry);
+    // the same signed transaction goes to the orderers through our current peer, or another of ours
+    // when that one cannot be reached (same id: a duplicate of an ordered one is refused)
+    const endorsedVia = this.#pool.current;
+    let submittedVia = endorsedVia;
+    const submitted = await submitToOrderers(
+      {
+        submit: () => {
+          submittedVia = this.#pool.current;
+          return (submittedVia === endorsedVia ? endorsed : submittedVia.newTransaction(endorsed.getBytes())).submit();
+        },
+      },
+      this.#retry,
+      {},
+      (err) => {
+        this.#pool.failover(err, submittedVia);
+      },
+    );
+    const first = submittedVia;
     const transactionId = submitted.getTransactionId();
     // the commit status is a read: asked again until it is known (a verdict is never retried), of
     // another of our peers when the one that took the transaction cannot be reached

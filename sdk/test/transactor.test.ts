@@ -223,11 +223,25 @@ describe("failing over between an organisation's gateway peers", () => {
       newProposal: () => ({
         endorse: () => {
           log.push(`endorse ${name}`);
-          return down() ? Promise.reject(unavailable(`${name}:7051`)) : Promise.resolve({ submit: () => Promise.resolve(submitted) });
+          return down()
+            ? Promise.reject(unavailable(`${name}:7051`))
+            : Promise.resolve({
+                getBytes: () => new Uint8Array([2]),
+                submit: () => {
+                  log.push(`submit ${name}`);
+                  return down() ? Promise.reject(submitError(14, `${name} unreachable`)) : Promise.resolve(submitted);
+                },
+              });
         },
       }),
     };
     return {
+      newTransaction: () => ({
+        submit: () => {
+          log.push(`submit again ${name}`);
+          return Promise.resolve(submitted);
+        },
+      }),
       getNetwork: () => ({ getContract: () => contract }),
       newCommit: () => {
         log.push(`commit status ${name}`);
@@ -269,10 +283,39 @@ describe("failing over between an organisation's gateway peers", () => {
       newProposal: () => { endorse: () => Promise<unknown> };
     };
     const endorse = contract.newProposal().endorse;
-    contract.newProposal = () => ({ endorse: () => endorse().finally(() => (peer0Down = true)) });
+    contract.newProposal = () => ({
+      endorse: () =>
+        endorse().then((t) => {
+          const taken = t as { getBytes: () => Uint8Array; submit: () => Promise<unknown> };
+          return { getBytes: taken.getBytes, submit: () => taken.submit().finally(() => (peer0Down = true)) };
+        }),
+    });
     const done = await transactor.submit('probe', 'PutProbe');
     expect(done.blockNumber).to.equal(2n);
     expect(log).to.include('commit status peer1.hk');
+  });
+
+  it('sends the endorsed transaction through another peer when the one that endorsed it went down', async () => {
+    const log: string[] = [];
+    let peer0Down = false;
+    const pool = new GatewayPool([peer('peer0.hk'), peer('peer1.hk')], (p) => ({
+      gateway: fakeGateway(p.name, () => p.name === 'peer0.hk' && peer0Down, log),
+      close: () => undefined,
+    }));
+    const transactor = new Transactor(pool, 'xborder', 'xborder', FAST);
+    const contract = pool.current.getNetwork('xborder').getContract('xborder', 'probe') as unknown as {
+      newProposal: () => { endorse: () => Promise<unknown> };
+    };
+    const original = contract.newProposal.bind(contract);
+    // peer0.hk endorses, then goes down before the transaction is sent to the orderers
+    contract.newProposal = () => {
+      const proposal = original();
+      return { endorse: () => proposal.endorse().finally(() => (peer0Down = true)) };
+    };
+    const done = await transactor.submit('probe', 'PutProbe');
+    expect(done.transactionId).to.equal('tx-peer1.hk');
+    // the commit status comes from the peer that took the transaction
+    expect(log).to.deep.equal(['endorse peer0.hk', 'submit peer0.hk', 'submit again peer1.hk']);
   });
 
   it('does not move for a refusal, for an endorsement another organisation could not give, or with one peer', () => {
