@@ -227,11 +227,7 @@ function writeProfile(config: NetworkConfig, identity: SeedIdentity): void {
   const known = peerOrgs(config).filter((org) => fs.existsSync(tlsRootFile(config, org)));
   for (const org of known) fs.copyFileSync(tlsRootFile(config, org), path.join(tlsRoots, `${org.key}-ca.pem`));
   const profile = connectionProfile(config, identity, new Set(known.map((o) => o.key)));
-  fs.writeFileSync(
-    path.join(dir, 'profile.json'),
-    `${JSON.stringify(profile, null, 2)}
-`,
-  );
+  fs.writeFileSync(path.join(dir, 'profile.json'), `${JSON.stringify(profile, null, 2)}\n`);
 }
 
 /**
