@@ -16,9 +16,14 @@ import type { FaultResult } from './faults';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
-const USAGE = `Usage: npm run faults -- [--fault LIST] [--seconds S] [--home DIR] [--port-offset N] [--down]
+const SINGLE_NODE = FAULT_TARGETS.filter((t) => !t.startsWith('orderer-'));
 
-  --fault LIST      comma-separated processes to kill in turn (default: ${FAULT_TARGETS.join(',')})
+const USAGE = `Usage: npm run faults -- [--fault LIST] [--profile dev|ha] [--seconds S] [--home DIR] [--port-offset N] [--down]
+
+  --fault LIST      comma-separated processes to kill in turn (default: ${SINGLE_NODE.join(',')};
+                    with --profile ha: orderer-leader,orderer-follower, the Raft leader and a follower)
+  --profile P       dev (one Raft orderer, default) or ha (three); ha gets a network of its own (home -ha, ports +300)
+  --resend-ms MS    clients send a transaction again after this long without a commit status (SDK default 10000)
   --seconds S       load per fault, from the kill on (default 15)
   --home DIR        network folder (default <repo>/.xborder-faults)
   --port-offset N   port offset of that network (default 15000)
@@ -42,6 +47,8 @@ async function main(): Promise<number> {
       seconds: { type: 'string' },
       home: { type: 'string' },
       'port-offset': { type: 'string' },
+      profile: { type: 'string' },
+      'resend-ms': { type: 'string' },
       down: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -50,15 +57,18 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const faults = (values.fault ?? FAULT_TARGETS.join(',')).split(',');
+  const profile = values.profile ?? 'dev';
+  if (profile !== 'dev' && profile !== 'ha') throw new Error(`--profile must be dev or ha; got ${profile}`);
+  const faults = (values.fault ?? (profile === 'ha' ? 'orderer-leader,orderer-follower' : SINGLE_NODE.join(','))).split(',');
   for (const f of faults)
     if (!(FAULT_TARGETS as readonly string[]).includes(f))
       throw new Error(`unknown fault target ${f} (known: ${FAULT_TARGETS.join(', ')})`);
   const seconds = Number(values.seconds ?? '15');
   if (!Number.isInteger(seconds) || seconds < 3) throw new Error('--seconds must be an integer of at least 3');
   const network: NetworkOptions = {
-    home: path.resolve(values.home ?? path.join(repoRoot, '.xborder-faults')),
-    portOffset: Number(values['port-offset'] ?? '15000'),
+    home: path.resolve(values.home ?? path.join(repoRoot, profile === 'ha' ? '.xborder-faults-ha' : '.xborder-faults')),
+    portOffset: Number(values['port-offset'] ?? (profile === 'ha' ? '15300' : '15000')),
+    profile,
     repoRoot,
   };
   log(`network ${network.home ?? ''} (port offset ${String(network.portOffset)})`);
@@ -66,7 +76,8 @@ async function main(): Promise<number> {
   await seedRegistry(path.join(repoRoot, 'examples', 'institutions.json'), network.home ?? '');
   const results: FaultResult[] = [];
   try {
-    for (const f of faults) results.push(await runFault(network, f, seconds, log));
+    const resendMs = values['resend-ms'] !== undefined ? Number(values['resend-ms']) : undefined;
+    for (const f of faults) results.push(await runFault(network, f, seconds, log, resendMs));
   } finally {
     if (values.down === true) await down(network, log);
   }

@@ -4,15 +4,35 @@
  * from both operators and checks that every transaction the SDK acknowledged is there exactly once,
  * both peers agree (height and last block hash), and shared content is on both peers.
  */
-import { status, up } from '@xborder/network';
+import { raftLeader, status, up } from '@xborder/network';
 import type { NetworkOptions } from '@xborder/network';
 import { connect, toXborderError } from '@xborder/sdk';
 import type { RetryPolicy, XborderClient } from '@xborder/sdk';
 
 import { benchIndicator } from './scenarios';
 
-/** Processes a fault can kill, by their name in `xbnet status`. */
-export const FAULT_TARGETS = ['peer0.hk', 'peer0.th', 'cc-xborder-hk', 'cc-xborder-th', 'orderer0', 'ca-hk'] as const;
+/** Processes a fault can kill, by their name in `xbnet status`, and (with Raft) the current leader or a follower. */
+export const FAULT_TARGETS = [
+  'peer0.hk',
+  'peer0.th',
+  'cc-xborder-hk',
+  'cc-xborder-th',
+  'orderer0',
+  'ca-hk',
+  'orderer-leader',
+  'orderer-follower',
+] as const;
+
+/** The process a target names now: the Raft leader or a follower is found when the fault starts. */
+async function resolveTarget(network: NetworkOptions, target: string): Promise<string> {
+  if (target !== 'orderer-leader' && target !== 'orderer-follower') return target;
+  const leader = await raftLeader(network);
+  if (leader === undefined) throw new Error('no Raft leader to find (the network is not Raft, or is electing)');
+  if (target === 'orderer-leader') return leader;
+  const follower = (await status(network)).processes.find((p) => p.name.startsWith('orderer') && p.name !== leader && p.healthy);
+  if (!follower) throw new Error('no Raft follower running');
+  return follower.name;
+}
 
 export interface FaultResult {
   readonly fault: string;
@@ -70,9 +90,12 @@ export async function runFault(
   target: string,
   seconds: number,
   log: (line: string) => void,
+  resendMs?: number,
 ): Promise<FaultResult> {
   const home = network.home ?? '';
-  const clients: XborderClient[] = ['hk-bank-a', 'th-bank-a'].map((identity) => connect({ identity, home, retry: RETRY }));
+  const clients: XborderClient[] = ['hk-bank-a', 'th-bank-a'].map((identity) =>
+    connect({ identity, home, retry: RETRY, ...(resendMs !== undefined ? { deadlines: { resendMs } } : {}) }),
+  );
   const acknowledged: { id: string; producer: XborderClient }[] = [];
   const failures: string[] = [];
   let lastAck = Date.now();
@@ -95,9 +118,10 @@ export async function runFault(
   try {
     const load = [0, 1, 2, 3].map((n) => worker(clients[n % 2] as XborderClient, n));
     await new Promise((r) => setTimeout(r, 1000)); // load runs a second before the fault
-    const proc = (await status(network)).processes.find((p) => p.name === target);
-    if (proc?.pid === undefined) throw new Error(`${target} is not running`);
-    log(`fault: SIGKILL ${target} (pid ${String(proc.pid)}) under load`);
+    const named = await resolveTarget(network, target);
+    const proc = (await status(network)).processes.find((p) => p.name === named);
+    if (proc?.pid === undefined) throw new Error(`${named} is not running`);
+    log(`fault: SIGKILL ${named}${named === target ? '' : ` (${target})`} (pid ${String(proc.pid)}) under load`);
     const killedAt = Date.now();
     process.kill(proc.pid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 1000)); // the outage lasts at least a second before the operator acts
@@ -134,7 +158,7 @@ export async function runFault(
       `fault ${target}: ${String(acknowledged.length)} acknowledged, ${String(failures.length)} failed, back in ${restartSeconds.toFixed(1)} s`,
     );
     return {
-      fault: `SIGKILL ${target}`,
+      fault: `SIGKILL ${target}${named === target ? '' : ` (${named})`}`,
       acknowledged: acknowledged.length,
       failed: failures.length,
       failures: failures.slice(0, 5),

@@ -267,6 +267,17 @@ export async function waitForOrderingLeader(config: NetworkConfig, log: Logger, 
   }
 }
 
+/** The Raft leader among this folder's orderers, from their metrics (undefined: none elected, or BFT). */
+export async function raftLeader(options: NetworkOptions): Promise<string | undefined> {
+  const config = loadConfig(options);
+  const pattern = new RegExp(`^consensus_etcdraft_is_leader\\{channel="${config.channel}"\\} 1$`, 'm');
+  for (const o of localOrderers(config)) {
+    const text = await httpText(`http://${OPS_HOST}:${String(o.opsPort)}/metrics`).catch(() => '');
+    if (pattern.test(text)) return o.name;
+  }
+  return undefined;
+}
+
 export async function joinPeers(config: NetworkConfig, log: Logger): Promise<void> {
   const peerBin = path.join(paths(config).bin, 'peer');
   for (const org of localPeerOrgs(config)) {

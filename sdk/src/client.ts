@@ -26,12 +26,23 @@ export interface Deadlines {
   readonly endorseMs: number;
   readonly submitMs: number;
   readonly commitStatusMs: number;
+  /**
+   * Wait for a commit status before the same signed transaction is sent to the orderers again (an
+   * orderer may have lost it); up to six times.
+   */
+  readonly resendMs: number;
 }
 
 /** The chaincode the network deploys. */
 export const DEFAULT_CHAINCODE = 'xborder';
 
-export const DEFAULT_DEADLINES: Deadlines = { evaluateMs: 10_000, endorseMs: 30_000, submitMs: 10_000, commitStatusMs: 60_000 };
+export const DEFAULT_DEADLINES: Deadlines = {
+  evaluateMs: 10_000,
+  endorseMs: 30_000,
+  submitMs: 10_000,
+  commitStatusMs: 60_000,
+  resendMs: 10_000,
+};
 
 /**
  * How to connect: one of `identity` (with `home`), `profileFile` or `profile`; the rest has defaults.
@@ -139,7 +150,7 @@ export function connect(options: Readonly<ConnectOptions> = {}): XborderClient {
   const pool = new GatewayPool([peer, ...profile.peers.filter((p) => p.mspId === peer.mspId && p.name !== peer.name)], open);
   const gateway = pool.current;
   const chaincode = options.chaincode ?? DEFAULT_CHAINCODE;
-  const transactor = new Transactor(pool, profile.channel, chaincode, options.retry);
+  const transactor = new Transactor(pool, profile.channel, chaincode, options.retry, deadlines.resendMs);
   let closed = false;
   const close = (): void => {
     if (closed) return;

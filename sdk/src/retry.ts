@@ -26,12 +26,16 @@ export function isTransient(err: unknown): boolean {
 }
 
 /**
- * What an endorsement may be tried again for: a transient failure, or peers that did not endorse
- * without a chaincode code (a chaincode server or peer that is down); nothing was submitted yet. A
- * chaincode's refusal always carries its code and is never retried.
+ * What an endorsement may be tried again for: a transient failure, peers that did not endorse
+ * without a chaincode code (a chaincode server or peer that is down), or no peers to satisfy the
+ * endorsement policy (an operator's peer is down); nothing was submitted yet. A chaincode's refusal
+ * always carries its code and is never retried.
  */
 export function isEndorsementRetryable(err: unknown): boolean {
-  return isTransient(err) || toXborderError(err).code === 'ENDORSEMENT_FAILED';
+  if (isTransient(err)) return true;
+  const x = toXborderError(err);
+  // while an operator's peer is down, discovery finds no set of peers that satisfies the policy
+  return x.code === 'ENDORSEMENT_FAILED' || (x.grpcStatus === 'FAILED_PRECONDITION' && /no combination of peers/.test(x.message));
 }
 
 function gaveUp(err: unknown, what: string, attempts: number, elapsedMs: number): XborderError {

@@ -1,5 +1,5 @@
 import { GatewayError } from '@hyperledger/fabric-gateway';
-import type { Contract, Gateway, Network, SubmittedTransaction, Transaction } from '@hyperledger/fabric-gateway';
+import type { Contract, Gateway, Network, Status, SubmittedTransaction, Transaction } from '@hyperledger/fabric-gateway';
 
 import type { ArgsOf, ResultOf, TransactionDescriptor } from '@xborder/protocol';
 
@@ -44,6 +44,12 @@ export interface Submitted {
 
 const MAX_MVCC_ATTEMPTS = 3;
 
+/** How many times a transaction without a commit status is sent to the orderers again. */
+const MAX_RESENDS = 6;
+
+/** Default wait for a commit status before the same transaction is sent again (see Transactor). */
+export const DEFAULT_RESEND_AFTER_MS = 10_000;
+
 /**
  * Read conflicts with a concurrent transaction (a key or a range changed between endorsement and
  * commit): the same request as a new transaction, endorsed against the new state, may well succeed.
@@ -85,12 +91,20 @@ export class Transactor {
   readonly #channel: string;
   readonly #chaincode: string;
   readonly #retry: RetryPolicy;
+  readonly #resendAfterMs: number;
   readonly #networks = new WeakMap<Gateway, Network>();
 
   /**
    * @param gateways - one gateway, or a pool of its organisation's gateway peers to fail over between
    */
-  constructor(gateways: Gateway | GatewayPool, channel: string, chaincode: string, retry: RetryPolicy = DEFAULT_RETRY) {
+  constructor(
+    gateways: Gateway | GatewayPool,
+    channel: string,
+    chaincode: string,
+    retry: RetryPolicy = DEFAULT_RETRY,
+    resendAfterMs = DEFAULT_RESEND_AFTER_MS,
+  ) {
+    this.#resendAfterMs = resendAfterMs;
     this.#pool = gateways instanceof GatewayPool ? gateways : GatewayPool.of(gateways);
     this.#channel = channel;
     this.#chaincode = chaincode;
@@ -219,40 +233,60 @@ export class Transactor {
     // when that one cannot be reached (same id: a duplicate of an ordered one is refused)
     const endorsedVia = this.#pool.current;
     let submittedVia = endorsedVia;
-    const submitted = await submitToOrderers(
-      {
-        submit: () => {
-          submittedVia = this.#pool.current;
-          return (submittedVia === endorsedVia ? endorsed : submittedVia.newTransaction(endorsed.getBytes())).submit();
+    const send = (): Promise<SubmittedTransaction> =>
+      submitToOrderers(
+        {
+          submit: () => {
+            submittedVia = this.#pool.current;
+            return (submittedVia === endorsedVia ? endorsed : submittedVia.newTransaction(endorsed.getBytes())).submit();
+          },
         },
-      },
-      this.#retry,
-      {},
-      (err) => {
-        this.#pool.failover(err, submittedVia);
-      },
-    );
+        this.#retry,
+        {},
+        (err) => {
+          this.#pool.failover(err, submittedVia);
+        },
+      );
+    const submitted = await send();
     const first = submittedVia;
     const transactionId = submitted.getTransactionId();
     // the commit status is a read: asked again until it is known (a verdict is never retried), of
-    // another of our peers when the one that took the transaction cannot be reached
+    // another of our peers when the one that took the transaction cannot be reached. When no status
+    // comes within resendAfterMs, an orderer may have lost the transaction (a Raft leader killed with
+    // it in its batch): the same signed transaction goes to the orderers again. That is safe: if the
+    // first copy was ordered after all, the second is invalid as a duplicate id and the status is the
+    // first one's.
     let asked: Gateway | undefined;
-    const status = await retrying(
-      `commit status of ${transactionId}`,
-      () => {
-        const gateway = this.#pool.current;
-        asked = gateway;
-        return asked === first ? submitted.getStatus() : gateway.newCommit(submitted.getBytes()).getStatus();
-      },
-      (err) => {
-        this.#pool.failover(err, asked);
-        return !(err instanceof XborderError);
-      },
-      this.#retry,
-    ).catch((err: unknown) => {
-      const mapped = toXborderError(err);
-      throw new XborderError(mapped.code, `commit status of ${transactionId} unknown: ${mapped.message}`, { transactionId, cause: err });
-    });
+    const ask = (): Promise<Status> =>
+      retrying(
+        `commit status of ${transactionId}`,
+        () => {
+          const gateway = this.#pool.current;
+          asked = gateway;
+          const options = { deadline: Date.now() + this.#resendAfterMs };
+          return asked === first ? submitted.getStatus(options) : gateway.newCommit(submitted.getBytes()).getStatus(options);
+        },
+        (err) => {
+          this.#pool.failover(err, asked);
+          return !(err instanceof XborderError) && toXborderError(err).code !== 'DEADLINE_EXCEEDED';
+        },
+        this.#retry,
+      );
+    let status: Status | undefined;
+    for (let resends = 0; status === undefined; resends++) {
+      try {
+        status = await ask();
+      } catch (err) {
+        const mapped = toXborderError(err);
+        if (mapped.code !== 'DEADLINE_EXCEEDED' || resends >= MAX_RESENDS) {
+          throw new XborderError(mapped.code, `commit status of ${transactionId} unknown: ${mapped.message}`, {
+            transactionId,
+            cause: err,
+          });
+        }
+        await send().catch(() => undefined);
+      }
+    }
     if (!status.successful) {
       const codeName = validationCodeName(status.code);
       throw new XborderError(codeName, `transaction ${transactionId} committed as invalid (validation code ${String(status.code)})`, {

@@ -338,3 +338,66 @@ describe("failing over between an organisation's gateway peers", () => {
     expect(single.current).to.equal(used);
   });
 });
+
+describe('a transaction an orderer lost', () => {
+  const deadline = (): GatewayError =>
+    new GatewayError({
+      code: 4,
+      details: [],
+      cause: Object.assign(new Error('Deadline exceeded'), { code: 4, details: 'deadline', metadata: {} }) as never,
+    });
+
+  it('is sent again, as the same signed transaction, when no commit status comes in time; the status is then read once more', async () => {
+    let submits = 0;
+    let asks = 0;
+    const submitted = {
+      getTransactionId: () => 'tx-lost',
+      getResult: () => new Uint8Array(0),
+      getBytes: () => new Uint8Array([1]),
+      getStatus: (options?: { deadline?: number }) => {
+        asks++;
+        expect(options?.deadline, 'each wait is bounded by the resend interval').to.be.a('number');
+        return asks < 3 ? Promise.reject(deadline()) : Promise.resolve({ successful: true, code: 0, blockNumber: 9n });
+      },
+    };
+    const endorsed = { getBytes: () => new Uint8Array([2]), submit: () => (submits++, Promise.resolve(submitted)) };
+    const contract = { newProposal: () => ({ endorse: () => Promise.resolve(endorsed) }) };
+    const gateway = { getNetwork: () => ({ getContract: () => contract }) } as unknown as Gateway;
+    const done = await new Transactor(gateway, 'xborder', 'xborder', FAST, 5).submit('probe', 'PutProbe');
+    expect(done.blockNumber).to.equal(9n);
+    expect([submits, asks]).to.deep.equal([3, 3]);
+  });
+
+  it('gives up with DEADLINE_EXCEEDED and the transaction id after six resends', async () => {
+    let submits = 0;
+    const submitted = {
+      getTransactionId: () => 'tx-gone',
+      getResult: () => new Uint8Array(0),
+      getBytes: () => new Uint8Array([1]),
+      getStatus: () => Promise.reject(deadline()),
+    };
+    const endorsed = { getBytes: () => new Uint8Array([2]), submit: () => (submits++, Promise.resolve(submitted)) };
+    const contract = { newProposal: () => ({ endorse: () => Promise.resolve(endorsed) }) };
+    const gateway = { getNetwork: () => ({ getContract: () => contract }) } as unknown as Gateway;
+    const err = await new Transactor(gateway, 'xborder', 'xborder', FAST, 5).submit('probe', 'PutProbe').catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(XborderError);
+    expect((err as XborderError).code).to.equal('DEADLINE_EXCEEDED');
+    expect((err as XborderError).transactionId).to.equal('tx-gone');
+    expect(submits).to.equal(7);
+  });
+});
+
+describe('an endorsement no set of peers can give yet', () => {
+  it('is tried again while an operator peer is down (discovery finds no combination), never for a chaincode refusal', () => {
+    const noCombination = new XborderError(
+      'GATEWAY_ERROR',
+      '9 FAILED_PRECONDITION: no combination of peers can be derived which satisfy the endorsement policy',
+      { grpcStatus: 'FAILED_PRECONDITION' },
+    );
+    expect(isEndorsementRetryable(noCombination)).to.equal(true);
+    expect(isEndorsementRetryable(new XborderError('GATEWAY_ERROR', 'something else', { grpcStatus: 'FAILED_PRECONDITION' }))).to.equal(
+      false,
+    );
+    expect(isTransient(noCombination), 'reads are not retried for it').to.equal(false);
+  });
+});
