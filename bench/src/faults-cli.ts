@@ -21,8 +21,10 @@ const SINGLE_NODE = FAULT_TARGETS.filter((t) => !t.startsWith('orderer-'));
 const USAGE = `Usage: npm run faults -- [--fault LIST] [--profile dev|ha] [--seconds S] [--home DIR] [--port-offset N] [--down]
 
   --fault LIST      comma-separated processes to kill in turn (default: ${SINGLE_NODE.join(',')};
-                    with --profile ha: orderer-leader,orderer-follower, the Raft leader and a follower)
-  --profile P       dev (one Raft orderer, default) or ha (three); ha gets a network of its own (home -ha, ports +300)
+                    with --profile ha: orderer-leader,orderer-follower, the Raft leader and a follower;
+                    with bft: orderer0,orderer3); stop:<process> hangs it (SIGSTOP) for 5 s instead
+  --profile P       dev (one Raft orderer, default), ha (three) or bft (four BFT); ha and bft get networks
+                    of their own (home -ha / -bft, ports +300 / +600)
   --resend-ms MS    clients send a transaction again after this long without a commit status (SDK default 10000)
   --seconds S       load per fault, from the kill on (default 15)
   --home DIR        network folder (default <repo>/.xborder-faults)
@@ -58,16 +60,20 @@ async function main(): Promise<number> {
     return 0;
   }
   const profile = values.profile ?? 'dev';
-  if (profile !== 'dev' && profile !== 'ha') throw new Error(`--profile must be dev or ha; got ${profile}`);
-  const faults = (values.fault ?? (profile === 'ha' ? 'orderer-leader,orderer-follower' : SINGLE_NODE.join(','))).split(',');
-  for (const f of faults)
-    if (!(FAULT_TARGETS as readonly string[]).includes(f))
-      throw new Error(`unknown fault target ${f} (known: ${FAULT_TARGETS.join(', ')})`);
+  if (profile !== 'dev' && profile !== 'ha' && profile !== 'bft') throw new Error(`--profile must be dev, ha or bft; got ${profile}`);
+  const defaults: Record<string, string> = { dev: SINGLE_NODE.join(','), ha: 'orderer-leader,orderer-follower', bft: 'orderer0,orderer3' };
+  const faults = (values.fault ?? defaults[profile] ?? '').split(',');
+  for (const f of faults) {
+    const name = f.replace(/^stop:/, '');
+    // any process of the network by name (checked when the fault starts), or a Raft role
+    if (!(FAULT_TARGETS as readonly string[]).includes(name) && !/^(peer|orderer|cc-|ca-)[a-z0-9.-]*$/.test(name))
+      throw new Error(`unknown fault target ${f} (known: ${FAULT_TARGETS.join(', ')}, any process name, stop:<process>)`);
+  }
   const seconds = Number(values.seconds ?? '15');
   if (!Number.isInteger(seconds) || seconds < 3) throw new Error('--seconds must be an integer of at least 3');
   const network: NetworkOptions = {
-    home: path.resolve(values.home ?? path.join(repoRoot, profile === 'ha' ? '.xborder-faults-ha' : '.xborder-faults')),
-    portOffset: Number(values['port-offset'] ?? (profile === 'ha' ? '15300' : '15000')),
+    home: path.resolve(values.home ?? path.join(repoRoot, profile === 'dev' ? '.xborder-faults' : `.xborder-faults-${profile}`)),
+    portOffset: Number(values['port-offset'] ?? { dev: '15000', ha: '15300', bft: '15600' }[profile]),
     profile,
     repoRoot,
   };

@@ -23,6 +23,9 @@ export const FAULT_TARGETS = [
   'orderer-follower',
 ] as const;
 
+/** How long a `stop:` fault keeps its process hung. */
+const HUNG_MS = 5000;
+
 /** The process a target names now: the Raft leader or a follower is found when the fault starts. */
 async function resolveTarget(network: NetworkOptions, target: string): Promise<string> {
   if (target !== 'orderer-leader' && target !== 'orderer-follower') return target;
@@ -118,14 +121,22 @@ export async function runFault(
   try {
     const load = [0, 1, 2, 3].map((n) => worker(clients[n % 2] as XborderClient, n));
     await new Promise((r) => setTimeout(r, 1000)); // load runs a second before the fault
-    const named = await resolveTarget(network, target);
+    // `stop:<process>` hangs the process (SIGSTOP) for HUNG_MS and lets it go on (SIGCONT); otherwise SIGKILL and `up`
+    const hang = target.startsWith('stop:');
+    const named = await resolveTarget(network, hang ? target.slice('stop:'.length) : target);
     const proc = (await status(network)).processes.find((p) => p.name === named);
     if (proc?.pid === undefined) throw new Error(`${named} is not running`);
-    log(`fault: SIGKILL ${named}${named === target ? '' : ` (${target})`} (pid ${String(proc.pid)}) under load`);
+    const signal = hang ? 'SIGSTOP' : 'SIGKILL';
+    log(`fault: ${signal} ${named}${named === target ? '' : ` (${target})`} (pid ${String(proc.pid)}) under load`);
     const killedAt = Date.now();
-    process.kill(proc.pid, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 1000)); // the outage lasts at least a second before the operator acts
-    await up(network, () => undefined, false);
+    process.kill(proc.pid, signal);
+    if (hang) {
+      await new Promise((r) => setTimeout(r, HUNG_MS)); // the process hangs this long
+      process.kill(proc.pid, 'SIGCONT');
+    } else {
+      await new Promise((r) => setTimeout(r, 1000)); // the outage lasts at least a second before the operator acts
+      await up(network, () => undefined, false);
+    }
     const restartSeconds = (Date.now() - killedAt) / 1000;
     const remaining = seconds * 1000 - (Date.now() - killedAt) - 1000;
     if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
@@ -158,7 +169,7 @@ export async function runFault(
       `fault ${target}: ${String(acknowledged.length)} acknowledged, ${String(failures.length)} failed, back in ${restartSeconds.toFixed(1)} s`,
     );
     return {
-      fault: `SIGKILL ${target}${named === target ? '' : ` (${named})`}`,
+      fault: `${signal} ${hang ? named : target}${hang || named === target ? '' : ` (${named})`}${hang ? ` for ${String(HUNG_MS / 1000)} s` : ''}`,
       acknowledged: acknowledged.length,
       failed: failures.length,
       failures: failures.slice(0, 5),
