@@ -250,6 +250,14 @@ describe("failing over between an organisation's gateway peers", () => {
     } as unknown as Gateway;
   }
 
+  /** HK's two gateway peers, peer0.hk down while `peer0Down()` says so. */
+  function twoPeers(log: string[], peer0Down: () => boolean): GatewayPool {
+    return new GatewayPool([peer('peer0.hk'), peer('peer1.hk')], (p) => ({
+      gateway: fakeGateway(p.name, () => p.name === 'peer0.hk' && peer0Down(), log),
+      close: () => undefined,
+    }));
+  }
+
   it('reads and endorses through the next peer of its organisation when the current one is down, and stays there', async () => {
     const log: string[] = [];
     let peer0Down = true;
@@ -272,10 +280,7 @@ describe("failing over between an organisation's gateway peers", () => {
   it('asks another peer for the commit status when the one that took the transaction went down', async () => {
     const log: string[] = [];
     let peer0Down = false;
-    const pool = new GatewayPool([peer('peer0.hk'), peer('peer1.hk')], (p) => ({
-      gateway: fakeGateway(p.name, () => p.name === 'peer0.hk' && peer0Down, log),
-      close: () => undefined,
-    }));
+    const pool = twoPeers(log, () => peer0Down);
     const transactor = new Transactor(pool, 'xborder', 'xborder', FAST);
     const original = pool.current;
     // the peer goes down between the submit and the commit status
@@ -298,10 +303,7 @@ describe("failing over between an organisation's gateway peers", () => {
   it('sends the endorsed transaction through another peer when the one that endorsed it went down', async () => {
     const log: string[] = [];
     let peer0Down = false;
-    const pool = new GatewayPool([peer('peer0.hk'), peer('peer1.hk')], (p) => ({
-      gateway: fakeGateway(p.name, () => p.name === 'peer0.hk' && peer0Down, log),
-      close: () => undefined,
-    }));
+    const pool = twoPeers(log, () => peer0Down);
     const transactor = new Transactor(pool, 'xborder', 'xborder', FAST);
     const contract = pool.current.getNetwork('xborder').getContract('xborder', 'probe') as unknown as {
       newProposal: () => { endorse: () => Promise<unknown> };
@@ -320,10 +322,7 @@ describe("failing over between an organisation's gateway peers", () => {
 
   it('does not move for a refusal, for an endorsement another organisation could not give, or with one peer', () => {
     const log: string[] = [];
-    const pool = new GatewayPool([peer('peer0.hk'), peer('peer1.hk')], (p) => ({
-      gateway: fakeGateway(p.name, () => false, log),
-      close: () => undefined,
-    }));
+    const pool = twoPeers(log, () => false);
     const used = pool.current;
     pool.failover(new XborderError('INTEL_SIGNATURE_INVALID', 'refused'), used);
     pool.failover(new XborderError('ENDORSEMENT_FAILED', 'THMSP peer0.th:8051 unavailable'), used);
@@ -340,6 +339,19 @@ describe("failing over between an organisation's gateway peers", () => {
 });
 
 describe('a transaction an orderer lost', () => {
+  /** A gateway whose every endorsement gives a transaction that submits as `submitted`, counting each send. */
+  function submitting(submitted: unknown, sent: () => void): Gateway {
+    const endorsed = {
+      getBytes: () => new Uint8Array([2]),
+      submit: () => {
+        sent();
+        return Promise.resolve(submitted);
+      },
+    };
+    const contract = { newProposal: () => ({ endorse: () => Promise.resolve(endorsed) }) };
+    return { getNetwork: () => ({ getContract: () => contract }) } as unknown as Gateway;
+  }
+
   const deadline = (): GatewayError =>
     new GatewayError({
       code: 4,
@@ -360,9 +372,7 @@ describe('a transaction an orderer lost', () => {
         return asks < 3 ? Promise.reject(deadline()) : Promise.resolve({ successful: true, code: 0, blockNumber: 9n });
       },
     };
-    const endorsed = { getBytes: () => new Uint8Array([2]), submit: () => (submits++, Promise.resolve(submitted)) };
-    const contract = { newProposal: () => ({ endorse: () => Promise.resolve(endorsed) }) };
-    const gateway = { getNetwork: () => ({ getContract: () => contract }) } as unknown as Gateway;
+    const gateway = submitting(submitted, () => submits++);
     const done = await new Transactor(gateway, 'xborder', 'xborder', FAST, 5).submit('probe', 'PutProbe');
     expect(done.blockNumber).to.equal(9n);
     expect([submits, asks]).to.deep.equal([3, 3]);
@@ -376,9 +386,7 @@ describe('a transaction an orderer lost', () => {
       getBytes: () => new Uint8Array([1]),
       getStatus: () => Promise.reject(deadline()),
     };
-    const endorsed = { getBytes: () => new Uint8Array([2]), submit: () => (submits++, Promise.resolve(submitted)) };
-    const contract = { newProposal: () => ({ endorse: () => Promise.resolve(endorsed) }) };
-    const gateway = { getNetwork: () => ({ getContract: () => contract }) } as unknown as Gateway;
+    const gateway = submitting(submitted, () => submits++);
     const err = await new Transactor(gateway, 'xborder', 'xborder', FAST, 5).submit('probe', 'PutProbe').catch((e: unknown) => e);
     expect(err).to.be.instanceOf(XborderError);
     expect((err as XborderError).code).to.equal('DEADLINE_EXCEEDED');
