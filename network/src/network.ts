@@ -199,9 +199,10 @@ function osnadminFlags(config: NetworkConfig, orderer: NetworkConfig['orderers']
 export async function joinOrderers(config: NetworkConfig, log: Logger): Promise<void> {
   const p = paths(config);
   const osnadmin = path.join(p.bin, 'osnadmin');
-  // a node added to a running channel joins with its latest configuration block (which makes it a consenter)
-  let joinBlock = p.channelBlock;
-  let fetched: string | undefined;
+  // a node added to a running channel joins with its latest configuration block (which makes it a
+  // consenter), fetched once and only when such a node is found
+  let running = false;
+  let latest: string | undefined;
   for (const orderer of localOrderers(config)) {
     // the admin endpoint can start listening after /healthz answers (e.g. while a large ledger loads)
     const list = await retry(
@@ -209,19 +210,17 @@ export async function joinOrderers(config: NetworkConfig, log: Logger): Promise<
       60_000,
     );
     if (list.includes(`"name": "${config.channel}"`) || list.includes(`"name":"${config.channel}"`)) {
-      if (config.site !== undefined && fetched === undefined && localOrderers(config).length > 0) {
-        fetched = path.join(p.configtxDir, 'latest-config.block');
-        await fetchConfigBlock(config, fetched).then(
-          () => (joinBlock = fetched ?? joinBlock),
-          () => undefined,
-        );
-      }
+      running = true;
       continue;
+    }
+    if (running && config.site !== undefined && latest === undefined) {
+      latest = path.join(p.configtxDir, 'latest-config.block');
+      await fetchConfigBlock(config, latest);
     }
     log(`joining ${orderer.name} to ${config.channel}`);
     await run(
       osnadmin,
-      ['channel', 'join', '--channelID', config.channel, '--config-block', joinBlock, ...osnadminFlags(config, orderer)],
+      ['channel', 'join', '--channelID', config.channel, '--config-block', latest ?? p.channelBlock, ...osnadminFlags(config, orderer)],
       `${orderer.name} channel join`,
     );
   }

@@ -88,6 +88,11 @@ export async function orgUp(options: NetworkOptions, log: Logger): Promise<Netwo
   return config;
 }
 
+/** The index of an operator's ordering node from its name (`orderer2.th` -> 2). */
+function ordererIndex(name: string): number {
+  return Number(/^orderer(\d+)\./.exec(name)?.[1] ?? 0);
+}
+
 /** Records which ordering nodes this operator runs (`network.json`), so later commands start those. */
 function saveOrdererIndexes(config: NetworkConfig, indexes: readonly number[]): void {
   const file = paths(config).state;
@@ -104,7 +109,7 @@ export async function addOrderer(options: NetworkOptions, log: Logger): Promise<
   const config = siteConfig(options);
   const site = config.site;
   if (site !== 'hk' && site !== 'th') throw new NetworkError('ordering nodes are run by the operators (hk, th)');
-  const indexes = localOrderers(config).map((o) => Number(/^orderer(\d+)\./.exec(o.name)?.[1] ?? 0));
+  const indexes = localOrderers(config).map((o) => ordererIndex(o.name));
   const next = Math.max(...indexes) + 1;
   saveOrdererIndexes(config, [...indexes, next]);
   const grown = loadConfig(options);
@@ -128,7 +133,7 @@ export async function removeOrderer(options: NetworkOptions, name: string, log: 
   log(`stopped ${name}`);
   saveOrdererIndexes(
     config,
-    orderers.filter((o) => o.name !== name).map((o) => Number(/^orderer(\d+)\./.exec(o.name)?.[1] ?? 0)),
+    orderers.filter((o) => o.name !== name).map((o) => ordererIndex(o.name)),
   );
   exportDefinition(loadConfig(options));
 }
