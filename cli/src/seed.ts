@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { INSTITUTION_ID_PATTERN, INSTITUTION_KINDS } from '@xborder/protocol';
-import { connect, listIdentities, loadProfile, validator, XborderError } from '@xborder/sdk';
+import { connect, listIdentities, loadProfile, retrying, toXborderError, validator, XborderError } from '@xborder/sdk';
+import type { RetryPolicy } from '@xborder/sdk';
 import type { JSONSchemaType } from 'ajv';
 import type { InstitutionKind } from '@xborder/sdk';
 
@@ -59,6 +60,9 @@ function parseSeedFile(file: string): SeedInstitution[] {
   return seedFile(raw, file);
 }
 
+/** How long a write that depends on one just committed waits for the other operator's peer to have it. */
+const JUST_COMMITTED: RetryPolicy = { attempts: 10, baseMs: 200, maxMs: 2000, deadlineMs: 20_000 };
+
 /**
  * Registers institutions and their signing certificates through each org's admin identity. Safe to
  * run again (registrations of identical details are no-ops on the ledger). Returns what it did.
@@ -86,7 +90,15 @@ export async function seedRegistry(
       });
       const fingerprints: string[] = [];
       for (const signer of seed.signers) {
-        const key = await admin.registry.registerKey(seed.id, loadProfile(signer, home).certificate);
+        // the institution was registered a moment ago: the other operator's peer, which endorses too,
+        // may not have committed it yet (its NOT_FOUND can mean nothing else here)
+        const certificate = loadProfile(signer, home).certificate;
+        const key = await retrying(
+          `register ${signer}'s key`,
+          () => admin.registry.registerKey(seed.id, certificate),
+          (err) => toXborderError(err).code === 'INSTITUTION_NOT_FOUND',
+          JUST_COMMITTED,
+        );
         fingerprints.push(key.fingerprint);
       }
       done.push({ institution: seed.id, fingerprints });

@@ -183,6 +183,18 @@ describe('two operators on two hosts (network namespaces)', function () {
     for (const site of ['hk', 'th'] as const) {
       ok(await xborder(site, `${site}-admin`, 'registry', 'seed', '--local-only', path.join(EXAMPLES, 'institutions.json')), 'seed');
     }
+    // the next flows endorse at both operators: wait until both peers hold every registration
+    const deadline = Date.now() + 60_000;
+    const heights = async (): Promise<number[]> =>
+      Promise.all(
+        (['hk', 'th'] as const).map(async (s) => {
+          const st = JSON.parse((await xbnet(s, 'status', '--json')).stdout) as { heights: Record<string, number> };
+          return st.heights[`peer0.${s}`] ?? -1;
+        }),
+      );
+    let h = await heights();
+    while (h[0] !== h[1] && Date.now() < deadline) h = await heights();
+    expect(h[0], 'both operators at one height after seeding').to.equal(h[1]);
   });
 
   it("leaves no private key of one organisation in another organisation's folder", () => {
