@@ -1,9 +1,11 @@
 /**
- * `npm run faults`: kills each process kind in turn under load from both operators and checks the
- * ledger afterwards (see faults.ts), on a network of its own (home `.xborder-faults`, ports +15000).
- * Exits 1 when any check fails: an acknowledged object missing or twice, content missing on a peer,
- * or the peers disagreeing.
+ * `npm run faults`: injects each fault in turn under load from both operators' clients and checks
+ * the ledger afterwards (see faults.ts), on a network of its own. Exits 1 when any check fails: an
+ * acknowledged write missing or twice, content missing on a peer, a skewed client's write on the
+ * ledger, or the peers disagreeing.
  */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -11,33 +13,97 @@ import { seedRegistry } from '@xborder/cli';
 import { down, up } from '@xborder/network';
 import type { NetworkOptions } from '@xborder/network';
 
-import { FAULT_TARGETS, runFault } from './faults';
-import type { FaultResult } from './faults';
+import { LINK_FAULTS, faultPassed, localNetwork, runFault } from './faults';
+import type { FaultResult, FaultedNetwork } from './faults';
+import { SitesNetwork } from './sites-network';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
-const SINGLE_NODE = FAULT_TARGETS.filter((t) => !t.startsWith('orderer-'));
+const PROFILES = ['dev', 'ha', 'bft', 'sites'] as const;
+type FaultProfile = (typeof PROFILES)[number];
 
-const USAGE = `Usage: npm run faults -- [--fault LIST] [--profile dev|ha] [--seconds S] [--home DIR] [--port-offset N] [--down]
+/** What each profile injects by default. */
+const DEFAULT_FAULTS: Record<FaultProfile, readonly string[]> = {
+  dev: [
+    'none',
+    'peer0.hk',
+    'peer0.th',
+    'cc-xborder-hk',
+    'cc-xborder-th',
+    'orderer0',
+    'ca-hk',
+    'stop:peer0.th',
+    'stop:orderer0',
+    'disk-full:peer0.th',
+    'clock-skew',
+  ],
+  ha: ['orderer-leader', 'orderer-follower'],
+  bft: ['orderer0', 'orderer3'],
+  sites: ['none', ...Object.keys(LINK_FAULTS), 'link-partition', 'orderer0.th', 'peer0.th'],
+};
 
-  --fault LIST      comma-separated processes to kill in turn (default: ${SINGLE_NODE.join(',')};
-                    with --profile ha: orderer-leader,orderer-follower, the Raft leader and a follower;
-                    with bft: orderer0,orderer3); stop:<process> hangs it (SIGSTOP) for 5 s instead
-  --profile P       dev (one Raft orderer, default), ha (three) or bft (four BFT); ha and bft get networks
-                    of their own (home -ha / -bft, ports +300 / +600)
+const USAGE = `Usage: npm run faults -- [--profile dev|ha|bft|sites] [--fault LIST] [--seconds S] [--json FILE] [--down]
+
+  --profile P       dev (one Raft orderer, default), ha (three), bft (four BFT): a network on this machine
+                    (home .xborder-faults[-ha|-bft], ports +15000/+15300/+15600); sites: the two operators
+                    and the auditors on hosts of their own (network namespaces, needs root), the HK-TH link
+                    through a toxiproxy (API port 15474)
+  --fault LIST      comma-separated faults, in turn (defaults per profile below):
+                      <process>           SIGKILL, then the operator's up (peer0.th, orderer0, cc-xborder-hk, ca-hk, ...)
+                      orderer-leader, orderer-follower   the Raft leader or a follower (ha)
+                      stop:<process>      SIGSTOP for 5 s, then SIGCONT (a hung process)
+                      disk-full:<peer>    the peer's data on a small disk, filled for 5 s, freed, peer restarted
+                      clock-skew          one more HK client with its clock 600 s ahead
+                      link-latency, link-slow, link-bandwidth, link-partition   (sites) the HK-TH link
+                      none                the load alone (the reference row)
+${PROFILES.map((p) => `                    ${p}: ${DEFAULT_FAULTS[p].join(',')}`).join('\n')}
+  --seconds S       load per fault from its start (default 15)
+  --loops N         concurrent loops per operator's client (default 2)
   --resend-ms MS    clients send a transaction again after this long without a commit status (SDK default 10000)
-  --seconds S       load per fault, from the kill on (default 15)
-  --home DIR        network folder (default <repo>/.xborder-faults)
-  --port-offset N   port offset of that network (default 15000)
-  --down            stop the network at the end (default: it keeps running)
+  --json FILE       also write the results as JSON
+  --home DIR, --port-offset N   the network of dev/ha/bft
+  --down            stop the dev/ha/bft network at the end (sites is always removed)
 `;
 
 function log(line: string): void {
   process.stdout.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
 
-function ok(r: FaultResult): boolean {
-  return r.missing.length === 0 && r.duplicated.length === 0 && r.contentMissing.length === 0 && r.peersAgree;
+function cell(n: number | null): string {
+  return n === null ? '-' : String(n);
+}
+
+/** The results as the Markdown table RELIABILITY.md shows. */
+export function renderResults(results: readonly FaultResult[]): string {
+  const lines = [
+    '| network | fault | writes acked | reads | failed after retries | outage s | recovery s | fault s | writes/s | p50 / p99 ms | missing | twice | content missing | peers agree |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.network} | ${r.fault} | ${String(r.acknowledged)} | ${String(r.reads)} | ${String(r.failed)} | ${String(r.outageSeconds)} | ${cell(r.recoverySeconds)} | ${String(r.faultSeconds)} | ${String(r.writesPerSecond)} | ${String(r.p50Ms)} / ${String(r.p99Ms)} | ${String(r.missing.length)} | ${String(r.duplicated.length)} | ${String(r.contentMissing.length)} | ${r.peersAgree ? 'yes' : 'NO'} |`,
+    ),
+  ];
+  const errors = results
+    .filter((r) => Object.keys(r.errors).length > 0)
+    .map(
+      (r) =>
+        `- ${r.fault}: ${Object.entries(r.errors)
+          .map(([code, n]) => `${code} x${String(n)}`)
+          .join(', ')}; first: ${r.firstFailures.map((f) => `\`${f.slice(0, 160)}\``).join(' ')}`,
+    );
+  return `${lines.join('\n')}\n${errors.length > 0 ? `\nErrors clients saw (after the SDK's retries):\n\n${errors.join('\n')}\n` : ''}`;
+}
+
+function checkFaults(profile: FaultProfile, faults: readonly string[]): void {
+  for (const f of faults) {
+    const name = f.replace(/^(stop|disk-full):/, '');
+    const known =
+      ['none', 'clock-skew', 'orderer-leader', 'orderer-follower', 'link-partition', ...Object.keys(LINK_FAULTS)].includes(f) ||
+      /^(peer|orderer|cc-|ca-)[a-z0-9.-]*$/.test(name);
+    if (!known) throw new Error(`unknown fault ${f}`);
+    if ((f.startsWith('link-') || f === 'link-partition') && profile !== 'sites') throw new Error(`${f} needs --profile sites`);
+    if (f.startsWith('disk-full:') && profile === 'sites') throw new Error(`${f}: not on the sites profile (use dev)`);
+  }
 }
 
 async function main(): Promise<number> {
@@ -46,11 +112,13 @@ async function main(): Promise<number> {
     strict: true,
     options: {
       fault: { type: 'string' },
-      seconds: { type: 'string' },
+      seconds: { type: 'string', default: '15' },
+      loops: { type: 'string', default: '2' },
       home: { type: 'string' },
       'port-offset': { type: 'string' },
-      profile: { type: 'string' },
+      profile: { type: 'string', default: 'dev' },
       'resend-ms': { type: 'string' },
+      json: { type: 'string' },
       down: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -59,45 +127,56 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const profile = values.profile ?? 'dev';
-  if (profile !== 'dev' && profile !== 'ha' && profile !== 'bft') throw new Error(`--profile must be dev, ha or bft; got ${profile}`);
-  const defaults: Record<string, string> = { dev: SINGLE_NODE.join(','), ha: 'orderer-leader,orderer-follower', bft: 'orderer0,orderer3' };
-  const faults = (values.fault ?? defaults[profile] ?? '').split(',');
-  for (const f of faults) {
-    const name = f.replace(/^stop:/, '');
-    // any process of the network by name (checked when the fault starts), or a Raft role
-    if (!(FAULT_TARGETS as readonly string[]).includes(name) && !/^(peer|orderer|cc-|ca-)[a-z0-9.-]*$/.test(name))
-      throw new Error(`unknown fault target ${f} (known: ${FAULT_TARGETS.join(', ')}, any process name, stop:<process>)`);
-  }
-  const seconds = Number(values.seconds ?? '15');
+  const profile = values.profile as FaultProfile;
+  if (!PROFILES.includes(profile)) throw new Error(`--profile must be one of ${PROFILES.join(', ')}; got ${values.profile}`);
+  const faults = values.fault !== undefined ? values.fault.split(',') : DEFAULT_FAULTS[profile];
+  checkFaults(profile, faults);
+  const seconds = Number(values.seconds);
   if (!Number.isInteger(seconds) || seconds < 3) throw new Error('--seconds must be an integer of at least 3');
-  const network: NetworkOptions = {
-    home: path.resolve(values.home ?? path.join(repoRoot, profile === 'dev' ? '.xborder-faults' : `.xborder-faults-${profile}`)),
-    portOffset: Number(values['port-offset'] ?? { dev: '15000', ha: '15300', bft: '15600' }[profile]),
-    profile,
-    repoRoot,
+  const options = {
+    seconds,
+    log,
+    loops: Number(values.loops),
+    ...(values['resend-ms'] !== undefined ? { resendMs: Number(values['resend-ms']) } : {}),
   };
-  log(`network ${network.home ?? ''} (port offset ${String(network.portOffset)})`);
-  await up(network, log);
-  await seedRegistry(path.join(repoRoot, 'examples', 'institutions.json'), network.home ?? '');
+
   const results: FaultResult[] = [];
-  try {
-    const resendMs = values['resend-ms'] !== undefined ? Number(values['resend-ms']) : undefined;
-    for (const f of faults) results.push(await runFault(network, f, seconds, log, resendMs));
-  } finally {
-    if (values.down === true) await down(network, log);
-  }
-  process.stdout.write(
-    '\n| fault | acknowledged | failed after retries | back in s | longest gap s | missing | twice | content missing | peers agree |\n',
-  );
-  process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---|\n');
-  for (const r of results)
-    process.stdout.write(
-      `| ${r.fault} | ${String(r.acknowledged)} | ${String(r.failed)} | ${String(r.restartSeconds)} | ${String(r.longestGapSeconds)} | ${String(r.missing.length)} | ${String(r.duplicated.length)} | ${String(r.contentMissing.length)} | ${r.peersAgree ? 'yes' : 'NO'} |\n`,
+  if (profile === 'sites') {
+    const can = SitesNetwork.available();
+    if (!can.ok) throw new Error(`--profile sites: ${can.why}`);
+    const sites = await SitesNetwork.create({
+      repoRoot,
+      fabricHome: path.join(repoRoot, '.fabric'),
+      proxyApiPort: 15474,
+      log,
+    });
+    try {
+      for (const f of faults) results.push(await runFault(sites.faulted(), f, options));
+    } finally {
+      await sites.close();
+    }
+  } else {
+    const network: NetworkOptions = {
+      home: path.resolve(values.home ?? path.join(repoRoot, profile === 'dev' ? '.xborder-faults' : `.xborder-faults-${profile}`)),
+      portOffset: Number(values['port-offset'] ?? { dev: '15000', ha: '15300', bft: '15600' }[profile]),
+      profile,
+      repoRoot,
+    };
+    log(`network ${network.home ?? ''} (port offset ${String(network.portOffset)})`);
+    await up(network, log);
+    await seedRegistry(path.join(repoRoot, 'examples', 'institutions.json'), network.home ?? '');
+    const net: FaultedNetwork = localNetwork(network, (script, args) =>
+      spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }),
     );
-  for (const r of results)
-    if (r.failures.length > 0) process.stdout.write(`\n${r.fault}: first failures after retries: ${r.failures.join(' | ')}\n`);
-  return results.every(ok) ? 0 : 1;
+    try {
+      for (const f of faults) results.push(await runFault(net, f, options));
+    } finally {
+      if (values.down === true) await down(network, log);
+    }
+  }
+  process.stdout.write(`\n${renderResults(results)}`);
+  if (values.json !== undefined) fs.writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
+  return results.every(faultPassed) ? 0 : 1;
 }
 
 main().then(

@@ -11,7 +11,7 @@ import {
   sealContent,
   VALIDATION_CODES,
 } from '@xborder/protocol';
-import type { PaymentFields } from '@xborder/protocol';
+import type { PartyValues, PaymentFields } from '@xborder/protocol';
 import { submitToOrderers } from '@xborder/sdk';
 import type { CommitWatcher, SignedIntel, XborderClient } from '@xborder/sdk';
 import { signLowS } from '@xborder/sdk/signing';
@@ -104,9 +104,11 @@ export function intelBatchTx(client: XborderClient, contract: LoadContract, size
   };
 }
 
-/** An HK->TH payment by hk-bank-a to th-bank-a, with a payer of its own (daily caps stay clear). */
-export function benchPayment(date: string): PaymentFields {
-  const uetr = randomUUID();
+/**
+ * An HK->TH payment by hk-bank-a to th-bank-a, with a payer of its own (daily caps stay clear); the
+ * same UETR and date give the same fields, so the receiver can rebuild its own view of the payment.
+ */
+export function benchPayment(date: string, uetr: string = randomUUID()): PaymentFields {
   return {
     uetr,
     endToEndId: `BENCH-${uetr.slice(0, 8)}`,
@@ -130,13 +132,17 @@ export function benchPayment(date: string): PaymentFields {
   };
 }
 
-/** A payer and payee of the payment's own (sent to the operators' chaincode as transient data). */
-function benchParties(uetr: string): Record<string, Uint8Array> {
+/** A payer and payee of the payment's own, derived from its UETR. */
+export function benchPartyValues(uetr: string): PartyValues {
   const digits = BigInt(`0x${uetr.replace(/-/g, '').slice(0, 12)}`)
     .toString()
     .slice(0, 9);
-  const parties = { payer: { value: `+8529${digits}`, account: null }, payee: { value: `+6689${digits}` } };
-  return { parties: Buffer.from(canonicalize(parties)) };
+  return { payer: { value: `+8529${digits}`, account: null }, payee: { value: `+6689${digits}` } };
+}
+
+/** The payment's payer and payee as the transient data sent to the operators' chaincode. */
+function benchParties(uetr: string): Record<string, Uint8Array> {
+  return { parties: Buffer.from(canonicalize(benchPartyValues(uetr))) };
 }
 
 function signedJson(client: XborderClient, value: unknown): [string, string] {

@@ -10,7 +10,9 @@ import { expect } from 'chai';
 import { status, up } from '@xborder/network';
 import { connect, XborderError } from '@xborder/sdk';
 
-import { runFault } from '@xborder/bench/internal/faults';
+import { spawn } from 'node:child_process';
+
+import { faultPassed, localNetwork, runFault } from '@xborder/bench/internal/faults';
 
 import { testNetwork } from '../support/network-hooks';
 import { freshIndicator, GREEN } from '../support/stix-objects';
@@ -80,14 +82,18 @@ describe('faults: processes killed and restarted under a client', function () {
       client.close();
     }
   });
-  it('keeps every acknowledged submission exactly once, with its content on both peers, when the TH peer or the HK chaincode server dies under load from both operators', async () => {
+  it('keeps every acknowledged write exactly once, with its content on both peers, when the TH peer or the HK chaincode server dies under load from both operators', async () => {
+    const net = localNetwork(testNetwork, (script, args) =>
+      spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }),
+    );
     for (const target of ['peer0.th', 'cc-xborder-hk']) {
-      const r = await runFault(testNetwork, target, 6, () => undefined);
+      const r = await runFault(net, target, { seconds: 6, log: () => undefined });
       expect(r.acknowledged, target).to.be.greaterThan(0);
       expect(r.missing, target).to.deep.equal([]);
       expect(r.duplicated, target).to.deep.equal([]);
       expect(r.contentMissing, target).to.deep.equal([]);
       expect(r.peersAgree, `${target}: ${JSON.stringify(r.heights)}`).to.equal(true);
+      expect(faultPassed(r), target).to.equal(true);
     }
   });
 });

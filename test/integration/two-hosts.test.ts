@@ -16,7 +16,7 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { Hosts, available } from '../support/netns';
+import { Hosts, available } from '@xborder/bench/internal/netns';
 import { EXAMPLES, REPO_ROOT } from '../support/paths';
 import { freshIndicator, GREEN } from '../support/stix-objects';
 

@@ -3,7 +3,8 @@
  * the test's own namespace. Everything is named after the test process and removed by `remove()`,
  * also after a failure. Needs root (CAP_NET_ADMIN); `available()` says whether it can run here.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -43,6 +44,8 @@ export class Hosts {
   readonly #bridge: string;
   readonly #subnet: string;
   readonly hosts = new Map<string, Host>();
+  /** Per host, names it resolves to another address than the host's own (a link proxy on the bridge). */
+  readonly #routes = new Map<string, Map<string, string>>();
 
   constructor() {
     const id = process.pid % 100000;
@@ -80,11 +83,37 @@ export class Hosts {
     return host;
   }
 
+  /**
+   * The bridge's own address on the hosts' subnet (given to it on first call): a process of the
+   * caller's namespace listening there, such as a link proxy, is reachable from every host.
+   */
+  bridgeAddress(): string {
+    if (this.hosts.size === 0) throw new Error('add a host first');
+    const address = `${this.#subnet}.254`;
+    const has = execFileSync('ip', ['-o', 'addr', 'show', 'dev', this.#bridge], { encoding: 'utf8' }).includes(`${address}/`);
+    if (!has) ip(['addr', 'add', `${address}/24`, 'dev', this.#bridge]);
+    return address;
+  }
+
+  /**
+   * Makes host `from` resolve host `to`'s name to `address` (e.g. a proxy on the bridge) from now on.
+   * Processes started afterwards see it; set routes before starting the hosts' processes.
+   */
+  route(from: string, to: string, address: string): void {
+    const target = this.hosts.get(to);
+    if (!this.hosts.has(from) || !target) throw new Error(`no host ${this.hosts.has(from) ? to : from}`);
+    const routes = this.#routes.get(from) ?? new Map<string, string>();
+    routes.set(target.hostName, address);
+    this.#routes.set(from, routes);
+    this.#writeHostsFiles();
+  }
+
   #writeHostsFiles(): void {
-    const table = ['127.0.0.1 localhost', ...[...this.hosts.values()].map((h) => `${h.address} ${h.hostName}`)].join('\n');
     for (const h of this.hosts.values()) {
+      const routes = this.#routes.get(h.name) ?? new Map<string, string>();
+      const table = ['127.0.0.1 localhost', ...[...this.hosts.values()].map((o) => `${routes.get(o.hostName) ?? o.address} ${o.hostName}`)];
       fs.mkdirSync(path.join(NETNS_ETC, h.ns), { recursive: true });
-      fs.writeFileSync(path.join(NETNS_ETC, h.ns, 'hosts'), `${table}\n`);
+      fs.writeFileSync(path.join(NETNS_ETC, h.ns, 'hosts'), `${table.join('\n')}\n`);
     }
   }
 
@@ -116,6 +145,13 @@ export class Hosts {
         },
       );
     });
+  }
+
+  /** Starts a long-running command inside a host's namespace (its pipes open; stop it by its pid). */
+  spawn(name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+    const host = this.hosts.get(name);
+    if (!host) throw new Error(`no host ${name}`);
+    return spawn('ip', ['netns', 'exec', host.ns, command, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   }
 
   /** Removes every namespace, link and the bridge this object made (processes must be stopped first). */
