@@ -99,7 +99,10 @@ export async function runLoad(client: XborderClient, options: LoadOptions): Prom
         }
         case 'confirm': {
           const waiting = await confirmations.next();
-          if (!waiting) return call('read'); // nothing to confirm yet: read instead
+          if (!waiting) {
+            await call('read'); // nothing to confirm yet: read instead
+            return;
+          }
           id = waiting.uetr;
           await client.payments.confirm(benchPayment(waiting.date, id), benchPartyValues(id), {
             status: 'ACSC',

@@ -106,15 +106,17 @@ class Worker {
     this.#child = client.spawn(WORKER, ['load', '--home', client.home, '--as', client.identity, ...args]);
     let stderr = '';
     this.#child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    const lines = createInterface({ input: this.#child.stdout! });
+    if (!this.#child.stdout) throw new Error('the load worker has no output pipe');
+    const lines = createInterface({ input: this.#child.stdout });
     lines.on('line', (line) => {
       const event = JSON.parse(line) as LoadEvent | { kind: 'done' };
       if (event.kind !== 'done') this.events.push(event);
     });
     this.done = new Promise((resolve, reject) => {
-      this.#child.on('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error(`load worker ${client.identity} exited ${String(code)}: ${stderr.trim()}`)),
-      );
+      this.#child.on('exit', (code) => {
+        if (code === 0) resolve();
+        else reject(new Error(`load worker ${client.identity} exited ${String(code)}: ${stderr.trim()}`));
+      });
     });
   }
 
@@ -277,7 +279,7 @@ export async function runFault(net: FaultedNetwork, fault: string, options: Faul
     const events = workers.flatMap((w) => w.events);
     const writes = events.filter((e) => e.op !== 'read' && e.id !== '');
     const acks = writes.filter((e) => e.kind === 'ack').sort((a, b) => a.at - b.at);
-    const failures = events.filter((e) => e.kind === 'fail');
+    const failures = events.filter(isFailure);
     const skewedEvents = skewed?.events ?? [];
     const toCheck: Written[] = [...writes, ...skewedEvents.filter((e) => e.id !== '')].map((e) => ({
       op: e.op as Written['op'],
@@ -302,7 +304,7 @@ export async function runFault(net: FaultedNetwork, fault: string, options: Faul
     const latencies = acks.map((a) => a.ms).sort((a, b) => a - b);
     const errors: Record<string, number> = {};
     for (const f of failures) {
-      const code = f.kind === 'fail' ? (f.error.split(':')[0] ?? '') : '';
+      const code = f.error.split(':')[0] ?? '';
       errors[code] = (errors[code] ?? 0) + 1;
     }
     const skewedWritten = [
@@ -317,9 +319,7 @@ export async function runFault(net: FaultedNetwork, fault: string, options: Faul
       reads: events.filter((e) => e.op === 'read' && e.kind === 'ack').length,
       failed: failures.length,
       errors: skewed ? { ...errors, ...countCodes(skewedEvents) } : errors,
-      firstFailures: [...failures, ...skewedEvents.filter((e) => e.kind === 'fail')]
-        .slice(0, 3)
-        .map((f) => (f.kind === 'fail' ? f.error : '')),
+      firstFailures: [...failures, ...skewedEvents.filter(isFailure)].slice(0, 3).map((f) => f.error),
       outageSeconds: round(outage / 1000),
       recoverySeconds: recovered ? round(Math.max(0, recovered.at - faultEnd) / 1000) : null,
       faultSeconds: round((faultEnd - faultStart) / 1000),
@@ -330,7 +330,7 @@ export async function runFault(net: FaultedNetwork, fault: string, options: Faul
       duplicated: [...new Set(checked.flatMap((r) => r.duplicated))],
       contentMissing: checked.flatMap((r) => r.contentMissing),
       skewedWritten,
-      peersAgree: checked.every((r) => r.height === checked[0]?.height && r.blockHash === checked[0]?.blockHash),
+      peersAgree: checked.every((r) => r.height === checked[0]?.height && r.blockHash === checked[0].blockHash),
       heights: checked.map((r) => r.height),
     };
     log(
@@ -340,6 +340,10 @@ export async function runFault(net: FaultedNetwork, fault: string, options: Faul
   } finally {
     for (const w of all) w.kill();
   }
+}
+
+function isFailure(e: LoadEvent): e is Extract<LoadEvent, { kind: 'fail' }> {
+  return e.kind === 'fail';
 }
 
 function countCodes(events: readonly LoadEvent[]): Record<string, number> {
