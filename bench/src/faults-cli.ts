@@ -13,7 +13,7 @@ import { seedRegistry } from '@xborder/cli';
 import { down, up } from '@xborder/network';
 import type { NetworkOptions } from '@xborder/network';
 
-import { LINK_FAULTS, faultPassed, localNetwork, runFault } from './faults';
+import { LINK_FAULTS, faultPassed, localNetwork, runFault, undoFaults } from './faults';
 import type { FaultResult, FaultedNetwork } from './faults';
 import { SitesNetwork } from './sites-network';
 
@@ -141,6 +141,14 @@ async function main(): Promise<number> {
   };
 
   const results: FaultResult[] = [];
+  // interrupted: put back a small disk and remove the sites network before going
+  let sitesToClose: SitesNetwork | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      log(`${signal}: cleaning up`);
+      undoFaults();
+      void (sitesToClose?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    });
   if (profile === 'sites') {
     const can = SitesNetwork.available();
     if (!can.ok) throw new Error(`--profile sites: ${can.why}`);
@@ -150,6 +158,7 @@ async function main(): Promise<number> {
       proxyApiPort: 15474,
       log,
     });
+    sitesToClose = sites;
     try {
       for (const f of faults) results.push(await runFault(sites.faulted(), f, options));
     } finally {

@@ -83,6 +83,8 @@ export interface FaultResult {
   readonly missing: readonly string[];
   readonly duplicated: readonly string[];
   readonly contentMissing: readonly string[];
+  /** Writes a client was told failed that are on the ledger all the same (a re-run finds them; see the SDK's idempotent retries). */
+  readonly failedButWritten: readonly string[];
   /** With `clock-skew`: writes of the skewed client, acknowledged or on the ledger (must be none). */
   readonly skewedWritten: readonly string[];
   readonly peersAgree: boolean;
@@ -113,7 +115,8 @@ class Worker {
       if (event.kind !== 'done') this.events.push(event);
     });
     this.done = new Promise((resolve, reject) => {
-      this.#child.on('exit', (code) => {
+      // 'close', not 'exit': the output is read to its end before the worker counts as done
+      this.#child.on('close', (code) => {
         if (code === 0) resolve();
         else reject(new Error(`load worker ${client.identity} exited ${String(code)}: ${stderr.trim()}`));
       });
@@ -138,7 +141,7 @@ async function check(client: LoadClient, writes: readonly Written[]): Promise<Ch
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   child.stdin?.end(JSON.stringify(writes));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`checker at ${client.identity} exited ${String(code)}: ${err.trim()}`);
   return JSON.parse(out) as CheckResult;
 }
@@ -198,6 +201,21 @@ async function inject(net: FaultedNetwork, fault: string, loadEnd: number, log: 
 
 /** Small disks made for `disk-full:` faults, by data folder, while their fault runs. */
 const smallDisks = new Map<string, SmallDisk>();
+
+/**
+ * Puts back what a fault run changed on this machine (a small disk's data copied back and
+ * unmounted), for a run interrupted by a signal; the network's processes are the operator's to stop.
+ */
+export function undoFaults(): void {
+  for (const [dir, disk] of smallDisks) {
+    try {
+      disk.restore();
+    } catch (err) {
+      process.stderr.write(`could not restore ${dir}: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+    smallDisks.delete(dir);
+  }
+}
 
 /** Moves the process's data onto a small disk (process stopped and restarted around it). */
 async function prepareDisk(net: FaultedNetwork, fault: string): Promise<(() => Promise<void>) | undefined> {
@@ -329,6 +347,7 @@ export async function runFault(net: FaultedNetwork, fault: string, options: Faul
       missing: checked.flatMap((r) => r.missing),
       duplicated: [...new Set(checked.flatMap((r) => r.duplicated))],
       contentMissing: checked.flatMap((r) => r.contentMissing),
+      failedButWritten: [...new Set(checked.flatMap((r) => r.unacknowledgedPresent))],
       skewedWritten,
       peersAgree: checked.every((r) => r.height === checked[0]?.height && r.blockHash === checked[0].blockHash),
       heights: checked.map((r) => r.height),

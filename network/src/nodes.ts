@@ -159,6 +159,11 @@ export function peerProcess(config: NetworkConfig, org: OrgConfig, peer: PeerNod
       // a peer that joins before the other operator's peer retries the anchor peer every 25s by
       // default; on a network this small a short interval gets membership (and discovery) in seconds
       CORE_PEER_GOSSIP_RECONNECTINTERVAL: '2s',
+      // a transaction sent to the orderers again (the SDK resends one without a commit status) can be
+      // ordered twice; the second copy is invalid (duplicate id) and its private data was purged when
+      // the first committed: without this the peer waits pullRetryThreshold (60 s) for that data
+      // before committing the block, and every later block waits behind it
+      CORE_PEER_GOSSIP_PVTDATA_SKIPPULLINGINVALIDTRANSACTIONSDURINGCOMMIT: 'true',
       CORE_PEER_LOCALMSPID: org.mspId,
       CORE_PEER_MSPCONFIGPATH: path.join(dir, 'msp'),
       CORE_PEER_TLS_ENABLED: 'true',

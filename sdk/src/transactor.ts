@@ -47,8 +47,14 @@ const MAX_MVCC_ATTEMPTS = 3;
 /** How many times a transaction without a commit status is sent to the orderers again. */
 const MAX_RESENDS = 6;
 
-/** Default wait for a commit status before the same transaction is sent again (see Transactor). */
+/** Default longest wait for a commit status before the same transaction is sent again (see Transactor). */
 export const DEFAULT_RESEND_AFTER_MS = 10_000;
+
+/** Recent commits that set the adaptive resend interval, and how many are needed before it applies. */
+const LATENCY_WINDOW = 32;
+const LATENCY_SAMPLES_NEEDED = 8;
+/** The adaptive interval: this many times the slowest tenth of recent commit latencies. */
+const RESEND_LATENCY_FACTOR = 3;
 
 /**
  * Read conflicts with a concurrent transaction (a key or a range changed between endorsement and
@@ -92,10 +98,16 @@ export class Transactor {
   readonly #chaincode: string;
   readonly #retry: RetryPolicy;
   readonly #resendAfterMs: number;
+  readonly #resendMinMs: number;
+  /** Commit latencies (ms) of the last transactions, newest last. */
+  readonly #recent: number[] = [];
   readonly #networks = new WeakMap<Gateway, Network>();
 
   /**
    * @param gateways - one gateway, or a pool of its organisation's gateway peers to fail over between
+   * @param resendAfterMs - longest wait for a commit status before the transaction is sent again
+   * @param resendMinMs - shortest such wait: between the two, the wait follows recent commit
+   *   latencies (three times their slowest tenth), doubling with each resend of one transaction
    */
   constructor(
     gateways: Gateway | GatewayPool,
@@ -103,12 +115,35 @@ export class Transactor {
     chaincode: string,
     retry: RetryPolicy = DEFAULT_RETRY,
     resendAfterMs = DEFAULT_RESEND_AFTER_MS,
+    resendMinMs = resendAfterMs,
   ) {
     this.#resendAfterMs = resendAfterMs;
+    this.#resendMinMs = Math.min(resendMinMs, resendAfterMs);
     this.#pool = gateways instanceof GatewayPool ? gateways : GatewayPool.of(gateways);
     this.#channel = channel;
     this.#chaincode = chaincode;
     this.#retry = retry;
+  }
+
+  /**
+   * How long to wait for a commit status before sending the transaction again (its `resends`-th
+   * wait): a few times what commits take now, so that a transaction an orderer lost (a leader killed
+   * with it in its batch) is sent again soon after, while a slow but working network is not flooded
+   * with copies; doubling for each resend of the same transaction, never above the configured wait.
+   */
+  #resendAfter(resends: number): number {
+    let base = this.#resendAfterMs;
+    if (this.#resendMinMs < this.#resendAfterMs && this.#recent.length >= LATENCY_SAMPLES_NEEDED) {
+      const sorted = [...this.#recent].sort((a, b) => a - b);
+      const slow = sorted[Math.floor(0.9 * (sorted.length - 1))] ?? base;
+      base = Math.max(this.#resendMinMs, RESEND_LATENCY_FACTOR * slow);
+    }
+    return Math.min(this.#resendAfterMs, base * 2 ** resends);
+  }
+
+  #sawCommit(ms: number): void {
+    this.#recent.push(ms);
+    if (this.#recent.length > LATENCY_WINDOW) this.#recent.shift();
   }
 
   /** A contract on the current gateway peer, and that gateway (to tell the pool which one failed). */
@@ -247,6 +282,7 @@ export class Transactor {
           this.#pool.failover(err, submittedVia);
         },
       );
+    const sentAt = Date.now();
     const submitted = await send();
     const first = submittedVia;
     const transactionId = submitted.getTransactionId();
@@ -257,13 +293,14 @@ export class Transactor {
     // first copy was ordered after all, the second is invalid as a duplicate id and the status is the
     // first one's.
     let asked: Gateway | undefined;
+    let resends = 0;
     const ask = (): Promise<Status> =>
       retrying(
         `commit status of ${transactionId}`,
         () => {
           const gateway = this.#pool.current;
           asked = gateway;
-          const options = { deadline: Date.now() + this.#resendAfterMs };
+          const options = { deadline: Date.now() + this.#resendAfter(resends) };
           return asked === first ? submitted.getStatus(options) : gateway.newCommit(submitted.getBytes()).getStatus(options);
         },
         (err) => {
@@ -273,7 +310,7 @@ export class Transactor {
         this.#retry,
       );
     let status: Status | undefined;
-    for (let resends = 0; status === undefined; resends++) {
+    for (; status === undefined; resends++) {
       try {
         status = await ask();
       } catch (err) {
@@ -287,6 +324,7 @@ export class Transactor {
         await send().catch(() => undefined);
       }
     }
+    this.#sawCommit(Date.now() - sentAt);
     if (!status.successful) {
       const codeName = validationCodeName(status.code);
       throw new XborderError(codeName, `transaction ${transactionId} committed as invalid (validation code ${String(status.code)})`, {
