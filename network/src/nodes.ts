@@ -124,6 +124,11 @@ export function ordererProcess(config: NetworkConfig, orderer: OrdererNode): Pro
       ORDERER_ADMIN_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
       ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
       ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${path.join(adminTls, 'ca.crt')}]`,
+      // a Raft follower forwards each transaction to the leader and holds the client until that is
+      // sent or this passes (Fabric: 7 s); with the leader dead the client waits it out before trying
+      // another orderer, longer than the election itself. Ordering nodes on one machine send within
+      // milliseconds; BFT nodes on their operators' hosts keep Fabric's default
+      ...(config.profile === 'bft' ? {} : { ORDERER_GENERAL_CLUSTER_RPCTIMEOUT: '500ms' }),
     },
     ports: [
       { host: config.bindHost, port: orderer.port },

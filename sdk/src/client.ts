@@ -32,8 +32,8 @@ export interface Deadlines {
    */
   readonly resendMs: number;
   /**
-   * Shortest such wait. Between the two, the wait is three times the slowest tenth of recent commit
-   * latencies, doubling with each resend of one transaction; equal values make it fixed.
+   * Shortest such wait. Between the two, the wait is twice the slowest tenth of recent commit
+   * latencies (doubling after three resends of one transaction); equal values make it fixed.
    */
   readonly resendMinMs: number;
 }
@@ -47,7 +47,7 @@ export const DEFAULT_DEADLINES: Deadlines = {
   submitMs: 10_000,
   commitStatusMs: 60_000,
   resendMs: 10_000,
-  resendMinMs: 1_000,
+  resendMinMs: 500,
 };
 
 /**

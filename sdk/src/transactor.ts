@@ -44,7 +44,10 @@ export interface Submitted {
 
 const MAX_MVCC_ATTEMPTS = 3;
 
-/** How many times a transaction without a commit status is sent to the orderers again. */
+/**
+ * How many times a transaction without a commit status is sent to the orderers again, at least; with
+ * adaptive waits, as many more as fit in this many waits at the bound.
+ */
 const MAX_RESENDS = 6;
 
 /** Default longest wait for a commit status before the same transaction is sent again (see Transactor). */
@@ -54,7 +57,9 @@ export const DEFAULT_RESEND_AFTER_MS = 10_000;
 const LATENCY_WINDOW = 32;
 const LATENCY_SAMPLES_NEEDED = 8;
 /** The adaptive interval: this many times the slowest tenth of recent commit latencies. */
-const RESEND_LATENCY_FACTOR = 3;
+const RESEND_LATENCY_FACTOR = 2;
+/** Resends of one transaction at the base interval before the interval doubles. */
+const RESENDS_BEFORE_BACKOFF = 3;
 
 /**
  * Read conflicts with a concurrent transaction (a key or a range changed between endorsement and
@@ -107,7 +112,7 @@ export class Transactor {
    * @param gateways - one gateway, or a pool of its organisation's gateway peers to fail over between
    * @param resendAfterMs - longest wait for a commit status before the transaction is sent again
    * @param resendMinMs - shortest such wait: between the two, the wait follows recent commit
-   *   latencies (three times their slowest tenth), doubling with each resend of one transaction
+   *   latencies (twice their slowest tenth); after three resends of one transaction it doubles each time
    */
   constructor(
     gateways: Gateway | GatewayPool,
@@ -127,9 +132,10 @@ export class Transactor {
 
   /**
    * How long to wait for a commit status before sending the transaction again (its `resends`-th
-   * wait): a few times what commits take now, so that a transaction an orderer lost (a leader killed
-   * with it in its batch) is sent again soon after, while a slow but working network is not flooded
-   * with copies; doubling for each resend of the same transaction, never above the configured wait.
+   * wait): twice what the slowest tenth of commits take now, so that a transaction an orderer lost (a
+   * Raft leader killed with it in its batch, or forwarded to it by a follower that has not noticed
+   * yet) is sent again soon after the election, while a slow but working network gets few copies;
+   * after three resends of the same transaction the wait doubles each time, never above the bound.
    */
   #resendAfter(resends: number): number {
     let base = this.#resendAfterMs;
@@ -138,7 +144,7 @@ export class Transactor {
       const slow = sorted[Math.floor(0.9 * (sorted.length - 1))] ?? base;
       base = Math.max(this.#resendMinMs, RESEND_LATENCY_FACTOR * slow);
     }
-    return Math.min(this.#resendAfterMs, base * 2 ** resends);
+    return Math.min(this.#resendAfterMs, base * 2 ** Math.max(0, resends - RESENDS_BEFORE_BACKOFF + 1));
   }
 
   #sawCommit(ms: number): void {
@@ -294,13 +300,17 @@ export class Transactor {
     // first one's.
     let asked: Gateway | undefined;
     let resends = 0;
+    // the waits so far: short adaptive waits give up no sooner than six waits at the bound would
+    let waitedMs = 0;
     const ask = (): Promise<Status> =>
       retrying(
         `commit status of ${transactionId}`,
         () => {
           const gateway = this.#pool.current;
           asked = gateway;
-          const options = { deadline: Date.now() + this.#resendAfter(resends) };
+          const wait = this.#resendAfter(resends);
+          waitedMs += wait;
+          const options = { deadline: Date.now() + wait };
           return asked === first ? submitted.getStatus(options) : gateway.newCommit(submitted.getBytes()).getStatus(options);
         },
         (err) => {
@@ -315,7 +325,7 @@ export class Transactor {
         status = await ask();
       } catch (err) {
         const mapped = toXborderError(err);
-        if (mapped.code !== 'DEADLINE_EXCEEDED' || resends >= MAX_RESENDS) {
+        if (mapped.code !== 'DEADLINE_EXCEEDED' || (resends >= MAX_RESENDS && waitedMs >= MAX_RESENDS * this.#resendAfterMs)) {
           throw new XborderError(mapped.code, `commit status of ${transactionId} unknown: ${mapped.message}`, {
             transactionId,
             cause: err,

@@ -393,6 +393,40 @@ describe('a transaction an orderer lost', () => {
     expect((err as XborderError).transactionId).to.equal('tx-gone');
     expect(submits).to.equal(7);
   });
+  it('waits about twice recent commit latencies before resending (within its bounds), doubling after three resends of one transaction', async () => {
+    let lose = false;
+    let asks = 0;
+    const waits: number[] = [];
+    const submitted = {
+      getTransactionId: () => 'tx-adaptive',
+      getResult: () => new Uint8Array(0),
+      getBytes: () => new Uint8Array([1]),
+      getStatus: (options?: { deadline?: number }) => {
+        asks++;
+        if (!lose) return Promise.resolve({ successful: true, code: 0, blockNumber: 1n });
+        waits.push((options?.deadline ?? 0) - Date.now());
+        return asks < 6 + 8 ? Promise.reject(deadline()) : Promise.resolve({ successful: true, code: 0, blockNumber: 2n });
+      },
+    };
+    const gateway = submitting(submitted, () => undefined);
+    const transactor = new Transactor(gateway, 'xborder', 'xborder', FAST, 60_000, 40);
+    // eight quick commits: the wait falls from the 60 s bound to the 40 ms floor
+    for (let i = 0; i < 8; i++) await transactor.submit('probe', 'PutProbe');
+    lose = true;
+    expect((await transactor.submit('probe', 'PutProbe')).blockNumber).to.equal(2n);
+    expect(waits).to.have.length(6);
+    // 40, 40, 40, 80, 160, 320 ms (a few ms of scheduling either side)
+    [40, 40, 40, 80, 160, 320].forEach((ms, k) => expect(waits[k], `wait ${String(k)}`).to.be.within(ms - 15, ms + 5));
+    // without a floor below the bound, the wait stays fixed at the bound
+    const fixed = new Transactor(gateway, 'xborder', 'xborder', FAST, 60_000);
+    lose = false;
+    for (let i = 0; i < 8; i++) await fixed.submit('probe', 'PutProbe');
+    lose = true;
+    asks = 0;
+    waits.length = 0;
+    await fixed.submit('probe', 'PutProbe').catch(() => undefined);
+    expect(waits[0], 'fixed wait').to.be.greaterThan(59_000);
+  });
 });
 
 describe('an endorsement no set of peers can give yet', () => {

@@ -11,14 +11,20 @@ import { status, up } from '@xborder/network';
 import { connect, XborderError } from '@xborder/sdk';
 
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 import { faultPassed, localNetwork, runFault } from '@xborder/bench/internal/faults';
+import type { FaultedNetwork } from '@xborder/bench/internal/faults';
 
 import { testNetwork } from '../support/network-hooks';
 import { freshIndicator, GREEN } from '../support/stix-objects';
 
 describe('faults: processes killed and restarted under a client', function () {
   this.timeout(240_000);
+  /** The test network as the fault suite drives it: each client a process of its own. */
+  const local = (): FaultedNetwork =>
+    localNetwork(testNetwork, (script, args) => spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }));
 
   it('retries a read through the outage on the same client, fails fast without retries, and loses nothing acknowledged', async () => {
     const home = testNetwork.home ?? '';
@@ -95,5 +101,36 @@ describe('faults: processes killed and restarted under a client', function () {
       expect(r.peersAgree, `${target}: ${JSON.stringify(r.heights)}`).to.equal(true);
       expect(faultPassed(r), target).to.equal(true);
     }
+  });
+
+  it('resumes within seconds after the orderer hung for 5 s: resent copies do not stall the peers on private data', async () => {
+    const r = await runFault(local(), 'stop:orderer0', { seconds: 6, log: () => undefined });
+    expect(faultPassed(r), JSON.stringify(r)).to.equal(true);
+    // the duplicate copies of resent transactions used to hold every peer's commits for 60 s
+    expect(r.recoverySeconds, 'first write acknowledged after the orderer went on').to.be.a('number').and.to.be.below(3);
+    expect(r.outageSeconds).to.be.below(10);
+    expect(r.failed).to.equal(0);
+  });
+
+  it("keeps every acknowledged write when the TH peer's disk fills up, and resumes once space is freed", async function () {
+    if (process.getuid?.() !== 0) {
+      process.stdout.write('      skipped: a small disk needs root (mount)\n');
+      this.skip();
+    }
+    const r = await runFault(local(), 'disk-full:peer0.th', { seconds: 6, log: () => undefined });
+    expect(faultPassed(r), JSON.stringify(r)).to.equal(true);
+    expect(r.recoverySeconds, 'writes acknowledged after the space was freed').to.be.a('number');
+    const log = fs.readFileSync(path.join(testNetwork.home ?? '', 'logs', 'peer0.th.log'), 'utf8');
+    expect(log, 'the peer met the full disk').to.match(/no space left on device/);
+    expect(fs.readFileSync('/proc/mounts', 'utf8'), 'the small disk is gone').not.to.include(path.join(testNetwork.home ?? '', 'data'));
+  });
+
+  it('refuses every write of a client whose clock is 10 minutes ahead, writes none of them, and serves the other clients', async () => {
+    const r = await runFault(local(), 'clock-skew', { seconds: 4, log: () => undefined });
+    expect(faultPassed(r), JSON.stringify(r)).to.equal(true);
+    expect(r.skewedWritten, 'skewed writes acknowledged or on the ledger').to.deep.equal([]);
+    expect(Object.keys(r.errors)).to.deep.equal(['skewed client TX_TIME_SKEWED']);
+    expect(r.errors['skewed client TX_TIME_SKEWED']).to.be.greaterThan(0);
+    expect(r.acknowledged, 'the other clients wrote').to.be.greaterThan(0);
   });
 });
