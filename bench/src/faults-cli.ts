@@ -61,6 +61,7 @@ ${PROFILES.map((p) => `                    ${p}: ${DEFAULT_FAULTS[p].join(',')}`
   --loops N         concurrent loops per operator's client (default 2)
   --resend-ms MS    clients send a transaction again after this long without a commit status (SDK default 10000)
   --json FILE       also write the results as JSON
+  --keep-logs DIR   (sites) copy every site's process logs there before the network is removed
   --home DIR, --port-offset N   the network of dev/ha/bft
   --down            stop the dev/ha/bft network at the end (sites is always removed)
 `;
@@ -119,6 +120,7 @@ async function main(): Promise<number> {
       profile: { type: 'string', default: 'dev' },
       'resend-ms': { type: 'string' },
       json: { type: 'string' },
+      'keep-logs': { type: 'string' },
       down: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -162,7 +164,7 @@ async function main(): Promise<number> {
     try {
       for (const f of faults) results.push(await runFault(sites.faulted(), f, options));
     } finally {
-      await sites.close();
+      await sites.close(values['keep-logs'] !== undefined ? path.resolve(values['keep-logs']) : undefined);
     }
   } else {
     const network: NetworkOptions = {

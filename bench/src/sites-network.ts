@@ -197,11 +197,18 @@ export class SitesNetwork {
     return target;
   }
 
-  /** Stops every process of every site and the proxy, removes the namespaces and the folders. */
-  async close(): Promise<void> {
+  /**
+   * Stops every process of every site and the proxy, removes the namespaces and the folders; with
+   * `keepLogs`, each site's process logs (and the proxy's) are copied there first.
+   */
+  async close(keepLogs?: string): Promise<void> {
     for (const site of SITE_KEYS) {
       if (fs.existsSync(path.join(this.home(site), 'network.json'))) await this.xbnet(site, 'down').catch(() => undefined);
+      const logs = path.join(this.home(site), 'logs');
+      if (keepLogs !== undefined && fs.existsSync(logs)) fs.cpSync(logs, path.join(keepLogs, site), { recursive: true });
     }
+    if (keepLogs !== undefined && fs.existsSync(path.join(this.base, 'toxiproxy.log')))
+      fs.copyFileSync(path.join(this.base, 'toxiproxy.log'), path.join(keepLogs, 'toxiproxy.log'));
     this.#link?.stop();
     this.hosts.remove();
     fs.rmSync(this.base, { recursive: true, force: true });

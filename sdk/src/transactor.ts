@@ -71,6 +71,14 @@ export const RESUBMITTED_CONFLICTS: ReadonlySet<string> = new Set(['MVCC_READ_CO
 const RETRY_ORDERING = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
 
 /**
+ * Whether the orderers refused a copy because they hold the transaction already (BFT nodes answer a
+ * resend "request already processed"): sending it again is pointless, its commit status will come.
+ */
+function alreadyOrdering(err: GatewayError): boolean {
+  return [err.message, ...err.details.map((d) => d.message)].some((m) => m.includes('request already processed'));
+}
+
+/**
  * Sends an endorsed transaction to the orderers; when they could not take it, sends the same signed
  * transaction again with backoff. That is safe: it has the same id, so if an earlier attempt was
  * ordered after all, a later one is refused as a duplicate and the commit status is the first one's.
@@ -84,7 +92,7 @@ export async function submitToOrderers(
   // fabric-gateway exports SubmitError as a type only; its instances name themselves
   const ordering = (err: unknown): boolean => {
     onFailure(err);
-    return err instanceof GatewayError && err.name === 'SubmitError' && RETRY_ORDERING.has(err.code);
+    return err instanceof GatewayError && err.name === 'SubmitError' && RETRY_ORDERING.has(err.code) && !alreadyOrdering(err);
   };
   return retrying('submit to the orderers', () => transaction.submit(), ordering, policy, clock);
 }

@@ -69,6 +69,18 @@ describe('sending an endorsed transaction to the orderers', () => {
     await expect(submitToOrderers(other, FAST)).to.be.rejectedWith('not a gateway error');
     expect(other.calls()).to.equal(1);
   });
+
+  it('does not send a copy again that BFT orderers refused as already processed (they hold the transaction)', async () => {
+    const held = submitError(14, 'insufficient number of orderers could successfully process transaction to satisfy quorum requirement');
+    (held as unknown as { details: { address: string; mspId: string; message: string }[] }).details.push({
+      address: 'th.xborder.test:7250',
+      mspId: 'THMSP',
+      message: 'failed to submit request: request already processed',
+    });
+    const tx = scripted([held, 'ok']);
+    await expect(submitToOrderers(tx, FAST)).to.be.rejected;
+    expect(tx.calls()).to.equal(1);
+  });
 });
 
 /** A peer that could not be reached, as fabric-gateway reports it. */
