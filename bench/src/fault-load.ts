@@ -44,6 +44,14 @@ class ConfirmQueue {
     this.#date = date;
   }
 
+  /**
+   * Puts a payment back that the other operator's peer does not hold yet (PAYMENT_NOT_FOUND at its
+   * endorsement while the receiver's own peer listed it): a receiver tries again a little later.
+   */
+  later(waiting: { uetr: string; date: string }): void {
+    this.#waiting.push(waiting);
+  }
+
   /** The next payment to confirm, or undefined when none is waiting now. */
   async next(): Promise<{ uetr: string; date: string } | undefined> {
     if (this.#waiting.length === 0) {
@@ -104,11 +112,18 @@ export async function runLoad(client: XborderClient, options: LoadOptions): Prom
             return;
           }
           id = waiting.uetr;
-          await client.payments.confirm(benchPayment(waiting.date, id), benchPartyValues(id), {
-            status: 'ACSC',
-            reasonCode: null,
-            statusMessageHash: 'a'.repeat(64),
-          });
+          try {
+            await client.payments.confirm(benchPayment(waiting.date, id), benchPartyValues(id), {
+              status: 'ACSC',
+              reasonCode: null,
+              statusMessageHash: 'a'.repeat(64),
+            });
+          } catch (err) {
+            if (toXborderError(err).code !== 'PAYMENT_NOT_FOUND') throw err;
+            confirmations.later(waiting);
+            await call('read');
+            return;
+          }
           break;
         }
         case 'read': {

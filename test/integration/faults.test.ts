@@ -11,13 +11,16 @@ import { status, up } from '@xborder/network';
 import { connect, XborderError } from '@xborder/sdk';
 
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { faultPassed, localNetwork, runFault } from '@xborder/bench/internal/faults';
 import type { FaultedNetwork } from '@xborder/bench/internal/faults';
 
 import { testNetwork } from '../support/network-hooks';
+import { REPO_ROOT } from '../support/paths';
 import { freshIndicator, GREEN } from '../support/stix-objects';
 
 describe('faults: processes killed and restarted under a client', function () {
@@ -123,6 +126,58 @@ describe('faults: processes killed and restarted under a client', function () {
     const log = fs.readFileSync(path.join(testNetwork.home ?? '', 'logs', 'peer0.th.log'), 'utf8');
     expect(log, 'the peer met the full disk').to.match(/no space left on device/);
     expect(fs.readFileSync('/proc/mounts', 'utf8'), 'the small disk is gone').not.to.include(path.join(testNetwork.home ?? '', 'data'));
+  });
+
+  it('completes a CLI ingest interrupted by an outage when it is run again, with nothing twice', async () => {
+    const home = testNetwork.home ?? '';
+    const objects = Array.from({ length: 120 }, (_, i) => freshIndicator(GREEN, `interrupted ingest ${String(i)}`));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xb-ingest-')), 'bundle.json');
+    fs.writeFileSync(file, JSON.stringify({ type: 'bundle', id: `bundle--${randomUUID()}`, objects }));
+    const cli = path.join(REPO_ROOT, 'cli', 'dist', 'main.js');
+    const run = (): Promise<{ code: number | null; out: string }> =>
+      new Promise((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [cli, '--home', home, '--as', 'hk-bank-a', 'intel', 'submit', file, '--batch-size', '4', '--concurrency', '2', '--json'],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('close', (code) => resolve({ code, out }));
+      });
+    const reader = connect({ identity: 'hk-bank-a', home });
+    try {
+      const first = run();
+      // the outage starts once the ingest has written something: TH's peer (every write needs its endorsement) dies
+      const firstId = objects[0]?.id as string;
+      const deadline = Date.now() + 60_000;
+      const written = (): Promise<boolean> =>
+        reader.intel.get(firstId).then(
+          () => true,
+          () => false,
+        );
+      while (!(await written()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50)); // polling, bounded
+      const peer = (await status(testNetwork)).processes.find((p) => p.name === 'peer0.th');
+      process.kill(peer?.pid ?? 0, 'SIGKILL');
+      const interrupted = await first;
+      expect(interrupted.code, interrupted.out).to.equal(1);
+      expect(interrupted.out).to.match(/UNAVAILABLE|ENDORSEMENT_FAILED|DEADLINE_EXCEEDED|no combination/);
+      await up(testNetwork, () => undefined, false);
+
+      const again = await run();
+      expect(again.code, again.out).to.equal(0);
+      const report = JSON.parse(again.out) as { total: number; submitted: number; existing: number; rejected: number };
+      expect(report.total).to.equal(120);
+      expect(report.rejected).to.equal(0);
+      expect(report.submitted + report.existing).to.equal(120);
+      expect(report.existing, 'written before the outage').to.be.greaterThan(0);
+      expect(report.submitted, 'written after it').to.be.greaterThan(0);
+      for (const o of objects) expect(await reader.intel.history(o.id as string), String(o.id)).to.have.length(1);
+    } finally {
+      reader.close();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
   });
 
   it('refuses every write of a client whose clock is 10 minutes ahead, writes none of them, and serves the other clients', async () => {
