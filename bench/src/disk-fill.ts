@@ -14,6 +14,19 @@ function sh(command: string, args: readonly string[]): string {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** Appends `chunk`-sized blocks of zeros to `file` until the filesystem has no room (ENOSPC). */
+function writeUntilFull(file: string, chunk: number): void {
+  const fd = fs.openSync(file, 'w');
+  const zeros = Buffer.alloc(chunk);
+  try {
+    for (;;) fs.writeSync(fd, zeros);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export class SmallDisk {
   readonly #dir: string;
   readonly #saved: string;
@@ -38,27 +51,10 @@ export class SmallDisk {
     return disk;
   }
 
-  /** Fills the filesystem to the last byte (writes until ENOSPC). */
+  /** Fills the filesystem to the last byte: megabytes until one no longer fits, then 4 KB blocks. */
   fill(): void {
-    const fd = fs.openSync(path.join(this.#dir, FILLER), 'w');
-    const chunk = Buffer.alloc(1024 * 1024);
-    try {
-      for (;;) fs.writeSync(fd, chunk);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-    } finally {
-      fs.closeSync(fd);
-    }
-    // the last partial chunk: bytes until nothing fits
-    const small = Buffer.alloc(4096);
-    const tail = fs.openSync(path.join(this.#dir, `${FILLER}-tail`), 'w');
-    try {
-      for (;;) fs.writeSync(tail, small);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-    } finally {
-      fs.closeSync(tail);
-    }
+    writeUntilFull(path.join(this.#dir, FILLER), 1024 * 1024);
+    writeUntilFull(path.join(this.#dir, `${FILLER}-tail`), 4096);
   }
 
   /** Bytes still free on the small filesystem. */

@@ -180,6 +180,8 @@ async function inject(net: FaultedNetwork, fault: string, loadEnd: number, log: 
     if (!disk) throw new Error(`no small disk under ${name}`);
     log(`fault: ${name}'s disk full for ${String(DISK_FULL_MS / 1000)} s`);
     disk.fill();
+    // a few KB may stay free (metadata); anything like a block more would not be a full disk
+    if (disk.freeBytes() > 64 * 1024) throw new Error(`${name}'s disk did not fill: ${String(disk.freeBytes())} bytes free`);
     await sleep(DISK_FULL_MS); // the disk stays full this long
     disk.free();
     await net.restart(); // a process that stopped on the full disk starts again

@@ -178,12 +178,20 @@ export class SitesNetwork {
     const xborder = path.join(this.#options.repoRoot, 'cli', 'dist', 'main.js');
     const institutions = path.join(this.#options.repoRoot, 'examples', 'institutions.json');
     for (const site of OPERATORS) {
-      const r = await this.hosts.exec(
-        site,
-        process.execPath,
-        [xborder, '--home', this.home(site), '--as', `${site}-admin`, 'registry', 'seed', '--local-only', institutions],
-        this.#env(),
-      );
+      const seed = (): Promise<{ code: number; stdout: string; stderr: string }> =>
+        this.hosts.exec(
+          site,
+          process.execPath,
+          [xborder, '--home', this.home(site), '--as', `${site}-admin`, 'registry', 'seed', '--local-only', institutions],
+          this.#env(),
+        );
+      // right after the commit a BFT node may still be catching up and a write fail as UNAVAILABLE:
+      // seeding again skips what is there, so it is run again, a bounded number of times
+      let r = await seed();
+      for (let attempt = 1; attempt < 3 && r.code !== 0 && /UNAVAILABLE/.test(r.stdout + r.stderr); attempt++) {
+        log(`sites: registry seed at ${site} met an unavailable orderer quorum; seeding again`);
+        r = await seed();
+      }
       if (r.code !== 0) throw new Error(`registry seed at ${site} failed:\n${r.stdout}\n${r.stderr}`);
     }
   }

@@ -82,17 +82,19 @@ function alreadyOrdering(err: GatewayError): boolean {
  * Sends an endorsed transaction to the orderers; when they could not take it, sends the same signed
  * transaction again with backoff. That is safe: it has the same id, so if an earlier attempt was
  * ordered after all, a later one is refused as a duplicate and the commit status is the first one's.
+ * A `copy` (a resend of a transaction sent before) is not retried once orderers answer that they hold it.
  */
 export async function submitToOrderers(
   transaction: Pick<Transaction, 'submit'>,
   policy: RetryPolicy = { ...DEFAULT_RETRY, attempts: 3 },
   clock: { random?: () => number; sleep?: (ms: number) => Promise<void> } = {},
   onFailure: (err: unknown) => void = () => undefined,
+  copy = false,
 ): Promise<SubmittedTransaction> {
   // fabric-gateway exports SubmitError as a type only; its instances name themselves
   const ordering = (err: unknown): boolean => {
     onFailure(err);
-    return err instanceof GatewayError && err.name === 'SubmitError' && RETRY_ORDERING.has(err.code) && !alreadyOrdering(err);
+    return err instanceof GatewayError && err.name === 'SubmitError' && RETRY_ORDERING.has(err.code) && !(copy && alreadyOrdering(err));
   };
   return retrying('submit to the orderers', () => transaction.submit(), ordering, policy, clock);
 }
@@ -282,7 +284,7 @@ export class Transactor {
     // when that one cannot be reached (same id: a duplicate of an ordered one is refused)
     const endorsedVia = this.#pool.current;
     let submittedVia = endorsedVia;
-    const send = (): Promise<SubmittedTransaction> =>
+    const send = (copy = false): Promise<SubmittedTransaction> =>
       submitToOrderers(
         {
           submit: () => {
@@ -295,6 +297,7 @@ export class Transactor {
         (err) => {
           this.#pool.failover(err, submittedVia);
         },
+        copy,
       );
     const sentAt = Date.now();
     const submitted = await send();
@@ -339,7 +342,7 @@ export class Transactor {
             cause: err,
           });
         }
-        await send().catch(() => undefined);
+        await send(true).catch(() => undefined);
       }
     }
     this.#sawCommit(Date.now() - sentAt);
