@@ -10,14 +10,17 @@
  */
 import { parseArgs } from 'node:util';
 
-import { connect } from '@xborder/sdk';
+import { connect, DEFAULT_RETRY } from '@xborder/sdk';
 import type { RetryPolicy } from '@xborder/sdk';
 
 import { LOAD_OPS, checkWrites, runLoad } from './fault-load';
 import type { LoadOp, Written } from './fault-load';
 
-/** Patient retries: a fault lasts seconds, and the suite wants the acknowledged writes, not fast failures. */
-const RETRY: RetryPolicy = { attempts: 60, baseMs: 250, maxMs: 2000, deadlineMs: 90_000 };
+/**
+ * The SDK's backoff (from 100 ms, doubling to 2 s, jittered) with more patience: a fault lasts
+ * seconds, and the suite wants the acknowledged writes, not fast failures.
+ */
+const RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 60, deadlineMs: 90_000 };
 
 /**
  * Moves this process's clock by `skewMs` (what a client host with a wrong clock does): `new Date()`

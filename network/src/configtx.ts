@@ -125,12 +125,12 @@ export function configtx(config: NetworkConfig): Record<string, unknown> {
         return { Host: o.host, Port: o.port, ClientTLSCert: tls.cert, ServerTLSCert: tls.cert };
       }),
       Options: {
-        // a follower that hears no heartbeat for 6 ticks (0.6-1.2 s, randomised) elects a new leader,
+        // a follower that hears no heartbeat for 5 ticks (0.5-1.0 s, randomised) elects a new leader,
         // so that a leader's crash interrupts commits for under 2 s (RELIABILITY.md); Fabric's sample
         // waits 5 s (500 ms x 10). Shorter risks needless elections when a node is starved of CPU for
         // longer than that, or on links slower than these ordering nodes' (one machine, or one site)
         TickInterval: '100ms',
-        ElectionTick: 6,
+        ElectionTick: 5,
         HeartbeatTick: 1,
         MaxInflightBlocks: 5,
         SnapshotIntervalSize: '16 MB',
