@@ -1,7 +1,8 @@
 /**
- * Hosts on one machine: a Linux network namespace per host, each with one veth link to a bridge in
- * the test's own namespace. Everything is named after the test process and removed by `remove()`,
- * also after a failure. Needs root (CAP_NET_ADMIN); `available()` says whether it can run here.
+ * Hosts on one machine (for the two-hosts tests and the fault suite's sites network): a Linux network
+ * namespace per host, each with one veth link to a bridge in the caller's own namespace. Everything
+ * is named after the calling process and removed by `remove()`, also after a failure. Needs root
+ * (CAP_NET_ADMIN); `available()` says whether it can run here.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
