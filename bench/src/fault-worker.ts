@@ -20,7 +20,15 @@ import type { LoadOp, Written } from './fault-load';
  * The SDK's backoff (from 100 ms, doubling to 2 s, jittered) with more patience: a fault lasts
  * seconds, and the suite wants the acknowledged writes, not fast failures.
  */
-const RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 60, deadlineMs: 90_000 };
+const RETRY: RetryPolicy = {
+  ...DEFAULT_RETRY,
+  attempts: 60,
+  deadlineMs: 90_000,
+  // every failure the SDK absorbs is reported too: what clients would see without retries
+  onRetry: (e) => {
+    print({ kind: 'retry', code: e.code, what: e.what.split(' ')[0] });
+  },
+};
 
 /**
  * Moves this process's clock by `skewMs` (what a client host with a wrong clock does): `new Date()`

@@ -77,13 +77,22 @@ function cell(n: number | null): string {
 /** The results as the Markdown table RELIABILITY.md shows. */
 export function renderResults(results: readonly FaultResult[]): string {
   const lines = [
-    '| network | fault | writes acked | reads | failed after retries | outage s | recovery s | fault s | writes/s | p50 / p99 ms | missing | twice | content missing | peers agree |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| network | fault | writes acked | reads | retried | failed after retries | outage s | recovery s | fault s | writes/s | p50 / p99 ms | missing | twice | content missing | peers agree |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...results.map(
       (r) =>
-        `| ${r.network} | ${r.fault} | ${String(r.acknowledged)} | ${String(r.reads)} | ${String(r.failed)} | ${String(r.outageSeconds)} | ${cell(r.recoverySeconds)} | ${String(r.faultSeconds)} | ${String(r.writesPerSecond)} | ${String(r.p50Ms)} / ${String(r.p99Ms)} | ${String(r.missing.length)} | ${String(r.duplicated.length)} | ${String(r.contentMissing.length)} | ${r.peersAgree ? 'yes' : 'NO'} |`,
+        `| ${r.network} | ${r.fault} | ${String(r.acknowledged)} | ${String(r.reads)} | ${String(total(r.retried))} | ${String(r.failed)} | ${String(r.outageSeconds)} | ${cell(r.recoverySeconds)} | ${String(r.faultSeconds)} | ${String(r.writesPerSecond)} | ${String(r.p50Ms)} / ${String(r.p99Ms)} | ${String(r.missing.length)} | ${String(r.duplicated.length)} | ${String(r.contentMissing.length)} | ${r.peersAgree ? 'yes' : 'NO'} |`,
     ),
   ];
+  const retried = results
+    .filter((r) => total(r.retried) > 0)
+    .map(
+      (r) =>
+        `- ${r.fault}: ${Object.entries(r.retried)
+          .sort(([, a], [, b]) => b - a)
+          .map(([code, n]) => `${code} x${String(n)}`)
+          .join(', ')}`,
+    );
   const errors = results
     .filter((r) => Object.keys(r.errors).length > 0)
     .map(
@@ -92,7 +101,13 @@ export function renderResults(results: readonly FaultResult[]): string {
           .map(([code, n]) => `${code} x${String(n)}`)
           .join(', ')}; first: ${r.firstFailures.map((f) => `\`${f.slice(0, 160)}\``).join(' ')}`,
     );
-  return `${lines.join('\n')}\n${errors.length > 0 ? `\nErrors clients saw (after the SDK's retries):\n\n${errors.join('\n')}\n` : ''}`;
+  return `${lines.join('\n')}\n${
+    retried.length > 0 ? `\nFailures the SDK retried (what clients would see without retries):\n\n${retried.join('\n')}\n` : ''
+  }${errors.length > 0 ? `\nErrors clients saw (after the SDK's retries):\n\n${errors.join('\n')}\n` : ''}`;
+}
+
+function total(counts: Readonly<Record<string, number>>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
 function checkFaults(profile: FaultProfile, faults: readonly string[]): void {

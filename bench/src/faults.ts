@@ -70,6 +70,8 @@ export interface FaultResult {
   /** Calls that failed after the SDK's retries (not acknowledged), by error code. */
   readonly failed: number;
   readonly errors: Readonly<Record<string, number>>;
+  /** Failures the SDK absorbed by retrying (what clients would have seen without retries), by code. */
+  readonly retried: Readonly<Record<string, number>>;
   readonly firstFailures: readonly string[];
   /** Longest time without an acknowledged write while the load ran (the interruption). */
   readonly outageSeconds: number;
@@ -101,6 +103,8 @@ export function faultPassed(r: FaultResult): boolean {
 /** A worker process and the events it reported. */
 class Worker {
   readonly events: LoadEvent[] = [];
+  /** Failures the SDK retried, by code. */
+  readonly retried: Record<string, number> = {};
   readonly done: Promise<void>;
   readonly #child: ChildProcess;
 
@@ -111,8 +115,9 @@ class Worker {
     if (!this.#child.stdout) throw new Error('the load worker has no output pipe');
     const lines = createInterface({ input: this.#child.stdout });
     lines.on('line', (line) => {
-      const event = JSON.parse(line) as LoadEvent | { kind: 'done' };
-      if (event.kind !== 'done') this.events.push(event);
+      const event = JSON.parse(line) as LoadEvent | { kind: 'done' } | { kind: 'retry'; code: string };
+      if (event.kind === 'retry') this.retried[event.code] = (this.retried[event.code] ?? 0) + 1;
+      else if (event.kind !== 'done') this.events.push(event);
     });
     this.done = new Promise((resolve, reject) => {
       // 'close', not 'exit': the output is read to its end before the worker counts as done
@@ -339,6 +344,7 @@ export async function runFault(net: FaultedNetwork, fault: string, options: Faul
       reads: events.filter((e) => e.op === 'read' && e.kind === 'ack').length,
       failed: failures.length,
       errors: skewed ? { ...errors, ...countCodes(skewedEvents) } : errors,
+      retried: sumCounts(workers.map((w) => w.retried)),
       firstFailures: [...failures, ...skewedEvents.filter(isFailure)].slice(0, 3).map((f) => f.error),
       outageSeconds: round(outage / 1000),
       recoverySeconds: recovered ? round(Math.max(0, recovered.at - faultEnd) / 1000) : null,
@@ -361,6 +367,12 @@ export async function runFault(net: FaultedNetwork, fault: string, options: Faul
   } finally {
     for (const w of all) w.kill();
   }
+}
+
+function sumCounts(counts: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of counts) for (const [k, n] of Object.entries(c)) out[k] = (out[k] ?? 0) + n;
+  return out;
 }
 
 function isFailure(e: LoadEvent): e is Extract<LoadEvent, { kind: 'fail' }> {

@@ -12,7 +12,7 @@ export type { PeerEndpoint, ResolvedProfile } from './profile';
 export { ProbeClient } from './probe';
 export type { WhoAmI } from './probe';
 export { DEFAULT_RETRY, isEndorsementRetryable, isTransient, retrying } from './retry';
-export type { RetryPolicy } from './retry';
+export type { RetryEvent, RetryPolicy } from './retry';
 export { RESUBMITTED_CONFLICTS, Transactor, submitToOrderers } from './transactor';
 export { GatewayPool } from './gateway-pool';
 export type { OpenedGateway } from './gateway-pool';

@@ -8,12 +8,27 @@
  */
 import { toXborderError, XborderError } from './errors';
 
+/** One failed attempt that is about to be tried again (for logs and metrics). */
+export interface RetryEvent {
+  /** The call, e.g. `endorse SubmitIntel`, `submit to the orderers`, `commit status of <txid>`. */
+  readonly what: string;
+  /** The attempt that failed (1 = the first). */
+  readonly attempt: number;
+  /** The wait before the next attempt. */
+  readonly delayMs: number;
+  /** The failure's stable code (`UNAVAILABLE`, `DEADLINE_EXCEEDED`, ...) and message. */
+  readonly code: string;
+  readonly message: string;
+}
+
 /** How a call is retried (see the module comment). */
 export interface RetryPolicy {
   readonly attempts: number;
   readonly baseMs: number;
   readonly maxMs: number;
   readonly deadlineMs: number;
+  /** Told of every failure that is retried (what the caller would otherwise not see). */
+  readonly onRetry?: (event: RetryEvent) => void;
 }
 
 /** Up to 6 attempts, 100 ms doubling to 2 s, within 20 s. */
@@ -77,6 +92,10 @@ export async function retrying<T>(
       if (!retryable(err) || attempt >= policy.attempts) throw gaveUp(err, what, attempt, elapsed);
       const delay = Math.floor(random() * Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1)));
       if (elapsed + delay > policy.deadlineMs) throw gaveUp(err, what, attempt, elapsed);
+      if (policy.onRetry) {
+        const e = toXborderError(err);
+        policy.onRetry({ what, attempt, delayMs: delay, code: e.code, message: e.message });
+      }
       await sleep(delay);
     }
   }

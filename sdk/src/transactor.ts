@@ -342,6 +342,13 @@ export class Transactor {
             cause: err,
           });
         }
+        this.#retry.onRetry?.({
+          what: `resend ${transactionId} (no commit status)`,
+          attempt: resends + 1,
+          delayMs: 0,
+          code: mapped.code,
+          message: mapped.message,
+        });
         await send(true).catch(() => undefined);
       }
     }

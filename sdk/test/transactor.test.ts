@@ -13,7 +13,7 @@ import {
   Transactor,
   XborderError,
 } from '@xborder/sdk';
-import type { PeerEndpoint } from '@xborder/sdk';
+import type { PeerEndpoint, RetryEvent } from '@xborder/sdk';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -117,6 +117,22 @@ describe('retrying safe calls with jittered exponential backoff and a deadline',
       () => undefined,
     );
     expect(zero.every((w) => w === 0)).to.equal(true);
+  });
+
+  it('tells the caller of every failure it retries, with the code, and not of the last one it gives up on', async () => {
+    const seen: RetryEvent[] = [];
+    let calls = 0;
+    const failing = (): Promise<never> => {
+      calls++;
+      return Promise.reject(unavailable('peer0.th:8051'));
+    };
+    const policy = { attempts: 3, baseMs: 1, maxMs: 1, deadlineMs: 60_000, onRetry: (e: RetryEvent) => seen.push(e) };
+    await retrying('endorse intel:SubmitIntel', failing, isTransient, policy, { sleep: () => Promise.resolve() }).catch(() => undefined);
+    expect(calls).to.equal(3);
+    expect(seen.map((e) => [e.what, e.attempt, e.code])).to.deep.equal([
+      ['endorse intel:SubmitIntel', 1, 'UNAVAILABLE'],
+      ['endorse intel:SubmitIntel', 2, 'UNAVAILABLE'],
+    ]);
   });
 
   it('stops at the deadline, and never retries a refusal', async () => {
