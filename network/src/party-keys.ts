@@ -48,7 +48,9 @@ export function tomorrowUtc(now = new Date()): string {
  * after every installed key, so no day ever changes key (each day's daily cap stays under one key).
  * Chaincode servers reread the file when it changes; with two hosts, install it on both before `from`.
  */
-export function rotatePartyKey(config: NetworkConfig, from = tomorrowUtc(), now = new Date()): { id: string; from: string } {
+export function rotatePartyKey(config: NetworkConfig, start?: string, now = new Date()): { id: string; from: string } {
+  // the day after `now` (not after the machine's clock) when no start day is given
+  const from = start ?? tomorrowUtc(now);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || Number.isNaN(Date.parse(`${from}T00:00:00Z`)))
     throw new Error(`--from must be a date YYYY-MM-DD; got "${from}"`);
   const today = now.toISOString().slice(0, 10);
