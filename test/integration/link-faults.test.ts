@@ -80,7 +80,8 @@ describe("faults on the link between the operators' hosts (namespaces, toxiproxy
   });
 
   it('routes the HK-TH link through the proxy: a degraded 300 ms round trip shows in every write', async () => {
-    const slow = await run('link-slow', 5);
+    // ten seconds of slow link, so that its writes outnumber the fast ones of the second before it
+    const slow = await run('link-slow', 10);
     expectPassed(slow);
     // each write crosses the link at least once both ways (TH endorsement) and to the other operator's orderers
     const clean = results.get('none')?.p50Ms ?? 0;
