@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 
 import { XborderError } from '@xborder/sdk';
 import { registerAudit } from './audit';
+import { registerConsole } from './console';
 import { registerEvents } from './events';
 import { withClient, outputFor } from './context';
 import { registerIntel } from './intel';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerEvents(program);
   registerTaxii(program);
+  registerConsole(program);
   registerMember(program);
   return program;
 }

@@ -15,6 +15,11 @@ export interface FollowedEvent {
 export interface FollowOptions {
   /** Checkpoint file: where to resume after a crash; updated after each event is processed. */
   readonly checkpointFile?: string;
+  /**
+   * A checkpointer kept by the caller (instead of a file), e.g. an in-memory one shared by successive
+   * calls so that a follower whose stream broke resumes where it stopped.
+   */
+  readonly checkpointer?: Checkpointer;
   /** First block when there is no checkpoint yet. */
   readonly fromBlock?: bigint;
   /** Stop after this many events (for scripts and tests). */
@@ -47,7 +52,7 @@ export async function followEvents(
   options: FollowOptions = {},
 ): Promise<number> {
   const checkpointer: Checkpointer =
-    options.checkpointFile !== undefined ? await checkpointers.file(options.checkpointFile) : checkpointers.inMemory();
+    options.checkpointer ?? (options.checkpointFile !== undefined ? await checkpointers.file(options.checkpointFile) : checkpointers.inMemory());
   const network = gateway.getNetwork(channel);
   let handled = 0;
   try {

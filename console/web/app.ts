@@ -1,0 +1,135 @@
+/**
+ * The auditor console page: signs in with the access token (from the address's fragment, which never
+ * reaches a server, or typed in), routes between the sections by the fragment, and streams ledger
+ * changes (server-sent events, resumed with the last change number after a drop).
+ */
+import type { Change } from '../src/api-types';
+import { signIn, whenSignedOut } from './api';
+import { dropCharts } from './charts';
+import { errorBox, fill, h } from './dom';
+import { renderIntelDetail, renderIntelList } from './pages/intel';
+import { changeItem, renderOverview } from './pages/overview';
+import { renderPaymentDetail, renderPayments } from './pages/payments';
+import { renderProofs } from './pages/proofs';
+
+const main = document.getElementById('main') as HTMLElement;
+const live = document.getElementById('live') as HTMLElement;
+let stream: EventSource | undefined;
+let lastSeq = 0;
+let refreshTimer: number | undefined;
+
+function section(hash: string): string {
+  const s = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
+  return s === '' ? 'overview' : s;
+}
+
+async function route(): Promise<void> {
+  const hash = location.hash === '' ? '#/' : location.hash;
+  const [pathPart = '', query = ''] = hash.replace(/^#/, '').split('?');
+  const parts = pathPart.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const params = new URLSearchParams(query);
+  for (const a of document.querySelectorAll('nav a')) {
+    if ((a as HTMLElement).dataset.section === section(hash)) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  dropCharts();
+  try {
+    if (parts.length === 0) {
+      const seq = await renderOverview(main);
+      lastSeq = Math.max(lastSeq, seq);
+      document.title = 'Overview · xborder auditor console';
+    } else if (parts[0] === 'intel' && parts[1] !== undefined) {
+      await renderIntelDetail(main, parts[1]);
+      document.title = `${parts[1]} · xborder`;
+    } else if (parts[0] === 'intel') {
+      await renderIntelList(main, params);
+      document.title = 'Intel · xborder auditor console';
+    } else if (parts[0] === 'payments' && parts[1] !== undefined) {
+      await renderPaymentDetail(main, parts[1]);
+      document.title = `${parts[1]} · xborder`;
+    } else if (parts[0] === 'payments') {
+      await renderPayments(main, params);
+      document.title = 'Payments · xborder auditor console';
+    } else if (parts[0] === 'proofs') {
+      await renderProofs(main);
+      document.title = 'Proofs · xborder auditor console';
+    } else fill(main, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the overview')));
+    document.body.dataset.ready = section(hash);
+  } catch (err) {
+    main.append(errorBox(err));
+    document.body.dataset.ready = 'error';
+  }
+}
+
+/** A followed change: into the activity list on the overview, and a refresh of the overview's numbers. */
+function onChange(c: Change): void {
+  lastSeq = Math.max(lastSeq, c.seq);
+  live.textContent = `live · ${c.kind} ${c.id.slice(0, 40)} at block ${String(c.block)}`;
+  const feed = document.getElementById('feed');
+  if (feed && !feed.querySelector(`[data-seq="${String(c.seq)}"]`)) feed.prepend(changeItem(c, true));
+  if (section(location.hash) === 'overview') {
+    window.clearTimeout(refreshTimer);
+    refreshTimer = window.setTimeout(() => void route(), 400);
+  }
+}
+
+function follow(): void {
+  stream?.close();
+  stream = new EventSource(`/api/events?after=${String(lastSeq)}`);
+  stream.addEventListener('open', () => {
+    live.textContent = 'live';
+  });
+  stream.addEventListener('change', (e) => onChange(JSON.parse((e as MessageEvent<string>).data) as Change));
+  stream.addEventListener('reload', () => void route());
+  stream.addEventListener('error', () => {
+    live.textContent = 'reconnecting…';
+  });
+}
+
+function signInForm(message = ''): void {
+  stream?.close();
+  live.textContent = 'signed out';
+  const input = h('input', { type: 'password', id: 'token', name: 'token', autocomplete: 'off', required: true });
+  fill(
+    main,
+    h(
+      'form',
+      {
+        class: 'signin',
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          void signIn(input.value).then((ok) => (ok ? start() : signInForm('That token was not accepted.')));
+        },
+      },
+      h('h1', {}, 'Sign in'),
+      h('p', {}, 'Paste the access token `xborder console` printed when it started.'),
+      message !== '' ? h('p', { class: 'error', role: 'alert' }, message) : null,
+      h('label', {}, 'Access token', input),
+      h('p', {}, h('button', { type: 'submit' }, 'Open the console')),
+    ),
+  );
+  document.body.dataset.ready = 'signin';
+  input.focus();
+}
+
+function start(): void {
+  window.addEventListener('hashchange', () => void route());
+  void route().then(follow);
+}
+
+async function boot(): Promise<void> {
+  whenSignedOut(() => signInForm('Your session has ended: sign in again.'));
+  const m = /^#token=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (m?.[1] !== undefined) {
+    // take the token out of the address bar and history before anything else
+    history.replaceState(null, '', `${location.pathname}#/`);
+    if (!(await signIn(m[1]))) return signInForm('The token in the address was not accepted.');
+  }
+  const me = await fetch('/api/me', { credentials: 'same-origin' });
+  if (me.status === 401) return signInForm();
+  const who = (await me.json()) as { identity: string; mspId: string };
+  (document.getElementById('who') as HTMLElement).textContent = `as ${who.identity} (${who.mspId}, read only)`;
+  start();
+}
+
+void boot();
