@@ -112,19 +112,26 @@ function signInForm(message = ''): void {
   input.focus();
 }
 
+let started = false;
+
 function start(): void {
-  window.addEventListener('hashchange', () => void route());
+  started = true;
   void route().then(follow);
 }
 
-async function boot(): Promise<void> {
-  whenSignedOut(() => signInForm('Your session has ended: sign in again.'));
+/** Signs in with a token given in the address (`#token=...`); false when there is none. */
+async function tokenFromAddress(): Promise<boolean> {
   const m = /^#token=([A-Za-z0-9_-]+)$/.exec(location.hash);
-  if (m?.[1] !== undefined) {
-    // take the token out of the address bar and history before anything else
-    history.replaceState(null, '', `${location.pathname}#/`);
-    if (!(await signIn(m[1]))) return signInForm('The token in the address was not accepted.');
-  }
+  if (m?.[1] === undefined) return false;
+  // take the token out of the address bar and history before anything else
+  history.replaceState(null, '', `${location.pathname}#/`);
+  if (!(await signIn(m[1]))) signInForm('The token in the address was not accepted.');
+  else if (!started) await boot();
+  else void route();
+  return true;
+}
+
+async function boot(): Promise<void> {
   const me = await fetch('/api/me', { credentials: 'same-origin' });
   if (me.status === 401) return signInForm();
   const who = (await me.json()) as { identity: string; mspId: string };
@@ -132,4 +139,13 @@ async function boot(): Promise<void> {
   start();
 }
 
-void boot();
+whenSignedOut(() => {
+  started = false;
+  signInForm('Your session has ended: sign in again.');
+});
+window.addEventListener('hashchange', () => {
+  void tokenFromAddress().then((had) => {
+    if (!had && started) void route();
+  });
+});
+void tokenFromAddress().then((had) => (had ? undefined : boot()));

@@ -33,13 +33,18 @@ export async function renderPayments(main: HTMLElement, params: URLSearchParams)
   fill(main, h('h1', {}, 'Payments'), form, h('p', {}, 'Loading…'));
   const recs = await Promise.all(corridors.map((c) => api<Reconciliation>('/api/reconciliation', { date, corridor: c })));
   const sections = recs.map((r) => {
-    const open = r.unconfirmed.length;
+    const late = r.unconfirmed.length;
     const count = r.totals.reduce((a, t) => a + t.count, 0);
+    const awaiting = r.totals.filter((t) => t.state === 'ATTESTED').reduce((a, t) => a + t.count, 0);
     return h(
       'section',
       { 'aria-labelledby': `rec-${r.corridor}`, class: 'reconciliation', 'data-corridor': r.corridor },
       h('h2', { id: `rec-${r.corridor}` }, `${r.corridor} on ${r.date}`),
-      h('p', {}, `${String(count)} payments · ${String(open)} open · ${String(r.disputed.length)} disputed · ${String(r.rejected.length)} rejected · as of ${when(r.asOf)}`),
+      h(
+        'p',
+        { class: 'summary' },
+        `${String(count)} payments · ${String(awaiting)} awaiting confirmation (${String(late)} for more than ${String(r.unconfirmedAfterMinutes)} min) · ${String(r.disputed.length)} disputed · ${String(r.rejected.length)} rejected · as of ${when(r.asOf)}`,
+      ),
       r.totals.length === 0
         ? h('p', {}, 'No payments this day.')
         : table(
@@ -50,7 +55,7 @@ export async function renderPayments(main: HTMLElement, params: URLSearchParams)
           ),
       r.unconfirmed.length > 0
         ? [
-            h('h3', {}, `Open (not confirmed after ${String(r.unconfirmedAfterMinutes)} min)`),
+            h('h3', {}, `Not confirmed after ${String(r.unconfirmedAfterMinutes)} min`),
             table(
               'Open payments',
               ['UETR', 'Attester', 'Amount', 'Attested'],
