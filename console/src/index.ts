@@ -17,7 +17,7 @@ export { LedgerView } from './ledger-view';
 export type { CosignedCheckpoint, Overview } from './api-types';
 export { createConsoleServer } from './server';
 export type { ConsoleServerOptions } from './server';
-export { newAccessToken, Sessions } from './sessions';
+export { cookieValue, newAccessToken, SESSION_COOKIE, Sessions } from './sessions';
 
 /** The built page (esbuild output of console/web). */
 export const WEB_DIR = path.join(__dirname, 'web');

@@ -81,6 +81,31 @@ function get(url: string, headers: Record<string, string> = {}): Promise<{ statu
   });
 }
 
+/** The first `n` changes of the console's event stream, asked for with a Last-Event-ID. */
+function streamed(url: string, cookie: string, lastEventId: number, n: number): Promise<{ seq: number; id: string }[]> {
+  return new Promise((resolve, reject) => {
+    const got: { seq: number; id: string }[] = [];
+    const req = http.get(url, { headers: { Cookie: cookie, 'Last-Event-ID': String(lastEventId), Accept: 'text/event-stream' } }, (res) => {
+      let buffer = '';
+      res.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (/^event: change$/m.test(block) && data !== undefined) got.push(JSON.parse(data) as { seq: number; id: string });
+        }
+        if (got.length >= n) {
+          req.destroy();
+          resolve(got.slice(0, n));
+        }
+      });
+    });
+    req.on('error', (e) => (got.length >= n ? undefined : reject(e)));
+  });
+}
+
 describe('auditor console in a real headless Chromium', function () {
   this.timeout(300_000);
   const { as, closeAll } = clientPool();
@@ -215,6 +240,14 @@ describe('auditor console in a real headless Chromium', function () {
     // no reload happened: the page's own state survived
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).to.equal('same page');
     expect(await page.textContent('#live')).to.match(/^live/);
+    // a stream that dropped resumes after the last change it saw: the three submissions, nothing else
+    const session = (await context.cookies()).find((c) => c.name === 'xb_console');
+    expect(session?.httpOnly).to.equal(true);
+    expect(session?.sameSite).to.equal('Strict');
+    const last = running.view.feed.last;
+    const resumed = await streamed(new URL('/api/events', running.url).toString(), `xb_console=${session?.value ?? ''}`, last - 3, 3);
+    expect(resumed.map((c) => c.seq)).to.deep.equal([last - 2, last - 1, last]);
+    expect(resumed.map((c) => c.id)).to.deep.equal(submitted.map((o) => String(o.id)));
   });
 
   it('lists intel with the ledger\u2019s filters and pages through it as the SDK does', async () => {
