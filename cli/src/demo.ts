@@ -22,6 +22,7 @@ import {
   toPaymentFields,
   toXborderError,
 } from '@xborder/sdk';
+import { startConsoleService } from './console-service';
 import { defaultHome } from './home';
 import type { XborderClient } from '@xborder/sdk';
 import { checkProof, describeOutcome, parseTrustAnchor } from '@xborder/sdk/audit';
@@ -189,12 +190,21 @@ export async function runDemo(options: { home?: string; examples?: string; print
 }
 
 if (require.main === module) {
-  runDemo().then(
-    () => undefined,
-    (err: unknown) => {
-      const e = toXborderError(err);
-      process.stderr.write(`demo failed: ${e.code}: ${e.message}\n`);
-      process.exitCode = 1;
-    },
-  );
+  runDemo()
+    .then(async () => {
+      const home = defaultHome();
+      const c = await startConsoleService(home);
+      process.stdout.write(
+        `\nAuditor console (audit-1, read only) ${c.state === 'running' ? 'still ' : ''}at ${c.url}\n` +
+          `  open the address in ${path.relative(process.cwd(), c.accessFile)} (it carries the access token); \`npm run network:down\` stops it too\n`,
+      );
+    })
+    .then(
+      () => undefined,
+      (err: unknown) => {
+        const e = toXborderError(err);
+        process.stderr.write(`demo failed: ${e.code}: ${e.message}\n`);
+        process.exitCode = 1;
+      },
+    );
 }

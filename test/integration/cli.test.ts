@@ -5,6 +5,8 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
+import { loadConfig, processManager } from '@xborder/network';
+
 import { testNetwork } from '../support/network-hooks';
 import { REPO_ROOT } from '../support/paths';
 
@@ -261,7 +263,7 @@ describe('xborder CLI end to end on the real network', () => {
     }
   });
 
-  it('runs the demo story to the end on the network (the second half of npm start)', () => {
+  it('runs the demo story to the end on the network (the second half of npm start)', async () => {
     const r = spawnSync(process.execPath, [path.join(repo, 'cli', 'dist', 'demo.js')], {
       env: { ...process.env, XB_HOME: testNetwork.home },
       encoding: 'utf8',
@@ -274,5 +276,22 @@ describe('xborder CLI end to end on the real network', () => {
     expect(r.stdout).to.match(/signature valid/);
     expect(r.stdout).to.match(/proof holds: block \d+ .*anchored and co-signed by both operators/);
     expect(r.stdout).to.match(/npm run network:down/);
+    // and leaves the auditor console running as a service of the network, its token in an owner-only file
+    const address = /Auditor console \(audit-1, read only\) (?:still )?at (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(r.stdout);
+    expect(address, r.stdout).to.not.equal(null);
+    expect(Number(address?.[2])).to.equal(9480 + 20000);
+    const accessFile = path.join(testNetwork.home ?? '', 'console', 'audit-1.url');
+    expect(fs.statSync(accessFile).mode & 0o777).to.equal(0o600);
+    const access = fs.readFileSync(accessFile, 'utf8').trim();
+    expect(access.startsWith(`${address?.[1] ?? ''}#token=`)).to.equal(true);
+    expect(r.stdout).not.to.contain(access.split('#token=')[1]);
+    const page = await fetch(address?.[1] ?? '');
+    expect(page.status).to.equal(200);
+    expect(await page.text()).to.contain('xborder auditor console');
+    // it is one of the network's processes: what stops the network stops it (here alone, so the rest of the run is as before)
+    const processes = processManager(loadConfig({ home: testNetwork.home ?? '' }));
+    expect(processes.runningPid('console-audit-1')).to.be.a('number');
+    expect(await processes.stop('console-audit-1')).to.equal(true);
+    expect(processes.runningPid('console-audit-1')).to.equal(undefined);
   });
 });
