@@ -60,6 +60,12 @@ export function renderMarkdown(r: BenchResults): string {
       `Client ingestion: ${String(i.objects)} objects in ${String(i.seconds)} s = ${String(i.objectsPerSecond)} objects/s end to end (client CPU ${String(i.clientCpuSeconds)} s); canonicalise + hash + sign alone: ${String(i.rawPrepareAndSignPerSecond)} objects/s`,
     );
   }
+  if (r.console) {
+    const c = r.console;
+    lines.push(
+      `console at ${String(c.records)} intel records (${String(c.overviewIntel)} in its window): overview read in ${String(c.buildMs)} ms at start; first view in Chromium p50 ${String(c.firstViewMs.p50)} / p95 ${String(c.firstViewMs.p95)} / max ${String(c.firstViewMs.max)} ms over ${String(c.views)} cold views; GET /api/overview p50 ${String(c.overviewApiMs.p50)} ms, ${String(c.overviewBytes)} bytes`,
+    );
+  }
   if (r.taxii) {
     const t = r.taxii;
     lines.push(

@@ -28,6 +28,8 @@ import { startCapture } from './profiler';
 import type { ProfileCapture } from './profiler';
 import { renderMarkdown, renderSvg } from './render';
 import { attestTx, baselineTx, benchIndicator, confirmTx, intelBatchTx, intelTx, throughSdk } from './scenarios';
+import { measureConsole } from './console-view';
+import type { ConsoleBench } from './console-view';
 import { measureTaxii } from './taxii';
 import type { TaxiiBench } from './taxii';
 
@@ -78,7 +80,7 @@ export const benchUsage = (): string => `Usage: npm run bench -- [flags]
   --commit status|events how the load generator learns each commit: a commit-status call per
                          transaction (default) or one filtered-block event stream (CommitWatcher)
   --records LIST         intel records the ledger is filled to before the reads are measured
-                         (default 10000; --full 10000,100000); the taxii scenario runs after them
+                         (default 10000; --full 10000,100000); the taxii and console scenarios run after them
   --checkpointing S      both operators checkpoint continuously (audit checkpoint --follow --interval S)
                          during the run, as separate processes, to measure what it costs
   --profile              CPU-profile each scenario's measured window on a network started for it
@@ -110,6 +112,8 @@ export interface BenchResults {
   readonly errors: string[];
   /** The TAXII server: pages of 100 with content, and posting against ingestStix (scenario `taxii`). */
   readonly taxii: TaxiiBench | null;
+  /** The auditor console's first view in a headless Chromium (scenario `console`). */
+  readonly console: ConsoleBench | null;
   readonly ingestion: {
     objects: number;
     seconds: number;
@@ -132,6 +136,7 @@ const ALL_SCENARIOS = [
   'ingest',
   'proof',
   'taxii',
+  'console',
 ];
 
 export class BenchHelp extends Error {}
@@ -366,6 +371,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
   const reconcile: BenchResults['reconcile'] = [];
   let ingestion: BenchResults['ingestion'] = null;
   let taxii: TaxiiBench | null = null;
+  let consoleView: ConsoleBench | null = null;
   let proof: BenchResults['proof'] = null;
   let checkpoints: number | null = null;
   const want = (s: string): boolean => opts.scenarios.includes(s);
@@ -508,6 +514,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       }
       if (blocks === opts.blocks[0] && want('ingest')) ingestion = await measureIngestion(hk);
       if (blocks === opts.blocks[0] && want('taxii')) taxii = await measureTaxii(network, hk, await countIntel(auditor), log);
+      if (blocks === opts.blocks[0] && want('console')) consoleView = await measureConsole(auditor, await countIntel(auditor), log);
       if (blocks === opts.blocks[0] && want('proof')) proof = await measureProof(network, hk, auditor);
     } finally {
       if (followers) checkpoints = (checkpoints ?? 0) + (await followers.stop());
@@ -546,6 +553,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
     reconcile,
     ingestion,
     taxii,
+    console: consoleView,
     proof,
     checkpoints,
     errors,

@@ -8,7 +8,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import rateLimit from '@fastify/rate-limit';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -57,6 +56,8 @@ const CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+/** Wrong access tokens accepted per minute before sign-ins are refused for the rest of it. */
+const MAX_FAILED_SIGN_INS = 20;
 const INTEL_FILTERS = ['all', 'type', 'tlp', 'producer', 'org'] as const;
 const PAYMENT_FILTERS = ['corridor', 'status', 'institution'] as const;
 const STIX_ID = /^[a-z0-9-]+--[0-9a-f-]{36}$/;
@@ -90,7 +91,8 @@ function pageSize(q: Record<string, unknown>): number {
 
 function intelQuery(q: Record<string, unknown>): ListQuery {
   const filter = text(q, 'filter') ?? 'all';
-  if (!(INTEL_FILTERS as readonly string[]).includes(filter)) throw new XborderError('BAD_INPUT', `filter must be one of ${INTEL_FILTERS.join(', ')}`);
+  if (!(INTEL_FILTERS as readonly string[]).includes(filter))
+    throw new XborderError('BAD_INPUT', `filter must be one of ${INTEL_FILTERS.join(', ')}`);
   const value = text(q, 'value');
   if (filter !== 'all' && value === undefined) throw new XborderError('BAD_INPUT', `filter ${filter} needs a value`);
   const from = text(q, 'from');
@@ -144,7 +146,8 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     void reply.header('Referrer-Policy', 'no-referrer');
     void reply.header('Cross-Origin-Opener-Policy', 'same-origin');
     void reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    if (!hosts.has(req.headers.host ?? '')) return reply.code(421).send({ error: { code: 'WRONG_HOST', message: 'address the console by the host it listens on' } });
+    if (!hosts.has(req.headers.host ?? ''))
+      return reply.code(421).send({ error: { code: 'WRONG_HOST', message: 'address the console by the host it listens on' } });
     return undefined;
   });
 
@@ -157,22 +160,32 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     );
   }
 
-  void app.register(async (api) => {
-    await api.register(rateLimit, { max: 10, timeWindow: 60_000 });
-    api.post('/api/session', async (req, reply) => {
-      const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
-      const id = sessions.open(body.token);
-      if (id === null) return reply.code(401).send({ error: { code: 'UNAUTHENTICATED', message: 'wrong access token' } });
-      const cookie = `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
-      return reply.header('Set-Cookie', cookie).send({ ok: true });
-    });
+  // wrong tokens are throttled (a right one never is): the token is 256 random bits, this only keeps a guesser noisy and slow
+  let failures: number[] = [];
+  app.post('/api/session', async (req, reply) => {
+    const now = Date.now();
+    failures = failures.filter((t) => t > now - 60_000);
+    if (failures.length >= MAX_FAILED_SIGN_INS)
+      return reply
+        .code(429)
+        .header('Retry-After', '60')
+        .send({ error: { code: 'TOO_MANY_ATTEMPTS', message: 'too many wrong tokens: wait a minute' } });
+    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+    const id = sessions.open(body.token);
+    if (id === null) {
+      failures.push(now);
+      return reply.code(401).send({ error: { code: 'UNAUTHENTICATED', message: 'wrong access token' } });
+    }
+    const cookie = `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+    return reply.header('Set-Cookie', cookie).send({ ok: true });
   });
 
   const authed = (req: FastifyRequest): boolean => sessions.valid(cookieValue(req.headers.cookie, SESSION_COOKIE));
   void app.register(async (api) => {
     api.addHook('onRequest', async (req, reply) => {
       void reply.header('Cache-Control', 'no-store');
-      if (!authed(req)) return reply.code(401).send({ error: { code: 'UNAUTHENTICATED', message: 'open a session with the access token' } });
+      if (!authed(req))
+        return reply.code(401).send({ error: { code: 'UNAUTHENTICATED', message: 'open a session with the access token' } });
       return undefined;
     });
     const guarded =
@@ -208,7 +221,10 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
       '/api/intel/:stixId/sightings',
       guarded(async (q, p) => {
         const bookmark = text(q, 'bookmark');
-        return view.client.intel.sightings(stixIdOf(p.stixId ?? ''), { pageSize: pageSize(q), ...(bookmark !== undefined ? { bookmark } : {}) });
+        return view.client.intel.sightings(stixIdOf(p.stixId ?? ''), {
+          pageSize: pageSize(q),
+          ...(bookmark !== undefined ? { bookmark } : {}),
+        });
       }),
     );
     api.get(
@@ -246,7 +262,8 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
         const [type, id] = [target.slice(0, target.indexOf(':')), target.slice(target.indexOf(':') + 1)];
         if (type === 'intel') stixIdOf(id.split('@')[0] ?? '');
         else if (type === 'payment') uetrOf(id);
-        else if (!(type === 'tx' && /^[0-9a-f]{64}$/.test(id))) throw new XborderError('BAD_INPUT', 'target must be intel:ID, payment:UETR or tx:TXID');
+        else if (!(type === 'tx' && /^[0-9a-f]{64}$/.test(id)))
+          throw new XborderError('BAD_INPUT', 'target must be intel:ID, payment:UETR or tx:TXID');
         const proof = await view.proof(target);
         const name = `proof-${type}-${id.replace(/[^a-z0-9-]/g, '_').slice(0, 80)}.json`;
         return await reply

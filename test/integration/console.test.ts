@@ -21,7 +21,7 @@ import type { IntelRecord, ListQuery } from '@xborder/sdk';
 import { checkProof, parseTrustAnchor } from '@xborder/sdk/audit';
 import type { Proof } from '@xborder/sdk/audit';
 
-import { launchChromium } from '../support/browser';
+import { launchChromium } from '@xborder/bench/internal/browser';
 import { clientPool } from '../support/clients';
 import { testNetwork } from '../support/network-hooks';
 import { REPO_ROOT } from '../support/paths';

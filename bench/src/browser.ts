@@ -1,5 +1,5 @@
 /**
- * A real headless Chromium for the console's tests: the Debian `chromium` package (installed, pinned,
+ * A real headless Chromium for the console's tests and benchmark: the Debian `chromium` package (installed, pinned,
  * by console/scripts/install-chromium.sh, or XB_CHROMIUM), driven by playwright-core. No browser is
  * downloaded at run time.
  */
@@ -9,11 +9,10 @@ import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 
-import { REPO_ROOT } from './paths';
 
 /** Path of the Chromium executable, installing the package first if it is missing. */
 export function chromiumPath(): string {
-  const script = path.join(REPO_ROOT, 'console', 'scripts', 'install-chromium.sh');
+  const script = path.join(__dirname, '..', '..', 'console', 'scripts', 'install-chromium.sh');
   const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 10 * 60_000 });
   const exe = out.trim().split('\n').at(-1) ?? '';
   if (exe === '') throw new Error('install-chromium.sh printed no executable');
