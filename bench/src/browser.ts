@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 
-
 /** Path of the Chromium executable, installing the package first if it is missing. */
 export function chromiumPath(): string {
   const script = path.join(__dirname, '..', '..', 'console', 'scripts', 'install-chromium.sh');

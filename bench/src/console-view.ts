@@ -24,7 +24,12 @@ export interface ConsoleBench {
 }
 
 /** Opens the overview `views` times in fresh browser contexts and times each until the page says it is ready. */
-export async function measureConsole(auditor: XborderClient, records: number, log: (line: string) => void, views = 20): Promise<ConsoleBench> {
+export async function measureConsole(
+  auditor: XborderClient,
+  records: number,
+  log: (line: string) => void,
+  views = 20,
+): Promise<ConsoleBench> {
   const token = newAccessToken();
   log('console: reading the overview');
   const running = await startConsole({ client: auditor, accessToken: token, port: 0 });
@@ -44,12 +49,20 @@ export async function measureConsole(auditor: XborderClient, records: number, lo
       try {
         await page.waitForSelector('body[data-ready="overview"]', { timeout: 30_000 });
       } catch (err) {
-        const state = await page.evaluate(() => `${document.body.dataset.ready ?? 'not ready'}: ${document.querySelector('main')?.textContent?.slice(0, 300) ?? ''}`);
-        throw new Error(`the overview did not open (${state}; ${problems.join('; ')}): ${err instanceof Error ? err.message : String(err)}`);
+        const state = await page.evaluate(
+          () => `${document.body.dataset.ready ?? 'not ready'}: ${document.querySelector('main')?.textContent.slice(0, 300) ?? ''}`,
+        );
+        throw new Error(
+          `the overview did not open (${state}; ${problems.join('; ')}): ${err instanceof Error ? err.message : String(err)}`,
+          {
+            cause: err,
+          },
+        );
       }
       times.push(Date.now() - started);
       const entry = await page.evaluate(() => {
-        const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/overview')) as PerformanceResourceTiming | undefined;
+        const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/overview')) as
+          PerformanceResourceTiming | undefined;
         return e ? { ms: e.duration, bytes: e.decodedBodySize } : null;
       });
       if (entry) {

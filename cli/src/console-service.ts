@@ -27,7 +27,16 @@ export async function startConsoleService(home: string, identity = 'audit-1'): P
   const state = await processManager(config).start({
     name: `console-${identity}`,
     command: process.execPath,
-    args: [path.join(config.repoRoot, 'cli', 'dist', 'main.js'), 'console', '--as', identity, '--port', String(port), '--access-file', accessFile],
+    args: [
+      path.join(config.repoRoot, 'cli', 'dist', 'main.js'),
+      'console',
+      '--as',
+      identity,
+      '--port',
+      String(port),
+      '--access-file',
+      accessFile,
+    ],
     env: { XB_HOME: config.home },
     ports: [{ host: '127.0.0.1', port }],
     readiness: { kind: 'tcp', host: '127.0.0.1', port },

@@ -54,17 +54,24 @@ export function registerConsole(program: Command): void {
     .action(async (o: ConsoleOptions, cmd: Command) => {
       if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new XborderError('USAGE', 'give --tls-cert and --tls-key together');
       const identity = globals(cmd).as ?? process.env.XB_IDENTITY;
-      if (identity === undefined || identity === '') throw new XborderError('CONFIG', 'say which auditor identity the console reads as: --as <identity>');
+      if (identity === undefined || identity === '')
+        throw new XborderError('CONFIG', 'say which auditor identity the console reads as: --as <identity>');
       const anchorFile = o.anchor ?? path.join(homeOf(cmd), 'channel', 'anchor.json');
       const anchorText = o.anchor !== undefined || fs.existsSync(anchorFile) ? readOrFail(anchorFile, 'trust anchor') : undefined;
-      const tls = o.tlsCert !== undefined && o.tlsKey !== undefined ? { cert: readOrFail(o.tlsCert, 'TLS certificate'), key: readOrFail(o.tlsKey, 'TLS key') } : undefined;
+      const tls =
+        o.tlsCert !== undefined && o.tlsKey !== undefined
+          ? { cert: readOrFail(o.tlsCert, 'TLS certificate'), key: readOrFail(o.tlsKey, 'TLS key') }
+          : undefined;
       const days = positiveInt(o.days, '--days');
       if (days > 366) throw new XborderError('USAGE', '--days is at most 366');
       const out = outputFor(cmd);
       await withClient(cmd, undefined, async (client) => {
         // the console is for auditors: an identity that may write has no business behind a web page
         if (client.profile.role !== 'auditor')
-          throw new XborderError('CONFIG', `${identity} is a ${client.profile.role} identity; the console reads as an auditor identity (role auditor)`);
+          throw new XborderError(
+            'CONFIG',
+            `${identity} is a ${client.profile.role} identity; the console reads as an auditor identity (role auditor)`,
+          );
         const token = newAccessToken();
         const running = await startConsole({
           client,
@@ -80,9 +87,19 @@ export function registerConsole(program: Command): void {
         if (o.accessFile !== undefined) writeAccessFile(o.accessFile, access);
         const built = running.view.overview();
         out.result(
-          { url: running.url, identity, tls: tls !== undefined, ...(o.accessFile !== undefined ? { accessFile: o.accessFile } : { access }), intel: built.intel.total, payments: built.payments.total, builtInMs: built.builtInMs },
+          {
+            url: running.url,
+            identity,
+            tls: tls !== undefined,
+            ...(o.accessFile !== undefined ? { accessFile: o.accessFile } : { access }),
+            intel: built.intel.total,
+            payments: built.payments.total,
+            builtInMs: built.builtInMs,
+          },
           (print) => {
-            print(`auditor console of ${identity} at ${running.url} (read only; ${String(built.intel.total)} intel versions, ${String(built.payments.total)} payments in ${String(built.builtInMs)} ms)`);
+            print(
+              `auditor console of ${identity} at ${running.url} (read only; ${String(built.intel.total)} intel versions, ${String(built.payments.total)} payments in ${String(built.builtInMs)} ms)`,
+            );
             if (o.accessFile !== undefined) print(`open the address in ${o.accessFile} (it carries the access token)`);
             else print(`open ${access}`);
           },

@@ -2,6 +2,7 @@
 // sheet, one HTML file; Chart.js and the SDK's offline proof checks are bundled in, so the page needs
 // no network but its own server. Node built-ins the checks import are replaced by browser shims.
 import * as fs from 'node:fs';
+import process from 'node:process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,7 +30,11 @@ const redirects = {
 const browserPlugin = {
   name: 'xborder-browser',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(redirects).map((k) => k.replace(/[/.@-]/g, '\\$&')).join('|')})$`);
+    const filter = new RegExp(
+      `^(${Object.keys(redirects)
+        .map((k) => k.replace(/[/.@-]/g, '\\$&'))
+        .join('|')})$`,
+    );
     build.onResolve({ filter }, (args) => ({ path: redirects[args.path] }));
   },
 };
@@ -59,4 +64,4 @@ const result = await esbuild.build({
 for (const f of ['index.html', 'app.css']) fs.copyFileSync(path.join(web, f), path.join(out, f));
 const bytes = fs.statSync(path.join(out, 'app.js')).size;
 fs.writeFileSync(path.join(out, 'meta.json'), JSON.stringify(result.metafile));
-if (process.argv.includes('--verbose')) console.log(`console/dist/web/app.js: ${(bytes / 1024).toFixed(0)} KiB`);
+if (process.argv.includes('--verbose')) process.stdout.write(`console/dist/web/app.js: ${(bytes / 1024).toFixed(0)} KiB\n`);

@@ -50,12 +50,16 @@ interface PaymentEntry {
   state: PaymentState;
 }
 
-type Counts = Record<string, number>;
+type Counts = Map<string, number>;
 
 function bump(counts: Counts, key: string, by: number): void {
-  const next = (counts[key] ?? 0) + by;
-  if (next === 0) delete counts[key];
-  else counts[key] = next;
+  const next = (counts.get(key) ?? 0) + by;
+  if (next === 0) counts.delete(key);
+  else counts.set(key, next);
+}
+
+function plain(counts: Counts): Record<string, number> {
+  return Object.fromEntries([...counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export class ActivityIndex {
@@ -75,7 +79,7 @@ export class ActivityIndex {
     this.#intel.set(key, entry);
     let day = this.#intelDays.get(entry.day);
     if (!day) {
-      day = { total: 0, tlp: {}, type: {}, producer: {} };
+      day = { total: 0, tlp: new Map(), type: new Map(), producer: new Map() };
       this.#intelDays.set(entry.day, day);
     }
     day.total++;
@@ -97,7 +101,7 @@ export class ActivityIndex {
     const existing = this.#payments.get(r.uetr);
     let day = this.#paymentDays.get(r.settlementDate);
     if (!day) {
-      day = { total: 0, corridor: {}, state: {} };
+      day = { total: 0, corridor: new Map(), state: new Map() };
       this.#paymentDays.set(r.settlementDate, day);
     }
     if (!existing) {
@@ -138,15 +142,23 @@ export class ActivityIndex {
       intel: {
         total: this.#intel.size,
         revoked: this.#revoked.size,
-        days: recent(this.#intelDays).map(([day, d]) => ({ day, total: d.total, tlp: { ...d.tlp }, type: { ...d.type }, producer: { ...d.producer } })),
+        days: recent(this.#intelDays).map(([day, d]) => ({
+          day,
+          total: d.total,
+          tlp: plain(d.tlp),
+          type: plain(d.type),
+          producer: plain(d.producer),
+        })),
       },
       payments: {
         total: this.#payments.size,
         days: recent(this.#paymentDays)
           .filter(([, d]) => d.total > 0)
-          .map(([day, d]) => ({ day, total: d.total, corridor: { ...d.corridor }, state: { ...d.state } })),
+          .map(([day, d]) => ({ day, total: d.total, corridor: plain(d.corridor), state: plain(d.state) })),
       },
-      disputes: [...this.#disputes.values()].sort((a, b) => b.settlementDate.localeCompare(a.settlementDate) || a.uetr.localeCompare(b.uetr)),
+      disputes: [...this.#disputes.values()].sort(
+        (a, b) => b.settlementDate.localeCompare(a.settlementDate) || a.uetr.localeCompare(b.uetr),
+      ),
     };
   }
 }

@@ -40,6 +40,12 @@ async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) =
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** The first of `keys` whose value is a string, or ''. */
+function firstText(p: Record<string, unknown>, keys: readonly string[]): string {
+  for (const k of keys) if (typeof p[k] === 'string') return p[k];
+  return '';
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -141,7 +147,8 @@ export class LedgerView {
   async #follow(fromBlock: bigint): Promise<void> {
     const checkpointer = checkpointers.inMemory();
     let wait = 250;
-    while (!this.#stop.signal.aborted) {
+    const stopped = (): boolean => this.#stop.signal.aborted;
+    while (!stopped()) {
       try {
         await followEvents(
           this.#client.gateway,
@@ -154,7 +161,7 @@ export class LedgerView {
           { checkpointer, fromBlock, signal: this.#stop.signal },
         );
       } catch (err) {
-        if (this.#stop.signal.aborted) break;
+        if (stopped()) break;
         this.#onError(`event stream: ${errorText(err)}; resuming in ${String(wait)} ms`);
         await new Promise((resolve) => setTimeout(resolve, wait));
         wait = Math.min(wait * 2, 5000);
@@ -207,10 +214,16 @@ export class LedgerView {
         return;
       case 'CheckpointRecorded':
         await this.#refreshCheckpoint();
-        this.#feed.push({ ...base, kind: 'checkpoint', id: String(p.height), summary: `checkpoint at height ${String(p.height)} by ${String(p.mspId)}`, at: null });
+        this.#feed.push({
+          ...base,
+          kind: 'checkpoint',
+          id: String(p.height),
+          summary: `checkpoint at height ${String(p.height)} by ${String(p.mspId)}`,
+          at: null,
+        });
         return;
       default:
-        this.#feed.push({ ...base, kind: 'registry', id: String(p.id ?? p.fingerprint ?? p.corridor ?? ''), summary: e.eventName, at: null });
+        this.#feed.push({ ...base, kind: 'registry', id: firstText(p, ['id', 'fingerprint', 'corridor']), summary: e.eventName, at: null });
     }
   }
 
@@ -228,7 +241,11 @@ export class LedgerView {
           height: h,
           blockHash: first.blockHash,
           signers: agreeing.map((c) => c.mspId).sort(),
-          signedAt: agreeing.map((c) => c.txTime).sort().at(-1) ?? first.txTime,
+          signedAt:
+            agreeing
+              .map((c) => c.txTime)
+              .sort()
+              .at(-1) ?? first.txTime,
         };
         return;
       }
@@ -248,7 +265,16 @@ export class LedgerView {
     record: IntelRecord;
     history: (IntelRecord & { signatureValid: boolean })[];
     sightings: { items: unknown[]; bookmark: string };
-    key: { fingerprint: string; institution: string; subject: string; notBefore: string; notAfter: string; status: string; revokedAt: string | null; revokeReason: string | null } | null;
+    key: {
+      fingerprint: string;
+      institution: string;
+      subject: string;
+      notBefore: string;
+      notAfter: string;
+      status: string;
+      revokedAt: string | null;
+      revokeReason: string | null;
+    } | null;
   }> {
     const [record, history, sightings] = await Promise.all([
       this.#client.intel.get(stixId),
@@ -257,13 +283,15 @@ export class LedgerView {
     ]);
     const fingerprints = [...new Set(history.map((h) => h.signerFingerprint))];
     const keys = new Map(
-      await Promise.all(
-        fingerprints.map(async (f) => [f, await this.#client.registry.getKey(f).catch(() => null)] as const),
-      ),
+      await Promise.all(fingerprints.map(async (f) => [f, await this.#client.registry.getKey(f).catch(() => null)] as const)),
     );
     const signatureValid = (r: IntelRecord): boolean => {
       const key = keys.get(r.signerFingerprint);
-      return key !== null && key !== undefined && verifyWithCertificate(key.certificate, Buffer.from(r.statement), Buffer.from(r.signature, 'base64'));
+      return (
+        key !== null &&
+        key !== undefined &&
+        verifyWithCertificate(key.certificate, Buffer.from(r.statement), Buffer.from(r.signature, 'base64'))
+      );
     };
     const key = keys.get(record.signerFingerprint) ?? null;
     const now = new Date().toISOString();
@@ -290,7 +318,8 @@ export class LedgerView {
   /** A corridor's day: totals per currency and state, open, disputed and rejected payments. */
   async reconcile(date: string, corridor: string): Promise<unknown> {
     if (!isValidDate(date)) throw new XborderError('BAD_INPUT', 'date must be YYYY-MM-DD');
-    if (!(CORRIDORS as readonly string[]).includes(corridor)) throw new XborderError('BAD_INPUT', `corridor must be ${CORRIDORS.join(' or ')}`);
+    if (!(CORRIDORS as readonly string[]).includes(corridor))
+      throw new XborderError('BAD_INPUT', `corridor must be ${CORRIDORS.join(' or ')}`);
     return this.#client.payments.reconcile(date, corridor as Corridor);
   }
 

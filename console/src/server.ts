@@ -181,7 +181,7 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
   });
 
   const authed = (req: FastifyRequest): boolean => sessions.valid(cookieValue(req.headers.cookie, SESSION_COOKIE));
-  void app.register(async (api) => {
+  void app.register((api, _options, done) => {
     api.addHook('onRequest', async (req, reply) => {
       void reply.header('Cache-Control', 'no-store');
       if (!authed(req))
@@ -189,7 +189,7 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
       return undefined;
     });
     const guarded =
-      (fn: (q: Record<string, unknown>, params: Record<string, string>) => Promise<unknown>) =>
+      (fn: (q: Record<string, unknown>, params: Record<string, string>) => unknown) =>
       async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
         try {
           return await reply.send(await fn(req.query as Record<string, unknown>, req.params as Record<string, string>));
@@ -199,11 +199,11 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
       };
     api.get(
       '/api/me',
-      guarded(async () => ({ identity: view.client.profile.name, mspId: view.client.profile.mspId, role: view.client.profile.role })),
+      guarded(() => ({ identity: view.client.profile.name, mspId: view.client.profile.mspId, role: view.client.profile.role })),
     );
     api.get(
       '/api/overview',
-      guarded(async () => view.overview()),
+      guarded(() => view.overview()),
     );
     api.post('/api/logout', async (req, reply) => {
       sessions.close(cookieValue(req.headers.cookie, SESSION_COOKIE));
@@ -211,15 +211,15 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     });
     api.get(
       '/api/intel',
-      guarded(async (q) => view.intelPage(intelQuery(q))),
+      guarded((q) => view.intelPage(intelQuery(q))),
     );
     api.get(
       '/api/intel/:stixId',
-      guarded(async (_q, p) => view.intelDetail(stixIdOf(p.stixId ?? ''))),
+      guarded((_q, p) => view.intelDetail(stixIdOf(p.stixId ?? ''))),
     );
     api.get(
       '/api/intel/:stixId/sightings',
-      guarded(async (q, p) => {
+      guarded((q, p) => {
         const bookmark = text(q, 'bookmark');
         return view.client.intel.sightings(stixIdOf(p.stixId ?? ''), {
           pageSize: pageSize(q),
@@ -229,7 +229,7 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     );
     api.get(
       '/api/payments',
-      guarded(async (q) => {
+      guarded((q) => {
         const filter = text(q, 'filter') ?? 'corridor';
         if (!(PAYMENT_FILTERS as readonly string[]).includes(filter))
           throw new XborderError('BAD_INPUT', `filter must be one of ${PAYMENT_FILTERS.join(', ')}`);
@@ -250,11 +250,11 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     );
     api.get(
       '/api/reconciliation',
-      guarded(async (q) => view.reconcile(text(q, 'date') ?? '', text(q, 'corridor') ?? '')),
+      guarded((q) => view.reconcile(text(q, 'date') ?? '', text(q, 'corridor') ?? '')),
     );
     api.get(
       '/api/payments/:uetr',
-      guarded(async (_q, p) => view.paymentDetail(uetrOf(p.uetr ?? ''))),
+      guarded((_q, p) => view.paymentDetail(uetrOf(p.uetr ?? ''))),
     );
     api.get('/api/proof', async (req, reply) => {
       try {
@@ -306,6 +306,7 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
         unsubscribe();
       });
     });
+    done();
   });
 
   app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'no such page' } }));

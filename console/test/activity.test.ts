@@ -2,7 +2,11 @@ import { expect } from 'chai';
 
 import { ActivityIndex } from '@xborder/console';
 
-const intel = (stixId: string, modified: string, over: Partial<{ tlp: string; stixType: string; producer: string; txTime: string; revoked: boolean }> = {}) => ({
+const intel = (
+  stixId: string,
+  modified: string,
+  over: Partial<{ tlp: string; stixType: string; producer: string; txTime: string; revoked: boolean }> = {},
+) => ({
   stixId,
   modified,
   stixType: over.stixType ?? 'indicator',
@@ -55,7 +59,9 @@ describe('console activity index', () => {
     index.putPayment(payment('u2', 'CONFIRMED'));
     let s = index.snapshot();
     expect(s.payments.total).to.equal(2);
-    expect(s.payments.days).to.deep.equal([{ day: '2026-12-01', total: 2, corridor: { 'HK-TH': 2 }, state: { DISPUTED: 1, CONFIRMED: 1 } }]);
+    expect(s.payments.days).to.deep.equal([
+      { day: '2026-12-01', total: 2, corridor: { 'HK-TH': 2 }, state: { DISPUTED: 1, CONFIRMED: 1 } },
+    ]);
     expect(s.disputes.map((d) => [d.uetr, d.differingFields])).to.deep.equal([['u1', ['amount']]]);
     expect(index.hasPayment('u1')).to.equal(true);
     index.putPayment(payment('u1', 'REJECTED'));

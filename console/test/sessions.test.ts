@@ -10,7 +10,8 @@ describe('console sessions', () => {
     const token = newAccessToken();
     expect(token).to.match(/^[A-Za-z0-9_-]{43}$/);
     const sessions = new Sessions(token);
-    for (const wrong of [undefined, 42, '', `${token}x`, token.slice(1), newAccessToken(), 'x'.repeat(300)]) expect(sessions.open(wrong)).to.equal(null);
+    for (const wrong of [undefined, 42, '', `${token}x`, token.slice(1), newAccessToken(), 'x'.repeat(300)])
+      expect(sessions.open(wrong)).to.equal(null);
     const id = sessions.open(token);
     expect(id).to.be.a('string');
     expect(sessions.valid(id ?? '')).to.equal(true);

@@ -26,7 +26,10 @@ function section(hash: string): string {
 async function route(): Promise<void> {
   const hash = location.hash === '' ? '#/' : location.hash;
   const [pathPart = '', query = ''] = hash.replace(/^#/, '').split('?');
-  const parts = pathPart.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = pathPart
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   const params = new URLSearchParams(query);
   for (const a of document.querySelectorAll('nav a')) {
     if ((a as HTMLElement).dataset.section === section(hash)) a.setAttribute('aria-current', 'page');
@@ -67,6 +70,7 @@ function onChange(c: Change): void {
   live.textContent = `live · ${c.kind} ${c.id.slice(0, 40)} at block ${String(c.block)}`;
   const feed = document.getElementById('feed');
   if (feed && !feed.querySelector(`[data-seq="${String(c.seq)}"]`)) feed.prepend(changeItem(c, true));
+  document.getElementById('feed-empty')?.remove();
   if (section(location.hash) === 'overview') {
     window.clearTimeout(refreshTimer);
     refreshTimer = window.setTimeout(() => void route(), 400);
@@ -79,7 +83,9 @@ function follow(): void {
   stream.addEventListener('open', () => {
     live.textContent = 'live';
   });
-  stream.addEventListener('change', (e) => onChange(JSON.parse((e as MessageEvent<string>).data) as Change));
+  stream.addEventListener('change', (e) => {
+    onChange(JSON.parse((e as MessageEvent<string>).data) as Change);
+  });
   stream.addEventListener('reload', () => void route());
   stream.addEventListener('error', () => {
     live.textContent = 'reconnecting…';
@@ -98,7 +104,10 @@ function signInForm(message = ''): void {
         class: 'signin',
         onsubmit: (e: Event) => {
           e.preventDefault();
-          void signIn(input.value).then((ok) => (ok ? start() : signInForm('That token was not accepted.')));
+          void signIn(input.value).then((ok) => {
+            if (ok) start();
+            else signInForm('That token was not accepted.');
+          });
         },
       },
       h('h1', {}, 'Sign in'),
@@ -133,7 +142,10 @@ async function tokenFromAddress(): Promise<boolean> {
 
 async function boot(): Promise<void> {
   const me = await fetch('/api/me', { credentials: 'same-origin' });
-  if (me.status === 401) return signInForm();
+  if (me.status === 401) {
+    signInForm();
+    return;
+  }
   const who = (await me.json()) as { identity: string; mspId: string };
   (document.getElementById('who') as HTMLElement).textContent = `as ${who.identity} (${who.mspId}, read only)`;
   start();

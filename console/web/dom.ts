@@ -45,7 +45,9 @@ export function table(caption: string, head: string[], rows: (Child | Child[])[]
     h(
       'tbody',
       {},
-      ...rows.map((r) => h('tr', {}, ...r.map((c, i) => h('td', { class: numeric.includes(i) ? 'num' : undefined }, ...(Array.isArray(c) ? c : [c]))))),
+      ...rows.map((r) =>
+        h('tr', {}, ...r.map((c, i) => h('td', { class: numeric.includes(i) ? 'num' : undefined }, ...(Array.isArray(c) ? c : [c])))),
+      ),
     ),
   );
 }

@@ -17,11 +17,18 @@ export function readProof(text: string): Proof {
   } catch {
     throw new Error('not JSON: a proof is the JSON file `xborder audit proof` or this console writes');
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an xborder proof (not a JSON object)');
   const p = value as Record<string, unknown>;
-  if (typeof p !== 'object' || p === null || p.kind !== 'xborder-proof') throw new Error('not an xborder proof (kind is not "xborder-proof")');
+  if (p.kind !== 'xborder-proof') throw new Error('not an xborder proof (kind is not "xborder-proof")');
   if (p.version !== 2) throw new Error(`proof version ${String(p.version)} is not supported (2)`);
   for (const f of REQUIRED) if (typeof p[f] !== 'string') throw new Error(`not an xborder proof: ${f} is missing`);
-  if (!Array.isArray(p.configBlocks) || typeof p.record !== 'object' || p.record === null || typeof p.target !== 'object')
+  if (
+    !Array.isArray(p.configBlocks) ||
+    typeof p.record !== 'object' ||
+    p.record === null ||
+    typeof p.target !== 'object' ||
+    p.target === null
+  )
     throw new Error('not an xborder proof: configBlocks, record or target is missing');
   return value as Proof;
 }
@@ -39,13 +46,15 @@ export function readAnchor(text: string): Anchor {
   } catch {
     throw new Error('the trust anchor is not JSON');
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an xborder trust anchor');
   const a = value as Record<string, unknown>;
-  if (typeof a !== 'object' || a === null || a.kind !== ANCHOR_KIND || a.version !== 1) throw new Error('not an xborder trust anchor');
+  if (a.kind !== ANCHOR_KIND || a.version !== 1) throw new Error('not an xborder trust anchor');
   if (typeof a.channel !== 'string' || a.channel === '') throw new Error('not an xborder trust anchor: channel is missing');
-  if (typeof a.genesisHash !== 'string' || !HEX64.test(a.genesisHash)) throw new Error('not an xborder trust anchor: genesisHash must be 64 hex digits');
-  const roots = a.roots as Record<string, unknown>;
+  if (typeof a.genesisHash !== 'string' || !HEX64.test(a.genesisHash))
+    throw new Error('not an xborder trust anchor: genesisHash must be 64 hex digits');
+  const roots = a.roots;
   if (typeof roots !== 'object' || roots === null || Array.isArray(roots)) throw new Error('not an xborder trust anchor: roots is missing');
-  for (const [msp, list] of Object.entries(roots))
+  for (const [msp, list] of Object.entries(roots as Record<string, unknown>))
     if (!Array.isArray(list) || !list.every((f) => typeof f === 'string' && HEX64.test(f)))
       throw new Error(`not an xborder trust anchor: roots.${msp} must be a list of 64-hex-digit fingerprints`);
   return { anchor: value as TrustAnchor };

@@ -52,7 +52,8 @@ export async function followEvents(
   options: FollowOptions = {},
 ): Promise<number> {
   const checkpointer: Checkpointer =
-    options.checkpointer ?? (options.checkpointFile !== undefined ? await checkpointers.file(options.checkpointFile) : checkpointers.inMemory());
+    options.checkpointer ??
+    (options.checkpointFile !== undefined ? await checkpointers.file(options.checkpointFile) : checkpointers.inMemory());
   const network = gateway.getNetwork(channel);
   let handled = 0;
   try {

@@ -39,7 +39,13 @@ function object(type: 'indicator' | 'identity', tlpMarking: string | null): Reco
   const base = { type, spec_version: '2.1', id, created: '2026-12-01T00:00:00Z', modified: '2026-12-01T00:00:00Z' };
   const marking = tlpMarking !== null ? { object_marking_refs: [tlpMarking] } : {};
   return type === 'indicator'
-    ? { ...base, ...marking, pattern: `[domain-name:value = 'console-${id.slice(-12)}.example']`, pattern_type: 'stix', valid_from: '2026-12-01T00:00:00Z' }
+    ? {
+        ...base,
+        ...marking,
+        pattern: `[domain-name:value = 'console-${id.slice(-12)}.example']`,
+        pattern_type: 'stix',
+        valid_from: '2026-12-01T00:00:00Z',
+      }
     : { ...base, ...marking, name: `Console test ${id.slice(-6)}`, identity_class: 'organization' };
 }
 
@@ -51,10 +57,10 @@ const TLP_GREEN = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
 async function tableOf(page: Page, figureId: string): Promise<Record<string, Record<string, number>>> {
   return page.evaluate((id) => {
     const fig = document.getElementById(id);
-    const heads = [...(fig?.querySelectorAll('thead th') ?? [])].map((th) => th.textContent ?? '');
+    const heads = [...(fig?.querySelectorAll('thead th') ?? [])].map((th) => th.textContent);
     const out: Record<string, Record<string, number>> = {};
     for (const tr of fig?.querySelectorAll('tbody tr') ?? []) {
-      const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '');
+      const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent);
       const row: Record<string, number> = {};
       heads.forEach((h, i) => {
         if (i > 0) row[h] = Number(cells[i]);
@@ -146,7 +152,11 @@ describe('auditor console in a real headless Chromium', function () {
     for (const p of payments.confirmed)
       await th.payments.confirm(p, PARTIES, { status: 'ACSC', reasonCode: null, statusMessageHash: statusHash(p.uetr, 'ACSC') });
     const view = { ...payments.disputed, amount: { value: '990.00', currency: 'HKD' } };
-    await th.payments.confirm(view, PARTIES, { status: 'ACSC', reasonCode: null, statusMessageHash: statusHash(payments.disputed.uetr, 'ACSC') });
+    await th.payments.confirm(view, PARTIES, {
+      status: 'ACSC',
+      reasonCode: null,
+      statusMessageHash: statusHash(payments.disputed.uetr, 'ACSC'),
+    });
     await hk.intel.submit(object('indicator', TLP_AMBER));
     running = await startConsole({
       client: as('audit-1'),
@@ -165,8 +175,9 @@ describe('auditor console in a real headless Chromium', function () {
   });
 
   after(async () => {
-    await browser?.close();
-    await running?.close();
+    // undefined when `before` failed early
+    await (browser as Browser | undefined)?.close();
+    await (running as RunningConsole | undefined)?.close();
     closeAll();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -189,10 +200,14 @@ describe('auditor console in a real headless Chromium', function () {
     expect(foreign.status).to.equal(421);
     // the console only reads: no route takes a write, whatever the method
     const write = await new Promise<number>((resolve, reject) => {
-      const req = http.request(new URL('/api/intel', running.url), { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        new URL('/api/intel', running.url),
+        { method: 'POST', headers: { 'Content-Type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });
@@ -206,7 +221,7 @@ describe('auditor console in a real headless Chromium', function () {
     await ready('overview');
     expect(page.url()).not.to.contain(token);
     const audit = as('audit-1');
-    const since = (await running.view.overview()).since;
+    const since = running.view.overview().since;
     let intelTotal = 0;
     let bookmark = '';
     do {
@@ -233,7 +248,9 @@ describe('auditor console in a real headless Chromium', function () {
     await as('th-bank-a').intel.submit(submitted[1]);
     await as('th-bank-a').intel.submit(submitted[2]);
     for (const o of submitted) await page.waitForSelector(`#feed li a[href="#/intel/${String(o.id)}"]`, { timeout: 30_000 });
-    await page.waitForFunction((n) => Number(document.getElementById('tile-intel')?.textContent) === n, before.total + 3, { timeout: 30_000 });
+    await page.waitForFunction((n) => Number(document.getElementById('tile-intel')?.textContent) === n, before.total + 3, {
+      timeout: 30_000,
+    });
     const after = (await tableOf(page, 'chart-intel-tlp'))[today] ?? {};
     expect((after.AMBER ?? 0) - (before.tlp.AMBER ?? 0)).to.equal(2);
     expect((after.GREEN ?? 0) - (before.tlp.GREEN ?? 0)).to.equal(1);
@@ -267,7 +284,8 @@ describe('auditor console in a real headless Chromium', function () {
     await page.evaluate(() => delete document.body.dataset.ready);
     await page.click('form.filters button[type=submit]');
     await ready('intel');
-    const rows = async (): Promise<string[]> => page.$$eval('#intel-results tbody tr td:first-child a', (as_) => as_.map((a) => a.textContent ?? ''));
+    const rows = async (): Promise<string[]> =>
+      page.$$eval('#intel-results tbody tr td:first-child a', (as_) => as_.map((a) => a.textContent));
     const first = await rows();
     expect(first).to.deep.equal(green[0]?.map((r) => r.stixId));
     expect(await page.$$eval('#intel-results tbody tr td:nth-child(3)', (tds) => tds.map((t) => t.textContent))).to.satisfy((l: string[]) =>
@@ -292,10 +310,19 @@ describe('auditor console in a real headless Chromium', function () {
   it('shows a record with its history, sightings, signer key status and signature status', async () => {
     const o = object('indicator', TLP_AMBER);
     await as('hk-bank-a').intel.submit(o);
-    await as('th-bank-a').intel.sight({ stixId: String(o.id), count: 4, firstSeen: '2026-12-01T01:00:00Z', lastSeen: '2026-12-01T02:00:00Z' });
+    await as('th-bank-a').intel.sight({
+      stixId: String(o.id),
+      count: 4,
+      firstSeen: '2026-12-01T01:00:00Z',
+      lastSeen: '2026-12-01T02:00:00Z',
+    });
     await go(`#/intel/${String(o.id)}`, 'intel');
     const text = await page.textContent('main');
-    expect(text).to.contain(String(o.id)).and.to.contain('signature valid').and.to.contain('th-bank-a (THMSP)').and.to.contain('History (1 versions)');
+    expect(text)
+      .to.contain(String(o.id))
+      .and.to.contain('signature valid')
+      .and.to.contain('th-bank-a (THMSP)')
+      .and.to.contain('History (1 versions)');
     expect(await page.textContent('dl.fields .badge.ok')).to.equal('active');
     await shot('intel-detail');
   });
@@ -304,14 +331,18 @@ describe('auditor console in a real headless Chromium', function () {
     await go(`#/payments?date=${settlementDate}`, 'payments');
     const hkth = await page.textContent('section[data-corridor="HK-TH"] p.summary');
     expect(hkth).to.match(/^5 payments · 1 awaiting confirmation \(0 for more than \d+ min\) · 1 disputed · 0 rejected/);
-    expect(await page.textContent('section[data-corridor="HK-TH"] table')).to.contain('HKD 3000.00').and.to.contain('THB 13050.00');
+    expect(await page.textContent('section[data-corridor="HK-TH"] table'))
+      .to.contain('HKD 3000.00')
+      .and.to.contain('THB 13050.00');
     await shot('payments');
     await go(`#/payments/${payments.disputed.uetr}`, 'payments');
     const differs = await page.$$eval('#dispute-fields tr.differs', (trs) => trs.map((tr) => tr.getAttribute('data-field')));
     expect(differs).to.deep.equal(['amount.currency', 'amount.value']);
     const row = await page.$$eval('#dispute-fields tr[data-field="amount.value"] td', (tds) => tds.map((t) => t.textContent));
     expect(row).to.deep.equal([payments.disputed.amount.value, '990.00']);
-    expect(await page.textContent('#timeline')).to.contain('Attested by hk-bank-a').and.to.contain('DISPUTED');
+    expect(await page.textContent('#timeline'))
+      .to.contain('Attested by hk-bank-a')
+      .and.to.contain('DISPUTED');
     await shot('payment-dispute');
   });
 
@@ -334,7 +365,11 @@ describe('auditor console in a real headless Chromium', function () {
       await page.evaluate(() => document.getElementById('verdict')?.remove());
       await page.setInputFiles('#proof-file', f);
       await page.waitForSelector('#verdict', { timeout: 60_000 });
-      return page.$eval('#verdict', (v) => ({ outcome: v.getAttribute('data-outcome') ?? '', failed: v.getAttribute('data-failed') ?? '', tone: v.className }));
+      return page.$eval('#verdict', (v) => ({
+        outcome: v.getAttribute('data-outcome') ?? '',
+        failed: v.getAttribute('data-failed') ?? '',
+        tone: v.getAttribute('class') ?? '',
+      }));
     };
     const good = await verdict(file);
     expect(good).to.deep.equal({ outcome: 'holds', failed: '', tone: 'verdict ok' });
@@ -352,9 +387,11 @@ describe('auditor console in a real headless Chromium', function () {
     ] as const) {
       const tampered = path.join(tmp, `tampered-${name}.json`);
       const changed = flipped(text, at);
-      expect([...changed].filter((c, i) => c !== text[i]).length).to.equal(1);
+      expect(Array.from(changed).filter((c, i) => c !== text[i]).length).to.equal(1);
       fs.writeFileSync(tampered, changed);
-      const cli = spawnSync(process.execPath, [CLI, 'audit', 'check-proof', tampered, '--anchor', anchorFile, '--json'], { encoding: 'utf8' });
+      const cli = spawnSync(process.execPath, [CLI, 'audit', 'check-proof', tampered, '--anchor', anchorFile, '--json'], {
+        encoding: 'utf8',
+      });
       expect(cli.status, name).to.equal(1);
       const cliFailed = (JSON.parse(cli.stdout) as { failed: string }).failed;
       const red = await verdict(tampered);
@@ -383,9 +420,15 @@ describe('auditor console in a real headless Chromium', function () {
       const violations = await page.evaluate(async (src) => {
         // axe is evaluated by the test harness, not loaded by the page (whose policy allows its own scripts only)
         (0, eval)(src);
-        const axe = (window as unknown as { axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
+        const axe = (
+          window as unknown as {
+            axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+          }
+        ).axe;
         const r = await axe.run(document, { resultTypes: ['violations'] });
-        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${String(v.nodes.length)})`);
+        return r.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${String(v.nodes.length)})`);
       }, axeSource);
       expect(violations, hash).to.deep.equal([]);
     }

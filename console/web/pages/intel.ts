@@ -49,17 +49,32 @@ export async function renderIntelList(main: HTMLElement, params: URLSearchParams
         earlier.delete(queryKey);
         const q = new URLSearchParams();
         for (const k of ['filter', 'value', 'from', 'to', 'pageSize']) {
-          const v = String(f.get(k) ?? '');
+          const entry = f.get(k);
+          const v = typeof entry === 'string' ? entry : '';
           if (v !== '') q.set(k, v);
         }
         location.hash = `#/intel?${q.toString()}`;
       },
     },
-    h('label', {}, 'Filter', h('select', { name: 'filter', id: 'f-filter' }, ...FILTERS.map(([v, l]) => h('option', { value: v, selected: v === filter }, l)))),
+    h(
+      'label',
+      {},
+      'Filter',
+      h('select', { name: 'filter', id: 'f-filter' }, ...FILTERS.map(([v, l]) => h('option', { value: v, selected: v === filter }, l))),
+    ),
     h('label', {}, 'Value', h('input', { name: 'value', id: 'f-value', value, placeholder: 'e.g. AMBER, indicator, hk-bank-a, HKMSP' })),
     h('label', {}, 'Submitted from (UTC day)', h('input', { type: 'date', name: 'from', id: 'f-from', value: fromDay })),
     h('label', {}, 'Before (UTC day)', h('input', { type: 'date', name: 'to', id: 'f-to', value: toDay })),
-    h('label', {}, 'Page size', h('select', { name: 'pageSize', id: 'f-size' }, ...['10', '25', '50', '100', '200'].map((n) => h('option', { value: n, selected: n === size }, n)))),
+    h(
+      'label',
+      {},
+      'Page size',
+      h(
+        'select',
+        { name: 'pageSize', id: 'f-size' },
+        ...['10', '25', '50', '100', '200'].map((n) => h('option', { value: n, selected: n === size }, n)),
+      ),
+    ),
     h('button', { type: 'submit' }, 'Apply'),
   );
   const results = h('div', { id: 'intel-results', 'aria-live': 'polite' }, 'Loading…');
@@ -95,7 +110,20 @@ export async function renderIntelList(main: HTMLElement, params: URLSearchParams
     h(
       'div',
       { class: 'pager' },
-      h('button', { type: 'button', class: 'secondary', id: 'page-first', disabled: bookmark === '', onclick: () => { earlier.delete(queryKey); go({ bookmark: '' }); } }, 'First page'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          id: 'page-first',
+          disabled: bookmark === '',
+          onclick: () => {
+            earlier.delete(queryKey);
+            go({ bookmark: '' });
+          },
+        },
+        'First page',
+      ),
       h(
         'button',
         {
@@ -192,7 +220,13 @@ export async function renderIntelDetail(main: HTMLElement, stixId: string): Prom
           ['Institution', key.institution],
           ['Subject', key.subject],
           ['Valid', `${when(key.notBefore)} to ${when(key.notAfter)}`],
-          ['Status', [badge(key.status, key.status === 'active' ? 'ok' : 'bad'), key.revokedAt !== null ? ` revoked from ${when(key.revokedAt)}: ${key.revokeReason ?? ''}` : '']],
+          [
+            'Status',
+            [
+              badge(key.status, key.status === 'active' ? 'ok' : 'bad'),
+              key.revokedAt !== null ? ` revoked from ${when(key.revokedAt)}: ${key.revokeReason ?? ''}` : '',
+            ],
+          ],
         ]),
     h('h2', {}, `History (${String(d.history.length)} versions)`),
     table(
@@ -213,7 +247,14 @@ export async function renderIntelDetail(main: HTMLElement, stixId: string): Prom
       : table(
           'Sightings',
           ['Institution', 'Count', 'First seen', 'Last seen', 'False positive', 'Recorded'],
-          d.sightings.items.map((s) => [`${s.institution} (${s.mspId})`, s.count, when(s.firstSeen), when(s.lastSeen), s.falsePositive ? 'yes' : 'no', when(s.txTime)]),
+          d.sightings.items.map((s) => [
+            `${s.institution} (${s.mspId})`,
+            s.count,
+            when(s.firstSeen),
+            when(s.lastSeen),
+            s.falsePositive ? 'yes' : 'no',
+            when(s.txTime),
+          ]),
           [1],
         ),
   );

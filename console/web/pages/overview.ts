@@ -43,7 +43,11 @@ export async function renderOverview(main: HTMLElement): Promise<number> {
   fill(
     main,
     h('h1', {}, 'Overview'),
-    h('p', { class: 'muted' }, `Activity since ${o.since} (UTC days). Read as this console's auditor identity; nothing here writes to the ledger.`),
+    h(
+      'p',
+      { class: 'muted' },
+      `Activity since ${o.since} (UTC days). Read as this console's auditor identity; nothing here writes to the ledger.`,
+    ),
     h(
       'div',
       { class: 'tiles' },
@@ -52,10 +56,20 @@ export async function renderOverview(main: HTMLElement): Promise<number> {
       tile(o.payments.total, 'payments', 'tile-payments'),
       tile(o.disputes.length, 'open disputes', 'tile-disputes'),
       tile(o.height, 'ledger height (blocks)', 'tile-height'),
-      tile(cp ? cp.height : '—', cp ? `co-signed checkpoint (${cp.signers.join(' + ')})` : 'no co-signed checkpoint yet', 'tile-checkpoint'),
+      tile(
+        cp ? cp.height : '—',
+        cp ? `co-signed checkpoint (${cp.signers.join(' + ')})` : 'no co-signed checkpoint yet',
+        'tile-checkpoint',
+      ),
     ),
     cp
-      ? h('p', { class: 'muted' }, `Latest checkpoint both operators signed: height ${String(cp.height)}, block hash `, h('code', {}, short(cp.blockHash, 16)), `, signed ${when(cp.signedAt)}.`)
+      ? h(
+          'p',
+          { class: 'muted' },
+          `Latest checkpoint both operators signed: height ${String(cp.height)}, block hash `,
+          h('code', {}, short(cp.blockHash, 16)),
+          `, signed ${when(cp.signedAt)}.`,
+        )
       : null,
     h('h2', {}, 'Intel records per day'),
     charts,
@@ -68,7 +82,9 @@ export async function renderOverview(main: HTMLElement): Promise<number> {
   dailyChart(payCharts, 'chart-pay-corridor', 'Payments by corridor', paySeries('corridor'));
   dailyChart(payCharts, 'chart-pay-state', 'Payments by state', paySeries('state'));
   main.append(
-    h('div', { class: 'cols' },
+    h(
+      'div',
+      { class: 'cols' },
       h(
         'section',
         { 'aria-labelledby': 'disputes-h' },
@@ -78,14 +94,22 @@ export async function renderOverview(main: HTMLElement): Promise<number> {
           : table(
               'Open disputes',
               ['UETR', 'Corridor', 'Settlement', 'Differing fields'],
-              o.disputes.map((d) => [h('a', { href: `#/payments/${d.uetr}` }, short(d.uetr, 18)), d.corridor, d.settlementDate, d.differingFields.join(', ')]),
+              o.disputes.map((d) => [
+                h('a', { href: `#/payments/${d.uetr}` }, short(d.uetr, 18)),
+                d.corridor,
+                d.settlementDate,
+                d.differingFields.join(', '),
+              ]),
             ),
       ),
       h(
         'section',
         { 'aria-labelledby': 'activity-h' },
-        h('h2', { id: 'activity-h' }, 'Latest activity'),
+        h('h2', { id: 'activity-h' }, 'Changes since the console started'),
         h('ul', { class: 'feed', id: 'feed', 'aria-live': 'polite' }, ...o.recent.map((c) => changeItem(c, false))),
+        o.recent.length === 0
+          ? h('p', { class: 'muted', id: 'feed-empty' }, 'None yet: records appear here as they are committed, without a reload.')
+          : null,
       ),
     ),
     fields([['Overview built in', `${String(o.builtInMs)} ms at start, kept current from the event stream`]]),

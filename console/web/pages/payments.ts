@@ -24,7 +24,8 @@ export async function renderPayments(main: HTMLElement, params: URLSearchParams)
       onsubmit: (e: Event) => {
         e.preventDefault();
         const f = new FormData(e.target as HTMLFormElement);
-        location.hash = `#/payments?date=${encodeURIComponent(String(f.get('date') ?? ''))}`;
+        const date = f.get('date');
+        location.hash = `#/payments?date=${encodeURIComponent(typeof date === 'string' ? date : '')}`;
       },
     },
     h('label', {}, 'Settlement day', h('input', { type: 'date', name: 'date', id: 'p-date', value: date, required: true })),
@@ -50,7 +51,13 @@ export async function renderPayments(main: HTMLElement, params: URLSearchParams)
         : table(
             `${r.corridor} totals`,
             ['Currency', 'State', 'Count', 'Instructed amount', 'Settlement amount'],
-            r.totals.map((t) => [t.currency, stateBadge(t.state), t.count, `${t.currency} ${t.amount}`, `${t.settlementCurrency} ${t.settlementAmount}`]),
+            r.totals.map((t) => [
+              t.currency,
+              stateBadge(t.state),
+              t.count,
+              `${t.currency} ${t.amount}`,
+              `${t.settlementCurrency} ${t.settlementAmount}`,
+            ]),
             [2, 3, 4],
           ),
       r.unconfirmed.length > 0
@@ -59,7 +66,12 @@ export async function renderPayments(main: HTMLElement, params: URLSearchParams)
             table(
               'Open payments',
               ['UETR', 'Attester', 'Amount', 'Attested'],
-              r.unconfirmed.map((u) => [h('a', { href: `#/payments/${u.uetr}`, class: 'mono' }, u.uetr), u.attester, `${u.amount.currency} ${u.amount.value}`, when(u.attestedAt)]),
+              r.unconfirmed.map((u) => [
+                h('a', { href: `#/payments/${u.uetr}`, class: 'mono' }, u.uetr),
+                u.attester,
+                `${u.amount.currency} ${u.amount.value}`,
+                when(u.attestedAt),
+              ]),
             ),
           ]
         : null,
@@ -69,12 +81,24 @@ export async function renderPayments(main: HTMLElement, params: URLSearchParams)
             table(
               'Disputed payments',
               ['UETR', 'Attester', 'Confirmer', 'Differing fields'],
-              r.disputed.map((d) => [h('a', { href: `#/payments/${d.uetr}`, class: 'mono' }, d.uetr), d.attester, d.confirmer ?? '—', d.differingFields.join(', ')]),
+              r.disputed.map((d) => [
+                h('a', { href: `#/payments/${d.uetr}`, class: 'mono' }, d.uetr),
+                d.attester,
+                d.confirmer ?? '—',
+                d.differingFields.join(', '),
+              ]),
             ),
           ]
         : null,
       r.rejected.length > 0
-        ? [h('h3', {}, 'Rejected'), table('Rejected payments', ['UETR', 'Reason'], r.rejected.map((x) => [h('a', { href: `#/payments/${x.uetr}`, class: 'mono' }, x.uetr), x.reasonCode ?? '—']))]
+        ? [
+            h('h3', {}, 'Rejected'),
+            table(
+              'Rejected payments',
+              ['UETR', 'Reason'],
+              r.rejected.map((x) => [h('a', { href: `#/payments/${x.uetr}`, class: 'mono' }, x.uetr), x.reasonCode ?? '—']),
+            ),
+          ]
         : null,
     );
   });
@@ -110,7 +134,7 @@ function sideBySide(record: PaymentRecord, confirmation: ConfirmationRecord): HT
   const c = parseStatement(confirmation.confirmation);
   const differing = new Set(confirmation.differingFields);
   // the attestation carries the fields at its top level, the confirmation under `fields`
-  const { purpose: _p, institution: _i, mspId: _m, ...attested } = a;
+  const attested = Object.fromEntries(Object.entries(a).filter(([k]) => !['purpose', 'institution', 'mspId'].includes(k)));
   const left = flatten(attested);
   const right = flatten(c.fields ?? {});
   const names = [...new Set([...left.keys(), ...right.keys()])].sort();
@@ -128,7 +152,17 @@ function sideBySide(record: PaymentRecord, confirmation: ConfirmationRecord): HT
     'table',
     { id: 'dispute-fields' },
     h('caption', { class: 'visually-hidden' }, 'Attested and confirmed fields side by side'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, `Attested by ${record.attester}`), h('th', { scope: 'col' }, `Confirmed by ${confirmation.confirmer}`))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Field'),
+        h('th', { scope: 'col' }, `Attested by ${record.attester}`),
+        h('th', { scope: 'col' }, `Confirmed by ${confirmation.confirmer}`),
+      ),
+    ),
     h('tbody', {}, ...rows),
   );
 }
@@ -141,9 +175,16 @@ export async function renderPaymentDetail(main: HTMLElement, uetr: string): Prom
     { at: r.attestedAt, text: [`Attested by ${r.attester} (${r.attesterMsp}) `, h('code', {}, short(r.attestTxId, 16))] },
     ...d.confirmations.map((c) => ({
       at: c.txTime,
-      text: [`${c.status} from ${c.confirmer} (${c.confirmerMsp}) → `, stateBadge(c.resultingState), c.differingFields.length > 0 ? ` differing: ${c.differingFields.join(', ')}` : ''],
+      text: [
+        `${c.status} from ${c.confirmer} (${c.confirmerMsp}) → `,
+        stateBadge(c.resultingState),
+        c.differingFields.length > 0 ? ` differing: ${c.differingFields.join(', ')}` : '',
+      ],
     })),
-    ...d.events.map((e) => ({ at: e.txTime, text: [`${e.type} (${e.messageType}) by ${e.institution}${e.reasonCode !== null ? `, reason ${e.reasonCode}` : ''}`] })),
+    ...d.events.map((e) => ({
+      at: e.txTime,
+      text: [`${e.type} (${e.messageType}) by ${e.institution}${e.reasonCode !== null ? `, reason ${e.reasonCode}` : ''}`],
+    })),
   ].sort((x, y) => x.at.localeCompare(y.at));
   const disputed = d.confirmations.filter((c) => c.differingFields.length > 0).at(-1);
   fill(
@@ -163,6 +204,10 @@ export async function renderPaymentDetail(main: HTMLElement, uetr: string): Prom
     h('ol', { class: 'timeline', id: 'timeline' }, ...timeline.map((t) => h('li', {}, h('strong', {}, when(t.at)), ' ', ...t.text))),
     disputed ? [h('h2', {}, `Dispute: ${disputed.differingFields.join(', ')} differ`), sideBySide(r, disputed)] : null,
     h('h2', {}, 'State history'),
-    table('State history', ['Time', 'State', 'Transaction'], d.history.map((x) => [when(x.timestamp), x.state ?? 'deleted', h('code', {}, short(x.txId, 16))])),
+    table(
+      'State history',
+      ['Time', 'State', 'Transaction'],
+      d.history.map((x) => [when(x.timestamp), x.state ?? 'deleted', h('code', {}, short(x.txId, 16))]),
+    ),
   );
 }

@@ -5,12 +5,13 @@
 import type { Anchor, Proof } from '@xborder/sdk/audit';
 
 import { api } from '../api';
+import type * as CheckerModule from '../proof-check';
 import { badge, fill, h, table } from '../dom';
 
 const MAX_PROOF_BYTES = 64 * 1024 * 1024;
 
 /** The checks and their Fabric block decoding are large: loaded with the first visit to this page. */
-type Checker = typeof import('../proof-check');
+type Checker = typeof CheckerModule;
 let checker: Promise<Checker> | undefined;
 function loadChecker(): Promise<Checker> {
   checker ??= import('../proof-check');
@@ -53,7 +54,12 @@ export async function renderProofs(main: HTMLElement): Promise<void> {
       const { report, description } = await verifyProof(proof, anchorFile?.anchor ?? fallback?.anchor);
       const ms = Math.round(performance.now() - started);
       const tone = report.outcome === 'holds' ? 'ok' : report.outcome === 'failed' ? 'bad' : 'warn';
-      const mark = { pass: ['pass', 'ok'], fail: ['FAIL', 'bad'], unanchored: ['unanchored', 'warn'], uncovered: ['pending', 'warn'] } as const;
+      const mark = {
+        pass: ['pass', 'ok'],
+        fail: ['FAIL', 'bad'],
+        unanchored: ['unanchored', 'warn'],
+        uncovered: ['pending', 'warn'],
+      } as const;
       fill(
         result,
         h(
@@ -61,7 +67,11 @@ export async function renderProofs(main: HTMLElement): Promise<void> {
           { class: `verdict ${tone}`, id: 'verdict', 'data-outcome': report.outcome, 'data-failed': report.failed ?? '', role: 'status' },
           report.outcome === 'failed' ? `✗ ${description}` : report.outcome === 'holds' ? `✓ ${description}` : `! ${description}`,
         ),
-        h('p', { class: 'muted' }, `${file.name}: ${proof.target.type} ${proof.target.id}, block ${proof.blockNumber}; ${String(report.checks.length)} checks in ${String(ms)} ms in this browser.`),
+        h(
+          'p',
+          { class: 'muted' },
+          `${file.name}: ${proof.target.type} ${proof.target.id}, block ${proof.blockNumber}; ${String(report.checks.length)} checks in ${String(ms)} ms in this browser.`,
+        ),
         table(
           'Proof checks',
           ['Result', 'Check', 'Detail'],
@@ -69,7 +79,14 @@ export async function renderProofs(main: HTMLElement): Promise<void> {
         ),
       );
     } catch (err) {
-      fill(result, h('div', { class: 'verdict bad', id: 'verdict', 'data-outcome': 'unreadable', role: 'status' }, `✗ ${err instanceof Error ? err.message : String(err)}`));
+      fill(
+        result,
+        h(
+          'div',
+          { class: 'verdict bad', id: 'verdict', 'data-outcome': 'unreadable', role: 'status' },
+          `✗ ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      );
     }
   };
 
@@ -102,7 +119,9 @@ export async function renderProofs(main: HTMLElement): Promise<void> {
     e.preventDefault();
     drop.classList.add('over');
   });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('dragleave', () => {
+    drop.classList.remove('over');
+  });
   drop.addEventListener('drop', (e) => {
     e.preventDefault();
     drop.classList.remove('over');
@@ -112,9 +131,25 @@ export async function renderProofs(main: HTMLElement): Promise<void> {
   fill(
     main,
     h('h1', {}, 'Check a proof'),
-    h('p', {}, 'The proof is checked in this browser, offline, with the same named checks as ', h('code', {}, 'xborder audit check-proof'), '. Nothing is sent to the server.'),
+    h(
+      'p',
+      {},
+      'The proof is checked in this browser, offline, with the same named checks as ',
+      h('code', {}, 'xborder audit check-proof'),
+      '. Nothing is sent to the server.',
+    ),
     drop,
-    h('form', { class: 'filters', 'aria-label': 'Trust anchor', onsubmit: (e: Event) => e.preventDefault() }, h('label', {}, 'Trust anchor file (optional)', anchorInput)),
+    h(
+      'form',
+      {
+        class: 'filters',
+        'aria-label': 'Trust anchor',
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+        },
+      },
+      h('label', {}, 'Trust anchor file (optional)', anchorInput),
+    ),
     anchorNote,
     result,
   );
