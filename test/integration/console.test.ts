@@ -350,8 +350,9 @@ describe('auditor console in a real headless Chromium', function () {
     const o = object('indicator', TLP_AMBER);
     await as('hk-bank-a').intel.submit(o);
     // both operators sign a checkpoint above the record, so the proof can be co-signed
-    await as('hk-admin').audit.recordCheckpoint();
-    await as('th-admin').audit.recordCheckpoint();
+    const hkAdmin = as('hk-admin');
+    const signed = await hkAdmin.audit.recordCheckpoint(await hkAdmin.audit.height());
+    await as('th-admin').audit.recordCheckpoint(signed.height);
     await go(`#/intel/${String(o.id)}`, 'intel');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a.proof-link')]);
     const file = path.join(tmp, 'proof.json');
