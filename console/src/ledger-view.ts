@@ -8,10 +8,10 @@ import { checkpointers } from '@hyperledger/fabric-gateway';
 import { isValidDate, OPERATOR_MSPS, verifyWithCertificate } from '@xborder/protocol';
 import type { Corridor } from '@xborder/protocol';
 import { DEFAULT_CHAINCODE, followEvents, XborderError } from '@xborder/sdk';
-import type { FollowedEvent, IntelRecord, ListQuery, PaymentRecord, XborderClient } from '@xborder/sdk';
+import type { FollowedEvent, IntelRecord, ListQuery, XborderClient } from '@xborder/sdk';
 
 import { ActivityIndex } from './activity';
-import type { CosignedCheckpoint, Overview } from './api-types';
+import type { CosignedCheckpoint, IntelDetail, Overview, PaymentDetail } from './api-types';
 import { ChangeFeed } from './change-feed';
 
 const CORRIDORS: readonly Corridor[] = ['HK-TH', 'TH-HK'];
@@ -261,21 +261,7 @@ export class LedgerView {
    * A record with its versions, sightings, signer key and its status, and whether the producer's
    * signature verifies over the statement with the registered certificate.
    */
-  async intelDetail(stixId: string): Promise<{
-    record: IntelRecord;
-    history: (IntelRecord & { signatureValid: boolean })[];
-    sightings: { items: unknown[]; bookmark: string };
-    key: {
-      fingerprint: string;
-      institution: string;
-      subject: string;
-      notBefore: string;
-      notAfter: string;
-      status: string;
-      revokedAt: string | null;
-      revokeReason: string | null;
-    } | null;
-  }> {
+  async intelDetail(stixId: string): Promise<IntelDetail> {
     const [record, history, sightings] = await Promise.all([
       this.#client.intel.get(stixId),
       this.#client.intel.history(stixId),
@@ -324,12 +310,7 @@ export class LedgerView {
   }
 
   /** A payment with both sides' signed statements, its confirmations, events and state history. */
-  async paymentDetail(uetr: string): Promise<{
-    record: PaymentRecord;
-    confirmations: unknown[];
-    events: unknown[];
-    history: { txId: string; timestamp: string; state: string | null }[];
-  }> {
+  async paymentDetail(uetr: string): Promise<PaymentDetail> {
     const [detail, history] = await Promise.all([this.#client.payments.get(uetr), this.#client.payments.history(uetr)]);
     return { ...detail, history };
   }

@@ -22,6 +22,7 @@ import { checkProof, parseTrustAnchor } from '@xborder/sdk/audit';
 import type { Proof } from '@xborder/sdk/audit';
 
 import { launchChromium } from '@xborder/bench/internal/browser';
+import { status, up } from '@xborder/network';
 import { clientPool } from '../support/clients';
 import { testNetwork } from '../support/network-hooks';
 import { REPO_ROOT } from '../support/paths';
@@ -130,6 +131,7 @@ describe('auditor console in a real headless Chromium', function () {
   let context: BrowserContext;
   let page: Page;
   const problems: string[] = [];
+  const followErrors: string[] = [];
 
   const shot = async (name: string): Promise<void> => {
     if (SHOTS === undefined) return;
@@ -164,6 +166,7 @@ describe('auditor console in a real headless Chromium', function () {
       port: 0,
       anchorText: fs.readFileSync(anchorFile, 'utf8'),
       anchorSource: 'anchor.json',
+      onError: (m) => followErrors.push(m),
     });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
@@ -265,6 +268,24 @@ describe('auditor console in a real headless Chromium', function () {
     const resumed = await streamed(new URL('/api/events', running.url).toString(), `xb_console=${session?.value ?? ''}`, last - 3, 3);
     expect(resumed.map((c) => c.seq)).to.deep.equal([last - 2, last - 1, last]);
     expect(resumed.map((c) => c.id)).to.deep.equal(submitted.map((o) => String(o.id)));
+  });
+
+  it('keeps following when its peer dies: after the restart, the next record appears once, live', async () => {
+    const before = await tileOf(page, 'tile-intel');
+    const peer = (await status(testNetwork)).processes.find((p) => p.name === 'peer0.hk');
+    expect(peer?.pid, 'peer0.hk runs').to.be.a('number');
+    process.kill(peer?.pid ?? 0, 'SIGKILL');
+    await up(testNetwork, () => undefined, false);
+    const o = object('indicator', TLP_AMBER);
+    await as('hk-bank-a').intel.submit(o);
+    await page.waitForSelector(`#feed li a[href="#/intel/${String(o.id)}"]`, { timeout: 60_000 });
+    await page.waitForFunction((n) => Number(document.getElementById('tile-intel')?.textContent) === n, before + 1, { timeout: 30_000 });
+    expect(
+      followErrors.some((m) => m.startsWith('event stream:')),
+      'the stream broke and was resumed',
+    ).to.equal(true);
+    expect(running.view.feed.latest(100).filter((c) => c.id === String(o.id))).to.have.length(1);
+    expect(await page.$$eval(`#feed li a[href="#/intel/${String(o.id)}"]`, (l) => l.length)).to.equal(1);
   });
 
   it('lists intel with the ledger\u2019s filters and pages through it as the SDK does', async () => {

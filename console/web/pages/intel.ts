@@ -1,5 +1,7 @@
 /** Intel: the ledger's listing with its filters and paging, and a record's detail. */
-import type { IntelRecord, Sighting } from '@xborder/sdk';
+import type { IntelRecord } from '@xborder/sdk';
+
+import type { IntelDetail } from '../../src/api-types';
 
 import { api } from '../api';
 import { badge, fields, fill, h, short, table, when } from '../dom';
@@ -155,24 +157,6 @@ export async function renderIntelList(main: HTMLElement, params: URLSearchParams
       ),
     ),
   );
-}
-
-interface KeyStatus {
-  fingerprint: string;
-  institution: string;
-  subject: string;
-  notBefore: string;
-  notAfter: string;
-  status: string;
-  revokedAt: string | null;
-  revokeReason: string | null;
-}
-
-interface IntelDetail {
-  record: IntelRecord;
-  history: (IntelRecord & { signatureValid: boolean })[];
-  sightings: Page<Sighting>;
-  key: KeyStatus | null;
 }
 
 export function proofLink(target: string, label = 'Download proof'): HTMLAnchorElement {

@@ -1,5 +1,7 @@
 /** Payments: a day's reconciliation per corridor, the disputed ones, and a payment's timeline and dispute fields side by side. */
-import type { ConfirmationRecord, PaymentEvent, PaymentRecord, Reconciliation } from '@xborder/sdk';
+import type { ConfirmationRecord, PaymentRecord, Reconciliation } from '@xborder/sdk';
+
+import type { PaymentDetail } from '../../src/api-types';
 
 import { api } from '../api';
 import { badge, fields, fill, h, short, table, when } from '../dom';
@@ -103,13 +105,6 @@ export async function renderPayments(main: HTMLElement, params: URLSearchParams)
     );
   });
   fill(main, h('h1', {}, 'Payments'), form, ...sections);
-}
-
-interface PaymentDetail {
-  record: PaymentRecord;
-  confirmations: ConfirmationRecord[];
-  events: PaymentEvent[];
-  history: { txId: string; timestamp: string; state: string | null }[];
 }
 
 /** Flattens a signed statement to dotted paths (`amount.value`), for comparing two sides field by field. */

@@ -32,30 +32,26 @@ interface Hash {
   digest(encoding: string): string;
 }
 
-export function createHash(algorithm: string): Hash {
-  requireSha256(algorithm);
-  const h = sha256.create();
-  const hash = {
+/** Node's chained update/digest over a noble hash or MAC. */
+function nodeStyle(h: { update(b: Uint8Array): unknown; digest(): Uint8Array }): Hash {
+  const wrapped = {
     update(data: Data, encoding?: string): Hash {
       h.update(bytes(data, encoding));
-      return hash as Hash;
+      return wrapped as Hash;
     },
     digest: (encoding?: string) => output(h.digest(), encoding),
   };
-  return hash as Hash;
+  return wrapped as Hash;
+}
+
+export function createHash(algorithm: string): Hash {
+  requireSha256(algorithm);
+  return nodeStyle(sha256.create());
 }
 
 export function createHmac(algorithm: string, key: Data): Hash {
   requireSha256(algorithm);
-  const h = hmac.create(sha256, bytes(key));
-  const mac = {
-    update(data: Data, encoding?: string): Hash {
-      h.update(bytes(data, encoding));
-      return mac as Hash;
-    },
-    digest: (encoding?: string) => output(h.digest(), encoding),
-  };
-  return mac as Hash;
+  return nodeStyle(hmac.create(sha256, bytes(key)));
 }
 
 export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
