@@ -23,7 +23,13 @@ function section(hash: string): string {
   return s === '' ? 'overview' : s;
 }
 
+/** Each route renders into a view of its own; only the latest one stays in the page and says it is ready. */
+let routes = 0;
+
 async function route(): Promise<void> {
+  const generation = ++routes;
+  const view = document.createElement('div');
+  main.replaceChildren(view);
   const hash = location.hash === '' ? '#/' : location.hash;
   const [pathPart = '', query = ''] = hash.replace(/^#/, '').split('?');
   const parts = pathPart
@@ -36,32 +42,34 @@ async function route(): Promise<void> {
     else a.removeAttribute('aria-current');
   }
   dropCharts();
+  const latest = (): boolean => generation === routes;
   try {
     if (parts.length === 0) {
-      const seq = await renderOverview(main);
+      const seq = await renderOverview(view);
       lastSeq = Math.max(lastSeq, seq);
       document.title = 'Overview · xborder auditor console';
     } else if (parts[0] === 'intel' && parts[1] !== undefined) {
-      await renderIntelDetail(main, parts[1]);
+      await renderIntelDetail(view, parts[1]);
       document.title = `${parts[1]} · xborder`;
     } else if (parts[0] === 'intel') {
-      await renderIntelList(main, params);
+      await renderIntelList(view, params);
       document.title = 'Intel · xborder auditor console';
     } else if (parts[0] === 'payments' && parts[1] !== undefined) {
-      await renderPaymentDetail(main, parts[1]);
+      await renderPaymentDetail(view, parts[1]);
       document.title = `${parts[1]} · xborder`;
     } else if (parts[0] === 'payments') {
-      await renderPayments(main, params);
+      await renderPayments(view, params);
       document.title = 'Payments · xborder auditor console';
     } else if (parts[0] === 'proofs') {
-      await renderProofs(main);
+      await renderProofs(view);
       document.title = 'Proofs · xborder auditor console';
-    } else fill(main, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the overview')));
-    document.body.dataset.ready = section(hash);
+    } else fill(view, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the overview')));
+    if (latest()) document.body.dataset.ready = section(hash);
   } catch (err) {
-    main.append(errorBox(err));
-    document.body.dataset.ready = 'error';
+    view.append(errorBox(err));
+    if (latest()) document.body.dataset.ready = 'error';
   }
+  dropCharts();
 }
 
 /** A followed change: into the activity list on the overview, and a refresh of the overview's numbers. */
@@ -73,7 +81,9 @@ function onChange(c: Change): void {
   document.getElementById('feed-empty')?.remove();
   if (section(location.hash) === 'overview') {
     window.clearTimeout(refreshTimer);
-    refreshTimer = window.setTimeout(() => void route(), 400);
+    refreshTimer = window.setTimeout(() => {
+      if (section(location.hash) === 'overview') void route();
+    }, 400);
   }
 }
 

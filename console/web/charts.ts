@@ -22,7 +22,7 @@ const FIXED: Record<string, string> = {
   REJECTED: '#000000',
 };
 
-const charts = new Map<string, Chart>();
+const charts = new Set<Chart>();
 
 export interface DailySeries {
   readonly days: string[];
@@ -31,8 +31,8 @@ export interface DailySeries {
 }
 
 /**
- * Appends to `parent` a figure with a stacked daily bar chart and its data table; `id` keeps one chart
- * per figure across redraws (the canvas is drawn once it is in the page, so it can size itself).
+ * Appends to `parent` a figure (`id`) with a stacked daily bar chart and its data table (the canvas
+ * is drawn once it is in the page, so it can size itself).
  */
 export function dailyChart(parent: HTMLElement, id: string, title: string, series: DailySeries): HTMLElement {
   const categories = [...new Set(series.counts.flatMap((c) => Object.keys(c)))].sort();
@@ -55,7 +55,6 @@ export function dailyChart(parent: HTMLElement, id: string, title: string, serie
       ),
     ),
   );
-  charts.get(id)?.destroy();
   parent.append(figure);
   const chart = new Chart(canvas, {
     type: 'bar',
@@ -75,12 +74,15 @@ export function dailyChart(parent: HTMLElement, id: string, title: string, serie
       plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
     },
   });
-  charts.set(id, chart);
+  charts.add(chart);
   return figure;
 }
 
-/** Destroys the charts of a page being left. */
+/** Destroys the charts no longer in the page (of a page left or redrawn). */
 export function dropCharts(): void {
-  for (const c of charts.values()) c.destroy();
-  charts.clear();
+  for (const c of charts)
+    if (!c.canvas.isConnected) {
+      c.destroy();
+      charts.delete(c);
+    }
 }

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -343,9 +344,21 @@ describe('auditor console in a real headless Chromium', function () {
       .to.contain(String(o.id))
       .and.to.contain('signature valid')
       .and.to.contain('th-bank-a (THMSP)')
-      .and.to.contain('History (1 versions)');
+      .and.to.contain('History (1 versions)')
+      .and.to.contain('not revoked');
     expect(await page.textContent('dl.fields .badge.ok')).to.equal('active');
     await shot('intel-detail');
+    // its producer revokes it: the overview counts it live, and the record says so, with the reason
+    await go('#/', 'overview');
+    const revokedBefore = await tileOf(page, 'tile-revoked');
+    await as('hk-bank-a').intel.revoke(String(o.id), 'false positive: console test');
+    await page.waitForFunction((n) => Number(document.getElementById('tile-revoked')?.textContent) === n, revokedBefore + 1, {
+      timeout: 30_000,
+    });
+    await go(`#/intel/${String(o.id)}`, 'intel');
+    expect(await page.textContent('main'))
+      .to.contain('false positive: console test')
+      .and.not.to.contain('not revoked');
   });
 
   it('reconciles the test\u2019s settlement day and shows a dispute\u2019s differing fields side by side', async () => {
@@ -393,7 +406,23 @@ describe('auditor console in a real headless Chromium', function () {
         tone: v.getAttribute('class') ?? '',
       }));
     };
-    const good = await verdict(file);
+    // dropped on the page (the drag-and-drop path); the tampered ones below through the file chooser
+    await page.evaluate(() => document.getElementById('verdict')?.remove());
+    const dropped = await page.evaluateHandle(
+      ({ name, content }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([content], name, { type: 'application/json' }));
+        return transfer;
+      },
+      { name: 'proof.json', content: fs.readFileSync(file, 'utf8') },
+    );
+    await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: dropped });
+    await page.waitForSelector('#verdict', { timeout: 60_000 });
+    const good = await page.$eval('#verdict', (v) => ({
+      outcome: v.getAttribute('data-outcome') ?? '',
+      failed: v.getAttribute('data-failed') ?? '',
+      tone: v.getAttribute('class') ?? '',
+    }));
     expect(good).to.deep.equal({ outcome: 'holds', failed: '', tone: 'verdict ok' });
     expect(await page.$$eval('#proof-result tbody tr', (trs) => trs.length)).to.equal((await checkProof(proof, anchor)).checks.length);
     await shot('proof-valid');
@@ -466,6 +495,41 @@ describe('auditor console in a real headless Chromium', function () {
     await page.evaluate(() => delete document.body.dataset.ready);
     await page.keyboard.press('Enter');
     await ready('intel');
+  });
+
+  it('serves HTTPS when given a certificate: the session cookie is then Secure', async () => {
+    const tls = path.join(testNetwork.home ?? '', 'orgs', 'hk', 'taxii', 'tls');
+    const ca = fs.readFileSync(path.join(tls, 'ca.crt'));
+    const secondToken = newAccessToken();
+    const secure = await startConsole({
+      client: as('audit-1'),
+      accessToken: secondToken,
+      port: 0,
+      tls: { cert: fs.readFileSync(path.join(tls, 'server.crt'), 'utf8'), key: fs.readFileSync(path.join(tls, 'server.key'), 'utf8') },
+    });
+    const signIn = (presented: string): Promise<{ status: number; cookie: string }> =>
+      new Promise((resolve, reject) => {
+        const req = https.request(
+          new URL('/api/session', secure.url),
+          { method: 'POST', ca, servername: 'localhost', headers: { 'Content-Type': 'application/json' } },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, cookie: String(res.headers['set-cookie'] ?? '') });
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ token: presented }));
+      });
+    try {
+      expect(secure.url).to.match(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+      const answer = await signIn(secondToken);
+      expect(answer.status).to.equal(200);
+      expect(answer.cookie).to.match(/^xb_console=[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+      // each console has a token of its own: the first console's opens nothing here
+      expect((await signIn(token)).status).to.equal(401);
+    } finally {
+      await secure.close();
+    }
   });
 
   it('ran without script errors or policy violations, and the CLI refuses a non-auditor identity', () => {
