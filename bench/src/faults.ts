@@ -10,7 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { loadConfig, paths, raftLeader, status, up } from '@xborder/network';
+import { loadConfig, paths, processManager, raftLeader, status, up } from '@xborder/network';
 import type { NetworkOptions } from '@xborder/network';
 
 import { SmallDisk } from './disk-fill';
@@ -37,6 +37,8 @@ export interface FaultedNetwork {
   restart(): Promise<void>;
   /** A process's data folder, for the full-disk fault (networks on this machine's disk). */
   dataDir?(processName: string): string;
+  /** Stops one process as the operator would (it flushes and exits; killed if it does not in time). */
+  stop?(processName: string): Promise<void>;
   /** The HK-TH link, when the operators are on hosts of their own. */
   readonly link?: LinkProxy;
 }
@@ -226,35 +228,20 @@ export function undoFaults(): void {
 
 /** Moves the process's data onto a small disk (process stopped and restarted around it). */
 async function prepareDisk(net: FaultedNetwork, fault: string): Promise<(() => Promise<void>) | undefined> {
-  if (!fault.startsWith('disk-full:') || !net.dataDir) return undefined;
+  if (!fault.startsWith('disk-full:') || !net.dataDir || !net.stop) return undefined;
   const name = fault.slice('disk-full:'.length);
   const dir = net.dataDir(name);
-  const stopAndWait = async (): Promise<void> => {
-    const { pid } = await net.resolve(name);
-    process.kill(pid, 'SIGTERM');
-    const deadline = Date.now() + 30_000;
-    while (isAlive(pid) && Date.now() < deadline) await sleep(100); // the process flushes and exits, bounded
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  };
-  await stopAndWait();
+  const stop = net.stop.bind(net);
+  await stop(name);
   smallDisks.set(dir, SmallDisk.mount(dir, 16));
   await net.restart();
   return async () => {
     const disk = smallDisks.get(dir);
     smallDisks.delete(dir);
-    await stopAndWait().catch(() => undefined); // already stopped by the full disk
+    await stop(name); // nothing to do when the full disk stopped it already
     disk?.restore();
     await net.restart();
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export interface FaultRunOptions {
@@ -434,6 +421,9 @@ export function localNetwork(network: NetworkOptions, spawnNode: LoadClient['spa
     },
     dataDir(processName) {
       return paths(loadConfig(network)).data(processName);
+    },
+    async stop(processName) {
+      await processManager(loadConfig(network)).stop(processName, 30_000);
     },
   };
 }
