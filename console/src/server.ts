@@ -11,8 +11,9 @@ import * as path from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import { isUetr } from '@xborder/protocol';
+import { isStixId, isUetr } from '@xborder/protocol';
 import { toXborderError, XborderError } from '@xborder/sdk';
+import { parseTarget } from '@xborder/sdk/audit';
 import type { ListQuery } from '@xborder/sdk';
 
 import type { Change } from './change-feed';
@@ -60,7 +61,6 @@ const CSP = [
 const MAX_FAILED_SIGN_INS = 20;
 const INTEL_FILTERS = ['all', 'type', 'tlp', 'producer', 'org'] as const;
 const PAYMENT_FILTERS = ['corridor', 'status', 'institution'] as const;
-const STIX_ID = /^[a-z0-9-]+--[0-9a-f-]{36}$/;
 
 function statusOf(code: string): number {
   if (code === 'UNAUTHENTICATED') return 401;
@@ -109,7 +109,7 @@ function intelQuery(q: Record<string, unknown>): ListQuery {
 }
 
 function stixIdOf(value: string): string {
-  if (!STIX_ID.test(value)) throw new XborderError('BAD_INPUT', 'not a STIX id (lowercase type--uuid)');
+  if (!isStixId(value) || value !== value.toLowerCase()) throw new XborderError('BAD_INPUT', 'not a STIX id (lowercase type--uuid)');
   return value;
 }
 
@@ -259,11 +259,10 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     api.get('/api/proof', async (req, reply) => {
       try {
         const target = text(req.query as Record<string, unknown>, 'target') ?? '';
-        const [type, id] = [target.slice(0, target.indexOf(':')), target.slice(target.indexOf(':') + 1)];
-        if (type === 'intel') stixIdOf(id.split('@')[0] ?? '');
+        const { type, id } = parseTarget(target);
+        if (type === 'intel') stixIdOf(id);
         else if (type === 'payment') uetrOf(id);
-        else if (!(type === 'tx' && /^[0-9a-f]{64}$/.test(id)))
-          throw new XborderError('BAD_INPUT', 'target must be intel:ID, payment:UETR or tx:TXID');
+        else if (!/^[0-9a-f]{64}$/.test(id)) throw new XborderError('BAD_INPUT', 'not a transaction id (64 lowercase hex digits)');
         const proof = await view.proof(target);
         const name = `proof-${type}-${id.replace(/[^a-z0-9-]/g, '_').slice(0, 80)}.json`;
         return await reply
