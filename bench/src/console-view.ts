@@ -21,6 +21,8 @@ export interface ConsoleBench {
   /** `GET /api/overview` as the page asks for it. */
   readonly overviewApiMs: { p50: number; max: number };
   readonly overviewBytes: number;
+  /** The browser build the views ran in (never pinned: the archive's current one). */
+  readonly browser: string;
 }
 
 /** Opens the overview `views` times in fresh browser contexts and times each until the page says it is ready. */
@@ -33,8 +35,9 @@ export async function measureConsole(
   const token = newAccessToken();
   log('console: reading the overview');
   const running = await startConsole({ client: auditor, accessToken: token, port: 0 });
-  const browser = await launchChromium();
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   try {
+    browser = await launchChromium();
     const built = running.view.overview();
     const times: number[] = [];
     const api: number[] = [];
@@ -81,9 +84,10 @@ export async function measureConsole(
       firstViewMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? 0 },
       overviewApiMs: { p50: Math.round(percentile(apiSorted, 50)), max: Math.round(apiSorted.at(-1) ?? 0) },
       overviewBytes: bytes,
+      browser: `Chromium ${browser.version()}`,
     };
   } finally {
-    await browser.close();
+    await browser?.close();
     await running.close();
   }
 }

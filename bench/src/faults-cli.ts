@@ -15,6 +15,7 @@ import type { NetworkOptions } from '@xborder/network';
 
 import { LINK_FAULTS, faultPassed, localNetwork, runFault, undoFaults } from './faults';
 import type { FaultResult, FaultedNetwork } from './faults';
+import { exitAfterOutput } from './exit';
 import { SitesNetwork } from './sites-network';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -158,6 +159,7 @@ async function main(): Promise<number> {
   };
 
   const results: FaultResult[] = [];
+  let failure: string | undefined;
   // interrupted: put back a small disk and remove the sites network before going
   let sitesToClose: SitesNetwork | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
@@ -177,7 +179,7 @@ async function main(): Promise<number> {
     });
     sitesToClose = sites;
     try {
-      for (const f of faults) results.push(await runFault(sites.faulted(), f, options));
+      failure = await runFaults(sites.faulted(), faults, options, results);
     } finally {
       await sites.close(values['keep-logs'] !== undefined ? path.resolve(values['keep-logs']) : undefined);
     }
@@ -195,22 +197,40 @@ async function main(): Promise<number> {
       spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }),
     );
     try {
-      for (const f of faults) results.push(await runFault(net, f, options));
+      failure = await runFaults(net, faults, options, results);
     } finally {
       if (values.down === true) await down(network, log);
     }
   }
   process.stdout.write(`\n${renderResults(results)}`);
+  if (failure !== undefined) process.stdout.write(`\nFAILED (the rows above were measured before it): ${failure}\n`);
   if (values.json !== undefined) fs.writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
-  return results.every(faultPassed) ? 0 : 1;
+  return failure === undefined && results.every(faultPassed) ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`faults: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    process.exitCode = 2;
-  },
-);
+/** Runs the faults in turn until one cannot be run; returns what stopped them, keeping the rows before. */
+async function runFaults(
+  net: FaultedNetwork,
+  faults: readonly string[],
+  options: Parameters<typeof runFault>[2],
+  results: FaultResult[],
+): Promise<string | undefined> {
+  for (const f of faults) {
+    try {
+      results.push(await runFault(net, f, options));
+    } catch (err) {
+      const why = `fault ${f} could not be run: ${err instanceof Error ? err.message : String(err)}`;
+      log(why);
+      return why;
+    }
+  }
+  return undefined;
+}
+
+main().then(exitAfterOutput, (err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  // usage only for what the command line got wrong
+  const usage = err instanceof TypeError || /^(--|unknown fault)/.test(message) ? `\n${USAGE}` : '';
+  process.stderr.write(`faults: ${message}\n${usage}`);
+  exitAfterOutput(2);
+});

@@ -63,7 +63,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.console) {
     const c = r.console;
     lines.push(
-      `console at ${String(c.records)} intel records (${String(c.overviewIntel)} in its window): overview read in ${String(c.buildMs)} ms at start; first view in Chromium p50 ${String(c.firstViewMs.p50)} / p95 ${String(c.firstViewMs.p95)} / max ${String(c.firstViewMs.max)} ms over ${String(c.views)} cold views; GET /api/overview p50 ${String(c.overviewApiMs.p50)} ms, ${String(c.overviewBytes)} bytes`,
+      `console at ${String(c.records)} intel records (${String(c.overviewIntel)} in its window): overview read in ${String(c.buildMs)} ms at start; first view p50 ${String(c.firstViewMs.p50)} / p95 ${String(c.firstViewMs.p95)} / max ${String(c.firstViewMs.max)} ms over ${String(c.views)} cold views in ${c.browser}; GET /api/overview p50 ${String(c.overviewApiMs.p50)} ms, ${String(c.overviewBytes)} bytes`,
     );
   }
   if (r.taxii) {
@@ -71,6 +71,11 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(
       `TAXII at ${String(t.records)} intel records: ${String(t.readers)} clients paging ${String(t.pages)} pages of 100 with content = ${String(t.objectsPerSecond)} objects/s, per page (ms) ${JSON.stringify(t.pageMs)}; ${String(t.post.objects)} objects posted in one envelope ${JSON.stringify(t.post.taxiiObjectsPerSecond)} objects/s vs ingestStix ${JSON.stringify(t.post.ingestObjectsPerSecond)} (ratio ${String(t.post.ratio)})`,
     );
+  }
+  if (r.errors.length > 0) {
+    lines.push('');
+    lines.push('FAILED (the figures above were measured before the failure):');
+    for (const e of r.errors) lines.push(`- ${e}`);
   }
   return `${lines.join('\n')}\n`;
 }

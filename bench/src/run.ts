@@ -26,6 +26,7 @@ import { cpuDelta, sampleAll } from './procstats';
 import type { ProcSample } from './procstats';
 import { startCapture } from './profiler';
 import type { ProfileCapture } from './profiler';
+import { exitAfterOutput } from './exit';
 import { renderMarkdown, renderSvg } from './render';
 import { attestTx, baselineTx, benchIndicator, confirmTx, intelBatchTx, intelTx, throughSdk } from './scenarios';
 import { measureConsole } from './console-view';
@@ -76,6 +77,8 @@ export const benchUsage = (): string => `Usage: npm run bench -- [flags]
   --network-profile P    dev (1 Raft orderer, default), ha (3 Raft) or bft (4 BFT); ha and bft get
                          networks of their own (home -ha / -bft, ports +300 / +600)
   --home DIR             network folder prefix (default <repo>/.xborder-bench; -<blocks> is appended)
+  --network-home DIR     run on the network already set up in DIR, as it is (one block profile; its
+                         ports are the ones it was created with)
   --port-offset N        port offset of the tuned network (default 10000; defaults +5000)
   --commit status|events how the load generator learns each commit: a commit-status call per
                          transaction (default) or one filtered-block event stream (CommitWatcher)
@@ -86,6 +89,9 @@ export const benchUsage = (): string => `Usage: npm run bench -- [flags]
   --profile              CPU-profile each scenario's measured window on a network started for it
                          (home -profiling, ports +2500): peers via pprof, chaincode servers via V8;
                          files and top-function summaries in bench/results/<time>-profiles/
+
+A failed scenario ends the run: the figures measured before it are written and printed, the exit
+status is 1. Results go to bench/results/ (XB_BENCH_RESULTS=DIR: another folder).
 `;
 
 export interface ScenarioResult extends LoadResult {
@@ -193,7 +199,16 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     commit: commitMode(get('commit')),
     networkProfile: networkProfile(get('network-profile')),
     ...(get('checkpointing') !== undefined ? { checkpointing: num('checkpointing', 10) } : {}),
+    ...(get('network-home') !== undefined ? { network: existingNetwork(get('network-home') ?? '', blocks) } : {}),
   };
+}
+
+/** `--network-home`: a network set up before (its saved options give its ports and profiles). */
+function existingNetwork(home: string, blocks: readonly BlockProfile[]): NetworkOptions {
+  if (blocks.length !== 1) throw new Error('--network-home runs one block profile: give --blocks tuned or --blocks defaults');
+  const dir = path.resolve(home);
+  if (!fs.existsSync(dir)) throw new Error(`--network-home ${dir}: no such folder`);
+  return { home: dir, repoRoot };
 }
 
 /** The flags `npm run bench` takes (node:util parseArgs: strict, no positionals). */
@@ -212,6 +227,7 @@ function parseBenchFlags(argv: readonly string[]) {
       concurrency: { type: 'string' },
       blocks: { type: 'string' },
       home: { type: 'string' },
+      'network-home': { type: 'string' },
       'port-offset': { type: 'string' },
       commit: { type: 'string' },
       'network-profile': { type: 'string' },
@@ -376,7 +392,9 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
   let checkpoints: number | null = null;
   const want = (s: string): boolean => opts.scenarios.includes(s);
   const errors: string[] = [];
+  let failed = false;
   for (const blocks of opts.blocks) {
+    if (failed) break;
     let network: NetworkOptions;
     try {
       network = await prepareNetwork(opts, blocks);
@@ -391,6 +409,8 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
     const th = connect({ identity: 'th-bank-a', home: network.home ?? '' });
     const auditor = connect({ identity: 'audit-1', home: network.home ?? '' });
     const watchers: CommitWatcher[] = [];
+    // the scenario under way: a failure names it, keeps every figure measured before it and ends the run
+    let current = 'setup';
     try {
       const net = hk.gateway.getNetwork(hk.profile.channel);
       const thNet = th.gateway.getNetwork(th.profile.channel);
@@ -399,6 +419,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       for (const w of [hkWatcher, thWatcher]) if (w) watchers.push(w);
       // reads first, so the record counts are the ones asked for (the load scenarios add many more)
       if (blocks === opts.blocks[0] && want('reads')) {
+        current = 'reads';
         let count = (await auditor.intel.list({ filter: 'all', pageSize: 1 })).items.length > 0 ? await countIntel(auditor) : 0;
         for (const target of opts.readRecords) {
           log(`reads: filling the ledger to ${String(target)} intel records`);
@@ -414,6 +435,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       }
       let baselineTps: number | null = null;
       if (want('baseline')) {
+        current = 'baseline';
         const r = await loadScenario(
           'baseline',
           blocks,
@@ -425,6 +447,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
         baselineTps = r.tps;
         load.push(r);
       }
+      current = 'intel';
       if (want('intel'))
         load.push(
           await loadScenario(
@@ -438,6 +461,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
         );
       // --full: more load levels for the baseline and SubmitIntel, each ratio taken at the same level
       for (const level of opts.full ? [8, 32, 128] : []) {
+        current = `baseline/intel@${String(level)}`;
         const at = { ...opts, concurrency: level };
         const base = want('baseline')
           ? await loadScenario(
@@ -463,6 +487,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
           );
       }
       for (const size of [10, 50, 100]) {
+        current = `intel-batch-${String(size)}`;
         if (want(`intel-batch-${String(size)}`))
           load.push(
             await loadScenario(
@@ -477,6 +502,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
       }
       const attested: PaymentFields[] = [];
       const date = `2030-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-15`;
+      current = 'attest';
       if (want('attest') || want('confirm'))
         load.push(
           await loadScenario(
@@ -489,6 +515,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
           ),
         );
       if (want('confirm')) {
+        current = 'confirm';
         load.push(
           await loadScenario(
             'confirm',
@@ -502,6 +529,7 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
         );
       }
       if (blocks === opts.blocks[0] && want('reconcile')) {
+        current = 'reconcile';
         for (const [k, n] of opts.reconcileDays.entries()) {
           // a day of its own per size, in a year no other scenario uses
           const day = `2031-0${String(k + 1)}-1${String(Math.floor(Math.random() * 10))}`;
@@ -512,10 +540,19 @@ export async function runBench(opts: BenchOptions, command: string): Promise<Ben
           reconcile.push({ payments: n, latency: await timeCalls(10, () => auditor.payments.reconcile(day, 'HK-TH')) });
         }
       }
-      if (blocks === opts.blocks[0] && want('ingest')) ingestion = await measureIngestion(hk);
-      if (blocks === opts.blocks[0] && want('taxii')) taxii = await measureTaxii(network, hk, await countIntel(auditor), log);
-      if (blocks === opts.blocks[0] && want('console')) consoleView = await measureConsole(auditor, await countIntel(auditor), log);
-      if (blocks === opts.blocks[0] && want('proof')) proof = await measureProof(network, hk, auditor);
+      const first = blocks === opts.blocks[0];
+      current = 'ingest';
+      if (first && want('ingest')) ingestion = await measureIngestion(hk);
+      current = 'taxii';
+      if (first && want('taxii')) taxii = await measureTaxii(network, hk, await countIntel(auditor), log);
+      current = 'console';
+      if (first && want('console')) consoleView = await measureConsole(auditor, await countIntel(auditor), log);
+      current = 'proof';
+      if (first && want('proof')) proof = await measureProof(network, hk, auditor);
+    } catch (err) {
+      errors.push(`${blocks}: scenario ${current} failed: ${err instanceof Error ? err.message : String(err)}`);
+      log(`${errors[errors.length - 1] ?? ''}; the run ends here, keeping what it measured before`);
+      failed = true;
     } finally {
       if (followers) checkpoints = (checkpoints ?? 0) + (await followers.stop());
       for (const w of watchers) w.close();
@@ -673,7 +710,7 @@ if (require.main === module) {
   }
   opts.startedAt = new Date().toISOString();
   const stamp = opts.startedAt.replace(/[:.]/g, '-');
-  const dir = path.join(repoRoot, 'bench', 'results');
+  const dir = path.resolve(process.env.XB_BENCH_RESULTS ?? path.join(repoRoot, 'bench', 'results'));
   if (opts.profile === true) opts.profileDir = path.join(dir, `${stamp}-profiles`);
   runBench(opts, command).then(
     (results) => {
@@ -682,12 +719,13 @@ if (require.main === module) {
       fs.writeFileSync(path.join(dir, `${stamp}.svg`), renderSvg(results));
       process.stdout.write(renderMarkdown(results));
       log(
-        `results: bench/results/${stamp}.json and .svg; the networks keep running (network:down with --home ${opts.home}-<blocks>${opts.networkProfile !== undefined && opts.networkProfile !== 'dev' ? `-${opts.networkProfile}` : ''}${opts.profile === true ? '-profiling' : ''})`,
+        `results: ${path.join(dir, stamp)}.json and .svg; ${opts.network ? 'the network keeps running' : `the networks keep running (network:down with --home ${opts.home}-<blocks>${opts.networkProfile !== undefined && opts.networkProfile !== 'dev' ? `-${opts.networkProfile}` : ''}${opts.profile === true ? '-profiling' : ''})`}`,
       );
+      exitAfterOutput(results.errors.length > 0 ? 1 : 0);
     },
     (err: unknown) => {
       process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
+      exitAfterOutput(1);
     },
   );
 }
