@@ -368,8 +368,8 @@ export async function readConfigUpdate(config: NetworkConfig, file: string): Pro
   return describeUpdate(await decodeUpdate(config, file));
 }
 
-/** The channel's latest configuration and its sequence number. */
-async function latestConfig(config: NetworkConfig): Promise<{ sequence: number; config: ChannelConfigJson }> {
+/** The channel's latest configuration, its sequence number and the number of the block holding it. */
+export async function latestConfig(config: NetworkConfig): Promise<{ sequence: number; config: ChannelConfigJson; blockNumber: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-config-now-'));
   try {
     await fetchConfigBlock(config, path.join(dir, 'config.block'));
@@ -379,11 +379,12 @@ async function latestConfig(config: NetworkConfig): Promise<{ sequence: number; 
       'decode',
     );
     const block = JSON.parse(fs.readFileSync(path.join(dir, 'block.json'), 'utf8')) as {
+      header?: { number?: string };
       data: { data: { payload: { data: { config: ChannelConfigJson & { sequence?: string } } } }[] };
     };
     const current = block.data.data[0]?.payload.data.config;
     if (!current) throw new NetworkError('the configuration block holds no configuration');
-    return { sequence: Number(current.sequence ?? 0), config: current };
+    return { sequence: Number(current.sequence ?? 0), config: current, blockNumber: Number(block.header?.number ?? 0) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

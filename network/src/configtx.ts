@@ -2,6 +2,7 @@ import * as path from 'node:path';
 
 import { stringify } from 'yaml';
 
+import { BLOCK_DELIVERY_CONFIGTX, BLOCK_DELIVERY_POLICY } from './block-delivery';
 import type { NetworkConfig, OrdererNode, OrgConfig } from './config';
 import { BLOCK_SETTINGS, ordererOrgs, paths } from './config';
 import { ordererDir } from './nodes';
@@ -155,7 +156,10 @@ export function configtx(config: NetworkConfig): Record<string, unknown> {
             Admins: sig(bothOperators(config, 'admin')),
             LifecycleEndorsement: sig(bothOperators(config, 'peer')),
             Endorsement: sig(bothOperators(config, 'peer')),
+            // whole blocks (and private data with them) from the peers' deliver: no one (block-delivery.ts)
+            [BLOCK_DELIVERY_POLICY]: BLOCK_DELIVERY_CONFIGTX.policy,
           },
+          ACLs: BLOCK_DELIVERY_CONFIGTX.acls,
           Capabilities: { V2_5: true },
         },
       },

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { trustAnchorOf } from '@xborder/sdk/audit';
 import type { TrustAnchor } from '@xborder/sdk/audit';
 
+import { closeWholeBlockDelivery } from './block-delivery';
 import { caProcess, enrollAll, enrollExtraIdentity, registerMemberAtCa } from './ca';
 import {
   deployChaincode,
@@ -21,7 +22,7 @@ import { configtxYaml } from './configtx';
 import { run } from './exec';
 import { restrictModes } from './file-modes';
 import { ensurePartyKeys } from './party-keys';
-import { ordererAdminName, ordererDir, ordererProcess, peerAdminEnv, peerProcess, nodeEnrollments } from './nodes';
+import { channelHeight, ordererAdminName, ordererDir, ordererProcess, peerAdminEnv, peerProcess, nodeEnrollments } from './nodes';
 import { importedEndpoints } from './org-definition';
 import { fetchConfigBlock } from './config-update';
 import { NetworkError, ProcessManager, healthz } from './processes';
@@ -163,6 +164,8 @@ export async function up(options: NetworkOptions, log: Logger, deploy = true): P
     const outcome = await deployChaincode(config, processes, defaultChaincode(config), log);
     log(`chaincode xborder: ${outcome}`);
   }
+  // a channel created before whole-block deliver was closed at creation is closed now
+  if ((await closeWholeBlockDelivery(config, log)) === 'closed') log('whole-block deliver closed on the running channel');
   for (const name of deployedChaincodes(config)) {
     log(`waiting until discovery plans endorsements of ${name} by both operators`);
     await waitForEndorsers(config, name);
@@ -420,11 +423,7 @@ export async function status(options: NetworkOptions): Promise<NetworkStatus> {
 async function peerHeight(config: NetworkConfig, processes: ProcessManager, org: OrgConfig, peer: PeerNode): Promise<number | string> {
   if (processes.runningPid(peer.name) === undefined) return 'down';
   try {
-    const info = await run(path.join(paths(config).bin, 'peer'), ['channel', 'getinfo', '-c', config.channel], 'getinfo', {
-      env: peerAdminEnv(config, org, peer),
-    });
-    const match = /\{.*\}/s.exec(info);
-    return match ? ((JSON.parse(match[0]) as { height?: number }).height ?? 0) : info.trim();
+    return await channelHeight(config, org, peer);
   } catch (err) {
     return err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : 'error';
   }

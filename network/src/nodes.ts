@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { NetworkConfig, OrdererNode, OrgConfig, PeerNode } from './config';
 import { OPS_HOST, localOrderers, localPeerOrgs, ordererOrgs, orgPeers, paths } from './config';
 import type { NodeEnrollment } from './ca';
+import { run } from './exec';
 import type { ProcessSpec } from './processes';
 
 export function ordererDir(config: NetworkConfig, orderer: OrdererNode): string {
@@ -195,6 +196,16 @@ export function peerProcess(config: NetworkConfig, org: OrgConfig, peer: PeerNod
     ],
     readiness: { kind: 'healthz', url: `http://${OPS_HOST}:${String(peer.opsPort)}/healthz` },
   };
+}
+
+/** A peer's height on the channel, asked as its org's admin (`peer channel getinfo`). */
+export async function channelHeight(config: NetworkConfig, org: OrgConfig, peer = org.peer): Promise<number> {
+  const info = await run(path.join(paths(config).bin, 'peer'), ['channel', 'getinfo', '-c', config.channel], 'getinfo', {
+    env: peerAdminEnv(config, org, peer),
+  });
+  const match = /\{.*\}/s.exec(info);
+  if (!match) throw new Error(`getinfo printed no height: ${info.trim()}`);
+  return (JSON.parse(match[0]) as { height?: number }).height ?? 0;
 }
 
 /** Environment for the `peer` CLI acting as an org's admin against its own peer. */

@@ -12,6 +12,8 @@ import { chaincodeServerProcess, packageId, serverFingerprint } from '@xborder/n
 import { resolveConfig } from '@xborder/network/internal/config';
 import type { NetworkConfig } from '@xborder/network/internal/config';
 import { configtx } from '@xborder/network/internal/configtx';
+import { wholeBlocksClosed, withWholeBlocksClosed } from '@xborder/network/internal/block-delivery';
+import type { ChannelConfigJson } from '@xborder/network/internal/config-update';
 import { connectionProfile, idAttrs, seedIdentities } from '@xborder/network/internal/identities';
 import { nodeOUsConfig } from '@xborder/network/internal/msp';
 import { caProcess } from '@xborder/network/internal/ca';
@@ -124,6 +126,43 @@ describe('configtx generation', () => {
       expect(policies[name].Type).to.equal('Signature');
       expect(policies[name].Rule).to.match(/^AND\('HKMSP\.(peer|admin)','THMSP\.(peer|admin)'\)$/);
     }
+  });
+
+  it('closes whole-block deliver (and private data with it) at creation: event/Block needs every org admin at once', () => {
+    const policies = profile.Application.Policies as Doc;
+    expect(policies.BlockDelivery).to.deep.equal({ Type: 'ImplicitMeta', Rule: 'ALL Admins' });
+    expect(profile.Application.ACLs).to.deep.equal({ 'event/Block': '/Channel/Application/BlockDelivery' });
+    // filtered blocks, chaincode events and block queries keep Fabric's defaults (channel readers)
+    expect(Object.keys(profile.Application.ACLs as Doc)).to.deep.equal(['event/Block']);
+  });
+
+  it('closes whole-block deliver on a running channel created without it, keeping other ACLs', () => {
+    const before = {
+      channel_group: {
+        groups: {
+          Application: {
+            policies: { Readers: { policy: { type: 3, value: { rule: 'ANY', sub_policy: 'Readers' } } } },
+            values: { ACLs: { mod_policy: 'Admins', value: { acls: { 'qscc/GetChainInfo': { policy_ref: '/Channel/Application/Readers' } } } } },
+          },
+        },
+      },
+    } as unknown as ChannelConfigJson;
+    expect(wholeBlocksClosed(before)).to.equal(false);
+    const after = withWholeBlocksClosed(before);
+    expect(wholeBlocksClosed(after)).to.equal(true);
+    expect(wholeBlocksClosed(before), 'the input is left as it was').to.equal(false);
+    const app = (after.channel_group as Doc).groups.Application as Doc;
+    expect(app.values.ACLs.value.acls).to.deep.equal({
+      'qscc/GetChainInfo': { policy_ref: '/Channel/Application/Readers' },
+      'event/Block': { policy_ref: '/Channel/Application/BlockDelivery' },
+    });
+    // a look-alike is not taken for closed: an ACL pointing elsewhere, or a policy one admin meets
+    const elsewhere = JSON.parse(JSON.stringify(after)) as Doc;
+    elsewhere.channel_group.groups.Application.values.ACLs.value.acls['event/Block'].policy_ref = '/Channel/Application/Readers';
+    expect(wholeBlocksClosed(elsewhere as ChannelConfigJson)).to.equal(false);
+    const anyAdmin = JSON.parse(JSON.stringify(after)) as Doc;
+    anyAdmin.channel_group.groups.Application.policies.BlockDelivery.policy.value.rule = 'ANY';
+    expect(wholeBlocksClosed(anyAdmin as ChannelConfigJson)).to.equal(false);
   });
 
   it('has the HK, TH and auditor orgs, anchor peers for the operators only', () => {
