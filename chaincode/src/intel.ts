@@ -9,6 +9,7 @@ import type { PartyKey } from './party-keys';
 import { requireRegisteredSigner } from './registry';
 import type { SigningKey } from './registry';
 import {
+  intelVersionKey,
   batchItemsArgument,
   canonicalize,
   ChaincodeError,
@@ -86,7 +87,7 @@ interface IntelHead {
   readonly revoked: boolean;
 }
 
-const versionKey = (stixId: string, modified: string): string => key('intel', stixId, timestampKey(modified));
+const versionKey = intelVersionKey;
 const headKey = (stixId: string): string => key('intel-head', stixId);
 const commitmentKey = (commitment: string): string => key('intel-commitment', commitment);
 const contentKey = (stixId: string, modified: string): string => key('content', stixId, timestampKey(modified));

@@ -5,6 +5,7 @@ import { requireRole } from './caller';
 import { corridorLimits, getInstitution, registryDirectory, requireRegisteredSigner } from './registry';
 import type { Institution } from './registry';
 import {
+  paymentRecordKey,
   canonicalBytes,
   canonicalize,
   ChaincodeError,
@@ -78,7 +79,7 @@ const EVENT_MESSAGE_TYPES: Readonly<Record<PaymentEvent['type'], RegExp>> = {
   CANCELLATION_RESOLUTION: /^camt\.029\.001\.\d{2}$/,
 };
 
-const paymentKey = (uetr: string): string => key('payment', uetr);
+const paymentKey = paymentRecordKey;
 const confirmationKey = (uetr: string, time: string, txId: string): string => key('payment-confirmation', uetr, time, txId);
 const eventKey = (uetr: string, time: string, txId: string): string => key('payment-event', uetr, time, txId);
 /** A return or cancellation message is recorded once per payment, however often it is sent. */

@@ -1,28 +1,23 @@
 import type { Context } from 'fabric-contract-api';
 
 import { batchingFor } from './peer-batching';
-import { canonicalBytes, ChaincodeError, DEFAULT_PAGE_SIZE, hasControlChars, MAX_PAGE_SIZE, MAX_UNPAGED_RESULTS } from '@xborder/protocol';
+import {
+  canonicalBytes,
+  ChaincodeError,
+  DEFAULT_PAGE_SIZE,
+  KEY_RANGE_END,
+  KEY_SEPARATOR,
+  ledgerKey,
+  MAX_PAGE_SIZE,
+  MAX_UNPAGED_RESULTS,
+} from '@xborder/protocol';
 
-/**
- * Ledger keys are simple keys made of parts joined by U+0001 (inputs never contain control
- * characters), so every family of keys can be read with (paginated) range queries, which Fabric does
- * not allow on composite keys.
- */
-const SEP = '\u0001';
-const END = '\u0002';
-
-export function key(...parts: readonly string[]): string {
-  for (const part of parts) {
-    if (part.length === 0 || hasControlChars(part))
-      throw new ChaincodeError('INVALID_ARGUMENT', 'key parts must be non-empty and free of control characters');
-  }
-  return parts.join(SEP);
-}
+export { ledgerKey as key } from '@xborder/protocol';
 
 /** Start and end keys covering every key that begins with these parts. */
 export function prefixRange(...parts: readonly string[]): { start: string; end: string } {
-  const p = key(...parts);
-  return { start: p + SEP, end: p + END };
+  const p = ledgerKey(...parts);
+  return { start: p + KEY_SEPARATOR, end: p + KEY_RANGE_END };
 }
 
 const decoder = new TextDecoder();

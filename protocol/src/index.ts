@@ -11,6 +11,7 @@ export * from './constants';
 export * from './errors';
 export * from './hash';
 export * from './jcs';
+export * from './ledger-keys';
 export * from './money';
 export * from './observable';
 export * from './payment';

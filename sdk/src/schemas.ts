@@ -136,7 +136,7 @@ export const proofFile = validator<Proof>(
       target: {
         type: 'object',
         required: ['type', 'id'],
-        properties: { type: { type: 'string', enum: ['intel', 'payment', 'transaction'] }, id: nonEmpty },
+        properties: { type: { type: 'string', enum: ['intel', 'payment', 'transaction'] }, id: nonEmpty, modified: { ...nonEmpty, nullable: true } },
       },
       txId: hex64,
       blockNumber: { type: 'string', pattern: '^[0-9]+$' },

@@ -335,9 +335,11 @@ export class AuditClient {
     let txId: string;
     let match: (value: Record<string, unknown>) => boolean;
     let signerFingerprint: string | null = null;
+    let version: string | undefined;
     if (t.type === 'intel') {
       const record = t.modified !== undefined ? await this.#intel.version(t.id, t.modified) : await this.#intel.get(t.id);
       txId = record.txId;
+      version = record.modified;
       signerFingerprint = record.signerFingerprint;
       match = (v) => v.stixId === record.stixId && v.modified === record.modified && v.txId === txId;
     } else if (t.type === 'payment') {
@@ -382,7 +384,7 @@ export class AuditClient {
       kind: 'xborder-proof',
       channel: this.#channel,
       chaincode: this.#chaincode,
-      target: { type: t.type, id: t.id },
+      target: { type: t.type, id: t.id, ...(version !== undefined ? { modified: version } : {}) },
       txId,
       blockNumber: String(block.getHeader()?.getNumber() ?? 0),
       txIndex,

@@ -6,7 +6,7 @@
 export { AuditClient, parseTarget } from './client';
 export { configChain, verifyBlocks } from './chain';
 export type { BlockSource, ChainReport } from './chain';
-export { checkProof, describeOutcome, OUTCOME_EXIT_CODES, PROOF_VERSION } from './proof';
+export { checkProof, describeOutcome, describeProven, OUTCOME_EXIT_CODES, PROOF_VERSION } from './proof';
 export type {
   BlockLink,
   Check,

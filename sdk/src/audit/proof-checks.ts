@@ -12,9 +12,13 @@ import {
   CHECKPOINT_PURPOSE,
   checkpointStatement,
   contentCommitment,
+  intelVersionKey,
   isSalt,
   opensTo,
   OPERATOR_MSPS,
+  paymentRecordKey,
+  recordKind,
+  timestampKey,
 } from '@xborder/protocol';
 import type { IntelRecord, PaymentRecord } from '@xborder/protocol';
 
@@ -36,6 +40,8 @@ import {
 } from './ledger';
 import type { ParsedTransaction } from './ledger';
 import type { CheckProofOptions, CheckpointLink, CheckStatus, Checkpoint, Proof } from './proof';
+// a value used only when a check runs, so the two modules' mutual import is harmless
+import { PROOF_VERSION } from './proof';
 import { blockFlags, extendValidity, flagsHash } from './validity';
 import { fabricAttributes, organisationalUnits, validatePath } from './x509';
 
@@ -73,6 +79,8 @@ export class ProofState {
   block: common.Block | undefined;
   tx: ParsedTransaction | undefined;
   record: Record<string, unknown> | undefined;
+  /** The family of the record's ledger key: intel and payment records must carry a signed statement. */
+  kind: 'intel' | 'payment' | 'other' = 'other';
 
   constructor(proof: Proof, options: CheckProofOptions) {
     this.proof = proof;
@@ -282,7 +290,119 @@ export async function configAuthorisedProblem(prev: ChannelConfig, cur: ChannelC
   return null;
 }
 
+/** The same timestamp, whatever its precision (both must be STIX timestamps). */
+function sameTime(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  try {
+    return timestampKey(a) === timestampKey(b);
+  } catch {
+    return false;
+  }
+}
+
+/** Why the record is not the one the target names, keyed by its own ids and written by the proof's transaction; or null. */
+function targetProblem(s: ProofState): string | null {
+  const { target, txId, record } = s.proof;
+  const r = s.decodedRecord;
+  const kind = s.kind;
+  if (target.type === 'transaction' && target.id !== txId) return `the target is transaction ${target.id}, the proof is of ${txId}`;
+  if (target.type !== 'transaction' && target.type !== kind)
+    return `the target is ${target.type} ${target.id}, the record is ${kind === 'other' ? 'not an intel or payment record' : `a ${kind} record`}`;
+  if (kind === 'intel') {
+    if (typeof r.stixId !== 'string' || typeof r.modified !== 'string') return 'the intel record has no STIX id or version';
+    let own: string;
+    try {
+      own = intelVersionKey(r.stixId, r.modified);
+    } catch {
+      return 'the intel record has no valid STIX id or version';
+    }
+    if (record.key !== own) return `the record of ${r.stixId} ${r.modified} is not stored at its own key`;
+    if (target.type === 'intel' && r.stixId !== target.id) return `the target is ${target.id}, the record is of ${r.stixId}`;
+    if (target.type === 'intel' && target.modified !== undefined && !sameTime(target.modified, r.modified))
+      return `the target is version ${target.modified}, the record is version ${r.modified}`;
+    if (r.txId !== txId) return `the record names transaction ${String(r.txId)}, not ${txId}`;
+  }
+  if (kind === 'payment') {
+    if (typeof r.uetr !== 'string') return 'the payment record has no UETR';
+    if (record.key !== paymentRecordKey(r.uetr)) return `the record of payment ${r.uetr} is not stored at its own key`;
+    if (target.type === 'payment' && r.uetr !== target.id) return `the target is payment ${target.id}, the record is of ${r.uetr}`;
+    if (r.attestTxId !== txId) return `the record's attestation is transaction ${String(r.attestTxId)}, not ${txId}`;
+  }
+  return null;
+}
+
+/** What a proof proves, for the verdict. */
+function proven(s: ProofState): Record<string, unknown> {
+  const r = s.decodedRecord;
+  const base = { key: s.proof.record.key, block: s.proof.blockNumber, tx: s.proof.txId, txIndex: s.proof.txIndex };
+  if (s.kind === 'intel') return { type: 'intel', id: r.stixId, version: r.modified, producer: r.producer, signerKey: r.signerFingerprint, ...base };
+  if (s.kind === 'payment') return { type: 'payment', id: r.uetr, producer: r.attester, signerKey: r.attesterFingerprint, ...base };
+  return { type: 'ledger write', id: s.proof.record.key, ...base };
+}
+
+/** Fields a statement and its record must agree on (statement field -> record field), where the statement has them. */
+const STATEMENT_FIELDS: Record<'intel' | 'payment', readonly (readonly [string, string])[]> = {
+  intel: [
+    ['stixId', 'stixId'],
+    ['stixType', 'stixType'],
+    ['tlp', 'tlp'],
+    ['institution', 'producer'],
+    ['mspId', 'mspId'],
+    ['contentCommitment', 'contentCommitment'],
+    ['contentHash', 'contentHash'],
+  ],
+  payment: [
+    ['uetr', 'uetr'],
+    ['endToEndId', 'endToEndId'],
+    ['institution', 'attester'],
+    ['mspId', 'attesterMsp'],
+  ],
+};
+
+/** Why the signed statement does not name the record it is stored with, or null. */
+function statementProblem(s: ProofState, text: string): string | null {
+  let statement: unknown;
+  try {
+    statement = JSON.parse(text);
+  } catch {
+    return 'the signed statement is not JSON';
+  }
+  if (typeof statement !== 'object' || statement === null) return 'the signed statement is not an object';
+  const st = statement as Record<string, unknown>;
+  const r = s.decodedRecord;
+  if (s.kind === 'other') return null;
+  const observable = s.kind === 'intel' && r.observable !== undefined;
+  const required = s.kind === 'intel' ? (observable ? ['stixType', 'mspId'] : ['stixId', 'modified', 'mspId']) : ['uetr', 'mspId'];
+  for (const field of required) if (st[field] === undefined) return `the signed statement names no ${field}`;
+  for (const [sf, rf] of STATEMENT_FIELDS[s.kind]) {
+    if (st[sf] === undefined) continue;
+    if (st[sf] !== r[rf]) return `the signed statement's ${sf} is not the record's ${rf}`;
+  }
+  if (s.kind === 'intel' && !observable && !sameTime(st.modified, r.modified)) return "the signed statement's version is not the record's";
+  return null;
+}
+
+/** The id and version a STIX object names, or null when the content is not a JSON object. */
+function contentNames(bytes: string): { id: unknown; modified: unknown } | null {
+  try {
+    const v = JSON.parse(bytes) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? { id: (v as Record<string, unknown>).id, modified: (v as Record<string, unknown>).modified }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 export const PROOF_CHECKS: readonly NamedCheck[] = [
+  {
+    name: 'proof.version',
+    run: (s: ProofState): CheckResult =>
+      verdict(
+        (s.proof.version as number) === PROOF_VERSION && (s.proof.kind as string) === 'xborder-proof',
+        `proof format ${String(s.proof.version)}; this checker reads format ${String(PROOF_VERSION)}`,
+      ),
+  },
   {
     name: 'config.decode',
     run(s: ProofState): CheckResult | null {
@@ -499,10 +619,22 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
     },
   },
   {
+    name: 'record.target',
+    run(s: ProofState): CheckResult | null {
+      s.kind = recordKind(s.proof.record.key);
+      const problem = targetProblem(s);
+      if (problem !== null) return fail(problem);
+      const what = proven(s);
+      s.summary.proven = what;
+      return pass(`${String(what.type)} ${String(what.id)}${what.version !== undefined ? ` version ${String(what.version)}` : ''} at its own key, written by transaction ${s.proof.txId}`);
+    },
+  },
+  {
     name: 'record.signer-certificate',
     run(s: ProofState): CheckResult | null {
       const signed = s.signed;
-      if (!signed) return null;
+      // an intel or payment record without its institution's statement is not one: never skip its checks
+      if (!signed) return s.kind === 'other' ? null : fail(`the ${s.kind} record carries no signed statement of its institution`);
       const cert = s.proof.signerCertificate;
       return verdict(
         cert !== null && certificateFingerprint(cert) === signed.fingerprint,
@@ -533,6 +665,15 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
     },
   },
   {
+    name: 'record.statement-binds',
+    run(s: ProofState): CheckResult | null {
+      const signed = s.signed;
+      if (!signed) return null;
+      const problem = statementProblem(s, signed.text);
+      return verdict(problem === null, problem ?? 'the signed statement names this record (ids, version, commitment, institution)');
+    },
+  },
+  {
     name: 'content.hash',
     run(s: ProofState): CheckResult | null {
       const content = s.options.content;
@@ -545,6 +686,12 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
       }
       const committed = s.signed?.committed;
       if (!committed) return fail('the record commits to no content');
+      const named = contentNames(bytes);
+      const r = s.decodedRecord;
+      if (s.kind === 'intel' && r.observable === undefined && named !== null) {
+        if (named.id !== r.stixId || !sameTime(named.modified, r.modified))
+          return fail(`the content is ${String(named.id)} ${String(named.modified)}, the record is ${String(r.stixId)} ${String(r.modified)}`);
+      }
       if (committed.kind === 'sha256') {
         const hash = createHash('sha256').update(bytes).digest('hex');
         return verdict(hash === committed.value, `content hashes to ${hash}`);

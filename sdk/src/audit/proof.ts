@@ -38,7 +38,8 @@ export interface Proof {
   readonly kind: 'xborder-proof';
   readonly channel: string;
   readonly chaincode: string;
-  readonly target: { readonly type: 'intel' | 'payment' | 'transaction'; readonly id: string };
+  /** What the proof is of: the record's own ids must be these (`modified`: the intel version, when named). */
+  readonly target: { readonly type: 'intel' | 'payment' | 'transaction'; readonly id: string; readonly modified?: string };
   readonly txId: string;
   readonly blockNumber: string;
   readonly txIndex: number;
@@ -141,11 +142,21 @@ export const OUTCOME_EXIT_CODES: Readonly<Record<ProofOutcome, number>> = {
   unanchored: 4,
 };
 
+/** What a proof proved, in words: type, id, version, signer key, key, block and transaction. */
+export function describeProven(proven: unknown): string {
+  if (typeof proven !== 'object' || proven === null) return 'nothing named';
+  const p = proven as Record<string, unknown>;
+  const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '?');
+  const version = p.version !== undefined ? ` version ${str(p.version)}` : '';
+  const signer = p.producer !== undefined ? ` by ${str(p.producer)} (key ${str(p.signerKey).slice(0, 16)}...)` : '';
+  return `${str(p.type)} ${str(p.id)}${version}${signer}, written by transaction ${str(p.tx)} (index ${str(p.txIndex)} of block ${str(p.block)})`;
+}
+
 /** One line that says what the outcome means. */
 export function describeOutcome(report: ProofReport): string {
   switch (report.outcome) {
     case 'holds':
-      return `proof holds: block ${String(report.summary.blockNumber)} (${String(report.summary.blockHash)}), anchored and co-signed by both operators`;
+      return `proof holds: ${describeProven(report.summary.proven)}; block ${String(report.summary.blockNumber)} (${String(report.summary.blockHash)}), anchored and co-signed by both operators`;
     case 'not-cosigned':
       return 'valid according to the serving peer, not yet co-signed: no checkpoint of both operators covers this block yet (fetch a newer proof later)';
     case 'unanchored':

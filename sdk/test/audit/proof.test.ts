@@ -9,6 +9,7 @@ import {
   blockHeaderHash,
   checkProof,
   computeDataHash,
+  describeOutcome,
   decodeBlock,
   parseTransaction,
   parseTrustAnchor,
@@ -98,6 +99,7 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
     const proof = load('config-update-proof.json');
     const intel = load('intel-proof.json');
     const cases: Record<string, (p: Proof) => [Proof, (s: ProofState) => void | Promise<void>]> = {
+      'proof.version': (p) => [{ ...p, version: 99 as 2 }, () => undefined],
       'config.decode': (p) => [{ ...p, configBlocks: [] }, () => undefined],
       'config.data-hash': (p) => [
         p,
@@ -179,6 +181,15 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
         () => undefined,
       ],
       'record.canonical': (p) => [p, (s) => void ((s.proof.record as { value: string }).value = ` ${s.proof.record.value}`)],
+      'record.target': (p) => [{ ...p, target: { ...p.target, id: 'indicator--00000000-0000-4000-8000-000000000000' } }, () => undefined],
+      'record.statement-binds': (p) => [
+        p,
+        (s) => {
+          // a record whose own id differs from the id its institution signed (what a batch swap would look like)
+          const statement = JSON.parse(String(s.record!.statement)) as Record<string, unknown>;
+          s.record = { ...s.record!, statement: JSON.stringify({ ...statement, stixId: 'indicator--00000000-0000-4000-8000-000000000000' }) };
+        },
+      ],
       'record.signer-certificate': (p) => [{ ...p, signerCertificate: parseFirstEndorser(p) }, () => undefined],
       'record.signer-chain': (p) => [
         p,
@@ -228,6 +239,15 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
       it(check.name, async () => {
         const make = cases[check.name]!;
         const [forged, tamper] = make(structuredClone(check.name === 'checkpoint.headers' ? intel : proof));
+        if (check.name === 'record.statement-binds') {
+          // the statement is the signed text: change it and the signature check before breaks too, so
+          // this check is run on its own on the tampered state
+          const s = await stateAt(proof, check.name);
+          expect(await runCheck(s, check.name), 'passes on the genuine proof').to.equal('pass');
+          await tamper(s);
+          expect(await runCheck(s, check.name)).to.equal('fail');
+          return;
+        }
         if (check.name === 'content.hash') {
           const s = await stateAt(proof, check.name);
           expect(await runCheck(s, check.name), 'no content, no check').to.equal(null);
@@ -259,6 +279,89 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
         expect(await runCheck(s, check.name)).to.equal('fail');
       });
     }
+  });
+
+  describe('a proof must prove what it names', () => {
+    const failedAt = async (p: Proof, options = { anchor } as Parameters<typeof checkProof>[1]): Promise<string | null> =>
+      (await checkProof(p, options)).failed;
+
+    it('names what it proved in the verdict: type, id, version, signer key, block and transaction', async () => {
+      const report = await checkProof(load('intel-proof.json'), { anchor });
+      const proven = report.summary.proven as Record<string, unknown>;
+      const p = load('intel-proof.json');
+      expect(proven).to.include({ type: 'intel', id: p.target.id, tx: p.txId, block: p.blockNumber, txIndex: p.txIndex, key: p.record.key });
+      expect(proven.version).to.match(/^2026-11-22T03:20:00/);
+      expect(proven.signerKey).to.match(/^[0-9a-f]{64}$/);
+      expect(describeOutcome(report)).to.include(`intel ${p.target.id} version`).and.include(p.txId);
+      const payment = await checkProof(load('payment-proof.json'), { anchor });
+      expect(payment.summary.proven).to.include({ type: 'payment', id: load('payment-proof.json').target.id });
+    });
+
+    it('a target relabelled to another intel id, a version, a payment or a transaction it is not, fails record.target', async () => {
+      const intel = load('intel-proof.json');
+      const payment = load('payment-proof.json');
+      const other = 'indicator--9b1c2d3e-4f50-4a6b-8c7d-8e9f0a1b2c3d';
+      expect(await failedAt({ ...intel, target: { type: 'intel', id: other } })).to.equal('record.target');
+      expect(await failedAt({ ...intel, target: { type: 'intel', id: intel.target.id, modified: '2026-01-01T00:00:00Z' } })).to.equal(
+        'record.target',
+      );
+      expect(await failedAt({ ...intel, target: { type: 'payment', id: '00000000-0000-4000-8000-000000000000' } })).to.equal('record.target');
+      expect(await failedAt({ ...payment, target: { type: 'payment', id: '00000000-0000-4000-8000-000000000000' } })).to.equal(
+        'record.target',
+      );
+      expect(await failedAt({ ...intel, target: { type: 'transaction', id: payment.txId } })).to.equal('record.target');
+      // named as the transaction it is, the proof still holds and says it proves that intel record
+      const asTx = await checkProof({ ...intel, target: { type: 'transaction', id: intel.txId } }, { anchor });
+      expect(asTx.outcome).to.equal('holds');
+      expect(asTx.summary.proven).to.include({ type: 'intel', id: intel.target.id });
+    });
+
+    it('another write of the same transaction swapped in for the record fails: an index value (unsigned), or a record at a key not its own', async () => {
+      const intel = load('intel-proof.json');
+      const envelope = block64(intel.block).getData()!.getDataList_asU8()[intel.txIndex]!;
+      const writes = parseTransaction(envelope).writes.filter((w) => w.namespace === intel.chaincode && !w.isDelete && w.key !== intel.record.key);
+      expect(writes.length, 'the transaction writes more than its record').to.be.greaterThan(0);
+      for (const w of writes) {
+        const swapped = { ...intel, record: { key: w.key, value: Buffer.from(w.value).toString('utf8') } };
+        const report = await checkProof(swapped, { anchor });
+        expect(report.outcome, w.key).to.equal('failed');
+        expect(['record.canonical', 'record.target'], `${w.key}: ${String(report.failed)}`).to.include(report.failed);
+        // as a bare transaction target, each write is proven as what it is: another record of the batch
+        // as that record (its own id), an index value as a ledger write, never as the record named first
+        const asTx = await checkProof({ ...swapped, target: { type: 'transaction', id: intel.txId } }, { anchor });
+        if (asTx.failed !== null) continue;
+        const what = asTx.summary.proven as { type: string; id: string };
+        if (w.key.startsWith('intel\u0001')) expect(what).to.include({ type: 'intel', id: (JSON.parse(swapped.record.value) as { stixId: string }).stixId });
+        else expect(what).to.include({ type: 'ledger write', id: w.key });
+        expect(what.id).to.not.equal(intel.target.id);
+      }
+    });
+
+    it('an intel record without its signed statement is refused, never checked with the signature checks left out', async () => {
+      const p = load('intel-proof.json');
+      const state = await stateAt(p, 'record.signer-certificate');
+      const stripped: Record<string, unknown> = { ...state.record! };
+      delete stripped.statement;
+      delete stripped.signature;
+      state.record = stripped;
+      expect(await runCheck(state, 'record.signer-certificate')).to.equal('fail');
+    });
+
+    it('content of another record (a different id or version) fails content.hash even where the commitment would open', async () => {
+      const p = load('intel-proof.json');
+      const record = JSON.parse(p.record.value) as { stixId: string; modified: string };
+      const other = JSON.stringify({ type: 'indicator', id: 'indicator--9b1c2d3e-4f50-4a6b-8c7d-8e9f0a1b2c3d', modified: record.modified });
+      const report = await checkProof(p, { anchor, content: other });
+      expect(report.failed).to.equal('content.hash');
+      expect(report.checks.find((c) => c.name === 'content.hash')?.detail).to.include('the content is indicator--9b1c2d3e');
+      const version = JSON.stringify({ type: 'indicator', id: record.stixId, modified: '2020-01-01T00:00:00Z' });
+      expect((await checkProof(p, { anchor, content: version })).failed).to.equal('content.hash');
+    });
+
+    it('an unknown proof version is refused', async () => {
+      for (const version of [1, 3, 99])
+        expect(await failedAt({ ...load('intel-proof.json'), version: version as 2 }), String(version)).to.equal('proof.version');
+    });
   });
 
   describe('attacks on whole proofs', () => {
