@@ -59,19 +59,25 @@ export function loadConfig(options: NetworkOptions): NetworkConfig {
 }
 
 export function saveOptions(config: NetworkConfig, options: NetworkOptions): void {
+  // what the network was created with stays: a later command that names only the folder (a bench or
+  // a test on an existing network) must not reset its ports or host
+  const file = paths(config).state;
+  const previous: SavedOptions = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SavedOptions) : {};
+  const peersPerOrg = options.peersPerOrg ?? previous.peersPerOrg;
+  const ordererIndexes = options.ordererIndexes ?? previous.ordererIndexes;
   const saved: SavedOptions = {
     ...(config.site !== undefined ? { site: config.site } : {}),
-    ...(options.peersPerOrg !== undefined ? { peersPerOrg: options.peersPerOrg } : {}),
-    ...(options.ordererIndexes !== undefined ? { ordererIndexes: options.ordererIndexes } : {}),
+    ...(peersPerOrg !== undefined ? { peersPerOrg } : {}),
+    ...(ordererIndexes !== undefined ? { ordererIndexes } : {}),
     profile: config.profile,
     blocks: config.blocks,
     channel: config.channel,
-    host: options.host ?? 'localhost',
+    host: previous.host ?? options.host ?? 'localhost',
     bindHost: config.bindHost,
-    portOffset: options.portOffset ?? 0,
+    portOffset: previous.portOffset ?? options.portOffset ?? 0,
   };
   fs.mkdirSync(config.home, { recursive: true });
-  fs.writeFileSync(paths(config).state, JSON.stringify(saved, null, 2));
+  fs.writeFileSync(file, JSON.stringify(saved, null, 2));
 }
 
 export function processManager(config: NetworkConfig): ProcessManager {

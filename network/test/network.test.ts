@@ -12,6 +12,7 @@ import { chaincodeServerProcess, packageId, serverFingerprint } from '@xborder/n
 import { resolveConfig } from '@xborder/network/internal/config';
 import type { NetworkConfig } from '@xborder/network/internal/config';
 import { configtx } from '@xborder/network/internal/configtx';
+import { loadConfig, saveOptions } from '@xborder/network/internal/network';
 import { wholeBlocksClosed, withWholeBlocksClosed } from '@xborder/network/internal/block-delivery';
 import type { ChannelConfigJson } from '@xborder/network/internal/config-update';
 import { connectionProfile, idAttrs, seedIdentities } from '@xborder/network/internal/identities';
@@ -116,6 +117,23 @@ describe('network configuration', () => {
   });
 });
 
+describe('saved network options', () => {
+  it('keep the ports and host a network was created with when a later command names only its folder', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-saved-'));
+    try {
+      saveOptions(loadConfig({ home, portOffset: 20000, host: 'hk.example' }), { home, portOffset: 20000, host: 'hk.example' });
+      // e.g. `npm run bench -- --network-home DIR`, or `up` with --home alone
+      saveOptions(loadConfig({ home }), { home });
+      const saved = JSON.parse(fs.readFileSync(path.join(home, 'network.json'), 'utf8')) as { portOffset: number; host: string };
+      expect(saved).to.include({ portOffset: 20000, host: 'hk.example' });
+      expect(loadConfig({ home }).orderers[0]?.port).to.equal(27050);
+      expect(() => loadConfig({ home, portOffset: 0 })).to.throw(/created with portOffset=20000/);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('configtx generation', () => {
   const raft = configtx(resolveConfig({ repoRoot: '/repo' })) as Doc;
   const profile = raft.Profiles.XborderChannel as Doc;
@@ -142,7 +160,9 @@ describe('configtx generation', () => {
         groups: {
           Application: {
             policies: { Readers: { policy: { type: 3, value: { rule: 'ANY', sub_policy: 'Readers' } } } },
-            values: { ACLs: { mod_policy: 'Admins', value: { acls: { 'qscc/GetChainInfo': { policy_ref: '/Channel/Application/Readers' } } } } },
+            values: {
+              ACLs: { mod_policy: 'Admins', value: { acls: { 'qscc/GetChainInfo': { policy_ref: '/Channel/Application/Readers' } } } },
+            },
           },
         },
       },

@@ -24,6 +24,13 @@ export interface ConfigUpdateInfo {
   readonly writtenMsps: readonly string[];
 }
 
+/** A BFT consenter as the configuration pins it: blocks name their signers by this id. */
+export interface ConsenterIdentity {
+  readonly id: number;
+  readonly mspId: string;
+  readonly certificate: string;
+}
+
 /** What the checks need from one channel configuration. */
 export interface ChannelConfig {
   readonly blockNumber: number;
@@ -37,6 +44,10 @@ export interface ChannelConfig {
   readonly consensus: string;
   /** Number of consenters (BFT), or 0 when not listed. */
   readonly consenters: number;
+  /** The BFT consenter mapping: each consenter's numeric id, MSP and signing certificate (PEM). */
+  readonly consenterMapping: readonly ConsenterIdentity[];
+  /** MSP ids of the ordering service's organisations (the Orderer group's members). */
+  readonly ordererMsps: readonly string[];
   readonly update: ConfigUpdateInfo | null;
 }
 
@@ -98,7 +109,13 @@ export function readConfig(block: common.Block): ChannelConfig {
   const roots = new Map<string, string[]>();
   const intermediates = new Map<string, string[]>();
   let consensus = '';
-  let consenters = 0;
+  let consenterMapping: ConsenterIdentity[] = [];
+  const ordererMsps: string[] = [];
+  const ordererGroup = config.getChannelGroup()?.getGroupsMap().get('Orderer');
+  ordererGroup?.getGroupsMap().forEach((org: common.ConfigGroup) => {
+    const value = org.getValuesMap().get('MSP');
+    if (value) ordererMsps.push(mspName(value).name);
+  });
   walk(config.getChannelGroup(), (group, name) => {
     const mspValue = group.getValuesMap().get('MSP');
     if (mspValue) {
@@ -110,7 +127,10 @@ export function readConfig(block: common.Block): ChannelConfig {
       const type = group.getValuesMap().get('ConsensusType');
       if (type) consensus = orderer.ConsensusType.deserializeBinary(type.getValue_asU8()).getType();
       const orderers = group.getValuesMap().get('Orderers');
-      if (orderers) consenters = common.Orderers.deserializeBinary(orderers.getValue_asU8()).getConsenterMappingList().length;
+      if (orderers)
+        consenterMapping = common.Orderers.deserializeBinary(orderers.getValue_asU8())
+          .getConsenterMappingList()
+          .map((c) => ({ id: c.getId(), mspId: c.getMspId(), certificate: pem(c.getIdentity_asU8()) }));
     }
   });
   return {
@@ -120,7 +140,9 @@ export function readConfig(block: common.Block): ChannelConfig {
     roots,
     intermediates,
     consensus,
-    consenters,
+    consenters: consenterMapping.length,
+    consenterMapping,
+    ordererMsps,
     update: readUpdate(configEnvelope.getLastUpdate()),
   };
 }

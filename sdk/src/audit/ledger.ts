@@ -98,8 +98,25 @@ export function identityOf(serialized: Uint8Array): Identity {
 /** ECDSA (DER) over SHA-256, as Fabric identities sign (protocol's one certificate check). */
 export const verifySignature = verifyWithCertificate;
 
-/** The orderer signatures on a block, each with whether it verifies over the block header. */
-export function ordererSignatures(block: common.Block): { signer: Identity; valid: boolean }[] {
+/** One orderer signature on a block: who signed (by certificate, or by BFT consenter id) and whether it verifies. */
+export interface OrdererSignature {
+  /** The signer's identity; for a BFT signature the consenter's pinned identity, when the id is a consenter's. */
+  readonly signer: Identity | null;
+  /** The consenter id a BFT signature names itself by (SmartBFT signs with an identifier header). */
+  readonly consenterId: number | null;
+  readonly valid: boolean;
+}
+
+/**
+ * The orderer signatures on a block, each with whether it verifies over the block header. Raft
+ * orderers put their certificate in a signature header; SmartBFT consenters an identifier header
+ * with their numeric id, which `consenters` (the configuration in force) resolves to the identity it
+ * pins. An id no consenter has gives `signer: null`.
+ */
+export function ordererSignatures(
+  block: common.Block,
+  consenters: readonly { id: number; mspId: string; certificate: string }[] = [],
+): OrdererSignature[] {
   const raw = block.getMetadata()?.getMetadataList_asU8()[METADATA_SIGNATURES];
   if (!raw || raw.length === 0) return [];
   const metadata = common.Metadata.deserializeBinary(raw);
@@ -107,10 +124,19 @@ export function ordererSignatures(block: common.Block): { signer: Identity; vali
   if (!header) return [];
   const headerBytes = blockHeaderBytes(header);
   return metadata.getSignaturesList().map((s) => {
+    const identifier = s.getIdentifierHeader_asU8();
+    if (s.getSignatureHeader_asU8().length === 0 && identifier.length > 0) {
+      const id = common.IdentifierHeader.deserializeBinary(identifier).getIdentifier();
+      const consenter = consenters.find((c) => c.id === id);
+      if (!consenter) return { signer: null, consenterId: id, valid: false };
+      const signer = { mspId: consenter.mspId, certificate: consenter.certificate };
+      const signed = concat(metadata.getValue_asU8(), identifier, headerBytes);
+      return { signer, consenterId: id, valid: verifySignature(signer.certificate, signed, s.getSignature_asU8()) };
+    }
     const sigHeader = common.SignatureHeader.deserializeBinary(s.getSignatureHeader_asU8());
     const signer = identityOf(sigHeader.getCreator_asU8());
     const signed = concat(metadata.getValue_asU8(), s.getSignatureHeader_asU8(), headerBytes);
-    return { signer, valid: verifySignature(signer.certificate, signed, s.getSignature_asU8()) };
+    return { signer, consenterId: null, valid: verifySignature(signer.certificate, signed, s.getSignature_asU8()) };
   });
 }
 

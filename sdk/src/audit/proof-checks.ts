@@ -154,25 +154,44 @@ const pass = (detail: string): CheckResult => ({ status: 'pass', detail });
 const fail = (detail: string): CheckResult => ({ status: 'fail', detail });
 const verdict = (ok: boolean, detail: string): CheckResult => (ok ? pass(detail) : fail(detail));
 
-/** Whether every signature is valid and enough distinct orderers under `config` signed. */
+/**
+ * Whether enough distinct orderers under `config` signed the block, each signature valid: with Raft
+ * one ordering node of an organisation of the ordering service (its certificate chaining to that
+ * MSP's roots); with BFT a quorum of distinct consenters, each named by its id and verified with the
+ * identity the configuration pins for it, which must also chain to its MSP's roots (consenters may
+ * belong to the operators' own organisations, as on the two-operator deployment).
+ */
 export async function ordererQuorum(block: common.Block, config: ChannelConfig, at: Date): Promise<CheckResult> {
-  const sigs = ordererSignatures(block);
-  const roots = config.roots.get('OrdererMSP') ?? [];
+  const bft = config.consensus === 'BFT';
+  const sigs = ordererSignatures(block, bft ? config.consenterMapping : []);
   const signers = new Set<string>();
   for (const s of sigs) {
-    if (!s.valid) return fail(`an orderer signature does not verify (${s.signer.mspId})`);
-    if (s.signer.mspId !== 'OrdererMSP') return fail(`signed by ${s.signer.mspId}, not the ordering service`);
-    const path = await validatePath(s.signer.certificate, roots, at, { intermediatePems: config.intermediates.get('OrdererMSP') ?? [] });
+    if (s.signer === null)
+      return fail(
+        `signed by consenter id ${String(s.consenterId)}, which is not a consenter of configuration ${String(config.blockNumber)}`,
+      );
+    const who = s.consenterId !== null ? `consenter ${String(s.consenterId)} (${s.signer.mspId})` : s.signer.mspId;
+    if (!s.valid) return fail(`an orderer signature does not verify (${who})`);
+    if (bft && s.consenterId === null) return fail(`a BFT block signed without a consenter id (${who})`);
+    if (!config.ordererMsps.includes(s.signer.mspId))
+      return fail(`signed by ${s.signer.mspId}, not an organisation of the ordering service (${config.ordererMsps.join(', ')})`);
+    const path = await validatePath(s.signer.certificate, config.roots.get(s.signer.mspId) ?? [], at, {
+      intermediatePems: config.intermediates.get(s.signer.mspId) ?? [],
+    });
     if (!path.ok)
       return fail(
-        `orderer certificate does not chain to the OrdererMSP roots of configuration ${String(config.blockNumber)}: ${path.reason}`,
+        `${who} certificate does not chain to the ${s.signer.mspId} roots of configuration ${String(config.blockNumber)}: ${path.reason}`,
       );
-    signers.add(certificateFingerprint(s.signer.certificate));
+    // a Raft signer is known only by its certificate: it must be an ordering node's (NodeOU), not any
+    // member's of an organisation that also runs ordering nodes
+    if (!bft && !organisationalUnits(s.signer.certificate).includes('orderer'))
+      return fail(`${who} certificate is not an ordering node's (NodeOU)`);
+    signers.add(s.consenterId !== null ? `consenter:${String(s.consenterId)}` : certificateFingerprint(s.signer.certificate));
   }
   const needed = requiredOrdererSignatures(config);
   return verdict(
     signers.size >= needed,
-    `${String(signers.size)} distinct orderer signature(s) chaining to the roots of configuration block ${String(config.blockNumber)}; ${String(needed)} needed`,
+    `${String(signers.size)} distinct ${bft ? 'consenter' : 'orderer'} signature(s) valid under configuration block ${String(config.blockNumber)}; ${String(needed)} needed`,
   );
 }
 
@@ -335,7 +354,8 @@ function targetProblem(s: ProofState): string | null {
 function proven(s: ProofState): Record<string, unknown> {
   const r = s.decodedRecord;
   const base = { key: s.proof.record.key, block: s.proof.blockNumber, tx: s.proof.txId, txIndex: s.proof.txIndex };
-  if (s.kind === 'intel') return { type: 'intel', id: r.stixId, version: r.modified, producer: r.producer, signerKey: r.signerFingerprint, ...base };
+  if (s.kind === 'intel')
+    return { type: 'intel', id: r.stixId, version: r.modified, producer: r.producer, signerKey: r.signerFingerprint, ...base };
   if (s.kind === 'payment') return { type: 'payment', id: r.uetr, producer: r.attester, signerKey: r.attesterFingerprint, ...base };
   return { type: 'ledger write', id: s.proof.record.key, ...base };
 }
@@ -626,7 +646,9 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
       if (problem !== null) return fail(problem);
       const what = proven(s);
       s.summary.proven = what;
-      return pass(`${String(what.type)} ${String(what.id)}${what.version !== undefined ? ` version ${String(what.version)}` : ''} at its own key, written by transaction ${s.proof.txId}`);
+      return pass(
+        `${String(what.type)} ${String(what.id)}${what.version !== undefined ? ` version ${String(what.version)}` : ''} at its own key, written by transaction ${s.proof.txId}`,
+      );
     },
   },
   {
@@ -690,7 +712,9 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
       const r = s.decodedRecord;
       if (s.kind === 'intel' && r.observable === undefined && named !== null) {
         if (named.id !== r.stixId || !sameTime(named.modified, r.modified))
-          return fail(`the content is ${String(named.id)} ${String(named.modified)}, the record is ${String(r.stixId)} ${String(r.modified)}`);
+          return fail(
+            `the content is ${String(named.id)} ${String(named.modified)}, the record is ${String(r.stixId)} ${String(r.modified)}`,
+          );
       }
       if (committed.kind === 'sha256') {
         const hash = createHash('sha256').update(bytes).digest('hex');
