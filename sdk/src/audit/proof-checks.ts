@@ -41,7 +41,7 @@ import {
 import type { ParsedTransaction } from './ledger';
 import type { CheckProofOptions, CheckpointLink, CheckStatus, Checkpoint, Proof } from './proof';
 // a value used only when a check runs, so the two modules' mutual import is harmless
-import { PROOF_VERSION } from './proof';
+import { describeProven, PROOF_VERSION } from './proof';
 import { blockFlags, extendValidity, flagsHash } from './validity';
 import { fabricAttributes, organisationalUnits, validatePath } from './x509';
 
@@ -646,9 +646,7 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
       if (problem !== null) return fail(problem);
       const what = proven(s);
       s.summary.proven = what;
-      return pass(
-        `${String(what.type)} ${String(what.id)}${what.version !== undefined ? ` version ${String(what.version)}` : ''} at its own key, written by transaction ${s.proof.txId}`,
-      );
+      return pass(`${describeProven(what)}; stored at its own key`);
     },
   },
   {
