@@ -26,8 +26,39 @@ function quote(word: string): string {
   return /^[A-Za-z0-9_./:=,@+-]+$/.test(word) ? word : `"${word.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
+/** What a unit runs: a process of the network, or an operator's service over it. */
+type UnitSpec = Pick<ProcessSpec, 'name' | 'command' | 'args' | 'env' | 'cwd'>;
+
+/**
+ * An operator's continuous checkpointing: signs its view of the chain as new blocks come and co-signs
+ * the other operator's heights (`xborder audit checkpoint --follow`), so that proofs become co-signed
+ * without anyone remembering to. Each operator runs one, as its admin identity; none on the auditors'
+ * folder.
+ */
+export function checkpointerSpec(config: NetworkConfig, intervalSeconds = 10): UnitSpec | null {
+  const site = config.site;
+  if (site !== 'hk' && site !== 'th') return null;
+  return {
+    name: `checkpointer-${site}`,
+    command: process.execPath,
+    args: [
+      path.join(config.repoRoot, 'cli', 'dist', 'main.js'),
+      'audit',
+      'checkpoint',
+      '--follow',
+      '--interval',
+      String(intervalSeconds),
+      '--home',
+      config.home,
+      '--as',
+      `${site}-admin`,
+    ],
+    env: {},
+  };
+}
+
 /** The service name of a process (`xborder-peer0.hk`). */
-export function unitName(spec: ProcessSpec): string {
+export function unitName(spec: UnitSpec): string {
   return `xborder-${spec.name}`;
 }
 
@@ -35,7 +66,7 @@ export function unitName(spec: ProcessSpec): string {
  * A systemd service unit for one process. The environment (which may hold a CA bootstrap credential)
  * goes to an owner-only EnvironmentFile beside it, never into the unit, which any local user may read.
  */
-export function unitFile(spec: ProcessSpec, envFile: string, after: readonly string[]): string {
+export function unitFile(spec: UnitSpec, envFile: string, after: readonly string[]): string {
   const exec = [spec.command, ...spec.args].map(quote).join(' ');
   return [
     '[Unit]',
@@ -74,12 +105,22 @@ export function environmentFile(env: Readonly<Record<string, string>>): string {
  */
 export function writeUnits(config: NetworkConfig, outDir: string): string[] {
   fs.mkdirSync(outDir, { recursive: true, mode: 0o700 });
-  const specs = localProcesses(config);
+  const processes = localProcesses(config);
+  const checkpointer = checkpointerSpec(config);
+  const specs: UnitSpec[] = [...processes, ...(checkpointer ? [checkpointer] : [])];
   const cas = specs.filter((s) => s.name.startsWith('ca-')).map(unitName);
   const peers = specs.filter((s) => s.name.startsWith('peer')).map(unitName);
+  const servers = specs.filter((s) => s.name.startsWith('cc-')).map(unitName);
   const written: string[] = [];
   for (const spec of specs) {
-    const after = spec.name.startsWith('cc-') ? peers : spec.name.startsWith('ca-') ? [] : cas;
+    // the checkpointer signs through its own peer, which endorses through both chaincode servers
+    const after = spec.name.startsWith('checkpointer-')
+      ? [...peers, ...servers]
+      : spec.name.startsWith('cc-')
+        ? peers
+        : spec.name.startsWith('ca-')
+          ? []
+          : cas;
     const envFile = path.join(path.resolve(outDir), `${unitName(spec)}.env`);
     fs.writeFileSync(envFile, environmentFile(spec.env), { mode: 0o600 });
     fs.chmodSync(envFile, 0o600);

@@ -258,6 +258,49 @@ describe('two operators on two hosts (network namespaces)', function () {
     ]);
   });
 
+  /**
+   * What an auditor does on its own host: both operators checkpoint the current height (each on its
+   * host, TH co-signing exactly HK's height), then the auditor builds proofs, checks them offline
+   * against the anchor HK published, and verifies the whole chain. Consenters here are HKMSP's and
+   * THMSP's own BFT nodes.
+   */
+  async function auditorChecks(targets: readonly string[], label: string): Promise<void> {
+    const signed = JSON.parse(ok(await xborder('hk', 'hk-admin', 'audit', 'checkpoint', '--json'), `${label}: hk checkpoints`)) as {
+      height: number;
+    };
+    ok(await xborder('th', 'th-admin', 'audit', 'checkpoint', '--height', String(signed.height), '--json'), `${label}: th co-signs`);
+    const anchor = send(path.join(home('hk'), 'channel', 'anchor.json'), 'audit');
+    for (const target of targets) {
+      const file = path.join(inbox('audit'), `${label}-${target.replace(/[^a-z0-9]+/gi, '-')}.proof.json`);
+      ok(await xborder('audit', 'audit-1', 'audit', 'proof', target, '--output', file), `${label}: proof of ${target}`);
+      const checked = await xborder('audit', 'audit-1', 'audit', 'check-proof', file, '--anchor', anchor, '--json');
+      const report = JSON.parse(checked.stdout || '{}') as {
+        outcome?: string;
+        failed?: string;
+        checks?: { name: string; detail: string }[];
+      };
+      expect(
+        report.outcome,
+        `${label}: ${target} ${String(report.failed)}: ${JSON.stringify(report.checks?.filter((c) => c.name === report.failed))}`,
+      ).to.equal('holds');
+      expect(checked.code).to.equal(0);
+      const signatures = report.checks?.find((c) => c.name === 'block.orderer-signature')?.detail ?? '';
+      expect(signatures, 'a quorum of BFT consenters signed').to.match(/distinct consenter signature\(s\)/);
+    }
+    const chain = await xborder('audit', 'audit-1', 'audit', 'verify-chain', '--anchor', anchor);
+    expect(chain.code, `${label}: verify-chain\n${chain.stdout}\n${chain.stderr}`).to.equal(0);
+    expect(chain.stdout).to.match(/verified/);
+  }
+
+  it("lets the auditor prove the intel record and the payment on its own host: proofs hold against the operators' anchor, the chain verifies", async () => {
+    const listed = JSON.parse(ok(await xborder('audit', 'audit-1', 'intel', 'list', '--json'), 'list')) as { items: { stixId: string }[] };
+    const intelId = listed.items[0]?.stixId ?? '';
+    expect(intelId).to.match(/--/);
+    const uetr = /<UETR>([^<]+)<\/UETR>/.exec(fs.readFileSync(path.join(EXAMPLES, 'payments', 'pacs008-hk-th.xml'), 'utf8'))?.[1] ?? '';
+    expect(uetr).to.have.length(36);
+    await auditorChecks([`intel:${intelId}`, `payment:${uetr}`], 'first');
+  });
+
   it("keeps HK's clients working through HK's second peer while its first is down, with nothing lost", async () => {
     const pidFile = path.join(home('hk'), 'run', 'peer0.hk.pid');
     process.kill(Number.parseInt(fs.readFileSync(pidFile, 'utf8'), 10), 'SIGKILL');
@@ -373,6 +416,8 @@ describe('two operators on two hosts (network namespaces)', function () {
     const deadline = Date.now() + 30_000;
     while (read.code !== 0 && Date.now() < deadline) read = await xborder('th', 'th-bank-a', 'intel', 'get', String(indicator.id));
     ok(read, 'TH reads it');
+    // proofs and the chain hold across the consenter changes (blocks signed by the new set)
+    await auditorChecks([`intel:${String(indicator.id)}`], 'after the consenter change');
   });
 
   it("with TH's host off the network, HK submits fail clearly and HK reads go on; back on, nothing is lost", async () => {
@@ -432,6 +477,7 @@ describe('two operators on two hosts (network namespaces)', function () {
     expect(units).to.deep.equal([
       'xborder-ca-hk.service',
       'xborder-cc-xborder-hk.service',
+      'xborder-checkpointer-hk.service',
       'xborder-orderer0.hk.service',
       'xborder-orderer1.hk.service',
       'xborder-peer0.hk.service',
@@ -449,6 +495,12 @@ describe('two operators on two hosts (network namespaces)', function () {
       `FABRIC_CA_SERVER_BOOT="admin:${secrets.admin ?? 'missing'}"`,
     );
     expect(fs.readFileSync(path.join(out, 'xborder-peer0.hk.env'), 'utf8')).to.include(`CORE_PEER_LISTENADDRESS="${address('hk')}:7051"`);
+    // the operator's checkpointing runs as its admin, after its peers and chaincode servers
+    const checkpointer = fs.readFileSync(path.join(out, 'xborder-checkpointer-hk.service'), 'utf8');
+    expect(checkpointer).to.match(
+      /^ExecStart=\S+ \S+cli\/dist\/main\.js audit checkpoint --follow --interval 10 --home \S+ --as hk-admin$/m,
+    );
+    expect(checkpointer).to.match(/^After=.*xborder-peer0\.hk\.service.*xborder-cc-xborder-hk\.service/m);
   });
 
   it('upgrades the chaincode by each operator: the running version serves until the new definition commits', async () => {

@@ -18,12 +18,12 @@ export type {
   ProofOutcome,
   ProofReport,
 } from './proof';
-export { PROOF_CHECKS, ProofState, verifyCheckpoint } from './proof-checks';
+export { ordererQuorum, PROOF_CHECKS, ProofState, verifyCheckpoint } from './proof-checks';
 export type { CheckResult, NamedCheck } from './proof-checks';
 export { ANCHOR_KIND, certificateFingerprint, parseTrustAnchor, trustAnchorOf } from './anchor';
 export type { Anchor, TrustAnchor } from './anchor';
 export { readConfig } from './config';
-export type { ChannelConfig } from './config';
+export type { ChannelConfig, ConsenterIdentity } from './config';
 export { extendValidity, extendWithBlock, flagsHash, VALIDITY_GENESIS } from './validity';
 export { validatePath } from './x509';
 export {
@@ -35,7 +35,7 @@ export {
   parseTransaction,
   validationCodes,
 } from './ledger';
-export type { Endorsement, Identity, ParsedTransaction, Write } from './ledger';
+export type { Endorsement, Identity, OrdererSignature, ParsedTransaction, Write } from './ledger';
 export { buildReport, manifestDigest, reportCsv } from './report';
 export type { AuditReport, IntelActivityRow, PaymentRow } from './report';
 export { proofFile, trustAnchorFile } from '../schemas';

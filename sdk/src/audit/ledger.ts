@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 
 import * as asn1js from 'asn1js';
+import { BinaryReader } from 'google-protobuf';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import { verifyWithCertificate } from '@xborder/protocol';
 
@@ -119,25 +120,73 @@ export function ordererSignatures(
 ): OrdererSignature[] {
   const raw = block.getMetadata()?.getMetadataList_asU8()[METADATA_SIGNATURES];
   if (!raw || raw.length === 0) return [];
-  const metadata = common.Metadata.deserializeBinary(raw);
+  const metadata = readSignatureMetadata(raw);
   const header = block.getHeader();
   if (!header) return [];
   const headerBytes = blockHeaderBytes(header);
-  return metadata.getSignaturesList().map((s) => {
-    const identifier = s.getIdentifierHeader_asU8();
-    if (s.getSignatureHeader_asU8().length === 0 && identifier.length > 0) {
-      const id = common.IdentifierHeader.deserializeBinary(identifier).getIdentifier();
+  return metadata.signatures.map((s) => {
+    if (s.signatureHeader.length === 0 && s.identifierHeader.length > 0) {
+      const id = readIdentifier(s.identifierHeader);
       const consenter = consenters.find((c) => c.id === id);
       if (!consenter) return { signer: null, consenterId: id, valid: false };
       const signer = { mspId: consenter.mspId, certificate: consenter.certificate };
-      const signed = concat(metadata.getValue_asU8(), identifier, headerBytes);
-      return { signer, consenterId: id, valid: verifySignature(signer.certificate, signed, s.getSignature_asU8()) };
+      const signed = concat(metadata.value, s.identifierHeader, headerBytes);
+      return { signer, consenterId: id, valid: verifySignature(signer.certificate, signed, s.signature) };
     }
-    const sigHeader = common.SignatureHeader.deserializeBinary(s.getSignatureHeader_asU8());
+    const sigHeader = common.SignatureHeader.deserializeBinary(s.signatureHeader);
     const signer = identityOf(sigHeader.getCreator_asU8());
-    const signed = concat(metadata.getValue_asU8(), s.getSignatureHeader_asU8(), headerBytes);
-    return { signer, consenterId: null, valid: verifySignature(signer.certificate, signed, s.getSignature_asU8()) };
+    const signed = concat(metadata.value, s.signatureHeader, headerBytes);
+    return { signer, consenterId: null, valid: verifySignature(signer.certificate, signed, s.signature) };
   });
+}
+
+interface RawSignature {
+  readonly signatureHeader: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly identifierHeader: Uint8Array;
+}
+
+/**
+ * `common.Metadata` of the signatures slot, read field by field: value (1) and signatures (2), each
+ * with signature_header (1), signature (2) and identifier_header (3). Read by hand because a process
+ * can hold an older copy of Fabric's message classes (the chaincode shim's) under the same protobuf
+ * names, which would drop the BFT identifier header as an unknown field.
+ */
+function readSignatureMetadata(raw: Uint8Array): { value: Uint8Array; signatures: RawSignature[] } {
+  const reader = new BinaryReader(raw);
+  let value: Uint8Array = new Uint8Array(0);
+  const signatures: RawSignature[] = [];
+  while (reader.nextField() && !reader.isEndGroup()) {
+    if (reader.getFieldNumber() === 1) value = reader.readBytes();
+    else if (reader.getFieldNumber() === 2) signatures.push(readSignature(reader.readBytes()));
+    else reader.skipField();
+  }
+  return { value, signatures };
+}
+
+function readSignature(bytes: Uint8Array): RawSignature {
+  const reader = new BinaryReader(bytes);
+  const empty: Uint8Array = new Uint8Array(0);
+  const out = { signatureHeader: empty, signature: empty, identifierHeader: empty };
+  while (reader.nextField() && !reader.isEndGroup()) {
+    const field = reader.getFieldNumber();
+    if (field === 1) out.signatureHeader = reader.readBytes();
+    else if (field === 2) out.signature = reader.readBytes();
+    else if (field === 3) out.identifierHeader = reader.readBytes();
+    else reader.skipField();
+  }
+  return out;
+}
+
+/** The consenter id of a SmartBFT `common.IdentifierHeader` (identifier, field 1). */
+function readIdentifier(bytes: Uint8Array): number {
+  const reader = new BinaryReader(bytes);
+  let id = 0;
+  while (reader.nextField() && !reader.isEndGroup()) {
+    if (reader.getFieldNumber() === 1) id = reader.readUint32();
+    else reader.skipField();
+  }
+  return id;
 }
 
 /** The validation code the committing peers gave each transaction of a block. */
