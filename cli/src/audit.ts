@@ -288,7 +288,9 @@ export function registerAudit(program: Command): void {
     .command('checkpoints')
     .description('list checkpoints, verify both operators signed the same hash, and compare with the chain')
     .action(async (_o: unknown, cmd: Command) => {
+      let chainHeight = 0;
       const rows = await withClient(cmd, undefined, async (client) => {
+        chainHeight = await client.audit.height();
         const all = await client.audit.checkpoints();
         const heights = [...new Set(all.map((c) => c.height))].sort((a, b) => a - b);
         const out: {
@@ -330,6 +332,13 @@ export function registerAudit(program: Command): void {
         ))
           print(line);
         if (rows.length === 0) print('no checkpoints yet: operator admins record them with `xborder audit checkpoint`');
+        // how far behind the chain the newest height both operators signed alike is (checkpointing health)
+        const cosigned = Math.max(0, ...rows.filter((r) => r.operatorsAgree && r.matchesChain).map((r) => r.height));
+        print(
+          cosigned > 0
+            ? `co-signed by both operators up to height ${String(cosigned)} of ${String(chainHeight)}: ${String(chainHeight - cosigned)} block(s) behind`
+            : `no height co-signed by both operators yet; chain height ${String(chainHeight)}`,
+        );
       });
       if (rows.some((r) => !r.signaturesValid || !r.matchesChain)) process.exitCode = 1;
     });

@@ -102,7 +102,7 @@ export function registerTaxii(program: Command): void {
     .option('--insecure-http', 'serve plain HTTP (only behind a TLS-terminating proxy on the same host)')
     .option('--max-content-length <bytes>', 'largest envelope accepted', String(10 * 1024 * 1024))
     .option('--rate-limit <n>', 'requests per client per minute', '600')
-    .option('--public-url <url>', 'base URL clients use (default: from the Host header)')
+    .option('--public-url <url>', 'base URL clients use (default: the address the server is bound to)')
     .action(async (o: ServeOptions, cmd: Command) => {
       const identity = identityOf(cmd);
       const credentials = loadCredentials(credentialsFile(cmd, identity, o.credentials));

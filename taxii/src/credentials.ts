@@ -4,10 +4,14 @@
  * SHA-256 for tokens (random, 32 bytes, so a plain hash cannot be reversed), and SHA-256 fingerprints
  * of allowed client certificates. A secret is shown once, when it is made, and never stored.
  */
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { ScryptOptions } from 'node:crypto';
 import * as fs from 'node:fs';
 
 import Ajv from 'ajv';
+
+import { LoginGuard } from './login-guard';
+import type { LoginLimits, LoginRefusal } from './login-guard';
 
 export interface CredentialsFile {
   readonly basic?: readonly { readonly user: string; readonly scrypt: string }[];
@@ -72,14 +76,30 @@ export function hashPassword(password: string): string {
   return `scrypt$${String(SCRYPT.N)}$${String(SCRYPT.r)}$${String(SCRYPT.p)}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
-function passwordMatches(password: string, stored: string): boolean {
+function scryptAsync(password: string, salt: Buffer, length: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, length, options, (err, key) => {
+      if (err) reject(err);
+      else resolve(key);
+    });
+  });
+}
+
+/** Whether a password matches its stored scrypt hash; hashed on the libuv pool, not the event loop. */
+async function passwordMatches(password: string, stored: string): Promise<boolean> {
   const [, n, r, p, salt, hash] = stored.split('$');
   const expected = Buffer.from(hash ?? '', 'base64');
   const N = Number(n);
   if (!Number.isInteger(N) || N < 1024 || N > 1 << 20) return false;
-  const actual = scryptSync(password, Buffer.from(salt ?? '', 'base64'), expected.length, { N, r: Number(r), p: Number(p) });
+  const actual = await scryptAsync(password, Buffer.from(salt ?? '', 'base64'), expected.length, { N, r: Number(r), p: Number(p) });
   return timingSafeEqual(actual, expected);
 }
+
+/**
+ * What an unknown user name is checked against: a hash no password matches, made with the same cost,
+ * so an unknown name takes as long to refuse as a wrong password (names cannot be told apart by time).
+ */
+const UNKNOWN_USER = hashPassword(randomBytes(32).toString('base64'));
 
 /** A new random bearer token (shown once) and the hash to store. */
 export function newToken(): { token: string; sha256: string } {
@@ -95,39 +115,59 @@ function equalHex(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }
 
-/** Checks the credentials of a request; remembers good Basic passwords briefly (scrypt is slow by design). */
+/** What a Basic or bearer login came to: the client's name, nothing, or a refusal before any check. */
+export type LoginOutcome = { readonly principal: string } | { readonly principal: undefined; readonly refused?: LoginRefusal };
+
+/**
+ * Checks the credentials of a request; remembers good Basic passwords briefly (scrypt is slow by
+ * design), and guards the rest (see {@link LoginGuard}).
+ */
 export class Authenticator {
   readonly #file: CredentialsFile;
   readonly #recent = new Map<string, { user: string; until: number }>();
+  readonly #guard: LoginGuard;
 
-  constructor(file: CredentialsFile) {
+  constructor(file: CredentialsFile, limits: Partial<LoginLimits> = {}) {
     this.#file = file;
+    this.#guard = new LoginGuard(limits);
   }
 
-  /** The client's name for an `Authorization` header, or undefined. Scheme names are case-insensitive. */
-  fromHeader(header: string | undefined): string | undefined {
-    if (header === undefined) return undefined;
+  /**
+   * The client's name for an `Authorization` header from `client` (its address). Scheme names are
+   * case-insensitive. A known good Basic credential is served from memory; any other is hashed only
+   * when neither the client nor the user name is throttled and the hash queue has room.
+   */
+  async fromHeader(header: string | undefined, client = ''): Promise<LoginOutcome> {
+    const none = { principal: undefined };
+    if (header === undefined) return none;
     const m = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);
-    if (!m) return undefined;
+    if (!m) return none;
     const scheme = (m[1] ?? '').toLowerCase();
     const value = m[2] ?? '';
     if (scheme === 'bearer') {
       const hash = sha256Hex(value);
-      return this.#file.tokens?.find((t) => equalHex(t.sha256, hash))?.name;
+      const found = this.#file.tokens?.find((t) => equalHex(t.sha256, hash))?.name;
+      return found !== undefined ? { principal: found } : none;
     }
-    if (scheme !== 'basic') return undefined;
+    if (scheme !== 'basic') return none;
     const cacheKey = sha256Hex(value);
     const cached = this.#recent.get(cacheKey);
-    if (cached && cached.until > Date.now()) return cached.user;
+    if (cached && cached.until > Date.now()) return { principal: cached.user };
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) return undefined;
+    if (colon < 0) return none;
     const user = decoded.slice(0, colon);
+    if (!this.#guard.allowed(client, user)) return { principal: undefined, refused: 'throttled' };
     const entry = this.#file.basic?.find((b) => b.user === user);
-    if (!entry || !passwordMatches(decoded.slice(colon + 1), entry.scrypt)) return undefined;
+    const matched = await this.#guard.run(() => passwordMatches(decoded.slice(colon + 1), entry?.scrypt ?? UNKNOWN_USER));
+    if (matched === 'busy') return { principal: undefined, refused: 'busy' };
+    if (!matched || !entry) {
+      this.#guard.failed(client, user);
+      return none;
+    }
     if (this.#recent.size > 1000) this.#recent.clear();
     this.#recent.set(cacheKey, { user, until: Date.now() + 60_000 });
-    return user;
+    return { principal: user };
   }
 
   /** The client's name for a client certificate the TLS layer verified, or undefined. */

@@ -10,5 +10,8 @@ export type { IngestResult, IntelSource, LedgerFilter, ListedVersion, SourcePage
 export { COLLECTIONS, findCollection } from './collections';
 export type { Collection } from './collections';
 export { Authenticator, hashPassword, newToken, readCredentials } from './credentials';
+export type { LoginOutcome } from './credentials';
+export { DEFAULT_LOGIN_LIMITS, LoginGuard } from './login-guard';
+export type { LoginLimits, LoginRefusal } from './login-guard';
 export type { CredentialsFile } from './credentials';
 export { TAXII_MEDIA_TYPE, STIX_MEDIA_TYPE } from './media';

@@ -40,7 +40,7 @@ export interface TaxiiServerOptions {
   readonly maxContentLength?: number;
   /** Requests per client per minute (default 600). */
   readonly rateLimitPerMinute?: number;
-  /** Base URL clients reach the server at (default: from the request's Host header). */
+  /** Base URL clients reach the server at (default: the address it is bound to; never the Host header). */
   readonly publicUrl?: string;
   /** How long completed status resources are kept (default 7 days). */
   readonly statusRetentionMs?: number;
@@ -62,6 +62,14 @@ declare module 'fastify' {
 type Query = Record<string, string | string[] | undefined>;
 
 /** Sends a TAXII resource with the media type exactly as the specification spells it. */
+/** The address the server is bound to, as a base URL (IPv6 in brackets). */
+function boundUrl(req: FastifyRequest): string {
+  const address = req.server.server.address();
+  if (address === null || typeof address === 'string') return `${req.protocol}://localhost`;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${req.protocol}://${host}:${String(address.port)}`;
+}
+
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply
     .code(status)
@@ -207,9 +215,22 @@ export function createTaxiiServer(options: TaxiiServerOptions): TaxiiServer {
   app.addHook('onRequest', async (req, reply) => {
     const socket = req.raw.socket as Partial<TLSSocket>;
     const fromCert = socket.authorized === true ? auth.fromCertificate(socket.getPeerCertificate?.().fingerprint256) : undefined;
-    const principal = fromCert ?? auth.fromHeader(req.headers.authorization);
+    const login = fromCert !== undefined ? { principal: fromCert } : await auth.fromHeader(req.headers.authorization, req.ip);
+    const principal = login.principal;
     if (principal === undefined) {
-      await sendError(reply, new TaxiiError(401, 'Unauthorized', 'authenticate with HTTP Basic, a bearer token or a client certificate'));
+      const refused = 'refused' in login ? login.refused : undefined;
+      if (refused === 'throttled') {
+        void reply.header('Retry-After', '60');
+        await sendError(
+          reply,
+          new TaxiiError(429, 'Too Many Requests', 'too many failed logins from this client or for this user: try again in a minute'),
+        );
+      } else if (refused === 'busy') {
+        void reply.header('Retry-After', '5');
+        await sendError(reply, new TaxiiError(503, 'Service Unavailable', 'too many logins are being checked: try again shortly'));
+      } else {
+        await sendError(reply, new TaxiiError(401, 'Unauthorized', 'authenticate with HTTP Basic, a bearer token or a client certificate'));
+      }
       return;
     }
     req.principal = principal;
@@ -248,7 +269,8 @@ export function createTaxiiServer(options: TaxiiServerOptions): TaxiiServer {
       errorResponseBuilder: (_req, context) => Object.assign(new Error('rate limit'), { statusCode: context.statusCode }),
     });
 
-    const base = (req: FastifyRequest): string => options.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.host}`;
+    // never the request's Host header: a client could make discovery point others' tools elsewhere
+    const base = (req: FastifyRequest): string => options.publicUrl?.replace(/\/$/, '') ?? boundUrl(req);
 
     api.get('/taxii2/', async (req, reply) =>
       send(reply, 200, {

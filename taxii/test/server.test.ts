@@ -46,10 +46,15 @@ describe('TAXII server (in-memory ledger)', () => {
 
   it('serves discovery, the API root and collections in the TAXII media type, with or without trailing slashes', async () => {
     const s = start(new FakeSource([]));
-    const discovery = await get(s, '/taxii2/', { host: 'taxii.example:9443' });
+    // the Host header is never reflected into discovery (it would point other tools elsewhere)
+    const discovery = await get(s, '/taxii2/', { host: 'attacker.example:9443' });
     expect(discovery.statusCode).to.equal(200);
     expect(discovery.headers['content-type']).to.equal(TAXII_MEDIA_TYPE);
-    expect(json(discovery)).to.include({ default: 'http://taxii.example:9443/xborder/' });
+    expect(discovery.body).to.not.include('attacker.example');
+    const published = start(new FakeSource([]), { publicUrl: 'https://taxii.hk-bank-a.example:9443/' });
+    const named = json(await get(published, '/taxii2/', { host: 'attacker.example:9443' }));
+    expect(named).to.include({ default: 'https://taxii.hk-bank-a.example:9443/xborder/' });
+    expect(named.api_roots).to.deep.equal(['https://taxii.hk-bank-a.example:9443/xborder/']);
     const root = json(await get(s, ROOT));
     expect(root).to.deep.include({ versions: [TAXII_MEDIA_TYPE], max_content_length: 10 * 1024 * 1024 });
     const collections = json(await get(s, `${ROOT}/collections`)).collections as Json[];
