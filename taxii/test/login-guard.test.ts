@@ -67,13 +67,13 @@ describe('TAXII logins under attack', () => {
     let most = 0;
     const release: (() => void)[] = [];
     const job = (): Promise<string> =>
-      guard.run(async () => {
+      guard.run<string>(async () => {
         running++;
         most = Math.max(most, running);
         await new Promise<void>((r) => release.push(r));
         running--;
         return 'done';
-      }) as Promise<string>;
+      });
     const jobs = Array.from({ length: 5 }, job);
     expect(await guard.run(() => Promise.resolve('x'))).to.equal('busy');
     while (release.length > 0 || running > 0) {
