@@ -7,6 +7,8 @@ import { XborderContract } from './xborder-contract';
 import { caller, requireRole } from './caller';
 import type { Caller } from './caller';
 import {
+  isOperatorMsp,
+  otherSideProblem,
   canonicalize,
   certificateFingerprint,
   ChaincodeError,
@@ -201,6 +203,13 @@ function parseInstitutionInput(json: string): Pick<Institution, 'id' | 'name' | 
   return { id: v.id, name: v.name, kind: v.kind, ...details(v.bics ?? [], v.memberships ?? []) };
 }
 
+/** Each operator registers and manages institutions of its own side only (see operator-sides.ts). */
+function refuseOtherSide(mspId: string, institution: Parameters<typeof otherSideProblem>[1]): void {
+  if (!isOperatorMsp(mspId)) return;
+  const problem = otherSideProblem(mspId, institution);
+  if (problem !== null) throw new ChaincodeError('INSTITUTION_OTHER_SIDE', problem);
+}
+
 function checkName(name: string): void {
   if (name.trim().length === 0 || hasControlChars(name))
     throw new ChaincodeError('INSTITUTION_INVALID', 'name must be 1-140 printable characters');
@@ -307,6 +316,7 @@ export class RegistryContract extends XborderContract {
         );
       return JSON.stringify(existing);
     }
+    refuseOtherSide(who.mspId, input);
     // a BIC or membership is matched against payment agents: it must name one institution only
     await refuseHeldDetails(ctx, input.id, input);
     const now = txTime(ctx);
@@ -343,6 +353,7 @@ export class RegistryContract extends XborderContract {
     const name = change.name ?? existing.name;
     if (name === existing.name && canonicalize(next) === canonicalize({ bics: existing.bics, memberships: existing.memberships }))
       return JSON.stringify(existing);
+    refuseOtherSide(existing.mspId, next);
     await refuseHeldDetails(ctx, id, next);
     const before = new Set(detailKeys(existing).map((d) => d.key));
     const after = new Set(detailKeys(next).map((d) => d.key));

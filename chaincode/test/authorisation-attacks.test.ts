@@ -96,8 +96,8 @@ describe('authorisation attacks on the contracts', () => {
     );
     expect(sameBic.error?.message).to.match(/^INSTITUTION_CONFLICT: BIC VHBKHKHHXXX is already registered/);
     expect(sameBic.writes).to.equal(0);
-    const sameCode = await world.invoke(ids.thAdmin, (ctx) =>
-      registry.RegisterInstitution(ctx, member('th-bank-c', { memberships: [{ system: 'HKNCC', memberId: '801' }] })),
+    const sameCode = await world.invoke(ids.hkAdmin, (ctx) =>
+      registry.RegisterInstitution(ctx, member('hk-bank-d', { memberships: [{ system: 'HKNCC', memberId: '801' }] })),
     );
     expect(sameCode.error?.message).to.match(/^INSTITUTION_CONFLICT: membership HKNCC\/801 is already registered/);
     expect(sameCode.writes).to.equal(0);
@@ -105,5 +105,38 @@ describe('authorisation attacks on the contracts', () => {
       registry.RegisterInstitution(ctx, member('hk-bank-c', { bics: ['NEWBHKHHXXX'] })),
     );
     expect(fresh.error).to.equal(undefined);
+  });
+
+  it('refuses an operator registering or reshaping an institution of the other side (id prefix, BIC country, clearing system), writing nothing', async () => {
+    const member = (id: string, extra: Record<string, unknown>) => JSON.stringify({ id, name: id, kind: 'bank', ...extra });
+    const squats = [
+      { as: ids.thAdmin, json: member('hk-bank-z', { bics: ['SQATTHBKXXX'] }), why: /ids starting hk- are HKMSP's/ },
+      { as: ids.thAdmin, json: member('th-bank-z', { bics: ['SQATHKHHXXX'] }), why: /BIC SQATHKHHXXX is of HK/ },
+      {
+        as: ids.thAdmin,
+        json: member('th-bank-z', { memberships: [{ system: 'HKNCC', memberId: '899' }] }),
+        why: /clearing system HKNCC is HKMSP's side/,
+      },
+      { as: ids.hkAdmin, json: member('th-bank-y', {}), why: /ids starting th- are THMSP's/ },
+      { as: ids.hkAdmin, json: member('hk-bank-y', { bics: ['SQATTHBK'] }), why: /BIC SQATTHBKXXX is of TH/ },
+    ];
+    for (const squat of squats) {
+      const r = await world.invoke(squat.as, (ctx) => registry.RegisterInstitution(ctx, squat.json));
+      expect(r.error?.message, squat.json)
+        .to.match(/^INSTITUTION_OTHER_SIDE: /)
+        .and.to.match(squat.why);
+      expect(r.writes, squat.json).to.equal(0);
+    }
+    // a TH institution cannot be given an HK BIC afterwards either
+    const own = await world.invoke(ids.thAdmin, (ctx) => registry.RegisterInstitution(ctx, member('th-bank-x', { bics: ['OWNXTHBKXXX'] })));
+    expect(own.error).to.equal(undefined);
+    const moved = await world.invoke(ids.thAdmin, (ctx) =>
+      registry.UpdateInstitution(ctx, 'th-bank-x', JSON.stringify({ bics: ['OWNXHKHHXXX'] })),
+    );
+    expect(moved.error?.message).to.match(/^INSTITUTION_OTHER_SIDE: BIC OWNXHKHHXXX is of HK/);
+    expect(moved.writes).to.equal(0);
+    // HK keeps its own names: hk-bank-z is HK's to register
+    const hk = await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterInstitution(ctx, member('hk-bank-z', { bics: ['SQATHKHHXXX'] })));
+    expect(hk.error).to.equal(undefined);
   });
 });

@@ -14,6 +14,7 @@ export * from './jcs';
 export * from './ledger-keys';
 export * from './money';
 export * from './observable';
+export * from './operator-sides';
 export * from './payment';
 export * from './records';
 export * from './statement';
