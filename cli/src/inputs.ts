@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { canonicalize, isOpening, isSalt, MAX_OBJECT_BYTES } from '@xborder/protocol';
+import { canonicalize, ChaincodeError, decodeUtf8Strict, isOpening, isSalt, MAX_OBJECT_BYTES, parseStrictJson } from '@xborder/protocol';
 
 import { XborderError } from '@xborder/sdk';
 
@@ -46,11 +46,14 @@ function listJsonFiles(dir: string): string[] {
 }
 
 /** The objects of one STIX document: a bundle's objects, or a single object. */
-export function stixObjects(text: string, source: string): InputObject[] {
+export function stixObjects(input: string | Uint8Array, source: string): InputObject[] {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    // one meaning per document: no duplicate or prototype keys, valid text, bounded nesting
+    const text = typeof input === 'string' ? input : decodeUtf8Strict(input, source);
+    doc = parseStrictJson(text, source);
   } catch (err) {
+    if (err instanceof ChaincodeError && err.code !== 'INVALID_ARGUMENT') throw new XborderError(err.code, err.reason, { cause: err });
     throw new XborderError('BAD_INPUT', `${source}: not JSON (${err instanceof Error ? err.message : String(err)})`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
@@ -70,7 +73,7 @@ export async function readStixInputs(inputs: readonly string[]): Promise<InputOb
   const out: InputObject[] = [];
   for (const input of inputs) {
     if (input === '-') {
-      out.push(...stixObjects((await readAllStdin()).toString('utf8'), 'stdin'));
+      out.push(...stixObjects(await readAllStdin(), 'stdin'));
       continue;
     }
     let stat: fs.Stats;
@@ -84,7 +87,7 @@ export async function readStixInputs(inputs: readonly string[]): Promise<InputOb
     for (const file of files) {
       if (fs.statSync(file).size > MAX_INPUT_BYTES)
         throw new XborderError('BAD_INPUT', `${file}: larger than ${String(MAX_INPUT_BYTES / 1024 / 1024)} MiB`);
-      out.push(...stixObjects(fs.readFileSync(file, 'utf8'), file));
+      out.push(...stixObjects(fs.readFileSync(file), file));
     }
   }
   return out;

@@ -57,7 +57,7 @@ const CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
-/** Wrong access tokens accepted per minute before sign-ins are refused for the rest of it. */
+/** Wrong access tokens accepted per client and minute before its sign-ins are refused for the rest of it. */
 const MAX_FAILED_SIGN_INS = 20;
 const INTEL_FILTERS = ['all', 'type', 'tlp', 'producer', 'org'] as const;
 const PAYMENT_FILTERS = ['corridor', 'status', 'institution'] as const;
@@ -160,12 +160,22 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     );
   }
 
-  // wrong tokens are throttled (a right one never is): the token is 256 random bits, this only keeps a guesser noisy and slow
-  let failures: number[] = [];
+  // wrong tokens are throttled per client (a right one never is): the token is 256 random bits, this
+  // only keeps a guesser noisy and slow. Only the page itself may sign in: a JSON body (which a form
+  // on another site cannot send without a preflight this server never answers) from the console's own
+  // origin, so no other page can spend a client's attempts.
+  const failures = new Map<string, number[]>();
   app.post('/api/session', async (req, reply) => {
     const now = Date.now();
-    failures = failures.filter((t) => t > now - 60_000);
-    if (failures.length >= MAX_FAILED_SIGN_INS)
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json')
+      return reply.code(415).send({ error: { code: 'BAD_INPUT', message: 'sign in with a JSON body: {"token": "..."}' } });
+    const origin = req.headers.origin;
+    if (origin !== undefined && !hosts.has(origin.replace(/^https?:\/\//, '')))
+      return reply.code(403).send({ error: { code: 'ACCESS_DENIED', message: 'sign in from the console page itself' } });
+    const client = req.ip;
+    const recent = (failures.get(client) ?? []).filter((t) => t > now - 60_000);
+    if (recent.length >= MAX_FAILED_SIGN_INS)
       return reply
         .code(429)
         .header('Retry-After', '60')
@@ -173,7 +183,8 @@ export function createConsoleServer(options: ConsoleServerOptions): FastifyInsta
     const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
     const id = sessions.open(body.token);
     if (id === null) {
-      failures.push(now);
+      if (failures.size > 10_000) failures.clear();
+      failures.set(client, [...recent, now]);
       return reply.code(401).send({ error: { code: 'UNAUTHENTICATED', message: 'wrong access token' } });
     }
     const cookie = `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;

@@ -142,10 +142,16 @@ class CaClient {
   }
 
   /** Registers an identity once; a second registration of the same id is not an error. */
-  async register(id: string, type: string, attrs?: string): Promise<string> {
+  /**
+   * Registers an identity (again: a no-op) and returns its enrollment secret. `maxEnrollments`: how
+   * often the secret may be used (the CA's default, unlimited, for the network's own nodes, which
+   * enroll twice; 1 for a member's one-time secret).
+   */
+  async register(id: string, type: string, attrs?: string, maxEnrollments?: number): Promise<string> {
     const secret = secretFor(this.#config, this.#org, id);
     const args = ['register', '--id.name', id, '--id.type', type];
     if (attrs !== undefined) args.push('--id.attrs', attrs);
+    if (maxEnrollments !== undefined) args.push('--id.maxenrollments', String(maxEnrollments));
     try {
       await this.#client(args, `register ${id}`, { idSecret: secret });
     } catch (err) {
@@ -253,7 +259,8 @@ export async function registerMemberAtCa(
 ): Promise<{ secret: string; caUrl: string; caCertPem: string }> {
   const client = new CaClient(config, org);
   await client.enrollRegistrar();
-  const secret = await client.register(institution, 'client', idAttrs({ role: 'submitter', institution }));
+  // the secret is the member's to enroll with once: a copy that leaks later enrolls nothing
+  const secret = await client.register(institution, 'client', idAttrs({ role: 'submitter', institution }), 1);
   return { secret, caUrl: `https://${org.ca.host}:${String(org.ca.port)}`, caCertPem: client.caCertPem };
 }
 

@@ -356,7 +356,8 @@ export async function deployChaincode(
     const pkg = packageFor(config, org, spec.name, slot);
     const id = packageId(spec.name, org, pkg);
     const file = path.join(home, `${org.key}.tgz`);
-    fs.writeFileSync(file, pkg);
+    // the package holds the chaincode client's TLS key: owner-only from the start
+    fs.writeFileSync(file, pkg, { mode: 0o600 });
     await installPackage(config, org, file, id);
     fs.writeFileSync(path.join(home, `${org.key}.package-id`), id);
     packageIds[org.mspId] = id;
@@ -504,7 +505,8 @@ export async function approveChaincode(
     lane = { index, packageId: packageId(spec.name, org, pkg, label) };
     const file = path.join(chaincodeHome(config, spec.name), `${org.key}-${next.version}.tgz`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, pkg);
+    // the package holds the chaincode client's TLS key: owner-only from the start
+    fs.writeFileSync(file, pkg, { mode: 0o600 });
     await installPackage(config, org, file, lane.packageId);
     // a lane held by a version that was approved but never committed is taken over
     const kept = Object.entries(lanes).filter(([, l]) => l.index !== index);

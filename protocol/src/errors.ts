@@ -5,6 +5,11 @@
  */
 export const ERROR_CODES = {
   INVALID_ARGUMENT: 'an argument is missing, malformed or out of range',
+  // JSON read as STIX content (strict-json.ts)
+  JSON_DUPLICATE_KEY: 'an object gives the same key twice (JSON parsers disagree on which one counts)',
+  JSON_FORBIDDEN_KEY: 'a key is __proto__, constructor or prototype',
+  JSON_TEXT_INVALID: 'the text is not valid UTF-8, or a string holds a lone surrogate',
+  JSON_TOO_DEEP: 'objects and arrays nest deeper than the limit (64)',
   ACCESS_DENIED: "the caller's org, role or institution may not run this transaction",
   TX_TIME_SKEWED: "the proposal's timestamp is further from the endorser's clock than allowed (XB_MAX_CLOCK_SKEW_SECONDS, default 300)",
   NOT_FOUND: 'the requested record does not exist',

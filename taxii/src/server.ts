@@ -10,6 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+import { ChaincodeError, decodeUtf8Strict, parseStrictJson } from '@xborder/protocol';
 import { toXborderError } from '@xborder/sdk';
 
 import { COLLECTIONS, findCollection } from './collections';
@@ -209,7 +210,18 @@ export function createTaxiiServer(options: TaxiiServerOptions): TaxiiServer {
       : {}),
   }) as unknown as FastifyInstance;
 
-  app.addContentTypeParser(['application/taxii+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // envelopes are read as STIX content must be (strict-json.ts): invalid UTF-8, duplicate or prototype
+  // keys, lone surrogates and deep nesting are refused with their code (413 for nesting), never guessed at
+  app.addContentTypeParser(['application/taxii+json'], { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseStrictJson(decodeUtf8Strict(body as Buffer, 'the envelope'), 'the envelope'));
+    } catch (err) {
+      if (err instanceof ChaincodeError && err.code === 'JSON_TOO_DEEP')
+        done(new TaxiiError(413, 'Payload Too Large', err.message, err.code));
+      else if (err instanceof ChaincodeError && err.code !== 'INVALID_ARGUMENT') done(badRequest(err.message, err.code));
+      else done(badRequest('the body is not a JSON envelope'));
+    }
+  });
 
   // who is asking: a verified client certificate on the allow list, else the Authorization header
   app.addHook('onRequest', async (req, reply) => {

@@ -345,16 +345,37 @@ describe('TAXII server (in-memory ledger)', () => {
         [envelope([{ name: 'no id or type' }]), {}, 'shared', 400],
         [envelope([version(1).object]), {}, 'own', 403],
         [envelope([version(1).object]), {}, 'nope', 404],
+        // one meaning per envelope: a duplicate key, a prototype key, a lone surrogate, deep nesting
+        [envelope([version(1).object]).replace('{"objects"', '{"objects":[],"objects"'), {}, 'shared', 400],
+        [envelope([{ ...version(1).object, x_data: JSON.parse('{"__proto__": {"a": 1}}') as unknown }]), {}, 'shared', 400],
+        [envelope([{ ...version(1).object, name: '\ud800' }]).replace('"name":"\ud800"', '"name":"\\ud800"'), {}, 'shared', 400],
+        [`{"objects":[${'['.repeat(10_000)}${']'.repeat(10_000)}]}`, {}, 'shared', 413],
       ];
       for (const [body, headers, collection, status] of cases) {
         const r = await post(s, body, headers, collection);
-        expect(r.statusCode, `${collection} ${JSON.stringify(headers)} ${body.slice(0, 30)}`).to.equal(status);
+        expect(r.statusCode, `${collection} ${JSON.stringify(headers)} ${body.slice(0, 30)}: ${r.body.slice(0, 200)}`).to.equal(status);
         expect(r.headers['content-type']).to.equal(TAXII_MEDIA_TYPE);
         expect(json(r)).to.include({ http_status: String(status) });
       }
       await s.idle();
       expect(source.ingested).to.deep.equal([]);
       expect(fs.readdirSync(path.join(stateDir, 'status'))).to.deep.equal([]);
+      // invalid UTF-8 is refused, not turned into U+FFFD
+      const bytes = Buffer.concat([
+        Buffer.from('{"objects":[{"type":"indicator","name":"'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}]}'),
+      ]);
+      const r = await s.app.inject({
+        method: 'POST',
+        url: `${ROOT}/collections/${SHARED}/objects/`,
+        headers: { authorization: bearer, accept: TAXII_MEDIA_TYPE, 'content-type': TAXII_MEDIA_TYPE },
+        payload: bytes,
+      });
+      expect(r.statusCode).to.equal(400);
+      expect(json(r).error_code).to.equal('JSON_TEXT_INVALID');
+      await s.idle();
+      expect(source.ingested).to.deep.equal([]);
     });
   });
 

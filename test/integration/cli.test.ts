@@ -274,7 +274,9 @@ describe('xborder CLI end to end on the real network', () => {
     expect(r.stdout).to.match(/CONFIRMED tx/);
     expect(r.stdout).to.match(/DISPUTED - the TH copy differs in amount/);
     expect(r.stdout).to.match(/signature valid/);
-    expect(r.stdout).to.match(/proof holds: (intel|payment) \S+ .*written by transaction [0-9a-f]{64} .*; block \d+ .*anchored and co-signed by both operators/);
+    expect(r.stdout).to.match(
+      /proof holds: (intel|payment) \S+ .*written by transaction [0-9a-f]{64} .*; block \d+ .*anchored and co-signed by both operators/,
+    );
     expect(r.stdout).to.match(/npm run network:down/);
     // and leaves the auditor console running as a service of the network, its token in an owner-only file
     const address = /Auditor console \(audit-1, read only\) (?:still )?at (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(r.stdout);

@@ -80,8 +80,13 @@ describe('local secrets against another user of the machine', () => {
 
   it('keeps the network folder, keys, secrets and logs to their owner (0700 folders, 0600 files)', () => {
     expect(fs.statSync(home).mode & 0o777).to.equal(0o700);
-    const sensitive = walk(home).filter((f) => /(^priv_sk$|_sk$|\.key$|^secrets\.json$|^party-keys\.json$|\.log$)/.test(path.basename(f)));
+    const sensitive = walk(home).filter((f) =>
+      /(^priv_sk$|_sk$|\.key$|^secrets\.json$|^party-keys\.json$|\.log$|\.tgz$|\.db$)/.test(path.basename(f)),
+    );
     expect(sensitive.length).to.be.greaterThan(20);
+    // chaincode packages (they hold the chaincode client's TLS key) and the CAs' databases among them
+    expect(sensitive.filter((f) => f.endsWith('.tgz')).length, 'chaincode packages').to.be.at.least(2);
+    expect(sensitive.filter((f) => f.endsWith('.db')).length, 'CA databases').to.be.at.least(3);
     for (const f of sensitive) expect(fs.statSync(f).mode & 0o077, path.relative(home, f)).to.equal(0);
   });
 

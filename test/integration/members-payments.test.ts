@@ -298,6 +298,26 @@ describe('payments as banks send them, and member institutions, through the CLI'
     );
     expect(enrolled.code, enrolled.stdout + enrolled.stderr).to.equal(0);
     const { certificate } = enrolled.json() as { certificate: string };
+    // the secret enrolls once: a copy of it (left in a mail, a ticket) enrolls nothing later
+    const replayed = xborder(
+      [
+        'member',
+        'enroll',
+        'hk-bank-c',
+        '--ca-url',
+        caUrl,
+        '--ca-cert',
+        caCert,
+        '--profile-from',
+        path.join(home, 'identities', 'hk-bank-a', 'profile.json'),
+        '--home',
+        path.join(tmp, 'bank-c-thief-home'),
+      ],
+      `${secret}\n`,
+    );
+    expect(replayed.code, 'a second enrollment with the one-time secret').to.not.equal(0);
+    expect(replayed.stderr).to.match(/error CONFIG: the CA refused the enrolment/);
+    expect(fs.existsSync(path.join(tmp, 'bank-c-thief-home', 'identities', 'hk-bank-c', 'msp', 'signcerts'))).to.equal(false);
     const keyFile = path.join(bankHome, 'identities', 'hk-bank-c', 'msp', 'keystore', 'priv_sk');
     expect(fs.statSync(keyFile).mode & 0o077).to.equal(0);
     // the private key exists in the bank's folder only: no file of the operator's network holds it

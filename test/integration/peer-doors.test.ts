@@ -51,7 +51,9 @@ async function drain(network: Network, door: Door, height: bigint): Promise<{ by
       if (abort.signal.aborted) throw new Error(`${door}: no answer within 30 s`);
       bytes += Buffer.from(event.serializeBinary()).toString('latin1');
       const number =
-        'getBlock' in event ? event.getBlock()?.getHeader()?.getNumber() : (event as { getHeader(): { getNumber(): number } | undefined }).getHeader()?.getNumber();
+        'getBlock' in event
+          ? event.getBlock()?.getHeader()?.getNumber()
+          : (event as { getHeader(): { getNumber(): number } | undefined }).getHeader()?.getNumber();
       if (number !== undefined && BigInt(number) >= height - 1n) break;
     }
     return { bytes };
