@@ -9,8 +9,7 @@ import * as path from 'node:path';
 
 import { expect } from 'chai';
 
-import { createConsoleServer, newAccessToken } from '@xborder/console';
-import type { LedgerView } from '@xborder/console';
+import { createConsoleServer, LedgerView, newAccessToken } from '@xborder/console';
 
 describe('console sign-in', () => {
   const token = newAccessToken();
@@ -22,8 +21,9 @@ describe('console sign-in', () => {
   beforeEach(() => {
     webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-console-web-'));
     for (const f of ['index.html', 'app.js', 'app.css']) fs.writeFileSync(path.join(webDir, f), '');
-    // sign-in never touches the ledger view
-    app = createConsoleServer({ view: {} as LedgerView, accessToken: token, webDir });
+    // sign-in never touches the ledger view: an instance without a ledger behind it
+    const view = Object.create(LedgerView.prototype) as LedgerView;
+    app = createConsoleServer({ view, accessToken: token, webDir });
     app.hosts('127.0.0.1', 9480);
   });
   afterEach(async () => {
