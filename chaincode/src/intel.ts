@@ -1,10 +1,12 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
+
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 
 import { GroupedIndexWriter, groupedPage } from './grouped-index';
 import { batchingFor } from './peer-batching';
 import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
-import { partyKeys } from './party-keys';
+import { keyById, partyKeys } from './party-keys';
 import type { PartyKey } from './party-keys';
 import { requireRegisteredSigner } from './registry';
 import type { SigningKey } from './registry';
@@ -257,6 +259,45 @@ function observableKey(): PartyKey {
 
 /** Index of observable records by keyed value tag (for `seen`). */
 const observableTagKey = (tag: string, handle: string): string => key('obs-tag', tag, handle);
+
+/** A recorded "seen" question: who asked, and the type and tag asked, sealed (see sealQuestion). */
+interface SeenQuestionRecord {
+  readonly institution: string;
+  readonly mspId: string;
+  readonly keyId: string;
+  readonly sealed: string;
+  readonly txTime: string;
+}
+
+const seenQuestionKey = (txId: string): string => key('seen-query', txId);
+
+/**
+ * AES-256-GCM under a key derived from the operators' observable key, with the nonce derived from the
+ * question's transaction id (unique per question): every endorser seals alike, and no one without the
+ * operators' key can read the tag or link two questions for the same value.
+ */
+function questionCipherParts(secret: Uint8Array, txId: string): { key: Buffer; iv: Buffer } {
+  return {
+    key: createHmac('sha256', secret).update('xborder/seen-question/v1').digest(),
+    iv: createHash('sha256').update(`xborder/seen-question-iv/${txId}`).digest().subarray(0, 12),
+  };
+}
+
+function sealQuestion(secret: Uint8Array, txId: string, question: { type: string; tag: string }): string {
+  const { key: k, iv } = questionCipherParts(secret, txId);
+  const cipher = createCipheriv('aes-256-gcm', k, iv);
+  const body = Buffer.concat([cipher.update(canonicalize(question), 'utf8'), cipher.final()]);
+  return Buffer.concat([body, cipher.getAuthTag()]).toString('base64');
+}
+
+function openQuestion(secret: Uint8Array, txId: string, sealedText: string): { type: string; tag: string } {
+  const { key: k, iv } = questionCipherParts(secret, txId);
+  const bytes = Buffer.from(sealedText, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', k, iv);
+  decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+  const text = Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString('utf8');
+  return JSON.parse(text) as { type: string; tag: string };
+}
 
 /** The ledger read/write steps of SubmitIntel and SubmitIntelBatch, with an overlay for batches. */
 class IntelWriter {
@@ -773,14 +814,16 @@ export class IntelContract extends XborderContract {
   }
 
   /**
-   * "Have we seen this?" for a member: the records of an observable value (count, first and last seen,
-   * producing institutions), found through the operators' keyed tag. The value comes as transient data
-   * `query` (`{"type","value"}`) and is never written; the question is recorded by its tag and asker,
-   * and each institution may ask SEEN_DAILY_LIMIT questions a day.
+   * Asks "have we seen this?" (step 1 of 2): the value goes as transient data `query` (`{"type","value"}`)
+   * and is never written. The question is recorded and counted (SEEN_DAILY_LIMIT a day per
+   * institution) with its keyed tag sealed under the operators' key, and nothing is read: so a proposal
+   * that is endorsed but never submitted carries neither the answer nor the tag (the read set of an
+   * index lookup would show the answer, a tag in clear could be matched against public index keys).
+   * The answer is read with GetSeenAnswer once the question is committed.
    */
   @Transaction()
   @Returns('string')
-  async SeenObservable(ctx: Context): Promise<string> {
+  async AskSeen(ctx: Context): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
     const bytes = transientContent(ctx, 'query');
     if (!bytes || bytes.length > 4096)
@@ -796,7 +839,35 @@ export class IntelContract extends XborderContract {
         `${signer.who.institution} asked ${String(asked)} questions today; the limit is ${String(SEEN_DAILY_LIMIT)}`,
       );
     const obsKey = observableKey();
+    const txId = ctx.stub.getTxID();
     const tag = observableValueTag(obsKey.secret, q.type, kind, value);
+    await putRecord(ctx, quotaKey, { count: asked + 1 });
+    const question: SeenQuestionRecord = {
+      institution: signer.who.institution,
+      mspId: signer.who.mspId,
+      keyId: obsKey.id,
+      sealed: sealQuestion(obsKey.secret, txId, { type: q.type, tag }),
+      txTime: now,
+    };
+    await putRecord(ctx, seenQuestionKey(txId), question);
+    return JSON.stringify({ questionId: txId, askedToday: asked + 1, dailyLimit: SEEN_DAILY_LIMIT });
+  }
+
+  /**
+   * The answer to a committed question of the caller's institution (step 2 of 2): how many producers
+   * recorded the value, when first and last, which, and how many revoked it.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async GetSeenAnswer(ctx: Context, questionId: string): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    if (!/^[0-9a-f]{64}$/.test(questionId)) throw new ChaincodeError('INVALID_ARGUMENT', 'a question id is the 64-hex-digit id of its AskSeen transaction');
+    const question = await getRecord<SeenQuestionRecord>(ctx, seenQuestionKey(questionId));
+    if (!question) throw new ChaincodeError('SEEN_QUESTION_NOT_FOUND', `no committed question ${questionId}: ask with AskSeen and wait for its commit`);
+    if (question.institution !== signer.who.institution)
+      throw new ChaincodeError('ACCESS_DENIED', 'a question is answered to the institution that asked it');
+    const obsKey = keyById(partyKeys(), question.keyId);
+    const { type, tag } = openQuestion(obsKey.secret, questionId, question.sealed);
     const entries = await rangeBounded(ctx, prefixRange('obs-tag', tag), 'records of one observable');
     const records = (
       await getRecords<IntelRecord>(
@@ -806,22 +877,13 @@ export class IntelContract extends XborderContract {
     ).filter((r): r is IntelRecord => r !== undefined);
     const times = records.map((r) => r.txTime).sort();
     const answer: SeenAnswer = {
-      type: q.type,
+      type,
       count: records.length,
       firstSeen: times[0] ?? null,
       lastSeen: times[times.length - 1] ?? null,
       producers: [...new Set(records.map((r) => r.producer))].sort(),
       revoked: records.filter((r) => r.revoked).length,
     };
-    await putRecord(ctx, quotaKey, { count: asked + 1 });
-    await putRecord(ctx, key('seen-query', ctx.stub.getTxID()), {
-      institution: signer.who.institution,
-      mspId: signer.who.mspId,
-      keyId: obsKey.id,
-      tag,
-      count: answer.count,
-      txTime: now,
-    });
     return JSON.stringify(answer);
   }
 

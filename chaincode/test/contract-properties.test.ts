@@ -52,7 +52,8 @@ describe('contracts under random and mutated input (property-based)', () => {
     );
   });
 
-  it('RecordSighting, ListIntel, RegisterInstitution and RevokeIntel: coded errors only, no writes on rejection', async () => {
+  it('RecordSighting, ListIntel, RegisterInstitution and RevokeIntel: coded errors only, no writes on rejection', async function () {
+    this.timeout(60_000); // a hundred random runs of four contracts: seconds, more on a loaded machine
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.json(), fc.string()), fc.string(), async (json, text) => {
         codedOrOk(await world.invoke(ids.thBankA, (ctx) => intel.RecordSighting(ctx, json)));

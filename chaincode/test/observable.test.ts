@@ -35,8 +35,15 @@ describe('cyber-observables on the intel contract', () => {
     world.restore();
   });
 
-  const seen = (who: typeof ids.hkBankA, type: string, value: string) =>
-    world.invoke(who, (ctx) => intel.SeenObservable(ctx), { transient: { query: Buffer.from(canonicalize({ type, value })) } });
+  const ask = (who: typeof ids.hkBankA, type: string, value: string, endorseOnly = false) =>
+    world.invoke(who, (ctx) => intel.AskSeen(ctx), { transient: { query: Buffer.from(canonicalize({ type, value })) }, endorseOnly });
+  /** Asks and, once the question committed, reads the answer (the SDK's `seen`). */
+  const seen = async (who: typeof ids.hkBankA, type: string, value: string) => {
+    const asked = await ask(who, type, value);
+    if (asked.error) return asked;
+    const { questionId } = parse(asked.value) as { questionId: string };
+    return world.invoke(who, (ctx) => intel.GetSeenAnswer(ctx, questionId));
+  };
 
   it('records an observable under a keyed handle with keyed tags: its id and value appear in no public state', async () => {
     const obj = ip();
@@ -87,12 +94,48 @@ describe('cyber-observables on the intel contract', () => {
     const bad = await seen(ids.hkBankB, 'indicator', 'x');
     expect(bad.error?.message).to.match(/^INVALID_ARGUMENT: /);
     expect(bad.writes).to.equal(0);
+    // the question record holds the asker, never the value or its tag in clear
+    const question = [...world.state.entries()].find(([k]) => k.startsWith('seen-query'))?.[1];
+    expect(parse(Buffer.from(question ?? []).toString())).to.have.keys(['institution', 'mspId', 'keyId', 'sealed', 'txTime']);
     // the daily limit: the next question past it is refused and writes nothing
     const quotaKey = [...world.state.keys()].find((k) => k.includes('seen-quota') && k.includes('hk-bank-b')) ?? '';
     world.state.set(quotaKey, Buffer.from(JSON.stringify({ count: SEEN_DAILY_LIMIT })));
     const over = await seen(ids.hkBankB, 'ipv4-addr', '198.51.100.3');
     expect(over.error?.message).to.match(/^SEEN_LIMIT_EXCEEDED: /);
     expect(over.writes).to.equal(0);
+  });
+
+  it('gives an endorsed but unsubmitted question nothing: no answer, no read of the index, no tag; only a committed question is answered, to its asker', async function () {
+    this.timeout(60_000);
+    await submit(world, ids.hkBankA, signIntel(ip(), ids.hkBankA));
+    const tagKeys = [...world.state.keys()].filter((k) => k.startsWith('obs-tag'));
+    expect(tagKeys).to.have.length(1);
+    const tag = tagKeys[0]?.split('\u0001')[1] ?? '';
+    expect(tag).to.match(/^[0-9a-f]{64}$/);
+    // 300 guesses by endorsement alone (the real value among them): what each proposal response shows
+    for (let i = 0; i < 300; i++) {
+      const value = i === 7 ? '198.51.100.3' : `198.51.${String(i >> 8)}.${String(i & 255)}`;
+      const r = await ask(ids.hkBankB, 'ipv4-addr', value, true);
+      expect(r.error).to.equal(undefined);
+      expect(Object.keys(parse(r.value))).to.have.members(['questionId', 'askedToday', 'dailyLimit']);
+      // nothing of the index is read, and neither the result nor any written value holds the tag
+      expect(r.rwset.ranges.filter(([start]) => start.startsWith('obs-tag'))).to.deep.equal([]);
+      expect(JSON.stringify(r.rwset) + String(r.value)).to.not.include(tag);
+    }
+    // none of them was committed: none counted, none answerable
+    expect([...world.state.keys()].filter((k) => k.includes('seen-'))).to.deep.equal([]);
+    const unsubmitted = (await ask(ids.hkBankB, 'ipv4-addr', '198.51.100.3', true)).txId;
+    const notCommitted = await world.invoke(ids.hkBankB, (ctx) => intel.GetSeenAnswer(ctx, unsubmitted));
+    expect(notCommitted.error?.message).to.match(/^SEEN_QUESTION_NOT_FOUND: /);
+    // a committed question is answered to its asker only, and counted
+    const asked = await ask(ids.hkBankB, 'ipv4-addr', '198.51.100.3');
+    const { questionId } = parse(asked.value) as { questionId: string };
+    const answer = await world.invoke(ids.hkBankB, (ctx) => intel.GetSeenAnswer(ctx, questionId));
+    expect(parse(answer.value)).to.include({ type: 'ipv4-addr', count: 1 });
+    const other = await world.invoke(ids.thBankA, (ctx) => intel.GetSeenAnswer(ctx, questionId));
+    expect(other.error?.message).to.match(/^ACCESS_DENIED: /);
+    const quota = [...world.state.entries()].find(([k]) => k.includes('seen-quota') && k.includes('hk-bank-b'))?.[1];
+    expect(parse(Buffer.from(quota ?? []).toString())).to.deep.equal({ count: 1 });
   });
 
   it('refuses strict observables, observables named in intel statements, and statements that misdescribe the content', async () => {

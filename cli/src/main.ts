@@ -60,6 +60,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // a reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

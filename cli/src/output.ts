@@ -53,7 +53,8 @@ export function table(rows: readonly (readonly string[])[]): string[] {
 }
 
 const HINTS: Readonly<Record<string, string>> = {
-  CONFIG: 'check --as and --home (or XB_IDENTITY, XB_HOME); `npm run network:up` creates the local identities',
+  CONFIG:
+    "check --as and --home (or XB_IDENTITY, XB_HOME): on an operator's or the auditors' host, --home is that organisation's folder (DEPLOYMENT.md); on the single-host network, `npm run network:up` creates the local identities",
   BAD_INPUT: 'fix the file and run the command again; nothing was submitted',
   ACCESS_DENIED: 'use an identity with the right role (--as); auditors can only read',
   KEY_NOT_REGISTERED: "the institution's org admin registers the certificate: xborder registry register-key",

@@ -226,6 +226,12 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// a reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 main().then(
   (code) => {
     process.exitCode = code;

@@ -72,8 +72,9 @@ export async function orgUp(options: NetworkOptions, log: Logger): Promise<Netwo
   log(`trust anchor of ${config.channel}: genesis block ${anchor.genesisHash}`);
   const orderers = localOrderers(config);
   const peers = localPeerOrgs(config);
-  if (orderers.length + peers.length > 0) {
-    log(`starting ${String(orderers.length)} orderer(s) and ${String(peers.length)} peer(s)`);
+  const peerCount = peers.reduce((n, org) => n + orgPeers(org).length, 0);
+  if (orderers.length + peerCount > 0) {
+    log(`starting ${String(orderers.length)} orderer(s) and ${String(peerCount)} peer(s)`);
     await Promise.all([
       ...orderers.map((o) => processes.start(ordererProcess(config, o))),
       ...peers.flatMap((org) => orgPeers(org).map((peer) => processes.start(peerProcess(config, org, peer)))),

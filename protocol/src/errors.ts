@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   INTEL_NOT_CANONICAL: 'the content is not in RFC 8785 canonical form',
   INTEL_INVALID_OBJECT: 'the STIX object breaks a STIX 2.1 rule (type, id, spec_version, timestamps)',
   INTEL_UNSUPPORTED_OBJECT: 'the STIX object kind is not recorded (marking definitions; cyber-observables at strict TLP levels)',
+  SEEN_QUESTION_NOT_FOUND: 'no committed question with this id: ask with AskSeen and wait for its commit',
   SEEN_LIMIT_EXCEEDED: 'the institution asked its daily number of "have we seen this?" questions',
   INTEL_COMMITMENT_MISMATCH: "the content and its salt do not open the statement's (or record's) content commitment",
   INTEL_CONTENT_MALFORMED: 'sealed content is not 64 hex digits of salt, a line feed and the canonical object',

@@ -241,7 +241,14 @@ export const seenQueryArgument = argument<SeenQuery>(
   'query',
 );
 
-/** What `SeenObservable` answers: how many producers recorded the value, when, and who. */
+/** What `AskSeen` returns: the question's id (its transaction) to read the answer with, and the day's count. */
+export interface SeenQuestion {
+  readonly questionId: string;
+  readonly askedToday: number;
+  readonly dailyLimit: number;
+}
+
+/** What `GetSeenAnswer` answers: how many producers recorded the value, when, and who. */
 export interface SeenAnswer {
   readonly type: string;
   readonly count: number;

@@ -1,5 +1,5 @@
 import type { CheckpointRecord } from './checkpoint';
-import type { SeenAnswer } from './observable';
+import type { SeenAnswer, SeenQuestion } from './observable';
 import type {
   ConfirmationRecord,
   CorridorLimits,
@@ -73,7 +73,8 @@ export const TRANSACTIONS = {
     GetIntelByCommitment: evaluate<[commitment: string], IntelRecord>('intel', 'GetIntelByCommitment'),
     ListIntel: evaluate<[queryJson: string], Page<IntelRecord>>('intel', 'ListIntel'),
     ListIntelObjects: evaluate<[queryJson: string], IntelObjectPage>('intel', 'ListIntelObjects'),
-    SeenObservable: submit<[], SeenAnswer>('intel', 'SeenObservable'),
+    AskSeen: submit<[], SeenQuestion>('intel', 'AskSeen'),
+    GetSeenAnswer: evaluate<[questionId: string], SeenAnswer>('intel', 'GetSeenAnswer'),
     GetSightings: evaluate<[stixId: string, size: string, bookmark: string], Page<Sighting>>('intel', 'GetSightings'),
     GetIntelContent: evaluate<[stixId: string, modified: string], { content: string; contentCommitment: string; salt: string }>(
       'intel',

@@ -274,7 +274,10 @@ export class IntelClient {
    */
   async seen(type: string, value: string): Promise<SeenAnswer> {
     const query = Buffer.from(canonicalize({ type, value }), 'utf8');
-    return (await this.#tx.submitTx(TRANSACTIONS.intel.SeenObservable, [], { transient: { query } })).value;
+    // the question is counted when it commits; only then is it answered (an endorsed but unsubmitted
+    // question yields nothing)
+    const asked = (await this.#tx.submitTx(TRANSACTIONS.intel.AskSeen, [], { transient: { query } })).value;
+    return this.#tx.evaluateTx(TRANSACTIONS.intel.GetSeenAnswer, [asked.questionId]);
   }
 
   /**

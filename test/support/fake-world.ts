@@ -29,6 +29,15 @@ export interface TxOptions {
   time?: Date;
   /** The MSP of the peer running the chaincode (stub.getMspID); defaults to the caller's own org. */
   peerMspId?: string;
+  /** Endorse only: run the transaction, return what a proposal response would show, commit nothing. */
+  endorseOnly?: boolean;
+}
+
+/** What an endorsed proposal shows its client besides the result: keys and ranges read, values written. */
+export interface ReadWriteSet {
+  readonly reads: readonly string[];
+  readonly ranges: readonly (readonly [string, string])[];
+  readonly writes: readonly (readonly [string, string | null])[];
 }
 
 export interface TxResult<T> {
@@ -37,6 +46,7 @@ export interface TxResult<T> {
   readonly writes: number;
   readonly event?: { name: string; payload: unknown };
   readonly txId: string;
+  readonly rwset: ReadWriteSet;
 }
 
 function cmp(a: string, b: string): number {
@@ -89,7 +99,12 @@ export class FakeWorld {
     const privateWrites: { collection: string; key: string; value: Bytes | null }[] = [];
     let writeCalls = 0;
     let event: { name: string; payload: unknown } | undefined;
-    const readState = (k: string): Bytes => this.state.get(k) ?? new Uint8Array(0);
+    const reads: string[] = [];
+    const ranges: [string, string][] = [];
+    const readState = (k: string): Bytes => {
+      reads.push(k);
+      return this.state.get(k) ?? new Uint8Array(0);
+    };
 
     const stub = sinon.createStubInstance(ChaincodeStub);
     stub.getTxID.returns(txId);
@@ -110,11 +125,13 @@ export class FakeWorld {
       writes.set(k, null);
       return Promise.resolve();
     });
-    const range = (start: string, end: string): { key: string; value: Bytes }[] =>
-      [...this.state.entries()]
+    const range = (start: string, end: string): { key: string; value: Bytes }[] => {
+      ranges.push([start, end]);
+      return [...this.state.entries()]
         .filter(([k]) => k >= start && (end === '' || k < end))
         .sort(([a], [b]) => cmp(a, b))
         .map(([key, value]) => ({ key, value }));
+    };
     stub.getStateByRange.callsFake(((start: string, end: string) => Promise.resolve(iterator(range(start, end)))) as never);
     stub.getStateByRangeWithPagination.callsFake(((start: string, end: string, pageSize: number, bookmark: string) => {
       const all = range(bookmark !== '' ? bookmark : start, end);
@@ -165,8 +182,14 @@ export class FakeWorld {
     const ctx = new Context();
     ctx.stub = stub;
     ctx.clientIdentity = cid;
+    const rwset = (): ReadWriteSet => ({
+      reads,
+      ranges,
+      writes: [...writes.entries()].map(([k, v]) => [k, v === null ? null : new TextDecoder().decode(v)] as const),
+    });
     try {
       const value = await fn(ctx);
+      if (options.endorseOnly === true) return { value, writes: writeCalls, txId, rwset: rwset() };
       for (const [k, v] of writes) {
         if (v === null) this.state.delete(k);
         else this.state.set(k, v);
@@ -183,9 +206,9 @@ export class FakeWorld {
         if (w.value === null) this.collection(w.collection).delete(w.key);
         else this.collection(w.collection).set(w.key, w.value);
       }
-      return { value, writes: writeCalls, txId, ...(event ? { event } : {}) };
+      return { value, writes: writeCalls, txId, rwset: rwset(), ...(event ? { event } : {}) };
     } catch (err) {
-      return { error: err as Error, writes: writeCalls, txId };
+      return { error: err as Error, writes: writeCalls, txId, rwset: rwset() };
     }
   }
 
