@@ -221,10 +221,10 @@ export function seenQueryValue(type: string, value: string): { kind: string; val
   return { kind: type === 'autonomous-system' ? 'number' : 'value', value: canonicalObservableValue(type, 'value', value) };
 }
 
-/** Questions an institution may ask `SeenObservable` per day (UTC, by transaction time). */
+/** Questions an institution may ask (`AskSeen`) per day (UTC, by transaction time). */
 export const SEEN_DAILY_LIMIT = 1000;
 
-/** The question of `SeenObservable` (transient `query`). */
+/** The question of `AskSeen` (transient `query`). */
 export interface SeenQuery {
   readonly type: string;
   readonly value: string;
