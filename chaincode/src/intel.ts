@@ -8,7 +8,7 @@ import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
 import { keyById, partyKeys } from './party-keys';
 import type { PartyKey } from './party-keys';
-import { requireRegisteredSigner } from './registry';
+import { requireRegisteredSigner, stixIdentityHolder } from './registry';
 import type { SigningKey } from './registry';
 import {
   intelVersionKey,
@@ -216,6 +216,26 @@ function checkObservable(
     sealed: contentBytes,
     observable: { keyId: key.id, tags },
   };
+}
+
+/**
+ * An object may name as its creator (and an identity object may be) only its producer's own STIX
+ * identity, or one no member holds (a public feed's author): never another member's, which STIX tools
+ * would show as that member's authorship.
+ */
+async function requireOwnAuthorship(ctx: Context, producer: string, facts: StixFacts | undefined): Promise<void> {
+  if (!facts) return;
+  const named: [string, string][] = [];
+  if (facts.createdByRef !== undefined) named.push([facts.createdByRef, 'names as its creator']);
+  if (facts.type === 'identity') named.push([facts.id, 'is']);
+  for (const [identity, how] of named) {
+    const holder = await stixIdentityHolder(ctx, identity);
+    if (holder !== undefined && holder !== producer)
+      throw new ChaincodeError(
+        'INTEL_CREATOR_NOT_PRODUCER',
+        `the object ${how} ${identity}, the STIX identity of ${holder}, not of ${producer}`,
+      );
+  }
 }
 
 /** Parses and checks one submission without touching the ledger. */
@@ -491,6 +511,7 @@ export class IntelContract extends XborderContract {
   async SubmitIntel(ctx: Context, statementJson: string, signature: string): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
     const sub = checkSubmission(signer, statementJson, signature, transientContent(ctx, 'content'));
+    await requireOwnAuthorship(ctx, signer.who.institution, sub.facts);
     const writer = new IntelWriter(ctx);
     await writer.prefetch([sub]);
     const { record, created } = await writer.write(sub, signer.key);
@@ -523,6 +544,14 @@ export class IntelContract extends XborderContract {
         throw err;
       }
     });
+    for (const [i, sub] of subs.entries()) {
+      try {
+        await requireOwnAuthorship(ctx, signer.who.institution, sub.facts);
+      } catch (err) {
+        if (err instanceof ChaincodeError) throw new ChaincodeError(err.code, `item ${String(i)}: ${err.reason}`);
+        throw err;
+      }
+    }
     const writer = new IntelWriter(ctx);
     await writer.prefetch(subs);
     const results: { created: boolean; record: IntelRecord }[] = [];
@@ -579,6 +608,7 @@ export class IntelContract extends XborderContract {
     const { salt, content } = openBounded(bytes, record.contentCommitment);
     const facts = stixFacts(parseCanonical(content, 'content'));
     checkStatementMatchesContent(parseIntelStatement(JSON.parse(record.statement)), salt, content, facts);
+    await requireOwnAuthorship(ctx, record.producer, facts);
     const collection = implicitCollection(record.mspId);
     const k = contentKey(stixId, modified);
     const existingHash = await ctx.stub.getPrivateDataHash(collection, k);
@@ -861,9 +891,11 @@ export class IntelContract extends XborderContract {
   @Returns('string')
   async GetSeenAnswer(ctx: Context, questionId: string): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
-    if (!/^[0-9a-f]{64}$/.test(questionId)) throw new ChaincodeError('INVALID_ARGUMENT', 'a question id is the 64-hex-digit id of its AskSeen transaction');
+    if (!/^[0-9a-f]{64}$/.test(questionId))
+      throw new ChaincodeError('INVALID_ARGUMENT', 'a question id is the 64-hex-digit id of its AskSeen transaction');
     const question = await getRecord<SeenQuestionRecord>(ctx, seenQuestionKey(questionId));
-    if (!question) throw new ChaincodeError('SEEN_QUESTION_NOT_FOUND', `no committed question ${questionId}: ask with AskSeen and wait for its commit`);
+    if (!question)
+      throw new ChaincodeError('SEEN_QUESTION_NOT_FOUND', `no committed question ${questionId}: ask with AskSeen and wait for its commit`);
     if (question.institution !== signer.who.institution)
       throw new ChaincodeError('ACCESS_DENIED', 'a question is answered to the institution that asked it');
     const obsKey = keyById(partyKeys(), question.keyId);

@@ -112,9 +112,21 @@ function idOfInstitutionKey(k: string): string {
   return k.slice(institutionKey('x').length - 1);
 }
 
-/** Every index entry an institution's BICs and memberships hold. */
-function detailKeys(i: Pick<Institution, 'bics' | 'memberships'>): { key: string; what: string }[] {
+/** What of an institution is held by it alone: BICs, clearing memberships and STIX identities. */
+type Details = Pick<Institution, 'bics' | 'memberships' | 'stixIdentities'>;
+
+const institutionByStixIdentityKey = (identity: string): string => key('institution-by-stix-identity', identity);
+
+/** The institution whose STIX identity `identity` is, if any (see Institution.stixIdentities). */
+export async function stixIdentityHolder(ctx: Context, identity: string): Promise<string | undefined> {
+  const holder = await ctx.stub.getState(institutionByStixIdentityKey(identity));
+  return holder.length > 0 ? idOfInstitutionKey(new TextDecoder().decode(holder)) : undefined;
+}
+
+/** Every index entry an institution's BICs, memberships and STIX identities hold. */
+function detailKeys(i: Details): { key: string; what: string }[] {
   return [
+    ...(i.stixIdentities ?? []).map((s) => ({ key: institutionByStixIdentityKey(s), what: `STIX identity ${s}` })),
     ...i.bics.map((b) => ({ key: institutionByBicKey(b), what: `BIC ${b}` })),
     ...i.memberships.flatMap((m) => [
       { key: institutionByMemberKey(m), what: `membership ${m.system}/${m.memberId}` },
@@ -124,7 +136,7 @@ function detailKeys(i: Pick<Institution, 'bics' | 'memberships'>): { key: string
 }
 
 /** Refuses details that another institution holds (a BIC or membership must name one institution). */
-async function refuseHeldDetails(ctx: Context, id: string, details: Pick<Institution, 'bics' | 'memberships'>): Promise<void> {
+async function refuseHeldDetails(ctx: Context, id: string, details: Details): Promise<void> {
   for (const d of detailKeys(details)) {
     if (d.what === '') continue;
     const holder = await ctx.stub.getState(d.key);
@@ -197,10 +209,10 @@ function requireAdminOf(ctx: Context, mspId: string): Caller {
   return who;
 }
 
-function parseInstitutionInput(json: string): Pick<Institution, 'id' | 'name' | 'kind' | 'bics' | 'memberships'> {
+function parseInstitutionInput(json: string): Pick<Institution, 'id' | 'name' | 'kind'> & Required<Details> {
   const v = institutionArgument(parseJson(json, 'INVALID_ARGUMENT', 'institution'));
   checkName(v.name);
-  return { id: v.id, name: v.name, kind: v.kind, ...details(v.bics ?? [], v.memberships ?? []) };
+  return { id: v.id, name: v.name, kind: v.kind, ...details(v.bics ?? [], v.memberships ?? [], v.stixIdentities ?? []) };
 }
 
 /** Each operator registers and manages institutions of its own side only (see operator-sides.ts). */
@@ -216,7 +228,11 @@ function checkName(name: string): void {
 }
 
 /** BICs as the registry keys them (11 characters) and memberships, each once, in a stable order. */
-function details(bics: readonly string[], memberships: readonly ClearingMembership[]): Pick<Institution, 'bics' | 'memberships'> {
+function details(
+  bics: readonly string[],
+  memberships: readonly ClearingMembership[],
+  stixIdentities: readonly string[],
+): Required<Details> {
   const b = [...new Set(bics.map(normalBic))].sort();
   const seen = new Set<string>();
   const m = memberships
@@ -228,7 +244,7 @@ function details(bics: readonly string[], memberships: readonly ClearingMembersh
       return true;
     })
     .sort((x, y) => `${x.system}/${x.memberId}`.localeCompare(`${y.system}/${y.memberId}`));
-  return { bics: b, memberships: m };
+  return { bics: b, memberships: m, stixIdentities: [...new Set(stixIdentities)].sort() };
 }
 
 /** The `xborder.institution` attribute Fabric CA wrote into a certificate (extension 1.2.3.4.5.6.7.8.1). */
@@ -295,7 +311,7 @@ export class RegistryContract extends XborderContract {
 
   /** Registers an institution of the caller's own org (admin). Registering the same details again is a no-op. */
   @Transaction()
-  @Param('institutionJson', 'string', '{"id","name","kind","bics"?,"memberships"?:[{"system","memberId"}]}')
+  @Param('institutionJson', 'string', '{"id","name","kind","bics"?,"memberships"?:[{"system","memberId"}],"stixIdentities"?}')
   @Returns('string')
   async RegisterInstitution(ctx: Context, institutionJson: string): Promise<string> {
     // operators' admins only: the audit org reads the registry, it does not enrol members
@@ -308,7 +324,8 @@ export class RegistryContract extends XborderContract {
         existing.name === input.name &&
         existing.kind === input.kind &&
         canonicalize(existing.bics) === canonicalize(input.bics) &&
-        canonicalize(existing.memberships) === canonicalize(input.memberships);
+        canonicalize(existing.memberships) === canonicalize(input.memberships) &&
+        canonicalize(existing.stixIdentities ?? []) === canonicalize(input.stixIdentities);
       if (!same)
         throw new ChaincodeError(
           'INSTITUTION_CONFLICT',
@@ -341,7 +358,7 @@ export class RegistryContract extends XborderContract {
    * institution's history keeps every change (GetInstitutionHistory).
    */
   @Transaction()
-  @Param('changeJson', 'string', '{"name"?,"bics"?,"memberships"?:[{"system","memberId"}]}')
+  @Param('changeJson', 'string', '{"name"?,"bics"?,"memberships"?:[{"system","memberId"}],"stixIdentities"?}')
   @Returns('string')
   async UpdateInstitution(ctx: Context, id: string, changeJson: string): Promise<string> {
     const existing = await getInstitution(ctx, id);
@@ -349,10 +366,18 @@ export class RegistryContract extends XborderContract {
     requireAdminOf(ctx, existing.mspId);
     const change = institutionChangeArgument(parseJson(changeJson, 'INVALID_ARGUMENT', 'change'));
     if (change.name !== undefined) checkName(change.name);
-    const next = details(change.bics ?? existing.bics, change.memberships ?? existing.memberships);
+    const next = details(
+      change.bics ?? existing.bics,
+      change.memberships ?? existing.memberships,
+      change.stixIdentities ?? existing.stixIdentities ?? [],
+    );
     const name = change.name ?? existing.name;
-    if (name === existing.name && canonicalize(next) === canonicalize({ bics: existing.bics, memberships: existing.memberships }))
-      return JSON.stringify(existing);
+    const unchanged = canonicalize({
+      bics: existing.bics,
+      memberships: existing.memberships,
+      stixIdentities: existing.stixIdentities ?? [],
+    });
+    if (name === existing.name && canonicalize(next) === unchanged) return JSON.stringify(existing);
     refuseOtherSide(existing.mspId, next);
     await refuseHeldDetails(ctx, id, next);
     const before = new Set(detailKeys(existing).map((d) => d.key));

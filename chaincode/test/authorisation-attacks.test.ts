@@ -139,4 +139,59 @@ describe('authorisation attacks on the contracts', () => {
     const hk = await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterInstitution(ctx, member('hk-bank-z', { bics: ['SQATHKHHXXX'] })));
     expect(hk.error).to.equal(undefined);
   });
+
+  it("refuses an object that names another member's STIX identity as creator, or is that identity, in every path, writing nothing", async () => {
+    const hkIdentity = 'identity--5d1b6e4c-9c1e-4d55-8a3f-2f0e8b6c1a01';
+    // th-bank-a publishes an indicator credited to hk-bank-a, confidence 100
+    const borrowed = stixIndicator({ created_by_ref: hkIdentity, confidence: 100 });
+    const single = await submit(world, ids.thBankA, signIntel(borrowed, ids.thBankA));
+    expect(single.error?.message).to.match(
+      /^INTEL_CREATOR_NOT_PRODUCER: the object names as its creator identity--5d1b6e4c.* of hk-bank-a, not of th-bank-a/,
+    );
+    expect(single.writes).to.equal(0);
+    // an identity object with hk-bank-a's id, re-described by another member
+    const fake = {
+      type: 'identity',
+      spec_version: '2.1',
+      id: hkIdentity,
+      created: '2026-11-20T00:00:00.000Z',
+      modified: '2026-11-21T00:00:00.000Z',
+      name: 'Victoria Harbour Bank (compromised)',
+      identity_class: 'organization',
+    };
+    const identity = await submit(world, ids.thBankA, signIntel(fake, ids.thBankA));
+    expect(identity.error?.message).to.match(/^INTEL_CREATOR_NOT_PRODUCER: the object is identity--5d1b6e4c/);
+    expect(identity.writes).to.equal(0);
+    // in a batch: the whole batch is refused, naming the item
+    const good = signIntel(stixIndicator(), ids.thBankA);
+    const bad = signIntel(stixIndicator({ created_by_ref: hkIdentity }), ids.thBankA);
+    const batch = await world.invoke(
+      ids.thBankA,
+      (ctx) =>
+        intel.SubmitIntelBatch(
+          ctx,
+          JSON.stringify([
+            { statement: good.statementJson, signature: good.signature },
+            { statement: bad.statementJson, signature: bad.signature },
+          ]),
+        ),
+      { transient: { content0: sealed(good.prepared), content1: sealed(bad.prepared) } },
+    );
+    expect(batch.error?.message).to.match(/^INTEL_CREATOR_NOT_PRODUCER: item 1: /);
+    expect(batch.writes).to.equal(0);
+    // the holder itself may, and anyone may name an identity no member holds (a public feed's author)
+    expect((await submit(world, ids.hkBankA, signIntel(stixIndicator({ created_by_ref: hkIdentity }), ids.hkBankA))).error).to.equal(
+      undefined,
+    );
+    const feed = stixIndicator({ created_by_ref: 'identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5' });
+    expect((await submit(world, ids.thBankA, signIntel(feed, ids.thBankA))).error).to.equal(undefined);
+    // a STIX identity is held by one institution: another may not register it
+    const taken = await world.invoke(ids.thAdmin, (ctx) =>
+      registry.RegisterInstitution(ctx, JSON.stringify({ id: 'th-bank-q', name: 'Q', kind: 'bank', stixIdentities: [hkIdentity] })),
+    );
+    expect(taken.error?.message).to.match(
+      /^INSTITUTION_CONFLICT: STIX identity identity--5d1b6e4c.* is already registered to another institution/,
+    );
+    expect(taken.writes).to.equal(0);
+  });
 });

@@ -49,6 +49,7 @@ export function registerRegistry(program: Command): void {
           ['kind', i.kind],
           ['BICs', i.bics.join(', ') || '-'],
           ['memberships', i.memberships.map((m) => `${m.system}/${m.memberId}`).join(', ') || '-'],
+          ['STIX identities', (i.stixIdentities ?? []).join(', ') || '-'],
           ['status', i.status],
         ]))
           print(line);
@@ -124,25 +125,33 @@ export function registerRegistry(program: Command): void {
     .option('--kind <kind>', 'bank, payment-operator or cert', 'bank')
     .option('--bic <bic...>', 'its BICs (8 or 11 characters)')
     .option('--membership <system/memberId...>', 'its clearing memberships, e.g. HKNCC/803')
-    .action(async (id: string, opts: { name: string; kind: string; bic?: string[]; membership?: string[] }, cmd: Command) => {
-      if (!(INSTITUTION_KINDS as readonly string[]).includes(opts.kind))
-        throw new XborderError('USAGE', `--kind must be one of ${INSTITUTION_KINDS.join(', ')}`);
-      const memberships = parseMemberships(opts.membership);
-      const i = await withClient(cmd, undefined, (c) =>
-        c.registry.registerInstitution({
-          id,
-          name: opts.name,
-          kind: opts.kind as InstitutionKind,
-          ...(opts.bic !== undefined ? { bics: opts.bic } : {}),
-          ...(memberships !== undefined ? { memberships } : {}),
-        }),
-      );
-      outputFor(cmd).result(i, (print) => {
-        print(
-          `${i.id} registered for ${i.mspId} (${i.status}); BICs ${i.bics.join(', ') || '-'}; memberships ${i.memberships.map((m) => `${m.system}/${m.memberId}`).join(', ') || '-'}`,
+    .option('--stix-identity <identity--uuid...>', 'the STIX identities that stand for it (created_by_ref); no other member may name them')
+    .action(
+      async (
+        id: string,
+        opts: { name: string; kind: string; bic?: string[]; membership?: string[]; stixIdentity?: string[] },
+        cmd: Command,
+      ) => {
+        if (!(INSTITUTION_KINDS as readonly string[]).includes(opts.kind))
+          throw new XborderError('USAGE', `--kind must be one of ${INSTITUTION_KINDS.join(', ')}`);
+        const memberships = parseMemberships(opts.membership);
+        const i = await withClient(cmd, undefined, (c) =>
+          c.registry.registerInstitution({
+            id,
+            name: opts.name,
+            kind: opts.kind as InstitutionKind,
+            ...(opts.bic !== undefined ? { bics: opts.bic } : {}),
+            ...(memberships !== undefined ? { memberships } : {}),
+            ...(opts.stixIdentity !== undefined ? { stixIdentities: opts.stixIdentity } : {}),
+          }),
         );
-      });
-    });
+        outputFor(cmd).result(i, (print) => {
+          print(
+            `${i.id} registered for ${i.mspId} (${i.status}); BICs ${i.bics.join(', ') || '-'}; memberships ${i.memberships.map((m) => `${m.system}/${m.memberId}`).join(', ') || '-'}; STIX identities ${(i.stixIdentities ?? []).join(', ') || '-'}`,
+          );
+        });
+      },
+    );
 
   registry
     .command('update')
@@ -151,7 +160,8 @@ export function registerRegistry(program: Command): void {
     .option('--name <name>')
     .option('--bic <bic...>', 'its BICs (8 or 11 characters)')
     .option('--membership <system/memberId...>', 'its clearing memberships, e.g. HKNCC/801')
-    .action(async (id: string, opts: { name?: string; bic?: string[]; membership?: string[] }, cmd: Command) => {
+    .option('--stix-identity <identity--uuid...>', 'the STIX identities that stand for it (created_by_ref)')
+    .action(async (id: string, opts: { name?: string; bic?: string[]; membership?: string[]; stixIdentity?: string[] }, cmd: Command) => {
       const memberships = opts.membership?.map((m) => {
         const [system, memberId, ...rest] = m.split('/');
         if (!system || !memberId || rest.length > 0)
@@ -162,8 +172,9 @@ export function registerRegistry(program: Command): void {
         ...(opts.name !== undefined ? { name: opts.name } : {}),
         ...(opts.bic !== undefined ? { bics: opts.bic } : {}),
         ...(memberships !== undefined ? { memberships } : {}),
+        ...(opts.stixIdentity !== undefined ? { stixIdentities: opts.stixIdentity } : {}),
       };
-      if (Object.keys(change).length === 0) throw new XborderError('USAGE', 'give --name, --bic or --membership');
+      if (Object.keys(change).length === 0) throw new XborderError('USAGE', 'give --name, --bic, --membership or --stix-identity');
       const i = await withClient(cmd, undefined, (c) => c.registry.updateInstitution(id, change));
       outputFor(cmd).result(i, (print) => {
         print(

@@ -14,6 +14,8 @@ export interface SeedInstitution {
   readonly kind: InstitutionKind;
   readonly bics?: readonly string[];
   readonly memberships?: readonly { readonly system: string; readonly memberId: string }[];
+  /** STIX identity ids that stand for it in STIX content (`created_by_ref`). */
+  readonly stixIdentities?: readonly string[];
   /** Local identity of the org admin that registers it (`hk-admin`). */
   readonly admin: string;
   /** Local identities whose certificates are registered as its signing keys. */
@@ -42,6 +44,7 @@ const seedFile = validator<SeedInstitution[]>(
             properties: { system: { type: 'string' }, memberId: { type: 'string' } },
           },
         },
+        stixIdentities: { type: 'array', items: { type: 'string' }, nullable: true },
         admin: { type: 'string', minLength: 1 },
         signers: { type: 'array', items: { type: 'string', minLength: 1 } },
       },
@@ -81,13 +84,24 @@ export async function seedRegistry(
     if (!known.has(seed.admin)) throw new XborderError('CONFIG', `${path.basename(seedFile)}: no local identity ${seed.admin}`);
     const admin = connect({ identity: seed.admin, home });
     try {
-      await admin.registry.registerInstitution({
-        id: seed.id,
-        name: seed.name,
-        kind: seed.kind,
+      const details = {
         ...(seed.bics !== undefined ? { bics: seed.bics } : {}),
         ...(seed.memberships !== undefined ? { memberships: seed.memberships } : {}),
-      });
+        ...(seed.stixIdentities !== undefined ? { stixIdentities: seed.stixIdentities } : {}),
+      };
+      try {
+        await admin.registry.registerInstitution({ id: seed.id, name: seed.name, kind: seed.kind, ...details });
+      } catch (err) {
+        // registered before with other details (a registry written by an earlier release lacks the
+        // STIX identities): the file's details are brought in by a change, kept in its history
+        if (
+          !(err instanceof XborderError) ||
+          err.code !== 'INSTITUTION_CONFLICT' ||
+          !err.message.includes('already registered with other details')
+        )
+          throw err;
+        await admin.registry.updateInstitution(seed.id, { name: seed.name, ...details });
+      }
       const fingerprints: string[] = [];
       for (const signer of seed.signers) {
         // the institution was registered a moment ago: the other operator's peer, which endorses too,

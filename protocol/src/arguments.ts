@@ -96,6 +96,7 @@ export interface InstitutionArgument {
   readonly kind: InstitutionKind;
   readonly bics?: readonly string[];
   readonly memberships?: readonly { readonly system: string; readonly memberId: string }[];
+  readonly stixIdentities?: readonly string[];
 }
 
 /** An 8 or 11 character BIC (ISO 9362). */
@@ -107,6 +108,13 @@ export const CLEARING_MEMBER_PATTERN = '^[A-Za-z0-9-]{1,35}$';
 
 const institutionProperties = {
   name: { type: 'string', minLength: 1, maxLength: 140 },
+  stixIdentities: {
+    type: 'array',
+    maxItems: 20,
+    uniqueItems: true,
+    nullable: true,
+    items: { type: 'string', pattern: '^identity--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
+  },
   bics: { type: 'array', maxItems: 10, uniqueItems: true, items: { type: 'string', pattern: BIC_PATTERN }, nullable: true },
   memberships: {
     type: 'array',
@@ -144,6 +152,7 @@ export interface InstitutionChangeArgument {
   readonly name?: string;
   readonly bics?: readonly string[];
   readonly memberships?: readonly { readonly system: string; readonly memberId: string }[];
+  readonly stixIdentities?: readonly string[];
 }
 
 export const institutionChangeArgument = argument<InstitutionChangeArgument>(

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   INSTITUTION_INVALID: 'an institution record is malformed (id, kind, name, BIC or clearing code)',
   INSTITUTION_NOT_FOUND: 'no institution with this id',
   INSTITUTION_CONFLICT: 'an institution with this id exists with different details',
+  INTEL_CREATOR_NOT_PRODUCER: "the object names another member's STIX identity as its creator (or is that identity)",
   INSTITUTION_OTHER_SIDE: "the institution's id prefix, a BIC's country or a clearing system belongs to the other operator's side",
   INSTITUTION_SUSPENDED: 'the institution is suspended and may not submit',
   KEY_INVALID: 'the certificate to register is malformed, expired or not issued to this institution',

@@ -36,6 +36,11 @@ export interface Institution {
   readonly bics: readonly string[];
   /** Its memberships of clearing systems, each registered to it alone (see agents.ts). */
   readonly memberships: readonly ClearingMembership[];
+  /**
+   * The STIX identities (`identity--<uuid>`) that stand for it in STIX content, each registered to it
+   * alone: no other member may name one as an object's creator. Absent on records written before it.
+   */
+  readonly stixIdentities?: readonly string[];
   readonly status: 'active' | 'suspended';
   readonly registeredAt: string;
   readonly updatedAt: string;

@@ -45,6 +45,8 @@ export interface StixFacts {
   readonly labels?: readonly string[];
   readonly validUntil?: string;
   readonly revoked?: boolean;
+  /** The identity the object names as its creator (`created_by_ref`). */
+  readonly createdByRef?: string;
 }
 
 function invalid(reason: string): never {
@@ -198,6 +200,11 @@ export function stixFacts(object: unknown): StixFacts {
   if (revoked !== undefined) {
     if (typeof revoked !== 'boolean') invalid('revoked must be a boolean');
     facts.revoked = revoked;
+  }
+  const createdBy = obj.created_by_ref;
+  if (createdBy !== undefined) {
+    if (typeof createdBy !== 'string' || !isStixId(createdBy, 'identity')) invalid('created_by_ref must be the id of an identity');
+    facts.createdByRef = createdBy;
   }
   return facts;
 }

@@ -25,6 +25,8 @@ export class RegistryClient {
     kind: InstitutionKind;
     bics?: readonly string[];
     memberships?: readonly ClearingMembership[];
+    /** STIX identity ids (`identity--<uuid>`) that stand for it: no other member may name one as creator. */
+    stixIdentities?: readonly string[];
   }): Promise<Institution> {
     return (await this.#tx.submitTx(TRANSACTIONS.registry.RegisterInstitution, [JSON.stringify(input)])).value;
   }
@@ -39,7 +41,7 @@ export class RegistryClient {
    */
   async updateInstitution(
     id: string,
-    change: { name?: string; bics?: readonly string[]; memberships?: readonly ClearingMembership[] },
+    change: { name?: string; bics?: readonly string[]; memberships?: readonly ClearingMembership[]; stixIdentities?: readonly string[] },
   ): Promise<Institution> {
     return (await this.#tx.submitTx(TRANSACTIONS.registry.UpdateInstitution, [id, JSON.stringify(change)])).value;
   }

@@ -136,7 +136,11 @@ export const proofFile = validator<Proof>(
       target: {
         type: 'object',
         required: ['type', 'id'],
-        properties: { type: { type: 'string', enum: ['intel', 'payment', 'transaction'] }, id: nonEmpty, modified: { ...nonEmpty, nullable: true } },
+        properties: {
+          type: { type: 'string', enum: ['intel', 'payment', 'transaction'] },
+          id: nonEmpty,
+          modified: { ...nonEmpty, nullable: true },
+        },
       },
       txId: hex64,
       blockNumber: { type: 'string', pattern: '^[0-9]+$' },

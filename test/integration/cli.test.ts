@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -90,6 +91,33 @@ describe('xborder CLI end to end on the real network', () => {
     expect(again.stdout)
       .to.match(/0 submitted, 9 already on the ledger/)
       .and.to.match(/nothing new/);
+  });
+
+  it("refuses an indicator that credits another member's STIX identity as its creator; TAXII readers never see it", () => {
+    const id = `indicator--${randomUUID()}`;
+    const file = path.join(tmp, 'borrowed-authorship.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'indicator',
+        spec_version: '2.1',
+        id,
+        created: '2026-12-01T00:00:00Z',
+        modified: '2026-12-01T00:00:00Z',
+        created_by_ref: 'identity--5d1b6e4c-9c1e-4d55-8a3f-2f0e8b6c1a01', // hk-bank-a's, per the registry
+        confidence: 100,
+        pattern: "[domain-name:value = 'borrowed-authority.example']",
+        pattern_type: 'stix',
+        valid_from: '2026-12-01T00:00:00Z',
+      }),
+    );
+    const r = xborder(['intel', 'submit', file, '--as', 'th-bank-b']);
+    expect(r.code).to.equal(1);
+    expect(r.stdout + r.stderr).to.match(/INTEL_CREATOR_NOT_PRODUCER/);
+    expect(xborder(['intel', 'get', id, '--as', 'audit-1']).stderr).to.match(/INTEL_NOT_FOUND/);
+    // the registry says whose identity it is
+    const holder = xborder(['registry', 'institution', 'hk-bank-a', '--json', '--as', 'audit-1']);
+    expect(holder.json()).to.deep.include({ stixIdentities: ['identity--5d1b6e4c-9c1e-4d55-8a3f-2f0e8b6c1a01'] });
   });
 
   it('reports rejected objects with code and reason, submits the good ones, exits 1; reads from stdin', () => {

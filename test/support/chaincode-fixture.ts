@@ -27,8 +27,14 @@ export const ids = {
 };
 
 /** BICs and clearing memberships of the test institutions (as in examples/institutions.json). */
-export const INSTITUTIONS: Readonly<Record<string, { bics: string[]; memberships: { system: string; memberId: string }[] }>> = {
-  'hk-bank-a': { bics: ['VHBKHKHHXXX'], memberships: [{ system: 'HKNCC', memberId: '801' }] },
+export const INSTITUTIONS: Readonly<
+  Record<string, { bics: string[]; memberships: { system: string; memberId: string }[]; stixIdentities?: string[] }>
+> = {
+  'hk-bank-a': {
+    bics: ['VHBKHKHHXXX'],
+    memberships: [{ system: 'HKNCC', memberId: '801' }],
+    stixIdentities: ['identity--5d1b6e4c-9c1e-4d55-8a3f-2f0e8b6c1a01'],
+  },
   'hk-bank-b': { bics: ['KPBKHKHHXXX'], memberships: [{ system: 'HKNCC', memberId: '802' }] },
   'th-bank-a': { bics: ['CPCBTHBKXXX'], memberships: [{ system: 'THCBC', memberId: '031' }] },
 };

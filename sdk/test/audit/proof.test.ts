@@ -187,7 +187,10 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
         (s) => {
           // a record whose own id differs from the id its institution signed (what a batch swap would look like)
           const statement = JSON.parse(String(s.record!.statement)) as Record<string, unknown>;
-          s.record = { ...s.record!, statement: JSON.stringify({ ...statement, stixId: 'indicator--00000000-0000-4000-8000-000000000000' }) };
+          s.record = {
+            ...s.record!,
+            statement: JSON.stringify({ ...statement, stixId: 'indicator--00000000-0000-4000-8000-000000000000' }),
+          };
         },
       ],
       'record.signer-certificate': (p) => [{ ...p, signerCertificate: parseFirstEndorser(p) }, () => undefined],
@@ -289,7 +292,14 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
       const report = await checkProof(load('intel-proof.json'), { anchor });
       const proven = report.summary.proven as Record<string, unknown>;
       const p = load('intel-proof.json');
-      expect(proven).to.include({ type: 'intel', id: p.target.id, tx: p.txId, block: p.blockNumber, txIndex: p.txIndex, key: p.record.key });
+      expect(proven).to.include({
+        type: 'intel',
+        id: p.target.id,
+        tx: p.txId,
+        block: p.blockNumber,
+        txIndex: p.txIndex,
+        key: p.record.key,
+      });
       expect(proven.version).to.match(/^2026-11-22T03:20:00/);
       expect(proven.signerKey).to.match(/^[0-9a-f]{64}$/);
       expect(describeOutcome(report)).to.include(`intel ${p.target.id} version`).and.include(p.txId);
@@ -305,7 +315,9 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
       expect(await failedAt({ ...intel, target: { type: 'intel', id: intel.target.id, modified: '2026-01-01T00:00:00Z' } })).to.equal(
         'record.target',
       );
-      expect(await failedAt({ ...intel, target: { type: 'payment', id: '00000000-0000-4000-8000-000000000000' } })).to.equal('record.target');
+      expect(await failedAt({ ...intel, target: { type: 'payment', id: '00000000-0000-4000-8000-000000000000' } })).to.equal(
+        'record.target',
+      );
       expect(await failedAt({ ...payment, target: { type: 'payment', id: '00000000-0000-4000-8000-000000000000' } })).to.equal(
         'record.target',
       );
@@ -319,7 +331,9 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
     it('another write of the same transaction swapped in for the record fails: an index value (unsigned), or a record at a key not its own', async () => {
       const intel = load('intel-proof.json');
       const envelope = block64(intel.block).getData()!.getDataList_asU8()[intel.txIndex]!;
-      const writes = parseTransaction(envelope).writes.filter((w) => w.namespace === intel.chaincode && !w.isDelete && w.key !== intel.record.key);
+      const writes = parseTransaction(envelope).writes.filter(
+        (w) => w.namespace === intel.chaincode && !w.isDelete && w.key !== intel.record.key,
+      );
       expect(writes.length, 'the transaction writes more than its record').to.be.greaterThan(0);
       for (const w of writes) {
         const swapped = { ...intel, record: { key: w.key, value: Buffer.from(w.value).toString('utf8') } };
@@ -331,7 +345,8 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
         const asTx = await checkProof({ ...swapped, target: { type: 'transaction', id: intel.txId } }, { anchor });
         if (asTx.failed !== null) continue;
         const what = asTx.summary.proven as { type: string; id: string };
-        if (w.key.startsWith('intel\u0001')) expect(what).to.include({ type: 'intel', id: (JSON.parse(swapped.record.value) as { stixId: string }).stixId });
+        if (w.key.startsWith('intel\u0001'))
+          expect(what).to.include({ type: 'intel', id: (JSON.parse(swapped.record.value) as { stixId: string }).stixId });
         else expect(what).to.include({ type: 'ledger write', id: w.key });
         expect(what.id).to.not.equal(intel.target.id);
       }
