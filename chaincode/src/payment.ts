@@ -1,5 +1,6 @@
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 
+import { isSealedAtRest, openAtRest, sealAtRest } from './at-rest';
 import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
 import { corridorLimits, getInstitution, registryDirectory, requireRegisteredSigner } from './registry';
@@ -259,7 +260,9 @@ export class PaymentContract extends XborderContract {
     if (message !== undefined && message.length > 0) {
       if (sha256Hex(message) !== attestation.messageHash)
         throw new ChaincodeError('PAYMENT_INVALID', 'the transient message does not hash to messageHash');
-      await ctx.stub.putPrivateData(SHARED_COLLECTION, messageKey(attestation.uetr), message);
+      // sealed at rest: a peer door that hands out collection data gives out ciphertext (at-rest.ts)
+      const sealedMessage = sealAtRest(partyKey, 'payment-message', `${attestation.uetr}/${attestation.messageHash}`, message);
+      await ctx.stub.putPrivateData(SHARED_COLLECTION, messageKey(attestation.uetr), sealedMessage);
       await putIndex(ctx, messageDateKey(attestation.settlementDate, attestation.uetr), messageKey(attestation.uetr));
     }
     const now = txTime(ctx);
@@ -607,7 +610,9 @@ export class PaymentContract extends XborderContract {
       throw new ChaincodeError('ACCESS_DENIED', `the message of ${uetr} is readable by its debtor and creditor agents only`);
     const bytes = await ctx.stub.getPrivateData(SHARED_COLLECTION, messageKey(uetr));
     if (bytes.length === 0) throw new ChaincodeError('PAYMENT_NOT_FOUND', `no message kept for ${uetr} (never sent, or purged)`);
-    return decodeText(bytes);
+    // messages kept before sealing at rest are plain
+    if (!isSealedAtRest(bytes)) return decodeText(bytes);
+    return decodeText(openAtRest(bytes, 'payment-message', `${uetr}/${record.messageHash}`, (id) => keyById(partyKeys(), id)));
   }
 
   /**

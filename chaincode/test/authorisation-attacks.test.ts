@@ -55,6 +55,26 @@ describe('authorisation attacks on the contracts', () => {
     expect((await world.invoke(ids.hkBankA, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).value).to.equal(message);
   });
 
+  it('keeps the pacs.008 sealed at rest: what any peer door would hand out of the collection is ciphertext, and a swapped copy does not open', async () => {
+    const message =
+      '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">Payer Chan Tai Man, account 012-345678-901</Document>';
+    const f = await attested(message);
+    const kept = [...world.collection('hkThShared').entries()].filter(([k]) => k.startsWith('payment-message'));
+    expect(kept).to.have.length(1);
+    const stored = Buffer.from(kept[0]![1]);
+    expect(stored.toString('latin1')).to.match(/^xbsealed1:/);
+    for (const clear of ['Chan Tai Man', '012-345678-901', 'pacs.008']) expect(stored.toString('latin1')).to.not.include(clear);
+    expect((await world.invoke(ids.thBankA, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).value).to.equal(message);
+    // the sealed bytes of one payment put under another's key do not open (the nonce and tag bind them)
+    const other = await attested('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">another</Document>');
+    world.collection('hkThShared').set(`payment-message\u0001${other.uetr}`, stored);
+    const swapped = await world.invoke(ids.thBankA, (ctx) => payment.GetPaymentMessage(ctx, other.uetr));
+    expect(swapped.error?.message).to.match(/^INVALID_ARGUMENT: sealed payment-message does not open/);
+    // a message kept before sealing (plain) still reads
+    world.collection('hkThShared').set(`payment-message\u0001${f.uetr}`, Buffer.from(message));
+    expect((await world.invoke(ids.thBankA, (ctx) => payment.GetPaymentMessage(ctx, f.uetr))).value).to.equal(message);
+  });
+
   it('keeps AMBER+STRICT content to its producer: another bank of the same operator cannot read it', async () => {
     const obj = stixIndicator({ object_marking_refs: [TLP.AMBER_STRICT] });
     const signed = signIntel(obj, ids.hkBankA);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, createHmac, randomInt, sign } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -209,6 +210,19 @@ describe('payments on the real network: attest, confirm, dispute, reject, caps, 
     });
     await as('hk-bank-a').payments.attest(old, PARTIES, { message: Buffer.from(message) });
     expect(await as('th-bank-a').payments.message(old.uetr)).to.equal(message);
+    // sealed at rest: the peers' ledgers (blocks, private data store, state) never hold the message in
+    // clear (Fabric's transient store keeps a proposal's transient data until its commit; see SECURITY.md)
+    const marker = message.slice(message.indexOf('CHAN TAI MAN'), message.indexOf('</Document>'));
+    for (const peer of ['peer0.hk', 'peer0.th']) {
+      const dir = path.join(testNetwork.home ?? '', 'data', peer, 'ledgersData');
+      let found = '';
+      try {
+        found = execFileSync('grep', ['-r', '-l', '-a', '-F', marker, dir], { encoding: 'utf8', stdio: 'pipe' });
+      } catch {
+        found = ''; // grep exits 1 when nothing matches
+      }
+      expect(found, `${peer} holds the pacs.008 in clear`).to.equal('');
+    }
     expect(await codeOf(as('hk-bank-a').payments.purgeMessages('2021-01-01'))).to.equal('ACCESS_DENIED');
     expect(await codeOf(as('hk-admin').payments.purgeMessages(new Date().toISOString().slice(0, 10)))).to.equal('INVALID_ARGUMENT');
     const r = await as('hk-admin').payments.purgeMessages('2021-01-01', { batchSize: 1 });
