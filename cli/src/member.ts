@@ -10,7 +10,7 @@ import * as path from 'node:path';
 
 import type { Command } from 'commander';
 
-import { enrollAtCa, profileFile, XborderError } from '@xborder/sdk';
+import { enrollAtCa, profileFile, reenrollAtCa, XborderError } from '@xborder/sdk';
 import { certificateFingerprint } from '@xborder/protocol';
 
 import { homeOf, outputFor } from './context';
@@ -21,6 +21,7 @@ interface EnrollOptions {
   caCert: string;
   profileFrom: string;
   name?: string;
+  renew?: string;
 }
 
 /** The peers, channel and org of an operator's profile, with their TLS roots (its key and certificate are not read). */
@@ -55,19 +56,32 @@ export function registerMember(program: Command): void {
     .requiredOption('--ca-cert <file>', 'the CA certificate (PEM) the operator gave')
     .requiredOption('--profile-from <file>', 'a connection profile of the operator (peers and TLS roots; its identity is not used)')
     .option('--name <identity>', 'local identity name (default: the institution id)')
+    .option(
+      '--renew <identity>',
+      'a new key for an enrolled local identity (key rotation): authenticates with its certificate and key, no secret (the secret enrolls once)',
+    )
     .action(async (institution: string, opts: EnrollOptions, cmd: Command) => {
       const name = opts.name ?? institution;
       const dir = path.join(homeOf(cmd), 'identities', name);
       if (fs.existsSync(path.join(dir, 'profile.json'))) throw new XborderError('BAD_INPUT', `identity ${name} exists already in ${dir}`);
       const template = operatorProfile(opts.profileFrom);
-      const secret = (process.env.XB_ENROLLMENT_SECRET ?? (await readAllStdin()).toString('utf8')).trim();
-      if (secret === '') throw new XborderError('BAD_INPUT', 'give the enrollment secret on standard input (or XB_ENROLLMENT_SECRET)');
-      const enrolment = await enrollAtCa({
-        caUrl: opts.caUrl,
-        caCertPem: fs.readFileSync(opts.caCert, 'utf8'),
-        enrollmentId: institution,
-        secret,
-      });
+      const caCertPem = fs.readFileSync(opts.caCert, 'utf8');
+      let enrolment;
+      if (opts.renew !== undefined) {
+        const current = path.join(homeOf(cmd), 'identities', opts.renew, 'msp');
+        if (!fs.existsSync(path.join(current, 'signcerts', 'cert.pem')))
+          throw new XborderError('BAD_INPUT', `no enrolled identity ${opts.renew} in ${homeOf(cmd)} to renew`);
+        enrolment = await reenrollAtCa({
+          caUrl: opts.caUrl,
+          caCertPem,
+          certificatePem: fs.readFileSync(path.join(current, 'signcerts', 'cert.pem'), 'utf8'),
+          privateKeyPem: fs.readFileSync(path.join(current, 'keystore', 'priv_sk'), 'utf8'),
+        });
+      } else {
+        const secret = (process.env.XB_ENROLLMENT_SECRET ?? (await readAllStdin()).toString('utf8')).trim();
+        if (secret === '') throw new XborderError('BAD_INPUT', 'give the enrollment secret on standard input (or XB_ENROLLMENT_SECRET)');
+        enrolment = await enrollAtCa({ caUrl: opts.caUrl, caCertPem, enrollmentId: institution, secret });
+      }
       fs.mkdirSync(path.join(dir, 'msp', 'signcerts'), { recursive: true, mode: 0o700 });
       fs.mkdirSync(path.join(dir, 'msp', 'keystore'), { recursive: true, mode: 0o700 });
       fs.mkdirSync(path.join(dir, 'msp', 'cacerts'), { recursive: true, mode: 0o700 });

@@ -5,7 +5,7 @@
  * HTTP Basic with the one-time enrollment secret the operator registered) over TLS checked against
  * the CA's certificate.
  */
-import { createPrivateKey, X509Certificate, webcrypto } from 'node:crypto';
+import { createPrivateKey, sign, X509Certificate, webcrypto } from 'node:crypto';
 import * as https from 'node:https';
 
 import * as pkijs from 'pkijs';
@@ -76,12 +76,48 @@ export async function enrollAtCa(options: {
   readonly enrollmentId: string;
   readonly secret: string;
 }): Promise<Enrolment> {
-  const { csrPem, privateKeyPem } = await certificateRequest(options.enrollmentId);
-  const url = new URL('/api/v1/enroll', options.caUrl);
   const auth = Buffer.from(`${options.enrollmentId}:${options.secret}`).toString('base64');
+  return requestCertificate(options.caUrl, options.caCertPem, '/api/v1/enroll', options.enrollmentId, () => `Basic ${auth}`);
+}
+
+/**
+ * Renews an enrolled identity's certificate with a new key generated here (key rotation), proving who
+ * it is with its current certificate and key (Fabric CA's token authentication) instead of the
+ * enrollment secret, which enrolls once. The current key signs the request; it never leaves this process.
+ * @throws {@link XborderError} CONFIG when the CA refuses (revoked, expired, unknown) or cannot be reached
+ */
+export async function reenrollAtCa(options: {
+  readonly caUrl: string;
+  readonly caCertPem: string;
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+}): Promise<Enrolment> {
+  const current = new X509Certificate(options.certificatePem);
+  const cn = /(?:^|\n)CN=([^\n]+)/.exec(current.subject)?.[1] ?? '';
+  const path = '/api/v1/reenroll';
+  // Fabric CA's token: base64(cert) "." base64(ECDSA-SHA256 over method.b64(uri).b64(body).b64(cert))
+  const token = (body: string): string => {
+    const b64cert = Buffer.from(options.certificatePem).toString('base64');
+    const payload = `POST.${Buffer.from(path).toString('base64')}.${Buffer.from(body).toString('base64')}.${b64cert}`;
+    const signature = sign('sha256', Buffer.from(payload), createPrivateKey(options.privateKeyPem));
+    return `${b64cert}.${signature.toString('base64')}`;
+  };
+  return requestCertificate(options.caUrl, options.caCertPem, path, cn, token);
+}
+
+async function requestCertificate(
+  caUrl: string,
+  caCertPem: string,
+  endpoint: string,
+  commonName: string,
+  authorization: (body: string) => string,
+): Promise<Enrolment> {
+  const { csrPem, privateKeyPem } = await certificateRequest(commonName);
+  const url = new URL(endpoint, caUrl);
+  const body = JSON.stringify({ certificate_request: csrPem });
   let answer: { status: number; body: string };
   try {
-    answer = await post(url, JSON.stringify({ certificate_request: csrPem }), { authorization: `Basic ${auth}` }, options.caCertPem);
+    answer = await post(url, body, { authorization: authorization(body) }, caCertPem);
   } catch (err) {
     throw new XborderError('CONFIG', `the CA at ${url.origin} cannot be reached: ${err instanceof Error ? err.message : String(err)}`);
   }

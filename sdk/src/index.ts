@@ -45,7 +45,7 @@ export {
   toPaymentFields,
 } from './iso20022';
 export type { Pacs002Message, Pacs008Message, Pacs008Transaction, PartyProxy, TransactionStatus } from './iso20022';
-export { enrollAtCa } from './enroll';
+export { enrollAtCa, reenrollAtCa } from './enroll';
 export type { Enrolment } from './enroll';
 export { ingestStix } from './ingest';
 export type { IngestItem, IngestOptions, IngestOutcome, IngestReport } from './ingest';

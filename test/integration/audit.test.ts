@@ -141,7 +141,7 @@ describe('auditor toolkit on the real network', () => {
       .and.to.match(/ok\s+checkpoint\.headers/)
       .and.to.match(/ok\s+checkpoint\.validity/)
       .and.to.match(
-        /proof holds: intel indicator--[0-9a-f-]{36} version \S+ by hk-bank-a \(key [0-9a-f]{16}\.\.\.\), written by transaction [0-9a-f]{64} \(index \d+ of block \d+\); block \d+ \([0-9a-f]{64}\), anchored and co-signed by both operators/,
+        /proof holds: intel indicator--[0-9a-f-]{36} version \S+ by th-bank-b \(key [0-9a-f]{16}\.\.\.\), written by transaction [0-9a-f]{64} \(index \d+ of block \d+\); block \d+ \([0-9a-f]{64}\), anchored and co-signed by both operators/,
       );
     const genesis = (JSON.parse(fs.readFileSync(anchorFile, 'utf8')) as { genesisHash: string }).genesisHash;
     expect(xborder(['audit', 'check-proof', file, '--genesis', genesis]).code).to.equal(0);
