@@ -404,14 +404,26 @@ export async function signConfigUpdate(config: NetworkConfig, file: string): Pro
 export async function submitConfigUpdate(config: NetworkConfig, file: string, timeoutMs = 30_000): Promise<void> {
   const update = await decodeUpdate(config, file);
   const before = await latestConfig(config);
-  await run(
-    tool(config, 'peer'),
-    ['channel', 'update', '-f', file, '-c', config.channel, ...ordererFlags(config)],
-    'submit the configuration update',
-    {
-      env: adminEnv(config),
-    },
-  );
+  try {
+    await run(
+      tool(config, 'peer'),
+      ['channel', 'update', '-f', file, '-c', config.channel, ...ordererFlags(config)],
+      'submit the configuration update',
+      {
+        env: adminEnv(config),
+      },
+    );
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    // the orderers' refusal of a one-sided update, said plainly (the peer CLI prints a gRPC dump)
+    const policy = /requires \d+ of the '(\w+)' sub-policies to be satisfied/.exec(text);
+    if (policy)
+      throw new NetworkError(
+        `CONFIG_UPDATE_UNAUTHORISED: the orderers refused the update: it ${policy[0]}, so it needs an admin signature of ` +
+          'both operators; have the other operator review and sign it (config-sign --file F) and send it back, then submit',
+      );
+    throw err;
+  }
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const now = await latestConfig(config);
