@@ -333,7 +333,8 @@ describe('two operators on two hosts (network namespaces)', function () {
     fs.copyFileSync(update, alone);
     const refused = await xbnet('hk', 'config-submit', '--file', alone);
     expect(refused.code).to.equal(1);
-    expect(refused.stderr).to.match(/requires 2 of the 'Admins' sub-policies/);
+    expect(refused.stderr).to.match(/CONFIG_UPDATE_UNAUTHORISED: .*requires 2 of the 'Admins' sub-policies.*config-sign/);
+    expect(refused.stderr, 'no raw peer output').to.not.match(/rpc error|BAD_REQUEST -- error applying/);
     ok(await xbnet('hk', 'config-sign', '--file', update), 'hk signs');
     const atTh = send(update, 'th');
     expect(ok(await xbnet('th', 'config-submit', '--file', atTh), 'th submits')).to.include('BatchTimeout');
