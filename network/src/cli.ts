@@ -16,7 +16,7 @@ import { localOrderers, resolveConfig } from './config';
 import type { NetworkConfig } from './config';
 import type { ConfigChange } from './config-update';
 import { ordererDir } from './nodes';
-import { rotatePartyKey } from './party-keys';
+import { partyKeysFile, rotatePartyKey } from './party-keys';
 
 function log(line: string): void {
   process.stdout.write(`[xbnet] ${line}\n`);
@@ -133,6 +133,11 @@ async function main(): Promise<number> {
       process.stdout.write(renderSummary(r.summary));
       log(`proposed block ${r.block}`);
       log(`SHA-256 ${r.sha256}: every organisation reviews the block and accepts it with this hash`);
+      const keys = partyKeysFile(siteConfig(args.options));
+      if (fs.existsSync(keys))
+        log(
+          `operators' party keys ${keys} (SHA-256 ${fileSha256(keys)}): send to the other operator over a secure channel only; it compares this hash`,
+        );
       break;
     }
     case 'channel-review': {
@@ -159,6 +164,8 @@ async function main(): Promise<number> {
       const config = siteConfig(args.options);
       const r = await approveChaincode(config, processManager(config), args.chaincode ?? defaultChaincode(config), log);
       log(`chaincode xborder version ${r.version} sequence ${String(r.sequence)}: ${r.outcome}`);
+      // both operators' chaincode servers must hold the same party keys: the hashes printed on both hosts agree
+      log(`operators' party keys in use: SHA-256 ${fileSha256(partyKeysFile(config))}`);
       break;
     }
     case 'chaincode-commit': {
