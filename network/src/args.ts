@@ -63,6 +63,8 @@ export interface ParsedArgs {
   readonly removeConsenter?: string;
   /** `orderer-remove --name`: the ordering node to stop. */
   readonly ordererName?: string;
+  /** `units --user`: the account the services run as. */
+  readonly user?: string;
 }
 
 export class UsageError extends Error {
@@ -102,7 +104,8 @@ One organisation per host (DEPLOYMENT.md); each command works in that organisati
                      [--add-consenter NAME] [--remove-consenter NAME]: change the BFT consenter set
   config-sign        --file F: show what the update changes and add this operator admin's signature
   config-submit      --file F: sign and submit the update (it needs both operators' admins)
-  units              --out DIR: systemd units (and owner-only environment files) for this folder's processes
+  units              --out DIR [--user NAME]: systemd units (and owner-only environment files) for this
+                     folder's processes, run as NAME (default xborder), never root
   orderer-add        enroll one more ordering node of this operator (a consenter once config-create
                      --add-consenter <name> is signed by both operators; org-up then starts and joins it)
   orderer-remove     --name NAME: stop an ordering node config-create --remove-consenter took out
@@ -174,6 +177,7 @@ function parseFlags(args: readonly string[]) {
       peers: { type: 'string' },
       'add-consenter': { type: 'string' },
       'remove-consenter': { type: 'string' },
+      user: { type: 'string' },
     },
   });
 }
@@ -312,5 +316,12 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     chaincodeName: name ?? 'xborder',
     skipDeploy: booleans.has('--no-deploy'),
     ...(flags.has('from') ? { from: flags.get('from') } : {}),
+    ...(flags.has('user') ? { user: userName(flags.get('user') ?? '') } : {}),
   };
+}
+
+/** A POSIX account name for `units --user`. */
+function userName(value: string): string {
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(value)) throw new UsageError(`--user takes an account name (a-z, 0-9, _ and -), not "${value}"`);
+  return value;
 }

@@ -43,7 +43,8 @@ function application(config: ChannelConfigJson): ApplicationGroup {
 /** Whether a channel configuration closes whole-block deliver as above. */
 export function wholeBlocksClosed(config: ChannelConfigJson): boolean {
   const app = application(config);
-  const policy = app.policies[BLOCK_DELIVERY_POLICY] as { policy?: { type?: number; value?: { rule?: string; sub_policy?: string } } } | undefined;
+  const policy = app.policies[BLOCK_DELIVERY_POLICY] as
+    { policy?: { type?: number; value?: { rule?: string; sub_policy?: string } } } | undefined;
   return (
     app.values.ACLs?.value.acls?.[WHOLE_BLOCK_ACL]?.policy_ref === POLICY_REF &&
     policy?.policy?.type === 3 &&
@@ -67,7 +68,11 @@ export function withWholeBlocksClosed(current: ChannelConfigJson): ChannelConfig
  * Closes whole-block deliver on a channel created before it was closed at creation (both operators'
  * admins sign, as every Application change), and waits until this folder's peers enforce it.
  */
-export async function closeWholeBlockDelivery(config: NetworkConfig, log: Logger, timeoutMs = 60_000): Promise<'closed' | 'already closed'> {
+export async function closeWholeBlockDelivery(
+  config: NetworkConfig,
+  log: Logger,
+  timeoutMs = 60_000,
+): Promise<'closed' | 'already closed'> {
   if (wholeBlocksClosed((await latestConfig(config)).config)) return 'already closed';
   log(`closing whole-block deliver (${WHOLE_BLOCK_ACL} -> ${POLICY_REF}) on ${config.channel}`);
   await updateChannelConfig(config, withWholeBlocksClosed);
@@ -78,7 +83,8 @@ export async function closeWholeBlockDelivery(config: NetworkConfig, log: Logger
       const heights = await Promise.all(localPeerOrgs(config).map((org) => channelHeight(config, org)));
       if (heights.every((h) => h > now.blockNumber)) return 'closed';
     }
-    if (Date.now() > deadline) throw new NetworkError(`the peers did not take the closed ${WHOLE_BLOCK_ACL} ACL within ${String(timeoutMs / 1000)} s`);
+    if (Date.now() > deadline)
+      throw new NetworkError(`the peers did not take the closed ${WHOLE_BLOCK_ACL} ACL within ${String(timeoutMs / 1000)} s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

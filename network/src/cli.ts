@@ -218,8 +218,14 @@ async function main(): Promise<number> {
       await removeOrderer(args.options, need(args.ordererName), log);
       break;
     case 'units': {
-      const written = writeUnits(siteConfig(args.options), need(args.out));
+      const config = siteConfig(args.options);
+      const user = args.user ?? 'xborder';
+      const written = writeUnits(config, need(args.out), user);
       log(`wrote ${String(written.length)} units to ${need(args.out)}: ${written.join(', ')}`);
+      log(
+        `they run as ${user}: stop what org-up started (xbnet down --home ${config.home}), then create the account and give it the folder ` +
+          `(useradd --system --no-create-home ${user}; chown -R ${user}: ${config.home}) before systemctl enable --now`,
+      );
       break;
     }
     case 'status': {

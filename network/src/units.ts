@@ -66,8 +66,19 @@ export function unitName(spec: UnitSpec): string {
  * A systemd service unit for one process. The environment (which may hold a CA bootstrap credential)
  * goes to an owner-only EnvironmentFile beside it, never into the unit, which any local user may read.
  */
-export function unitFile(spec: UnitSpec, envFile: string, after: readonly string[]): string {
+/** Who a service runs as and what it may write: the organisation's folder only. */
+export interface UnitAccount {
+  readonly user: string;
+  /** The organisation's folder (the only path the service may write). */
+  readonly home: string;
+  /** Paths the service reads besides system ones (the checkout with the binaries and the chaincode build). */
+  readonly readOnly: readonly string[];
+}
+
+export function unitFile(spec: UnitSpec, envFile: string, after: readonly string[], account?: UnitAccount): string {
   const exec = [spec.command, ...spec.args].map(quote).join(' ');
+  // a private /tmp hides anything under the real /tmp: only when neither folder lives there
+  const underTmp = account !== undefined && [account.home, ...account.readOnly].some((p) => p === '/tmp' || p.startsWith('/tmp/'));
   return [
     '[Unit]',
     `Description=xborder ${spec.name}`,
@@ -83,7 +94,21 @@ export function unitFile(spec: UnitSpec, envFile: string, after: readonly string
     'RestartSec=2s',
     'UMask=0077',
     'NoNewPrivileges=yes',
-    'PrivateTmp=yes',
+    ...(account !== undefined
+      ? [
+          `User=${account.user}`,
+          `Group=${account.user}`,
+          // least privilege: the system read-only, the organisation's folder the only place it writes
+          'ProtectSystem=strict',
+          'ProtectHome=read-only',
+          `ReadWritePaths=${quote(account.home)}`,
+          'PrivateDevices=yes',
+          'ProtectKernelTunables=yes',
+          'ProtectControlGroups=yes',
+          'RestrictSUIDSGID=yes',
+          ...(underTmp ? [] : ['PrivateTmp=yes']),
+        ]
+      : ['PrivateTmp=yes']),
     'LimitNOFILE=65536',
     '',
     '[Install]',
@@ -103,7 +128,9 @@ export function environmentFile(env: Readonly<Record<string, string>>): string {
  * Writes a unit and an environment file per local process into `outDir`: chaincode servers after
  * their peer, peers and orderers after the CA. Returns the unit file names.
  */
-export function writeUnits(config: NetworkConfig, outDir: string): string[] {
+export function writeUnits(config: NetworkConfig, outDir: string, user = 'xborder'): string[] {
+  if (user === 'root') throw new Error('units run as a dedicated account, not root: give --user NAME');
+  const account: UnitAccount = { user, home: config.home, readOnly: [config.repoRoot, config.fabricHome] };
   fs.mkdirSync(outDir, { recursive: true, mode: 0o700 });
   const processes = localProcesses(config);
   const checkpointer = checkpointerSpec(config);
@@ -125,7 +152,7 @@ export function writeUnits(config: NetworkConfig, outDir: string): string[] {
     fs.writeFileSync(envFile, environmentFile(spec.env), { mode: 0o600 });
     fs.chmodSync(envFile, 0o600);
     const file = `${unitName(spec)}.service`;
-    fs.writeFileSync(path.join(outDir, file), unitFile(spec, envFile, after), { mode: 0o644 });
+    fs.writeFileSync(path.join(outDir, file), unitFile(spec, envFile, after, account), { mode: 0o644 });
     written.push(file);
   }
   return written;

@@ -441,6 +441,21 @@ describe('channel configuration updates and service units', () => {
     expect(unit).to.include('After=network-online.target xborder-other.service');
     expect(unit).not.to.include('s3cr');
     expect(environmentFile(spec.env)).to.equal('FABRIC_CA_SERVER_BOOT="admin:s3cr\\"t"\n');
+    // as a dedicated account, writing its organisation's folder only
+    const confined = unitFile(spec, '/etc/xborder/e.env', [], { user: 'xborder', home: '/srv/xborder/hk', readOnly: ['/opt/xborder'] });
+    for (const line of [
+      'User=xborder',
+      'Group=xborder',
+      'ProtectSystem=strict',
+      'ReadWritePaths=/srv/xborder/hk',
+      'PrivateTmp=yes',
+      'NoNewPrivileges=yes',
+    ])
+      expect(confined.split('\n'), line).to.include(line);
+    // a folder or checkout under /tmp: no private /tmp, which would hide it
+    const underTmp = unitFile(spec, '/tmp/e.env', [], { user: 'xborder', home: '/tmp/xb/hk', readOnly: ['/tmp/xb/repo'] });
+    expect(underTmp).to.not.include('PrivateTmp');
+    expect(underTmp).to.include('ReadWritePaths=/tmp/xb/hk');
   });
 
   it('parses the per-organisation commands and refuses what they lack', () => {
@@ -453,5 +468,7 @@ describe('channel configuration updates and service units', () => {
     expect(() => parseArgs(['config-create', '--out', 'u.pb'])).to.throw(UsageError, /--batch-timeout/);
     expect(parseArgs(['config-create', '--out', 'u.pb', '--max-messages', '20']).change).to.deep.equal({ maxMessageCount: 20 });
     expect(() => parseArgs(['units'])).to.throw(UsageError, /--out/);
+    expect(parseArgs(['units', '--out', 'u', '--user', 'xb-hk']).user).to.equal('xb-hk');
+    expect(() => parseArgs(['units', '--out', 'u', '--user', 'Root Admin'])).to.throw(UsageError, /--user takes an account name/);
   });
 });

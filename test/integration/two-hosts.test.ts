@@ -496,6 +496,13 @@ describe('two operators on two hosts (network namespaces)', function () {
       `FABRIC_CA_SERVER_BOOT="admin:${secrets.admin ?? 'missing'}"`,
     );
     expect(fs.readFileSync(path.join(out, 'xborder-peer0.hk.env'), 'utf8')).to.include(`CORE_PEER_LISTENADDRESS="${address('hk')}:7051"`);
+    // as a dedicated account, never root, writing only the organisation's folder (a folder under /tmp
+    // keeps the real /tmp)
+    for (const unit of units) {
+      const text = fs.readFileSync(path.join(out, unit), 'utf8');
+      expect(text, unit).to.match(/^User=xborder$/m).and.to.match(new RegExp(`^ReadWritePaths=${home('hk')}$`, 'm'));
+      expect(text, unit).to.match(/^ProtectSystem=strict$/m).and.not.to.match(/^PrivateTmp=yes$/m);
+    }
     // the operator's checkpointing runs as its admin, after its peers and chaincode servers
     const checkpointer = fs.readFileSync(path.join(out, 'xborder-checkpointer-hk.service'), 'utf8');
     expect(checkpointer).to.match(
