@@ -20,6 +20,7 @@ function versionOf(record: IntelRecord, latest: boolean, object: Record<string, 
     first: record.previousModified === null,
     tlp: record.tlp,
     producer: record.producer,
+    signerKey: record.signerFingerprint,
     object,
   };
 }

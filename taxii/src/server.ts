@@ -344,7 +344,18 @@ export function createTaxiiServer(options: TaxiiServerOptions): TaxiiServer {
         more,
         ...(next ? { next } : {}),
         ...(items.length > 0
-          ? { objects: items.map((v) => ({ id: v.stixId, date_added: v.dateAdded, version: v.modified, media_type: STIX_MEDIA_TYPE })) }
+          ? {
+              // who signed each version, where consumers look: the ledger's producer and its key, beside
+              // whatever the object's own created_by_ref says (which the ledger binds to the producer)
+              objects: items.map((v) => ({
+                id: v.stixId,
+                date_added: v.dateAdded,
+                version: v.modified,
+                media_type: STIX_MEDIA_TYPE,
+                x_xborder_producer: v.producer,
+                x_xborder_signer_key: v.signerKey,
+              })),
+            }
           : {}),
       });
     });

@@ -20,6 +20,8 @@ export interface ListedVersion {
   readonly first: boolean;
   readonly tlp: TlpLevel;
   readonly producer: string;
+  /** SHA-256 fingerprint of the certificate that signed the version (its producer's registered key). */
+  readonly signerKey: string;
   /** The object, or null when this institution may not read its content. */
   readonly object: Record<string, unknown> | null;
 }

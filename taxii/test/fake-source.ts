@@ -13,6 +13,7 @@ export function version(n: number, overrides: Partial<ListedVersion> = {}): List
     first: true,
     tlp: 'GREEN',
     producer: 'hk-bank-a',
+    signerKey: 'ab'.repeat(32),
     object: { type: 'indicator', spec_version: '2.1', id, created: modified, modified, name: `n${String(n)}` },
     ...overrides,
   };

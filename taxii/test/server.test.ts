@@ -379,6 +379,16 @@ describe('TAXII server (in-memory ledger)', () => {
     });
   });
 
+  it("names each version's signer in the manifest: the producer and its key, as the ledger recorded them", async () => {
+    const s = start(new FakeSource([version(1), version(2, { producer: 'th-bank-a', signerKey: 'cd'.repeat(32) })]));
+    const manifest = json(await get(s, `${ROOT}/collections/${SHARED}/manifest/`)).objects as Json[];
+    expect(manifest.map((m) => [m.x_xborder_producer, m.x_xborder_signer_key])).to.deep.equal([
+      ['hk-bank-a', 'ab'.repeat(32)],
+      ['th-bank-a', 'cd'.repeat(32)],
+    ]);
+    for (const m of manifest) expect(m).to.include.keys('id', 'date_added', 'version', 'media_type');
+  });
+
   it('maps ledger errors to TAXII errors without internals: refused identity 403, unreachable ledger 503, anything else 500', async () => {
     const cases: [XborderError, number, RegExp][] = [
       [new XborderError('ACCESS_DENIED', 'auditors read no content'), 403, /ACCESS_DENIED/],
