@@ -149,6 +149,17 @@ export const proofFile = validator<Proof>(
       block: base64,
       configBlocks: { type: 'array', minItems: 1, items: base64 },
       signerCertificate: { type: 'string', nullable: true },
+      signerKeyStatus: {
+        type: 'object',
+        nullable: true,
+        required: ['fingerprint', 'registeredAt', 'revokedAt', 'revokeReason'],
+        properties: {
+          fingerprint: hex64,
+          registeredAt: nonEmpty,
+          revokedAt: { type: 'string', nullable: true },
+          revokeReason: { type: 'string', nullable: true },
+        },
+      },
       checkpoint: {
         type: 'object',
         required: ['signatures', 'validityBefore', 'links'],

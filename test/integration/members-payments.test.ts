@@ -436,6 +436,16 @@ describe('payments as banks send them, and member institutions, through the CLI'
     expect(newKey.code, newKey.stdout + newKey.stderr).to.equal(0);
     // the record the old key signed is still on the ledger under its producer; the timeline shows both keys
     expect(xborder(['intel', 'get', indicator.id, '--as', 'audit-1']).json()).to.include({ producer: 'hk-bank-c' });
+    // an auditor's proof of it says the key was active then and was revoked later, with the reason
+    const proofFile = path.join(tmp, 'bank-c-proof.json');
+    expect(xborder(['audit', 'proof', `intel:${indicator.id}`, '-o', proofFile, '--as', 'audit-1']).code).to.equal(0);
+    const anchorFile = path.join(testNetwork.home ?? '', 'channel', 'anchor.json');
+    const checked = xborder(['audit', 'check-proof', proofFile, '--anchor', anchorFile, '--json']);
+    const keyCheck = (checked.json().checks as { name: string; status: string; detail: string }[]).find(
+      (c) => c.name === 'record.signer-key-status',
+    );
+    expect(keyCheck?.status).to.equal('pass');
+    expect(keyCheck?.detail).to.match(/active at the record's time; revoked later, at \S+ \(rotation\)/);
     const timeline = xborder(['registry', 'keys', 'hk-bank-c', '--as', 'audit-1']).json() as {
       fingerprint: string;
       revokedAt: string | null;

@@ -500,8 +500,12 @@ describe('two operators on two hosts (network namespaces)', function () {
     // keeps the real /tmp)
     for (const unit of units) {
       const text = fs.readFileSync(path.join(out, unit), 'utf8');
-      expect(text, unit).to.match(/^User=xborder$/m).and.to.match(new RegExp(`^ReadWritePaths=${home('hk')}$`, 'm'));
-      expect(text, unit).to.match(/^ProtectSystem=strict$/m).and.not.to.match(/^PrivateTmp=yes$/m);
+      expect(text, unit)
+        .to.match(/^User=xborder$/m)
+        .and.to.match(new RegExp(`^ReadWritePaths=${home('hk')}$`, 'm'));
+      expect(text, unit)
+        .to.match(/^ProtectSystem=strict$/m)
+        .and.not.to.match(/^PrivateTmp=yes$/m);
     }
     // the operator's checkpointing runs as its admin, after its peers and chaincode servers
     const checkpointer = fs.readFileSync(path.join(out, 'xborder-checkpointer-hk.service'), 'utf8');

@@ -378,7 +378,8 @@ export class AuditClient {
     }
     const configBlocks = await this.configChain(block.getHeader()?.getNumber() ?? 0);
     const checkpoint = await this.#checkpointAfter(block);
-    const signerCertificate = signerFingerprint !== null ? (await this.#registry.getKey(signerFingerprint)).certificate : null;
+    const signerKey = signerFingerprint !== null ? await this.#registry.getKey(signerFingerprint) : null;
+    const signerCertificate = signerKey?.certificate ?? null;
     return {
       version: PROOF_VERSION,
       kind: 'xborder-proof',
@@ -392,6 +393,16 @@ export class AuditClient {
       block: Buffer.from(blockBytes).toString('base64'),
       configBlocks: configBlocks.map((b) => Buffer.from(b).toString('base64')),
       signerCertificate,
+      ...(signerKey
+        ? {
+            signerKeyStatus: {
+              fingerprint: signerKey.fingerprint,
+              registeredAt: signerKey.registeredAt,
+              revokedAt: signerKey.revokedAt,
+              revokeReason: signerKey.revokeReason,
+            },
+          }
+        : {}),
       ...(checkpoint ? { checkpoint } : {}),
       createdAt: new Date().toISOString(),
     };

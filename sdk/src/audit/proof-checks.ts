@@ -685,6 +685,27 @@ export const PROOF_CHECKS: readonly NamedCheck[] = [
     },
   },
   {
+    name: 'record.signer-key-status',
+    run(s: ProofState): CheckResult | null {
+      const signed = s.signed;
+      const status = s.proof.signerKeyStatus;
+      if (!signed || !status) return null;
+      if (status.fingerprint !== signed.fingerprint) return fail('the key status given is of another key than the record names');
+      const at = s.transaction.timestamp ?? '';
+      const per = `per the registry when the proof was built (${s.proof.createdAt})`;
+      if (status.revokedAt !== null && status.revokedAt <= at)
+        return fail(
+          `the key was revoked at ${status.revokedAt} (${status.revokeReason ?? 'no reason'}), before the record (${at}), ${per}`,
+        );
+      s.summary.signerKey = status;
+      return pass(
+        status.revokedAt === null
+          ? `key registered ${status.registeredAt}, active at the record's time and not revoked since, ${per}`
+          : `key registered ${status.registeredAt}, active at the record's time; revoked later, at ${status.revokedAt} (${status.revokeReason ?? 'no reason'}), ${per}: the record stays valid`,
+      );
+    },
+  },
+  {
     name: 'record.statement-binds',
     run(s: ProofState): CheckResult | null {
       const signed = s.signed;

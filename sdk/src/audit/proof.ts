@@ -54,6 +54,17 @@ export interface Proof {
   readonly configBlocks: string[];
   /** The producer's registered certificate (intel statements, payment attestations). */
   readonly signerCertificate: string | null;
+  /**
+   * The signing key's registry entry as the builder read it when it built the proof (`createdAt`):
+   * when it was registered and whether, when and why it was revoked since. Informational: it is the
+   * serving peer's word, reported, never part of the outcome.
+   */
+  readonly signerKeyStatus?: {
+    readonly fingerprint: string;
+    readonly registeredAt: string;
+    readonly revokedAt: string | null;
+    readonly revokeReason: string | null;
+  };
   /** What shows the transaction's validation flag is co-signed by both operators, once it is. */
   readonly checkpoint?: CheckpointLink;
   readonly createdAt: string;
@@ -155,8 +166,14 @@ export function describeProven(proven: unknown): string {
 /** One line that says what the outcome means. */
 export function describeOutcome(report: ProofReport): string {
   switch (report.outcome) {
-    case 'holds':
-      return `proof holds: ${describeProven(report.summary.proven)}; block ${String(report.summary.blockNumber)} (${String(report.summary.blockHash)}), anchored and co-signed by both operators`;
+    case 'holds': {
+      const key = report.summary.signerKey as { revokedAt?: string | null; revokeReason?: string | null } | undefined;
+      const revoked =
+        typeof key?.revokedAt === 'string'
+          ? `; its signer key was revoked later, at ${key.revokedAt} (${key.revokeReason ?? 'no reason'})`
+          : '';
+      return `proof holds: ${describeProven(report.summary.proven)}; block ${String(report.summary.blockNumber)} (${String(report.summary.blockHash)}), anchored and co-signed by both operators${revoked}`;
+    }
     case 'not-cosigned':
       return 'valid according to the serving peer, not yet co-signed: no checkpoint of both operators covers this block yet (fetch a newer proof later)';
     case 'unanchored':

@@ -81,7 +81,8 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
 
   it('runs every named check on a proof across a configuration change', async () => {
     const report = await checkProof(load('config-update-proof.json'), { anchor });
-    const applicable = PROOF_CHECKS.map((c) => c.name).filter((n) => n !== 'content.hash');
+    // the captured proofs predate the key status (optional): every other check runs
+    const applicable = PROOF_CHECKS.map((c) => c.name).filter((n) => n !== 'content.hash' && n !== 'record.signer-key-status');
     expect(report.checks.map((c) => c.name)).to.deep.equal(applicable);
     expect(report.checks.find((c) => c.name === 'config.decode')?.detail).to.match(/configuration blocks 0, \d+/);
   });
@@ -182,6 +183,7 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
       ],
       'record.canonical': (p) => [p, (s) => void ((s.proof.record as { value: string }).value = ` ${s.proof.record.value}`)],
       'record.target': (p) => [{ ...p, target: { ...p.target, id: 'indicator--00000000-0000-4000-8000-000000000000' } }, () => undefined],
+      'record.signer-key-status': (p) => [p, () => undefined],
       'record.statement-binds': (p) => [
         p,
         (s) => {
@@ -242,6 +244,29 @@ describe('audit proofs (offline, with blocks captured from a real network)', () 
       it(check.name, async () => {
         const make = cases[check.name]!;
         const [forged, tamper] = make(structuredClone(check.name === 'checkpoint.headers' ? intel : proof));
+        if (check.name === 'record.signer-key-status') {
+          // informational: absent from older proofs (no check); present, it must be the record's key and
+          // not revoked before the record
+          expect(await runCheck(await stateAt(proof, check.name), check.name)).to.equal(null);
+          const record = JSON.parse(proof.record.value) as { signerFingerprint: string; txTime: string };
+          const withStatus = (revokedAt: string | null, fingerprint = record.signerFingerprint): Proof => ({
+            ...proof,
+            signerKeyStatus: {
+              fingerprint,
+              registeredAt: '2026-01-01T00:00:00Z',
+              revokedAt,
+              revokeReason: revokedAt ? 'compromised' : null,
+            },
+          });
+          expect(await runCheck(await stateAt(withStatus(null), check.name), check.name)).to.equal('pass');
+          expect(await runCheck(await stateAt(withStatus('2099-01-01T00:00:00Z'), check.name), check.name)).to.equal('pass');
+          expect(await runCheck(await stateAt(withStatus('2000-01-01T00:00:00Z'), check.name), check.name)).to.equal('fail');
+          expect(await runCheck(await stateAt(withStatus(null, 'ab'.repeat(32)), check.name), check.name)).to.equal('fail');
+          const later = await checkProof(withStatus('2099-01-01T00:00:00Z'), { anchor });
+          expect(later.outcome).to.equal('holds');
+          expect(describeOutcome(later)).to.include('its signer key was revoked later, at 2099-01-01T00:00:00Z (compromised)');
+          return;
+        }
         if (check.name === 'record.statement-binds') {
           // the statement is the signed text: change it and the signature check before breaks too, so
           // this check is run on its own on the tampered state
