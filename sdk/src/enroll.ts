@@ -5,13 +5,14 @@
  * HTTP Basic with the one-time enrollment secret the operator registered) over TLS checked against
  * the CA's certificate.
  */
-import { createPrivateKey, sign, X509Certificate, webcrypto } from 'node:crypto';
+import { createPrivateKey, X509Certificate, webcrypto } from 'node:crypto';
 import * as https from 'node:https';
 
 import * as pkijs from 'pkijs';
 import * as asn1js from 'asn1js';
 
 import { XborderError } from './errors';
+import { signLowS } from './signer';
 
 /** What enrolment gives: the certificate, the key that never left this machine, and the CA's chain. */
 export interface Enrolment {
@@ -99,8 +100,9 @@ export async function reenrollAtCa(options: {
   const token = (body: string): string => {
     const b64cert = Buffer.from(options.certificatePem).toString('base64');
     const payload = `POST.${Buffer.from(path).toString('base64')}.${Buffer.from(body).toString('base64')}.${b64cert}`;
-    const signature = sign('sha256', Buffer.from(payload), createPrivateKey(options.privateKeyPem));
-    return `${b64cert}.${signature.toString('base64')}`;
+    // Fabric CA, like every Fabric verifier, accepts only low-S ECDSA signatures
+    const signature = signLowS(createPrivateKey(options.privateKeyPem), Buffer.from(payload));
+    return `${b64cert}.${Buffer.from(signature).toString('base64')}`;
   };
   return requestCertificate(options.caUrl, options.caCertPem, path, cn, token);
 }
