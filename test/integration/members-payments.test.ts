@@ -280,41 +280,29 @@ describe('payments as banks send them, and member institutions, through the CLI'
     ]);
     expect(registered.code, registered.stdout + registered.stderr).to.equal(0);
     // the bank, on its own machine (its own home): a key made here, the secret on stdin
-    const enrolled = xborder(
-      [
-        'member',
-        'enroll',
-        'hk-bank-c',
-        '--ca-url',
-        caUrl,
-        '--ca-cert',
-        caCert,
-        '--profile-from',
-        path.join(home, 'identities', 'hk-bank-a', 'profile.json'),
-        '--home',
-        bankHome,
-      ],
-      `${secret}\n`,
-    );
+    const enroll = (bankFolder: string, stdin: string, ...extra: string[]) =>
+      xborder(
+        [
+          'member',
+          'enroll',
+          'hk-bank-c',
+          ...extra,
+          '--ca-url',
+          caUrl,
+          '--ca-cert',
+          caCert,
+          '--profile-from',
+          path.join(home, 'identities', 'hk-bank-a', 'profile.json'),
+          '--home',
+          bankFolder,
+        ],
+        stdin,
+      );
+    const enrolled = enroll(bankHome, `${secret}\n`);
     expect(enrolled.code, enrolled.stdout + enrolled.stderr).to.equal(0);
     const { certificate } = enrolled.json() as { certificate: string };
     // the secret enrolls once: a copy of it (left in a mail, a ticket) enrolls nothing later
-    const replayed = xborder(
-      [
-        'member',
-        'enroll',
-        'hk-bank-c',
-        '--ca-url',
-        caUrl,
-        '--ca-cert',
-        caCert,
-        '--profile-from',
-        path.join(home, 'identities', 'hk-bank-a', 'profile.json'),
-        '--home',
-        path.join(tmp, 'bank-c-thief-home'),
-      ],
-      `${secret}\n`,
-    );
+    const replayed = enroll(path.join(tmp, 'bank-c-thief-home'), `${secret}\n`);
     expect(replayed.code, 'a second enrollment with the one-time secret').to.not.equal(0);
     expect(replayed.stdout + replayed.stderr).to.match(/CONFIG[\s\S]*the CA refused the enrolment/);
     expect(fs.existsSync(path.join(tmp, 'bank-c-thief-home', 'identities', 'hk-bank-c', 'msp', 'signcerts'))).to.equal(false);
@@ -391,26 +379,7 @@ describe('payments as banks send them, and member institutions, through the CLI'
     // key rotation: a second key enrolled on the bank's side (renewed with the current key: the secret
     // enrolls once), registered, then the first revoked;
     // the old key is refused from then on, the new one signs, and a back-dated revocation is refused
-    const second = xborder(
-      [
-        'member',
-        'enroll',
-        'hk-bank-c',
-        '--name',
-        'hk-bank-c-2',
-        '--renew',
-        'hk-bank-c',
-        '--ca-url',
-        caUrl,
-        '--ca-cert',
-        caCert,
-        '--profile-from',
-        path.join(home, 'identities', 'hk-bank-a', 'profile.json'),
-        '--home',
-        bankHome,
-      ],
-      '',
-    );
+    const second = enroll(bankHome, '', '--name', 'hk-bank-c-2', '--renew', 'hk-bank-c');
     expect(second.code, second.stdout + second.stderr).to.equal(0);
     const secondKey = second.json() as { certificate: string; fingerprint: string };
     expect(xborder(['registry', 'register-key', 'hk-bank-c', secondKey.certificate, '--as', 'hk-admin']).code).to.equal(0);

@@ -8,9 +8,10 @@ import { randomBytes, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
 import { common, msp } from '@hyperledger/fabric-protos';
-import { BinaryReader, BinaryWriter } from 'google-protobuf';
+import { BinaryWriter } from 'google-protobuf';
 
-import { blockHeaderBytes, computeDataHash, decodeBlock } from '@xborder/sdk/audit';
+import { blockHeaderBytes, computeDataHash, decodeBlock, readIdentifier, readSignatureMetadata } from '@xborder/sdk/audit';
+import type { RawSignature } from '@xborder/sdk/audit';
 
 export const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 export const block64 = (text: string): common.Block => decodeBlock(Buffer.from(text, 'base64'));
@@ -81,40 +82,13 @@ export function resignBlock(block: common.Block, signer: { certPem: string; key:
   block.getMetadata()!.setMetadataList(list.map((m, i) => (i === 0 ? metadata.serializeBinary() : m)));
 }
 
-/** One orderer signature of a block's metadata, as bytes (a BFT one names its consenter by an identifier header). */
-export interface RawBlockSignature {
-  signatureHeader: Uint8Array;
-  signature: Uint8Array;
-  identifierHeader: Uint8Array;
-}
-
-function readRawSignature(bytes: Uint8Array): RawBlockSignature {
-  const reader = new BinaryReader(bytes);
-  const out: RawBlockSignature = { signatureHeader: new Uint8Array(0), signature: new Uint8Array(0), identifierHeader: new Uint8Array(0) };
-  while (reader.nextField() && !reader.isEndGroup()) {
-    const field = reader.getFieldNumber();
-    if (field === 1) out.signatureHeader = reader.readBytes();
-    else if (field === 2) out.signature = reader.readBytes();
-    else if (field === 3) out.identifierHeader = reader.readBytes();
-    else reader.skipField();
-  }
-  return out;
-}
-
 /**
  * Rewrites a block's orderer signatures as bytes (never through the message classes, which in a test
  * process may be an older copy that drops BFT identifier headers); the signed value is kept.
  */
-export function editBlockSignatures(block: common.Block, edit: (signatures: RawBlockSignature[]) => RawBlockSignature[]): void {
+export function editBlockSignatures(block: common.Block, edit: (signatures: RawSignature[]) => RawSignature[]): void {
   const list = block.getMetadata()!.getMetadataList_asU8();
-  const reader = new BinaryReader(list[0]);
-  let value: Uint8Array = new Uint8Array(0);
-  const signatures: RawBlockSignature[] = [];
-  while (reader.nextField() && !reader.isEndGroup()) {
-    if (reader.getFieldNumber() === 1) value = reader.readBytes();
-    else if (reader.getFieldNumber() === 2) signatures.push(readRawSignature(reader.readBytes()));
-    else reader.skipField();
-  }
+  const { value, signatures } = readSignatureMetadata(list[0] ?? new Uint8Array(0));
   const writer = new BinaryWriter();
   writer.writeBytes(1, value);
   for (const s of edit(signatures)) {
@@ -135,12 +109,4 @@ export function identifierHeader(id: number): Uint8Array {
 }
 
 /** The consenter id an identifier header names. */
-export function identifierOf(header: Uint8Array): number {
-  const reader = new BinaryReader(header);
-  let id = 0;
-  while (reader.nextField() && !reader.isEndGroup()) {
-    if (reader.getFieldNumber() === 1) id = reader.readUint32();
-    else reader.skipField();
-  }
-  return id;
-}
+export const identifierOf = readIdentifier;

@@ -33,9 +33,11 @@ export {
   decodeBlock,
   ordererSignatures,
   parseTransaction,
+  readIdentifier,
+  readSignatureMetadata,
   validationCodes,
 } from './ledger';
-export type { Endorsement, Identity, OrdererSignature, ParsedTransaction, Write } from './ledger';
+export type { Endorsement, Identity, OrdererSignature, ParsedTransaction, RawSignature, Write } from './ledger';
 export { buildReport, manifestDigest, reportCsv } from './report';
 export type { AuditReport, IntelActivityRow, PaymentRow } from './report';
 export { proofFile, trustAnchorFile } from '../schemas';

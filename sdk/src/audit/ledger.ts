@@ -140,7 +140,8 @@ export function ordererSignatures(
   });
 }
 
-interface RawSignature {
+/** One orderer signature of a block's metadata as bytes (a BFT one names its consenter by an identifier header). */
+export interface RawSignature {
   readonly signatureHeader: Uint8Array;
   readonly signature: Uint8Array;
   readonly identifierHeader: Uint8Array;
@@ -152,7 +153,7 @@ interface RawSignature {
  * can hold an older copy of Fabric's message classes (the chaincode shim's) under the same protobuf
  * names, which would drop the BFT identifier header as an unknown field.
  */
-function readSignatureMetadata(raw: Uint8Array): { value: Uint8Array; signatures: RawSignature[] } {
+export function readSignatureMetadata(raw: Uint8Array): { value: Uint8Array; signatures: RawSignature[] } {
   const reader = new BinaryReader(raw);
   let value: Uint8Array = new Uint8Array(0);
   const signatures: RawSignature[] = [];
@@ -179,7 +180,7 @@ function readSignature(bytes: Uint8Array): RawSignature {
 }
 
 /** The consenter id of a SmartBFT `common.IdentifierHeader` (identifier, field 1). */
-function readIdentifier(bytes: Uint8Array): number {
+export function readIdentifier(bytes: Uint8Array): number {
   const reader = new BinaryReader(bytes);
   let id = 0;
   while (reader.nextField() && !reader.isEndGroup()) {
