@@ -424,6 +424,10 @@ describe('auditor console in a real headless Chromium', function () {
       tone: v.getAttribute('class') ?? '',
     }));
     expect(good).to.deep.equal({ outcome: 'holds', failed: '', tone: 'verdict ok' });
+    // the verdict says what was proven
+    expect(await page.textContent('#verdict')).to.match(
+      /proof holds: intel indicator--[0-9a-f-]{36} version \S+ by [a-z-]+ \(key [0-9a-f]{16}/,
+    );
     expect(await page.$$eval('#proof-result tbody tr', (trs) => trs.length)).to.equal((await checkProof(proof, anchor)).checks.length);
     await shot('proof-valid');
 
@@ -450,6 +454,18 @@ describe('auditor console in a real headless Chromium', function () {
       expect(await page.textContent('#verdict')).to.contain(`proof FAILED at ${cliFailed}`);
       if (name === 'record') await shot('proof-tampered');
     }
+    // a real proof relabelled to another record: it proves nothing about that one (record.target), in
+    // the page as in the CLI; another format is refused
+    const relabelled = path.join(tmp, 'relabelled.json');
+    fs.writeFileSync(
+      relabelled,
+      JSON.stringify({ ...proof, target: { type: 'intel', id: 'indicator--00000000-0000-4000-8000-000000000000' } }),
+    );
+    expect(await verdict(relabelled)).to.deep.equal({ outcome: 'failed', failed: 'record.target', tone: 'verdict bad' });
+    const future = path.join(tmp, 'future.json');
+    fs.writeFileSync(future, JSON.stringify({ ...proof, version: 99 }));
+    expect((await verdict(future)).outcome).to.equal('unreadable');
+    expect(await page.textContent('#verdict')).to.contain('proof version 99 is not supported');
     // not a proof at all: a clear error, still red
     const junk = path.join(tmp, 'junk.json');
     fs.writeFileSync(junk, '{"kind":"something else"}');
