@@ -6,6 +6,7 @@ import { GroupedIndexWriter, groupedPage } from './grouped-index';
 import { batchingFor } from './peer-batching';
 import { XborderContract } from './xborder-contract';
 import { requireRole } from './caller';
+import { isSealedAtRest, openAtRest, sealAtRest } from './at-rest';
 import { keyById, partyKeys } from './party-keys';
 import type { PartyKey } from './party-keys';
 import { requireRegisteredSigner, stixIdentityHolder } from './registry';
@@ -275,6 +276,16 @@ function observableKey(): PartyKey {
   const first = keys[0];
   if (!first) throw new ChaincodeError('PARTY_KEY_UNAVAILABLE', 'no party key is installed');
   return first;
+}
+
+/** The purpose strict content is sealed at rest for, and what binds a sealing to its record. */
+const STRICT_CONTENT = 'strict-content';
+const strictContext = (record: Pick<IntelRecord, 'stixId' | 'modified' | 'contentCommitment'>): string =>
+  `${record.stixId}/${record.modified}/${record.contentCommitment}`;
+
+/** Stored content as sent (salt, line feed, object): strict content is opened from its seal first. */
+function unsealedContent(bytes: Uint8Array, record: IntelRecord): Uint8Array {
+  return isSealedAtRest(bytes) ? openAtRest(bytes, STRICT_CONTENT, strictContext(record), (id) => keyById(partyKeys(), id)) : bytes;
 }
 
 /** Index of observable records by keyed value tag (for `seen`). */
@@ -611,11 +622,14 @@ export class IntelContract extends XborderContract {
     await requireOwnAuthorship(ctx, record.producer, facts);
     const collection = implicitCollection(record.mspId);
     const k = contentKey(stixId, modified);
+    // sealed at rest (at-rest.ts): a copy of the producer's peer, or a door that hands out its
+    // implicit collection, gives ciphertext; only GetIntelContent for the producer opens it
+    const stored = sealAtRest(observableKey(), STRICT_CONTENT, strictContext(record), bytes);
     const existingHash = await ctx.stub.getPrivateDataHash(collection, k);
-    if (existingHash.length > 0 && Buffer.from(existingHash).toString('hex') === sha256Hex(bytes)) {
+    if (existingHash.length > 0 && Buffer.from(existingHash).toString('hex') === sha256Hex(stored)) {
       return JSON.stringify({ stored: false, stixId, modified, contentCommitment: record.contentCommitment });
     }
-    await ctx.stub.putPrivateData(collection, k, bytes);
+    await ctx.stub.putPrivateData(collection, k, stored);
     return JSON.stringify({ stored: true, stixId, modified, contentCommitment: record.contentCommitment });
   }
 
@@ -790,7 +804,7 @@ export class IntelContract extends XborderContract {
       if (readable(record) === null) return { record, latest, content: null, salt: null, unreadable: 'ACCESS_DENIED' };
       if (!bytes || bytes.length === 0) return { record, latest, content: null, salt: null, unreadable: 'INTEL_NOT_FOUND' };
       try {
-        const { salt, content } = openBounded(bytes, record.contentCommitment);
+        const { salt, content } = openBounded(unsealedContent(bytes, record), record.contentCommitment);
         return { record, latest, content, salt, unreadable: null };
       } catch (err) {
         // a record written before salted commitments (format 1) holds content this format cannot open
@@ -839,7 +853,7 @@ export class IntelContract extends XborderContract {
         'INTEL_NOT_FOUND',
         `content of ${stixId} ${modified} is not on this peer${isStrict(record.tlp) ? ' (strict content is stored by StoreStrictContent)' : ''}`,
       );
-    const { salt, content } = openBounded(bytes, record.contentCommitment);
+    const { salt, content } = openBounded(unsealedContent(bytes, record), record.contentCommitment);
     return canonicalize({ content, contentCommitment: record.contentCommitment, salt });
   }
 

@@ -226,9 +226,12 @@ describe('intel contract', () => {
       ).to.match(/^INTEL_COMMITMENT_MISMATCH: /);
       const ok = await store();
       expect(parse(ok.value)).to.include({ stored: true });
-      expect([...world.collection('_implicit_org_HKMSP').values()].map((v) => Buffer.from(v).toString())).to.deep.equal([
-        `${signed.prepared.salt}\n${signed.prepared.canonical}`,
-      ]);
+      // sealed at rest: the collection (what a peer door or a copy of the peer would give) holds ciphertext
+      const atRest = [...world.collection('_implicit_org_HKMSP').values()].map((v) => Buffer.from(v).toString('latin1'));
+      expect(atRest).to.have.length(1);
+      expect(atRest[0]).to.match(/^xbsealed1:/);
+      expect(atRest[0]).to.not.include(obj.id as string);
+      expect(atRest[0]).to.not.include(signed.prepared.salt);
       expect((await store()).writes).to.equal(0);
 
       const read = (who = ids.hkBankA) => world.invoke(who, (ctx) => intel.GetIntelContent(ctx, obj.id as string, obj.modified as string));

@@ -86,13 +86,15 @@ describe('intel on the real network: signed STIX records, private content, sight
     expect((await as('hk-bank-a').intel.content(strict.id as string, strict.modified as string)).object).to.deep.equal(strict);
   });
 
-  it('never lets the AMBER+STRICT bytes reach the TH peer (private data, transient store, ledger)', () => {
+  it('never lets the AMBER+STRICT bytes reach the TH peer (private data, transient store, ledger), and seals them on the HK ledger', () => {
     const home = testNetwork.home ?? '';
     const thData = path.join(home, 'data', 'peer0.th');
     const hkData = path.join(home, 'data', 'peer0.hk');
-    expect(filesContain(hkData, strictMarker), 'positive control: the HK peer holds the strict content').to.equal(true);
     expect(filesContain(thData, amberMarker), 'positive control: the TH peer holds the AMBER content').to.equal(true);
+    expect(filesContain(path.join(hkData, 'ledgersData'), amberMarker), 'positive control: so does the HK ledger').to.equal(true);
     expect(filesContain(thData, strictMarker), 'the TH peer must never see the strict content').to.equal(false);
+    // the producer's own peer keeps it sealed at rest: its ledger holds no strict content in clear
+    expect(filesContain(path.join(hkData, 'ledgersData'), strictMarker), 'strict content in clear on the HK ledger').to.equal(false);
     expect(filesContain(path.join(home, 'logs'), strictMarker)).to.equal(false);
     expect(fs.existsSync(path.join(thData, 'transientstore'))).to.equal(true);
   });
