@@ -230,7 +230,7 @@ describe('intel contract', () => {
       const atRest = [...world.collection('_implicit_org_HKMSP').values()].map((v) => Buffer.from(v).toString('latin1'));
       expect(atRest).to.have.length(1);
       expect(atRest[0]).to.match(/^xbsealed1:/);
-      expect(atRest[0]).to.not.include(obj.id as string);
+      expect(atRest[0]).to.not.include(obj.id);
       expect(atRest[0]).to.not.include(signed.prepared.salt);
       expect((await store()).writes).to.equal(0);
 
