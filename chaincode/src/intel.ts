@@ -1,5 +1,3 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
-
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 
 import { GroupedIndexWriter, groupedPage } from './grouped-index';
@@ -303,31 +301,17 @@ interface SeenQuestionRecord {
 const seenQuestionKey = (txId: string): string => key('seen-query', txId);
 
 /**
- * AES-256-GCM under a key derived from the operators' observable key, with the nonce derived from the
- * question's transaction id (unique per question): every endorser seals alike, and no one without the
- * operators' key can read the tag or link two questions for the same value.
+ * A question's type and tag, sealed under the operators' key with a nonce bound to the question's
+ * transaction (at-rest.ts): every endorser seals alike, and no one without the key can read the tag or
+ * link two questions for the same value.
  */
-function questionCipherParts(secret: Uint8Array, txId: string): { key: Buffer; iv: Buffer } {
-  return {
-    key: createHmac('sha256', secret).update('xborder/seen-question/v1').digest(),
-    iv: createHash('sha256').update(`xborder/seen-question-iv/${txId}`).digest().subarray(0, 12),
-  };
+function sealQuestion(key: PartyKey, txId: string, question: { type: string; tag: string }): string {
+  return Buffer.from(sealAtRest(key, 'seen-question', txId, Buffer.from(canonicalize(question), 'utf8'))).toString('base64');
 }
 
-function sealQuestion(secret: Uint8Array, txId: string, question: { type: string; tag: string }): string {
-  const { key: k, iv } = questionCipherParts(secret, txId);
-  const cipher = createCipheriv('aes-256-gcm', k, iv);
-  const body = Buffer.concat([cipher.update(canonicalize(question), 'utf8'), cipher.final()]);
-  return Buffer.concat([body, cipher.getAuthTag()]).toString('base64');
-}
-
-function openQuestion(secret: Uint8Array, txId: string, sealedText: string): { type: string; tag: string } {
-  const { key: k, iv } = questionCipherParts(secret, txId);
-  const bytes = Buffer.from(sealedText, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', k, iv);
-  decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-  const text = Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString('utf8');
-  return JSON.parse(text) as { type: string; tag: string };
+function openQuestion(txId: string, sealedText: string): { type: string; tag: string } {
+  const bytes = openAtRest(Buffer.from(sealedText, 'base64'), 'seen-question', txId, (id) => keyById(partyKeys(), id));
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as { type: string; tag: string };
 }
 
 /** The ledger read/write steps of SubmitIntel and SubmitIntelBatch, with an overlay for batches. */
@@ -890,7 +874,7 @@ export class IntelContract extends XborderContract {
       institution: signer.who.institution,
       mspId: signer.who.mspId,
       keyId: obsKey.id,
-      sealed: sealQuestion(obsKey.secret, txId, { type: q.type, tag }),
+      sealed: sealQuestion(obsKey, txId, { type: q.type, tag }),
       txTime: now,
     };
     await putRecord(ctx, seenQuestionKey(txId), question);
@@ -912,8 +896,7 @@ export class IntelContract extends XborderContract {
       throw new ChaincodeError('SEEN_QUESTION_NOT_FOUND', `no committed question ${questionId}: ask with AskSeen and wait for its commit`);
     if (question.institution !== signer.who.institution)
       throw new ChaincodeError('ACCESS_DENIED', 'a question is answered to the institution that asked it');
-    const obsKey = keyById(partyKeys(), question.keyId);
-    const { type, tag } = openQuestion(obsKey.secret, questionId, question.sealed);
+    const { type, tag } = openQuestion(questionId, question.sealed);
     const entries = await rangeBounded(ctx, prefixRange('obs-tag', tag), 'records of one observable');
     const records = (
       await getRecords<IntelRecord>(

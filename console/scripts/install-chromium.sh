@@ -17,7 +17,7 @@ die() { echo "[chromium] error: $*" >&2; exit 1; }
 
 [[ "$min_major" =~ ^[0-9]+$ ]] || die "XB_CHROMIUM_MIN_MAJOR must be a number, not '$min_major'"
 
-# "156.0.8078.129-1~deb12u1" or "Chromium 156.0.8078.129 built on Debian ..." -> 156
+# "<major>.<minor>.<build>.<patch>-1~deb12uN" or "Chromium <major>.... built on Debian ..." -> <major>
 major_of() { sed -n 's/^[^0-9]*\([0-9][0-9]*\)\..*/\1/p' <<<"$1" | head -n1; }
 
 meets_floor() {

@@ -90,12 +90,12 @@ describe('install-chromium.sh: what the archive serves, within the supported ran
   });
 
   it("installs the archive's current candidate (no exact build pinned) and says which build it uses", () => {
-    const o = check({ candidate: '156.0.8078.129-1~deb12u1' });
+    const o = check({ candidate: '156.0.9999.1-1~deb12u1' });
     expect(o.status, o.stderr).to.equal(0);
-    expect(o.apt).to.include('install -y -qq --no-install-recommends chromium=156.0.8078.129-1~deb12u1');
+    expect(o.apt).to.include('install -y -qq --no-install-recommends chromium=156.0.9999.1-1~deb12u1');
     expect(o.stdout.trim().split('\n').at(-1)).to.equal(path.join(o.bin, 'chromium'));
-    expect(o.stderr).to.include('installing chromium 156.0.8078.129-1~deb12u1');
-    expect(o.stderr).to.include('using Chromium 156.0.8078.129');
+    expect(o.stderr).to.include('installing chromium 156.0.9999.1-1~deb12u1');
+    expect(o.stderr).to.include('using Chromium 156.0.9999.1');
   });
 
   it('accepts a newer major than the floor, the build after the one once pinned included', () => {
@@ -132,13 +132,13 @@ describe('install-chromium.sh: what the archive serves, within the supported ran
     expect(kept.status, kept.stderr).to.equal(0);
     expect(kept.apt).to.deep.equal([]);
     expect(kept.stderr).to.include('Debian package chromium 157.0.8100.5-1~deb12u1');
-    const replaced = check({ installed: '120.0.6099.224-1~deb12u1', candidate: '156.0.8078.129-1~deb12u1', reports: '156.0.8078.129' });
+    const replaced = check({ installed: '120.0.6099.224-1~deb12u1', candidate: '156.0.9999.1-1~deb12u1', reports: '156.0.9999.1' });
     expect(replaced.status, replaced.stderr).to.equal(0);
-    expect(replaced.apt.at(-1)).to.equal('install -y -qq --no-install-recommends chromium=156.0.8078.129-1~deb12u1');
+    expect(replaced.apt.at(-1)).to.equal('install -y -qq --no-install-recommends chromium=156.0.9999.1-1~deb12u1');
   });
 
   it('checks the installed browser itself: a build reporting a major below the floor is refused', () => {
-    const o = check({ candidate: '156.0.8078.129-1~deb12u1', reports: '140.0.1.1' });
+    const o = check({ candidate: '156.0.9999.1-1~deb12u1', reports: '140.0.1.1' });
     expect(o.status).to.equal(1);
     expect(o.stderr).to.match(/reports 'Chromium 140\.0\.1\.1 .*', older than the supported floor \(major 156\)/);
   });
@@ -147,14 +147,14 @@ describe('install-chromium.sh: what the archive serves, within the supported ran
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-own-chromium-'));
     made.push(dir);
     const good = browser(dir, 'good', '160.0.1.2');
-    const o = check({ candidate: '156.0.8078.129-1~deb12u1', env: { XB_CHROMIUM: good } });
+    const o = check({ candidate: '156.0.9999.1-1~deb12u1', env: { XB_CHROMIUM: good } });
     expect(o.status, o.stderr).to.equal(0);
     expect(o.stdout.trim()).to.equal(good);
     expect(o.apt).to.deep.equal([]);
-    const old = check({ candidate: '156.0.8078.129-1~deb12u1', env: { XB_CHROMIUM: browser(dir, 'old', '101.0.1.1') } });
+    const old = check({ candidate: '156.0.9999.1-1~deb12u1', env: { XB_CHROMIUM: browser(dir, 'old', '101.0.1.1') } });
     expect(old.status).to.equal(1);
     expect(old.stderr).to.include('older than the supported floor');
-    const missing = check({ candidate: '156.0.8078.129-1~deb12u1', env: { XB_CHROMIUM: path.join(dir, 'nothing') } });
+    const missing = check({ candidate: '156.0.9999.1-1~deb12u1', env: { XB_CHROMIUM: path.join(dir, 'nothing') } });
     expect(missing.status).to.equal(1);
     expect(missing.stderr).to.include('is not an executable file');
   });

@@ -216,6 +216,11 @@ describe('configtx generation', () => {
     expect(bft.OrdererType).to.equal('BFT');
     expect(bft.ConsenterMapping.map((c: Doc) => c.ID)).to.deep.equal([1, 2, 3, 4]);
     expect(bft.SmartBFT.RequestBatchMaxCount).to.equal(100);
+    // every profile closes whole-block deliver (ha and bft as dev)
+    for (const profile of ['ha', 'bft'] as const) {
+      const app = (configtx(resolveConfig({ profile })) as Doc).Profiles.XborderChannel.Application as Doc;
+      expect(app.ACLs, profile).to.deep.equal({ 'event/Block': '/Channel/Application/BlockDelivery' });
+    }
   });
 });
 

@@ -165,6 +165,9 @@ describe('organisation definitions (one organisation per host)', () => {
     expect(orderer.Organizations[0].Policies.Readers.Rule).to.include("'HKMSP.orderer'");
     expect(orderer.ConsenterMapping.map((c: Doc) => c.MSPID)).to.deep.equal(['HKMSP', 'HKMSP', 'THMSP', 'THMSP']);
     expect(doc.Profiles.XborderChannel.Application.Organizations.map((o: Doc) => o.ID)).to.deep.equal(['HKMSP', 'THMSP', 'AuditMSP']);
+    // the channel the operators agree on closes whole-block deliver too (no private data from peers)
+    expect(doc.Profiles.XborderChannel.Application.ACLs).to.deep.equal({ 'event/Block': '/Channel/Application/BlockDelivery' });
+    expect(doc.Profiles.XborderChannel.Application.Policies.BlockDelivery).to.deep.equal({ Type: 'ImplicitMeta', Rule: 'ALL Admins' });
     // this folder runs only HK's processes
     expect(localProcesses(config).map((p) => p.name)).to.deep.equal(['ca-hk', 'orderer0.hk', 'orderer1.hk', 'peer0.hk']);
   });
