@@ -3,6 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 
 import { batchingFor } from './peer-batching';
+import { signedBySameIssuer } from './issuer-signature';
 import { XborderContract } from './xborder-contract';
 import { caller, requireRole } from './caller';
 import type { Caller } from './caller';
@@ -434,8 +435,8 @@ export class RegistryContract extends XborderContract {
 
   /**
    * Registers a certificate (PEM) as a signing key of an institution of the caller's org (admin). The
-   * certificate must name that institution in its `xborder.institution` attribute, come from the same
-   * issuer as the admin's own certificate, and be valid now. Registering it again is a no-op.
+   * certificate must name that institution in its `xborder.institution` attribute, be signed by the CA
+   * key that signed the admin's own certificate, and be valid now. Registering it again is a no-op.
    */
   @Transaction()
   @Returns('string')
@@ -452,6 +453,9 @@ export class RegistryContract extends XborderContract {
     const admin = new X509Certificate(new TextDecoder().decode(ctx.clientIdentity.getIDBytes()));
     if (cert.issuer !== admin.issuer)
       throw new ChaincodeError('KEY_INVALID', `certificate issued by "${cert.issuer}", not by the ${institution.mspId} CA`);
+    // a CA of the same name is not enough: the signature must be the key's that signed the admin's own
+    if (!signedBySameIssuer(cert, admin))
+      throw new ChaincodeError('KEY_INVALID', `certificate not signed by the ${institution.mspId} CA that issued your certificate`);
     const named = certificateInstitution(cert);
     if (named !== institutionId)
       throw new ChaincodeError('KEY_INVALID', `certificate names institution ${named ?? '(none)'}, not ${institutionId}`);

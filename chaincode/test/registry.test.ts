@@ -95,10 +95,12 @@ describe('registry contract', () => {
     expect((JSON.parse(list.value as string) as unknown[]).length).to.equal(1);
   });
 
-  it('refuses certificates of another institution, another issuer, or not PEM', async () => {
+  it('refuses certificates of another institution, another issuer, an impostor CA of the same name, or not PEM', async () => {
     await register();
     await register(ids.hkAdmin, { id: 'hk-bank-b', name: 'Peak Bank', kind: 'bank' });
     const foreign = testIdentity('hk-bank-a-foreign', 'HKMSP', 'submitter', 'hk-bank-a', { issuer: 'THMSP' });
+    // a CA of its own under the HK CA's exact name: the names match, the signature does not
+    const impostor = testIdentity('hk-bank-a-impostor', 'HKMSP', 'submitter', 'hk-bank-a', { impostorCa: true });
     const cases = [
       [
         await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-b', ids.hkBankA.certPem)),
@@ -107,6 +109,10 @@ describe('registry contract', () => {
       [
         await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', foreign.certPem)),
         /^KEY_INVALID: certificate issued by/,
+      ],
+      [
+        await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', impostor.certPem)),
+        /^KEY_INVALID: certificate not signed by the HKMSP CA/,
       ],
       [await world.invoke(ids.hkAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', 'not a certificate')), /^KEY_INVALID: not a PEM/],
       [await world.invoke(ids.thAdmin, (ctx) => registry.RegisterKey(ctx, 'hk-bank-a', ids.hkBankA.certPem)), /^ACCESS_DENIED: /],

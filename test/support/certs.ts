@@ -24,15 +24,17 @@ function openssl(args: string[]): void {
   execFileSync('openssl', args, { stdio: 'pipe' });
 }
 
-function caFor(mspId: string): { cert: string; key: string } {
-  const existing = cas.get(mspId);
+/** `mspId`'s CA, or with `impostor` another key under the very same CA name. */
+function caFor(mspId: string, impostor = false): { cert: string; key: string } {
+  const id = impostor ? `${mspId}-impostor` : mspId;
+  const existing = cas.get(id);
   if (existing) return existing;
-  const key = path.join(dir, `${mspId}-ca.key`);
-  const cert = path.join(dir, `${mspId}-ca.pem`);
+  const key = path.join(dir, `${id}-ca.key`);
+  const cert = path.join(dir, `${id}-ca.pem`);
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key]);
   openssl(['req', '-new', '-x509', '-key', key, '-out', cert, '-days', '30', '-subj', `/O=${mspId}/CN=ca.${mspId.toLowerCase()}`]);
   const entry = { cert, key };
-  cas.set(mspId, entry);
+  cas.set(id, entry);
   return entry;
 }
 
@@ -49,12 +51,12 @@ export function testIdentity(
   mspId: string,
   role: string,
   institution: string,
-  options: { days?: number; issuer?: string } = {},
+  options: { days?: number; issuer?: string; impostorCa?: boolean } = {},
 ): TestIdentity {
-  const cacheKey = `${name}|${mspId}|${role}|${institution}|${String(options.days ?? 30)}|${options.issuer ?? ''}`;
+  const cacheKey = `${name}|${mspId}|${role}|${institution}|${String(options.days ?? 30)}|${options.issuer ?? ''}|${String(options.impostorCa ?? false)}`;
   const hit = cache.get(cacheKey);
   if (hit) return hit;
-  const ca = caFor(options.issuer ?? mspId);
+  const ca = caFor(options.issuer ?? mspId, options.impostorCa ?? false);
   const base = path.join(dir, `${name}-${String(cache.size)}`);
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${base}.ec`]);
   openssl(['pkcs8', '-topk8', '-nocrypt', '-in', `${base}.ec`, '-out', `${base}.key`]);
