@@ -114,7 +114,7 @@ export function registerIntel(program: Command): void {
 
   intel
     .command('content')
-    .description('the STIX object of a version (HK/TH institutions; AMBER+STRICT and RED: producer org only)')
+    .description('the STIX object of a version (HK/TH institutions; AMBER+STRICT and RED: the producing institution only)')
     .argument('<stixId>')
     .option('--modified <timestamp>', 'default: the latest version')
     .option('--opening', 'print an opening instead (object and the salt of its commitment), for an auditor to check')

@@ -20,6 +20,7 @@ import { block64, b64, replaceRoots, resignBlock, setFlag } from '../support/blo
 import { clientPool, codeOf } from '../support/clients';
 import { forge } from '../support/forged-certs';
 import { testNetwork } from '../support/network-hooks';
+import { until } from '../support/until';
 import { REPO_ROOT } from '../support/paths';
 
 const repo = REPO_ROOT;
@@ -36,17 +37,6 @@ function indicator(pattern: string, id = `indicator--${randomUUID()}`): Record<s
     pattern_type: 'stix',
     valid_from: '2026-11-30T00:00:00Z',
   };
-}
-
-/** Waits until `probe` returns a value (polling the ledger), or fails after `ms`. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function cosign(as: (id: string) => XborderClient): Promise<number> {

@@ -18,10 +18,13 @@ import { expect } from 'chai';
 
 import { Hosts, available } from '@xborder/bench/internal/netns';
 import { EXAMPLES, REPO_ROOT } from '../support/paths';
-import { freshIndicator, GREEN } from '../support/stix-objects';
+import type { ProbeResult } from '../support/deliver-probe';
+import { AMBER_STRICT, freshIndicator, GREEN } from '../support/stix-objects';
+import { listIdentities } from '@xborder/sdk';
 
 const XBNET = path.join(REPO_ROOT, 'network', 'dist', 'cli.js');
 const XBORDER = path.join(REPO_ROOT, 'cli', 'dist', 'main.js');
+const DELIVER_PROBE = path.join(REPO_ROOT, 'test', 'dist', 'test', 'support', 'deliver-probe.js');
 const SITES = ['hk', 'th', 'audit'] as const;
 type Site = (typeof SITES)[number];
 
@@ -256,6 +259,32 @@ describe('two operators on two hosts (network namespaces)', function () {
       'CONFIRMED',
       'DISPUTED',
     ]);
+  });
+
+  it("gives no identity on any host private content or whole blocks through any peer's deliver service", async () => {
+    // an AMBER+STRICT record of hk-bank-a: its content lives in HK's implicit collection
+    const canary = `strict-canary-${String(process.pid)}-${String(Date.now())}`;
+    const strict = freshIndicator(AMBER_STRICT, 'deliver canary', { pattern: `[url:value = 'https://${canary}.example/']` });
+    const file = path.join(base, 'strict.json');
+    fs.writeFileSync(file, JSON.stringify(strict));
+    ok(await xborder('hk', 'hk-bank-a', 'intel', 'submit', file), 'hk submits strict');
+    const content = ok(await xborder('hk', 'hk-bank-a', 'intel', 'content', String(strict.id), '--json'), 'producer reads its content');
+    expect(content, 'positive control: the canary is in the content').to.include(canary);
+    for (const site of SITES) {
+      const identities = listIdentities(home(site));
+      expect(identities.length, site).to.be.greaterThan(0);
+      const run = ok(
+        await hosts.exec(site, process.execPath, [DELIVER_PROBE, home(site), canary, ...identities], cleanEnv()),
+        `${site} probe`,
+      );
+      const results = JSON.parse(run) as ProbeResult[];
+      expect(new Set(results.map((r) => r.identity)), site).to.deep.equal(new Set(identities));
+      for (const r of results) {
+        const what = `${site}: ${r.identity} at ${r.peer} by ${r.door}`;
+        expect(r.leaked, `${what} received the strict content`).to.equal(false);
+        expect(r.refused, `${what} was not refused`).to.match(/status response: 403/);
+      }
+    }
   });
 
   /**
