@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 
 import { XborderError } from '@xborder/sdk';
-import { createTaxiiServer, hashPassword, LedgerSource, newToken, readCredentials } from '@xborder/taxii';
+import { IndexFollower } from '@xborder/ledger-index';
+import { createTaxiiServer, hashPassword, IndexSource, newToken, readCredentials } from '@xborder/taxii';
 import type { CredentialsFile } from '@xborder/taxii';
 
 import { globals, homeOf, outputFor, withClient } from './context';
@@ -30,6 +31,7 @@ interface ServeOptions {
   maxContentLength: string;
   rateLimit: string;
   publicUrl?: string;
+  index?: string;
 }
 
 function identityOf(cmd: Command): string {
@@ -103,6 +105,7 @@ export function registerTaxii(program: Command): void {
     .option('--max-content-length <bytes>', 'largest envelope accepted', String(10 * 1024 * 1024))
     .option('--rate-limit <n>', 'requests per client per minute', '600')
     .option('--public-url <url>', 'base URL clients use (default: the address the server is bound to)')
+    .option('--index <file>', 'the ledger index the server lists from (SQLite; default <home>/taxii/<identity>/index.sqlite)')
     .action(async (o: ServeOptions, cmd: Command) => {
       const identity = identityOf(cmd);
       const credentials = loadCredentials(credentialsFile(cmd, identity, o.credentials));
@@ -123,27 +126,45 @@ export function registerTaxii(program: Command): void {
             ...(o.clientCa !== undefined ? { clientCa: readFileOrFail(o.clientCa, 'client CA') } : {}),
           };
         }
-        const server = createTaxiiServer({
-          source: new LedgerSource(client),
-          stateDir: o.state ?? path.join(taxiiDir(cmd, identity), 'state'),
-          credentials,
-          ...(tls ? { tls } : {}),
-          maxContentLength: positiveInt(o.maxContentLength, '--max-content-length'),
-          rateLimitPerMinute: positiveInt(o.rateLimit, '--rate-limit'),
-          ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}),
+        // listings come from an index that follows the chain in commit order (date_added strictly
+        // increasing there): it catches up before the server answers, then follows each block
+        const indexFile = o.index ?? path.join(taxiiDir(cmd, identity), 'index.sqlite');
+        const follower = await IndexFollower.open(client, indexFile, {
+          onError: (err) => {
+            process.stderr.write(`[taxii] index: ${err.message} (retrying)\n`);
+          },
         });
-        const address = await server.app.listen({ host: o.host, port: nonNegative(o.port, '--port') ?? 9443 });
-        out.result({ listening: `${address}/taxii2/`, identity, tls: tls !== undefined }, (print) => {
-          print(`TAXII 2.1 server of ${client.profile.institution} at ${address}/taxii2/ (API root ${address}/xborder/)`);
-        });
-        await new Promise<void>((resolve) => {
-          const stop = (): void => {
-            resolve();
-          };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
-        await server.close();
+        try {
+          const caughtUp = await follower.catchUp();
+          follower.start();
+          const server = createTaxiiServer({
+            source: new IndexSource(client, follower),
+            stateDir: o.state ?? path.join(taxiiDir(cmd, identity), 'state'),
+            credentials,
+            ...(tls ? { tls } : {}),
+            maxContentLength: positiveInt(o.maxContentLength, '--max-content-length'),
+            rateLimitPerMinute: positiveInt(o.rateLimit, '--rate-limit'),
+            ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}),
+          });
+          const address = await server.app.listen({ host: o.host, port: nonNegative(o.port, '--port') ?? 9443 });
+          out.result(
+            { listening: `${address}/taxii2/`, identity, tls: tls !== undefined, index: { file: indexFile, nextBlock: caughtUp } },
+            (print) => {
+              print(`TAXII 2.1 server of ${client.profile.institution} at ${address}/taxii2/ (API root ${address}/xborder/)`);
+              print(`index ${indexFile}: blocks 0-${String(caughtUp - 1)}`);
+            },
+          );
+          await new Promise<void>((resolve) => {
+            const stop = (): void => {
+              resolve();
+            };
+            process.once('SIGINT', stop);
+            process.once('SIGTERM', stop);
+          });
+          await server.close();
+        } finally {
+          await follower.close();
+        }
       });
     });
 

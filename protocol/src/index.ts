@@ -21,5 +21,6 @@ export * from './statement';
 export * from './stix';
 export * from './strict-json';
 export * from './text';
+export * from './timestamps';
 export * from './tlp';
 export * from './transactions';

@@ -6,6 +6,7 @@
 export { createTaxiiServer, API_ROOT, DEFAULT_MAX_CONTENT_LENGTH } from './server';
 export type { TaxiiServer, TaxiiServerOptions } from './server';
 export { LedgerSource } from './ledger-source';
+export { IndexSource } from './index-source';
 export type { IngestResult, IntelSource, LedgerFilter, ListedVersion, SourcePage } from './source';
 export { COLLECTIONS, findCollection } from './collections';
 export type { Collection } from './collections';

@@ -7,7 +7,16 @@ import { ingestStix, toXborderError } from '@xborder/sdk';
 
 import type { IngestResult, IntelSource, LedgerFilter, ListedVersion, SourcePage } from './source';
 
-function versionOf(record: IntelRecord, latest: boolean, object: Record<string, unknown> | null): ListedVersion {
+/**
+ * A ledger record as TAXII lists it; `dateAdded` defaults to the transaction time (an index gives the
+ * time the version became visible there instead).
+ */
+export function versionOf(
+  record: IntelRecord,
+  latest: boolean,
+  object: Record<string, unknown> | null,
+  dateAdded: string = record.txTime,
+): ListedVersion {
   // a cyber-observable's record is listed under a handle and has no version: TAXII shows its real id
   // (from the content, for those who may read it) and, as the specification says, date_added as version
   const observable = record.observable !== undefined;
@@ -15,7 +24,7 @@ function versionOf(record: IntelRecord, latest: boolean, object: Record<string, 
     stixId: observable && typeof object?.id === 'string' ? object.id : record.stixId,
     stixType: record.stixType,
     modified: observable ? record.txTime : record.modified,
-    dateAdded: record.txTime,
+    dateAdded,
     latest,
     first: record.previousModified === null,
     tlp: record.tlp,

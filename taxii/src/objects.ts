@@ -3,13 +3,12 @@
  * ledger in its own order (transaction time, then position in the transaction), so `date_added` order
  * holds and objects sharing a `date_added` are neither skipped nor repeated across pages.
  */
-import { MAX_PAGE_SIZE } from '@xborder/protocol';
+import { MAX_PAGE_SIZE, toMicros } from '@xborder/protocol';
 
 import type { Collection } from './collections';
 import type { ObjectQuery } from './cursor';
 import { badRequest } from './errors';
 import type { IntelSource, ListedVersion } from './source';
-import { toMicros } from './timestamps';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;

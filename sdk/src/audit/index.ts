@@ -35,6 +35,7 @@ export {
   parseTransaction,
   readIdentifier,
   readSignatureMetadata,
+  VALIDATION_CODE_VALID,
   validationCodes,
 } from './ledger';
 export type { Endorsement, Identity, OrdererSignature, ParsedTransaction, RawSignature, Write } from './ledger';
