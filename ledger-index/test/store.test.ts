@@ -80,7 +80,7 @@ describe('ledger index store (SQLite)', () => {
       number: 0,
       versions: [
         version(A, '2026-12-01T10:00:00.000Z'),
-        version(B, '2026-12-01T10:00:00.000Z', { tlp: 'AMBER', producer: 'th-bank-a' } as Partial<IntelRecord>),
+        version(B, '2026-12-01T10:00:00.000Z', { tlp: 'AMBER', producer: 'th-bank-a' }),
         version(C, '2026-12-01T10:00:00.000Z'),
       ],
     });
@@ -131,7 +131,7 @@ describe('ledger index store (SQLite)', () => {
     const store = IndexStore.open(file, OWNER);
     store.apply({ number: 0, versions: [version(A, '2026-12-01T10:00:00.000Z'), version(B, '2026-12-01T10:00:00.000Z')] });
     const before = store.versions(A)[0];
-    store.apply({ number: 1, versions: [version(A, '2026-12-01T10:00:00.000Z', { revoked: true } as Partial<IntelRecord>)] });
+    store.apply({ number: 1, versions: [version(A, '2026-12-01T10:00:00.000Z', { revoked: true })] });
     const after = store.versions(A)[0];
     expect(after?.record.revoked).to.equal(true);
     expect(after?.seq).to.equal(before?.seq);
