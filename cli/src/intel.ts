@@ -5,10 +5,12 @@ import { readAllStdin, readStixInputs } from './inputs';
 import { outputFor, withClient } from './context';
 import { positiveInt } from './numbers';
 import { table } from './output';
+import { registerSearch } from './ledger-index';
 import { DEFAULT_PAGE_SIZE, MAX_BATCH, MAX_PAGE_SIZE } from '@xborder/protocol';
 
 export function registerIntel(program: Command): void {
   const intel = program.command('intel').description('threat intelligence: hashed, signed STIX 2.1 records');
+  registerSearch(intel);
 
   intel
     .command('submit')

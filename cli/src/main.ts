@@ -7,6 +7,7 @@ import { registerConsole } from './console';
 import { registerEvents } from './events';
 import { withClient, outputFor } from './context';
 import { registerIntel } from './intel';
+import { registerIndex } from './ledger-index';
 import { registerMember } from './member';
 import { reportError } from './output';
 import { registerPayment } from './payment';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerEvents(program);
   registerTaxii(program);
+  registerIndex(program);
   registerConsole(program);
   registerMember(program);
   return program;

@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 
 import { XborderError } from '@xborder/sdk';
 import { IndexFollower } from '@xborder/ledger-index';
+import { defaultIndexFile } from './ledger-index';
 import { createTaxiiServer, hashPassword, IndexSource, newToken, readCredentials } from '@xborder/taxii';
 import type { CredentialsFile } from '@xborder/taxii';
 
@@ -105,7 +106,7 @@ export function registerTaxii(program: Command): void {
     .option('--max-content-length <bytes>', 'largest envelope accepted', String(10 * 1024 * 1024))
     .option('--rate-limit <n>', 'requests per client per minute', '600')
     .option('--public-url <url>', 'base URL clients use (default: the address the server is bound to)')
-    .option('--index <file>', 'the ledger index the server lists from (SQLite; default <home>/taxii/<identity>/index.sqlite)')
+    .option('--index <file>', 'the ledger index the server lists from (SQLite; default <home>/index/<identity>.sqlite)')
     .action(async (o: ServeOptions, cmd: Command) => {
       const identity = identityOf(cmd);
       const credentials = loadCredentials(credentialsFile(cmd, identity, o.credentials));
@@ -128,7 +129,7 @@ export function registerTaxii(program: Command): void {
         }
         // listings come from an index that follows the chain in commit order (date_added strictly
         // increasing there): it catches up before the server answers, then follows each block
-        const indexFile = o.index ?? path.join(taxiiDir(cmd, identity), 'index.sqlite');
+        const indexFile = o.index ?? defaultIndexFile(cmd, identity);
         const follower = await IndexFollower.open(client, indexFile, {
           onError: (err) => {
             process.stderr.write(`[taxii] index: ${err.message} (retrying)\n`);

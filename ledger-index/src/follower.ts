@@ -12,7 +12,7 @@ import { blockHeaderHash, decodeBlock } from '@xborder/sdk/audit';
 import { intelWrites } from './block-reader';
 import type { IntelWrite } from './block-reader';
 import type { IndexedVersion, IndexOwner, RevealedContent } from './store';
-import { IndexStore } from './store';
+import { IndexStore, IndexStoreError } from './store';
 
 export interface FollowerOptions {
   /** Chaincode whose writes are indexed (default `xborder`). */
@@ -131,7 +131,9 @@ export class IndexFollower {
   /** Indexes every block the peer has committed; returns the next block to index. */
   async catchUp(): Promise<number> {
     this.#ledgerHeight = await this.#client.audit.height();
-    for (let n = this.#store.nextBlock; n < this.#ledgerHeight && !this.#closed; n++) {
+    // another process may follow into the same file (a TAXII server and the CLI): each round starts
+    // at the store's own next block, and a block the other applied first is skipped
+    for (let n = this.#store.nextBlock; n < this.#ledgerHeight && !this.#closed; n = this.#store.nextBlock) {
       const writes = intelWrites(decodeBlock(await this.#client.audit.blockByNumber(n)), this.#chaincode);
       const versions = await mapLimited(writes, this.#concurrency, (w) => this.#version(w));
       const revealed: RevealedContent[] = [];
@@ -139,7 +141,12 @@ export class IndexFollower {
         const read = await this.#content(p.stixId, p.modified);
         if ('object' in read) revealed.push({ ledgerKey: p.ledgerKey, object: read.object });
       }
-      this.#store.apply({ number: n, versions, revealed });
+      try {
+        this.#store.apply({ number: n, versions, revealed });
+      } catch (err) {
+        if (err instanceof IndexStoreError && err.code === 'INDEX_OUT_OF_ORDER' && this.#store.nextBlock > n) continue;
+        throw err;
+      }
       this.#options.onBlock?.(n, versions.length);
       for (const wake of [...this.#waiters]) wake();
     }

@@ -13,9 +13,13 @@ export type {
   IndexStoreOptions,
   PendingVersion,
   RevealedContent,
+  SearchPage,
+  SearchQuery,
   StoredVersion,
 } from './store';
 export { IndexFollower, ownerOf } from './follower';
 export type { FollowerOptions, FollowerStatus } from './follower';
 export { intelWrites } from './block-reader';
 export type { IntelWrite } from './block-reader';
+export { checkIndex } from './check';
+export type { IndexCheck, IndexDifference } from './check';

@@ -24,6 +24,7 @@ export const MIGRATIONS: readonly string[] = [
     stix_type     TEXT    NOT NULL,
     tlp           TEXT    NOT NULL,
     producer      TEXT    NOT NULL,
+    tx_time_us    INTEGER NOT NULL,           -- the transaction's time (its submitter's clock, within the endorsers' bound)
     date_added_us INTEGER NOT NULL UNIQUE,    -- when the version became visible here, strictly increasing
     record        TEXT    NOT NULL,           -- the public record (JSON)
     object        TEXT,                       -- the STIX object when the reader may read it, else NULL
@@ -34,6 +35,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX intel_versions_by_producer ON intel_versions (producer, seq);
   CREATE INDEX intel_versions_by_tlp ON intel_versions (tlp, seq);
   CREATE INDEX intel_versions_by_added ON intel_versions (date_added_us);
+  CREATE INDEX intel_versions_by_type ON intel_versions (stix_type, seq);
+  CREATE INDEX intel_versions_by_tx_time ON intel_versions (tx_time_us);
   `,
 ];
 

@@ -70,6 +70,38 @@ export interface StoredVersion {
 /** Which versions a listing holds: every one, or one producer's, or one TLP level's. */
 export type IndexFilter = { readonly filter: 'all' } | { readonly filter: 'producer' | 'tlp'; readonly value: string };
 
+/** An analyst's question: every given field must match. */
+export interface SearchQuery {
+  readonly types?: readonly string[];
+  readonly tlp?: readonly string[];
+  readonly producers?: readonly string[];
+  /** Shared at or after (transaction time, ISO). */
+  readonly since?: string;
+  /** Shared before (transaction time, ISO). */
+  readonly until?: string;
+  /** In the name, description or a label. */
+  readonly text?: string;
+  /** In an indicator's pattern (a domain, an address, a hash). */
+  readonly pattern?: string;
+  /** An `external_references[].external_id`, e.g. an ATT&CK technique `T1566`. */
+  readonly externalId?: string;
+  /** Every version instead of the latest of each object. */
+  readonly allVersions?: boolean;
+  /** Page size (1-1000, default 50). */
+  readonly limit?: number;
+  /** Continue after this position (a page's `next`). */
+  readonly after?: number;
+}
+
+/** One page of search results. */
+export interface SearchPage {
+  readonly items: readonly StoredVersion[];
+  /** Matches in all pages. */
+  readonly total: number;
+  /** The position to continue after, or null on the last page. */
+  readonly next: number | null;
+}
+
 /** Who the index reads as and on which chain: an index is never shared between readers. */
 export interface IndexOwner {
   readonly channel: string;
@@ -214,8 +246,8 @@ export class IndexStore {
       const exists = this.#db.prepare('SELECT 1 FROM intel_versions WHERE ledger_key = ?').pluck();
       const rewrite = this.#db.prepare('UPDATE intel_versions SET record = ? WHERE ledger_key = ?');
       const insert = this.#db.prepare(
-        `INSERT INTO intel_versions (ledger_key, block, tx_index, tx_id, stix_id, modified_us, stix_type, tlp, producer, date_added_us, record, object, pending)
-         VALUES (@ledgerKey, @block, @txIndex, @txId, @stixId, @modifiedUs, @stixType, @tlp, @producer, @dateAdded, @record, @object, @pending)`,
+        `INSERT INTO intel_versions (ledger_key, block, tx_index, tx_id, stix_id, modified_us, stix_type, tlp, producer, tx_time_us, date_added_us, record, object, pending)
+         VALUES (@ledgerKey, @block, @txIndex, @txId, @stixId, @modifiedUs, @stixType, @tlp, @producer, @txTimeUs, @dateAdded, @record, @object, @pending)`,
       );
       const next = (): bigint => {
         const now = this.#clock();
@@ -245,6 +277,7 @@ export class IndexStore {
           stixType: v.record.stixType,
           tlp: v.record.tlp,
           producer: v.record.producer,
+          txTimeUs: micros(v.record.txTime),
           dateAdded: next(),
           record: JSON.stringify(v.record),
           object: v.object === null ? null : JSON.stringify(v.object),
@@ -272,6 +305,57 @@ export class IndexStore {
       ...(filter.filter !== 'all' ? { value: filter.value } : {}),
     }) as Row[];
     return { items: rows.slice(0, size).map(toStored), more: rows.length > size };
+  }
+
+  /**
+   * Versions matching an analyst's question, in commit order, one page at a time, with the number of
+   * all matches. Text matches are case-insensitive substrings (ASCII), over what this reader may read.
+   */
+  search(q: SearchQuery): SearchPage {
+    const where: string[] = [];
+    const params: Record<string, string | number | bigint> = {};
+    const oneOf = (column: string, name: string, values: readonly string[] | undefined): void => {
+      if (!values || values.length === 0) return;
+      where.push(`${column} IN (${values.map((_, i) => `@${name}${String(i)}`).join(', ')})`);
+      values.forEach((v, i) => (params[`${name}${String(i)}`] = v));
+    };
+    oneOf('v.stix_type', 'type', q.types);
+    oneOf('v.tlp', 'tlp', q.tlp);
+    oneOf('v.producer', 'producer', q.producers);
+    if (q.since !== undefined) {
+      where.push('v.tx_time_us >= @since');
+      params.since = micros(q.since);
+    }
+    if (q.until !== undefined) {
+      where.push('v.tx_time_us < @until');
+      params.until = micros(q.until);
+    }
+    const like = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    if (q.text !== undefined) {
+      where.push(`(json_extract(v.object, '$.name') LIKE @text ESCAPE '\\' OR json_extract(v.object, '$.description') LIKE @text ESCAPE '\\'
+        OR EXISTS (SELECT 1 FROM json_each(v.object, '$.labels') l WHERE l.value LIKE @text ESCAPE '\\'))`);
+      params.text = like(q.text);
+    }
+    if (q.pattern !== undefined) {
+      where.push(`json_extract(v.object, '$.pattern') LIKE @pattern ESCAPE '\\'`);
+      params.pattern = like(q.pattern);
+    }
+    if (q.externalId !== undefined) {
+      where.push(
+        `EXISTS (SELECT 1 FROM json_each(v.object, '$.external_references') e WHERE json_extract(e.value, '$.external_id') = @externalId)`,
+      );
+      params.externalId = q.externalId;
+    }
+    if (q.allVersions !== true)
+      where.push('NOT EXISTS (SELECT 1 FROM intel_versions n WHERE n.stix_id = v.stix_id AND n.modified_us > v.modified_us)');
+    const filter = where.length > 0 ? where.join(' AND ') : '1';
+    const total = Number((this.#db.prepare(`SELECT count(*) AS n FROM intel_versions v WHERE ${filter}`).get(params) as { n: bigint }).n);
+    const limit = Math.max(1, Math.min(q.limit ?? 50, 1000));
+    const rows = this.#db
+      .prepare(`SELECT ${COLUMNS} FROM intel_versions v WHERE ${filter} AND v.seq > @after ORDER BY v.seq LIMIT @limit`)
+      .all({ ...params, after: q.after ?? 0, limit: limit + 1 }) as Row[];
+    const items = rows.slice(0, limit).map(toStored);
+    return { items, total, next: rows.length > limit ? (items[items.length - 1]?.seq ?? null) : null };
   }
 
   /** Up to `limit` versions whose content is awaited, oldest first. */

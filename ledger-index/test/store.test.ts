@@ -167,4 +167,51 @@ describe('ledger index store (SQLite)', () => {
     expect(() => IndexStore.open(file, OWNER)).to.throw(/INDEX_TOO_NEW/);
     expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
   });
+
+  it('searches by type, TLP, producer, shared time, text, pattern values and external ids, with counts and pages', () => {
+    const store = IndexStore.open(file, OWNER);
+    const attack = 'attack-pattern--0f2d1c8e-4444-4a6e-9c0e-3d1f6a7b2c04';
+    store.apply({
+      number: 0,
+      versions: [
+        version(
+          A,
+          '2026-12-01T10:00:00.000Z',
+          {},
+          { name: 'QR phishing wave', pattern: "[domain-name:value = 'pay-qr.example']", labels: ['phishing'] },
+        ),
+        version(B, '2026-12-02T10:00:00.000Z', { producer: 'th-bank-a', tlp: 'AMBER' }, {
+          name: 'mule accounts',
+          description: 'QR codes used 100% of the time',
+          pattern: "[ipv4-addr:value = '203.0.113.9']",
+        }),
+        version(
+          attack,
+          '2026-12-03T10:00:00.000Z',
+          {},
+          { name: 'Phishing', external_references: [{ source_name: 'mitre-attack', external_id: 'T1566' }] },
+        ),
+        version(C, '2026-12-04T10:00:00.000Z', { tlp: 'AMBER+STRICT', producer: 'hk-bank-b' }, null),
+      ],
+    });
+    const ids = (q: Parameters<IndexStore['search']>[0]): string[] => store.search(q).items.map((v) => v.record.stixId);
+    expect(ids({ text: 'qr' })).to.deep.equal([A, B]);
+    expect(ids({ text: 'phishing' })).to.deep.equal([A, attack]);
+    expect(ids({ text: '100%' })).to.deep.equal([B]);
+    expect(ids({ text: '%' })).to.deep.equal([B]);
+    expect(ids({ pattern: 'pay-qr.example' })).to.deep.equal([A]);
+    expect(ids({ pattern: '203.0.113.9' })).to.deep.equal([B]);
+    expect(ids({ externalId: 'T1566' })).to.deep.equal([attack]);
+    expect(ids({ producers: ['th-bank-a'] })).to.deep.equal([B]);
+    expect(ids({ tlp: ['AMBER+STRICT'] })).to.deep.equal([C]);
+    expect(ids({ types: ['attack-pattern'] })).to.deep.equal([attack]);
+    expect(ids({ since: '2026-12-02T00:00:00.000Z', until: '2026-12-04T00:00:00.000Z' })).to.deep.equal([B, attack]);
+    const first = store.search({ limit: 3 });
+    expect(first.total).to.equal(4);
+    expect(first.items).to.have.length(3);
+    const second = store.search({ limit: 3, after: first.next ?? 0 });
+    expect(second.items.map((v) => v.record.stixId)).to.deep.equal([C]);
+    expect(second.next).to.equal(null);
+    store.close();
+  });
 });
