@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 import type { Command } from 'commander';
 
-import { checkIndex, IndexFollower } from '@xborder/ledger-index';
+import { checkIndex, IndexFollower, IndexStoreError } from '@xborder/ledger-index';
 import type { SearchQuery } from '@xborder/ledger-index';
 import type { XborderClient } from '@xborder/sdk';
 import { XborderError } from '@xborder/sdk';
@@ -26,14 +26,33 @@ function fileOf(cmd: Command, client: XborderClient, given: string | undefined):
   return given ?? defaultIndexFile(cmd, globals(cmd).as ?? process.env.XB_IDENTITY ?? client.profile.name);
 }
 
+/** Opens an index file; one of another reader or chain, or of a newer release, is a CONFIG error. */
+async function openIndex(client: XborderClient, file: string, onBlock?: (n: number, versions: number) => void): Promise<IndexFollower> {
+  try {
+    return await IndexFollower.open(client, file, onBlock ? { onBlock } : {});
+  } catch (err) {
+    if (err instanceof IndexStoreError) throw new XborderError('CONFIG', err.message);
+    throw err;
+  }
+}
+
 /** Opens the identity's index, runs `fn` on it, always closes it. */
 async function withIndex<T>(
   cmd: Command,
   file: string | undefined,
   fn: (follower: IndexFollower, client: XborderClient) => Promise<T>,
+  verbose = false,
 ): Promise<T> {
   return withClient(cmd, undefined, async (client) => {
-    const follower = await IndexFollower.open(client, fileOf(cmd, client, file));
+    const follower = await openIndex(
+      client,
+      fileOf(cmd, client, file),
+      verbose
+        ? (n, versions) => {
+            process.stderr.write(`[index] block ${String(n)}: ${String(versions)} version(s)\n`);
+          }
+        : undefined,
+    );
     try {
       return await fn(follower, client);
     } finally {
@@ -77,16 +96,22 @@ export function registerIndex(program: Command): void {
     .command('update')
     .description('index every block committed since the last update (from genesis the first time)')
     .option('--file <file>', 'index file (default <home>/index/<identity>.sqlite)')
-    .action(async (o: { file?: string }, cmd: Command) => {
-      await withIndex(cmd, o.file, async (follower) => {
-        const done = await update(cmd, follower);
-        const s = follower.status;
-        outputFor(cmd).result({ ...s, ...done }, (print) => {
-          print(
-            `index at block ${String(s.nextBlock)} of ${String(s.ledgerHeight)}: ${String(s.versions)} versions (${String(done.blocks)} blocks in ${done.seconds.toFixed(1)} s)`,
-          );
-        });
-      });
+    .option('--verbose', 'a line per block on stderr')
+    .action(async (o: { file?: string; verbose?: boolean }, cmd: Command) => {
+      await withIndex(
+        cmd,
+        o.file,
+        async (follower) => {
+          const done = await update(cmd, follower);
+          const s = follower.status;
+          outputFor(cmd).result({ ...s, ...done }, (print) => {
+            print(
+              `index at block ${String(s.nextBlock)} of ${String(s.ledgerHeight)}: ${String(s.versions)} versions (${String(done.blocks)} blocks in ${done.seconds.toFixed(1)} s)`,
+            );
+          });
+        },
+        o.verbose === true,
+      );
     });
 
   index
@@ -130,7 +155,7 @@ export function registerIndex(program: Command): void {
       await withClient(cmd, undefined, async (client) => {
         const file = fileOf(cmd, client, o.file);
         for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
-        const follower = await IndexFollower.open(client, file);
+        const follower = await openIndex(client, file);
         try {
           const done = await update(cmd, follower);
           const s = follower.status;
