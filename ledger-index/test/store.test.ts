@@ -180,11 +180,16 @@ describe('ledger index store (SQLite)', () => {
           {},
           { name: 'QR phishing wave', pattern: "[domain-name:value = 'pay-qr.example']", labels: ['phishing'] },
         ),
-        version(B, '2026-12-02T10:00:00.000Z', { producer: 'th-bank-a', tlp: 'AMBER' }, {
-          name: 'mule accounts',
-          description: 'QR codes used 100% of the time',
-          pattern: "[ipv4-addr:value = '203.0.113.9']",
-        }),
+        version(
+          B,
+          '2026-12-02T10:00:00.000Z',
+          { producer: 'th-bank-a', tlp: 'AMBER' },
+          {
+            name: 'mule accounts',
+            description: 'QR codes used 100% of the time',
+            pattern: "[ipv4-addr:value = '203.0.113.9']",
+          },
+        ),
         version(
           attack,
           '2026-12-03T10:00:00.000Z',
