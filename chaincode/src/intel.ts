@@ -406,6 +406,7 @@ class IntelWriter {
     const now = txTime(ctx);
     const txId = ctx.stub.getTxID();
     const f = sub.facts;
+    const revokedInContent = f?.revoked === true;
     const record: IntelRecord = {
       format: 2,
       stixId: s.stixId,
@@ -424,10 +425,11 @@ class IntelWriter {
       labels: f?.labels ?? null,
       validUntil: f?.validUntil ?? null,
       previousModified: head ? head.latestModified : null,
-      revoked: false,
-      revokedAt: null,
-      revokeReason: null,
-      revokeTxId: null,
+      // a version whose content says `revoked: true` revokes the object, as RevokeIntel does (STIX 2.1
+      // 3.2: a revoked object is no longer considered valid by its creator)
+      ...(revokedInContent
+        ? { revoked: true, revokedAt: now, revokeReason: `revoked: true in version ${s.modified}`, revokeTxId: txId }
+        : { revoked: false, revokedAt: null, revokeReason: null, revokeTxId: null }),
       txId,
       txTime: now,
       ...(sub.observable ? { observable: sub.observable } : {}),
@@ -442,7 +444,7 @@ class IntelWriter {
       mspId: s.mspId,
       latestModified: s.modified,
       versions: (head?.versions ?? 0) + 1,
-      revoked: false,
+      revoked: revokedInContent,
     };
     await putRecord(ctx, headKey(s.stixId), newHead);
     await putIndex(ctx, commitmentKey(s.contentCommitment), k);

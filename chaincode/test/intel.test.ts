@@ -2,7 +2,8 @@ import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 
 import { expect } from 'chai';
 
-import { canonicalize, certificateFingerprint, contentCommitment, sha256Hex } from '@xborder/protocol';
+import { canonicalize, certificateFingerprint, contentCommitment, isStrict, sha256Hex } from '@xborder/protocol';
+import type { TlpLevel } from '@xborder/protocol';
 
 import { ids, intel, registeredWorld, registry, sealed, signIntel, stixIndicator, submit, TLP } from '../../test/support/chaincode-fixture';
 import type { FakeWorld } from '../../test/support/fake-world';
@@ -169,6 +170,50 @@ describe('intel contract', () => {
       expect((await world.invoke(ids.hkBankA, (ctx) => intel.RevokeIntel(ctx, v1.id as string, 'again'))).error?.message).to.match(
         /^INTEL_REVOKED: /,
       );
+    });
+  });
+
+  describe('revocation and TLP from what the content says', () => {
+    it('a version with revoked: true revokes the object, as RevokeIntel does; later versions are refused', async () => {
+      const v1 = stixIndicator();
+      await submit(world, ids.hkBankA, signIntel(v1, ids.hkBankA));
+      const v2 = { ...v1, modified: '2026-11-21T00:00:00Z', revoked: true };
+      const r = await submit(world, ids.hkBankA, signIntel(v2, ids.hkBankA));
+      expect(parse(r.value).record).to.include({ revoked: true, revokeReason: `revoked: true in version ${v2.modified}` });
+      const latest = parse((await world.invoke(ids.thBankA, (ctx) => intel.GetIntel(ctx, v1.id as string))).value);
+      expect(latest).to.include({ modified: v2.modified, revoked: true });
+      const v3 = { ...v1, modified: '2026-11-22T00:00:00Z' };
+      expect((await submit(world, ids.hkBankA, signIntel(v3, ids.hkBankA))).error?.message).to.match(/^INTEL_REVOKED: /);
+      // the same revoking version again is the same record, not an error
+      expect((await submit(world, ids.hkBankA, signIntel(v2, ids.hkBankA))).error).to.equal(undefined);
+    });
+
+    it('shares at the most restrictive of markings and tlp: labels; a statement marking (ATT&CK copyright) sets no level', async () => {
+      const attack = 'marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168';
+      const cases: [Record<string, unknown>, string | RegExp][] = [
+        [{ labels: ['tlp:red'], object_marking_refs: undefined }, 'RED'],
+        [{ labels: ['phishing', 'TLP:AMBER+STRICT'], object_marking_refs: [TLP.GREEN] }, 'AMBER+STRICT'],
+        [{ labels: ['tlp:clear'], object_marking_refs: [TLP.AMBER] }, 'AMBER'],
+        [{ object_marking_refs: [attack] }, 'AMBER'],
+        [{ object_marking_refs: [attack, TLP.CLEAR] }, 'CLEAR'],
+        [{ labels: ['tlp:purple'] }, /^TLP_UNKNOWN: label "tlp:purple"/],
+        [
+          { object_marking_refs: ['marking-definition--00000000-0000-4000-8000-00000000beef'] },
+          /^MARKING_UNCLASSIFIED: .*ask your operator to classify it/,
+        ],
+      ];
+      for (const [overrides, expected] of cases) {
+        const obj = Object.fromEntries(Object.entries(stixIndicator(overrides)).filter(([, v]) => v !== undefined));
+        if (typeof expected === 'string') {
+          const signed = signIntel(obj, ids.hkBankA);
+          expect(signed.prepared.statement.tlp, JSON.stringify(overrides)).to.equal(expected);
+          const r = await submit(world, ids.hkBankA, signed, !isStrict(expected as TlpLevel));
+          expect(r.error, JSON.stringify(overrides)).to.equal(undefined);
+          expect((parse(r.value).record as Rec).tlp).to.equal(expected);
+        } else {
+          expect(() => signIntel(obj, ids.hkBankA), JSON.stringify(overrides)).to.throw(expected);
+        }
+      }
     });
   });
 

@@ -179,7 +179,7 @@ export function stixFacts(object: unknown): StixFacts {
     specVersion: '2.1',
     created,
     modified,
-    tlp: tlpFromMarkings(markingRefs(obj)),
+    tlp: tlpFromMarkings(markingRefs(obj), obj.labels),
   };
   const confidence = obj.confidence;
   if (confidence !== undefined) {

@@ -27,6 +27,18 @@ export const TLP_MARKING_IDS: Readonly<Record<string, TlpLevel>> = {
   'marking-definition--826578e1-40ad-459f-bc73-ede076f81f37': 'AMBER+STRICT',
 };
 
+/**
+ * Markings the operators classify as statements: copyright and licence notices, terms of use. They
+ * travel with the object and restrict nothing about who may read it, so they do not change its level
+ * (an object marked only with one is shared at {@link DEFAULT_TLP}). The list changes with a chaincode
+ * release, which both operators approve.
+ */
+export const STATEMENT_MARKING_IDS: Readonly<Record<string, string>> = {
+  // MITRE ATT&CK (Enterprise, Mobile, ICS): "Copyright 2015-..., The MITRE Corporation. MITRE ATT&CK and
+  // ATT&CK are registered trademarks of The MITRE Corporation."
+  'marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168': 'MITRE ATT&CK copyright statement',
+};
+
 const ALIASES: Readonly<Record<string, TlpLevel>> = {
   CLEAR: 'CLEAR',
   WHITE: 'CLEAR',
@@ -61,20 +73,44 @@ export function mostRestrictive(levels: readonly TlpLevel[]): TlpLevel | undefin
 }
 
 /**
- * The TLP level from every marking that applies to an object (object and granular markings alike):
- * the most restrictive one, {@link DEFAULT_TLP} when there is none. Fails closed: a marking the
+ * The TLP level from every marking that applies to an object (object and granular markings alike)
+ * and its `tlp:` labels: the most restrictive one, {@link DEFAULT_TLP} when there is none. Fails closed: a marking the
  * operators do not classify (not a TLP marking listed above, whatever it claims to be) is refused,
  * so content is never shared at a level lower than its producer meant.
  */
-export function tlpFromMarkings(refs: readonly string[]): TlpLevel {
-  const levels = refs.map((ref) => {
-    const level = TLP_MARKING_IDS[ref];
+export function tlpFromMarkings(refs: readonly string[], labels?: unknown): TlpLevel {
+  const levels = [...tlpFromLabels(labels), ...refs.flatMap((ref) => tlpOfMarking(ref))];
+  return mostRestrictive(levels) ?? DEFAULT_TLP;
+}
+
+/**
+ * TLP levels given as labels (`tlp:red`, `TLP:AMBER+STRICT`, `tlp:white`: how MISP tags and many
+ * exports carry them): they count like markings. A `tlp:` label of no known level is refused, never
+ * read as the default.
+ */
+export function tlpFromLabels(labels: unknown): TlpLevel[] {
+  if (!Array.isArray(labels)) return [];
+  const levels: TlpLevel[] = [];
+  for (const label of labels) {
+    if (typeof label !== 'string' || !/^\s*tlp\s*:/i.test(label)) continue;
+    const level = tlpFromName(label.replace(/^\s*tlp\s*:\s*/i, ''));
     if (!level)
       throw new ChaincodeError(
-        'MARKING_UNCLASSIFIED',
-        `${ref.slice(0, 120)} is not a marking the operators classify (TLP 2.0, TLP 1.0 or OpenCTI AMBER+STRICT); remove it or use a TLP marking`,
+        'TLP_UNKNOWN',
+        `label "${label.slice(0, 60)}" names a TLP level the operators do not know; use CLEAR, GREEN, AMBER, AMBER+STRICT or RED`,
       );
-    return level;
-  });
-  return mostRestrictive(levels) ?? DEFAULT_TLP;
+    levels.push(level);
+  }
+  return levels;
+}
+
+/** The level a marking sets: one for a TLP marking, none for a statement; anything else is refused. */
+function tlpOfMarking(ref: string): TlpLevel[] {
+  const level = TLP_MARKING_IDS[ref];
+  if (level) return [level];
+  if (STATEMENT_MARKING_IDS[ref] !== undefined) return [];
+  throw new ChaincodeError(
+    'MARKING_UNCLASSIFIED',
+    `${ref.slice(0, 120)} is not a marking the operators classify (TLP 2.0, TLP 1.0, OpenCTI AMBER+STRICT, or a known statement such as ATT&CK's copyright): it may restrict sharing in a way the ledger cannot enforce; ask your operator to classify it, or share the object under a TLP marking its producer allows`,
+  );
 }

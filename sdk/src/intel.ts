@@ -119,7 +119,22 @@ export class IntelClient {
     const { created, record } = result;
     if (!strict) return { created, record, transactionId: record.txId };
     const stored = await this.storeStrictContent(signed.prepared);
-    return { created, record, transactionId: record.txId, strictContentStored: stored };
+    return {
+      created,
+      record: await this.#revokedIfContentSays(signed.prepared, record),
+      transactionId: record.txId,
+      strictContentStored: stored,
+    };
+  }
+
+  /**
+   * The endorsers never see strict content, so they cannot read its `revoked: true`: for such a
+   * version the producer revokes the object with RevokeIntel once the content is stored (CLEAR, GREEN
+   * and AMBER versions are revoked by their own transaction).
+   */
+  async #revokedIfContentSays(prepared: PreparedIntel, record: IntelRecord): Promise<IntelRecord> {
+    if (record.revoked || (JSON.parse(prepared.canonical) as { revoked?: unknown }).revoked !== true) return record;
+    return this.revoke(prepared.id, `revoked: true in version ${String(prepared.version)}`);
   }
 
   /**
@@ -185,7 +200,8 @@ export class IntelClient {
       const s = signed[i];
       if (s && isStrict(s.prepared.statement.tlp)) {
         const stored = await this.storeStrictContent(s.prepared);
-        out.push({ ...res, transactionId: res.record.txId, strictContentStored: stored });
+        const record = await this.#revokedIfContentSays(s.prepared, res.record);
+        out.push({ ...res, record, transactionId: res.record.txId, strictContentStored: stored });
       } else {
         out.push({ ...res, transactionId: res.record.txId });
       }

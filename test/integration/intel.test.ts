@@ -138,6 +138,21 @@ describe('intel on the real network: signed STIX records, private content, sight
     ).to.equal('INTEL_REVOKED');
   });
 
+  it('revokes from content: a version with revoked: true at AMBER and at AMBER+STRICT (which the endorsers never read)', async () => {
+    const hk = as('hk-bank-a');
+    for (const marking of [AMBER, AMBER_STRICT]) {
+      const v1 = indicator(marking, `revoke-in-content-${randomUUID()}`);
+      await hk.intel.submit(v1);
+      const v2 = { ...v1, modified: '2026-12-01T00:00:00.000Z', revoked: true };
+      const r = await hk.intel.submit(v2);
+      expect(r.record, marking).to.include({ revoked: true, modified: v2.modified });
+      expect(await as('th-bank-a').intel.get(v1.id as string), marking).to.include({ revoked: true });
+      expect(await codeOf(hk.intel.submit({ ...v1, modified: '2026-12-02T00:00:00.000Z' })), marking).to.equal('INTEL_REVOKED');
+      // the same input again changes nothing and fails nothing
+      expect((await hk.intel.submit(v2)).record, marking).to.include({ revoked: true });
+    }
+  });
+
   it('lets the auditor list, read history and verify an opening, but not read content or write', async () => {
     const auditor = as('audit-1');
     const history = await auditor.intel.history(amber.id as string);
