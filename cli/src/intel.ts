@@ -18,7 +18,9 @@ export function registerIntel(program: Command): void {
     .argument('<inputs...>', 'bundle files, folders or -')
     .option('--batch-size <n>', 'objects per transaction (1-100)', '50')
     .option('--concurrency <n>', 'transactions in flight', '4')
-    .action(async (inputs: string[], opts: { batchSize: string; concurrency: string }, cmd: Command) => {
+    .option('--quiet', 'only the totals and the count per code')
+    .option('--all', 'every refused or skipped object (default: the first of each code)')
+    .action(async (inputs: string[], opts: { batchSize: string; concurrency: string; quiet?: boolean; all?: boolean }, cmd: Command) => {
       const out = outputFor(cmd);
       const items = await readStixInputs(inputs);
       const report = await withClient(cmd, undefined, (client) =>
@@ -36,10 +38,15 @@ export function registerIntel(program: Command): void {
         );
         if (report.submitted === 0 && report.existing > 0 && report.rejected === 0)
           print('nothing new: every object was already on the ledger');
-        const rows = report.outcomes
-          .filter((o) => o.status === 'rejected' || o.status === 'skipped')
-          .map((o) => [`${o.source}#${String(o.index)}`, o.stixId ?? '-', o.code ?? o.status, o.reason ?? '']);
-        for (const line of table(rows)) print(`  ${line}`);
+        if (report.byCode.length === 0) return;
+        // by code first (a feed refused for one reason is one line, not one per object)
+        for (const line of table(report.byCode.map((c) => [String(c.count), c.code, c.examples[0]?.reason ?? '']))) print(`  ${line}`);
+        if (opts.quiet === true) return;
+        const rows = report.outcomes.filter((o) => o.status === 'rejected' || o.status === 'skipped');
+        const shown = opts.all === true ? rows : report.byCode.flatMap((c) => c.examples);
+        print(shown.length < rows.length ? `first of each code (all ${String(rows.length)} with --all):` : 'each:');
+        for (const line of table(shown.map((o) => [`${o.source}#${String(o.index)}`, o.stixId ?? '-', o.code ?? o.status, o.reason ?? ''])))
+          print(`  ${line}`);
       });
       if (report.rejected > 0) process.exitCode = 1;
     });

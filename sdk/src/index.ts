@@ -47,8 +47,8 @@ export {
 export type { Pacs002Message, Pacs008Message, Pacs008Transaction, PartyProxy, TransactionStatus } from './iso20022';
 export { enrollAtCa, reenrollAtCa } from './enroll';
 export type { Enrolment } from './enroll';
-export { ingestStix } from './ingest';
-export type { IngestItem, IngestOptions, IngestOutcome, IngestReport } from './ingest';
+export { ingestStix, summariseByCode } from './ingest';
+export type { IngestCodeSummary, IngestItem, IngestOptions, IngestOutcome, IngestReport } from './ingest';
 export { AuditClient } from './audit/client';
 export { followEvents } from './events';
 export type { FollowedEvent, FollowOptions } from './events';

@@ -35,7 +35,33 @@ export interface IngestReport {
   readonly rejected: number;
   readonly skipped: number;
   readonly outcomes: IngestOutcome[];
+  /** Refused and skipped objects grouped by code, most frequent first, with the first examples of each. */
+  readonly byCode: IngestCodeSummary[];
   readonly seconds: number;
+}
+
+/** How many objects one code refused or skipped, and the first of them. */
+export interface IngestCodeSummary {
+  readonly code: string;
+  readonly count: number;
+  readonly examples: readonly IngestOutcome[];
+}
+
+const EXAMPLES_PER_CODE = 3;
+
+/** Refused and skipped outcomes by code (skips without a code count under SKIPPED). */
+export function summariseByCode(outcomes: readonly IngestOutcome[]): IngestCodeSummary[] {
+  const groups = new Map<string, IngestOutcome[]>();
+  for (const o of outcomes) {
+    if (o.status !== 'rejected' && o.status !== 'skipped') continue;
+    const code = o.code ?? (o.status === 'skipped' ? 'SKIPPED' : 'REJECTED');
+    const group = groups.get(code) ?? [];
+    group.push(o);
+    groups.set(code, group);
+  }
+  return [...groups.entries()]
+    .map(([code, group]) => ({ code, count: group.length, examples: group.slice(0, EXAMPLES_PER_CODE) }))
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
 }
 
 /** Batching and concurrency of {@link ingestStix}. */
@@ -190,6 +216,7 @@ export async function ingestStix(intel: IntelClient, items: readonly IngestItem[
     rejected: count('rejected'),
     skipped: count('skipped'),
     outcomes,
+    byCode: summariseByCode(outcomes),
     seconds: (Date.now() - started) / 1000,
   };
 }

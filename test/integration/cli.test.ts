@@ -93,6 +93,51 @@ describe('xborder CLI end to end on the real network', () => {
       .and.to.match(/nothing new/);
   });
 
+  it('summarises refusals by code: a feed refused for one reason is one line, with examples; --all lists each, --json counts', () => {
+    const now = new Date().toISOString();
+    const object = (i: number, extra: Record<string, unknown>): Record<string, unknown> => ({
+      type: 'indicator',
+      spec_version: '2.1',
+      id: `indicator--${randomUUID()}`,
+      created: now,
+      modified: now,
+      name: `summary ${String(i)}`,
+      pattern: `[url:value = 'https://${randomUUID()}.example/']`,
+      pattern_type: 'stix',
+      valid_from: now,
+      ...extra,
+    });
+    const objects = [
+      ...Array.from({ length: 40 }, (_, i) =>
+        object(i, { object_marking_refs: ['marking-definition--00000000-0000-4000-8000-0000000000aa'] }),
+      ),
+      ...Array.from({ length: 3 }, (_, i) => object(100 + i, { labels: ['tlp:purple'] })),
+      // a statement marking (ATT&CK's copyright) is accepted and shared at the default level
+      object(200, { object_marking_refs: ['marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168'] }),
+    ];
+    const file = path.join(tmp, 'messy-feed.json');
+    fs.writeFileSync(file, JSON.stringify({ type: 'bundle', id: `bundle--${randomUUID()}`, objects }));
+    const human = xborder(['intel', 'submit', file, '--as', 'hk-bank-a']);
+    expect(human.code).to.equal(1);
+    const lines = human.stdout.split('\n');
+    expect(human.stdout).to.match(/44 objects in .*: 1 submitted, 0 already on the ledger, 43 rejected/);
+    expect(lines.filter((l) => /^\s+40\s+MARKING_UNCLASSIFIED\s/.test(l))).to.have.length(1);
+    expect(lines.filter((l) => /^\s+3\s+TLP_UNKNOWN\s/.test(l))).to.have.length(1);
+    // the first examples of each code, not one line per object
+    expect(lines.filter((l) => / MARKING_UNCLASSIFIED /.test(l) && /#\d+/.test(l))).to.have.length(3);
+    expect(human.stdout).to.match(/all 43 with --all/);
+    const all = xborder(['intel', 'submit', file, '--as', 'hk-bank-a', '--all']);
+    expect(all.stdout.split('\n').filter((l) => /#\d+/.test(l))).to.have.length(43);
+    const quiet = xborder(['intel', 'submit', file, '--as', 'hk-bank-a', '--quiet']);
+    expect(quiet.stdout.split('\n').filter((l) => /#\d+/.test(l))).to.have.length(0);
+    expect(quiet.stdout).to.match(/0 submitted, 1 already on the ledger, 43 rejected/);
+    const json = xborder(['intel', 'submit', file, '--as', 'hk-bank-a', '--json']).json();
+    expect(json.byCode.map((c: { code: string; count: number }) => [c.code, c.count])).to.deep.equal([
+      ['MARKING_UNCLASSIFIED', 40],
+      ['TLP_UNKNOWN', 3],
+    ]);
+  });
+
   it("refuses an indicator that credits another member's STIX identity as its creator; TAXII readers never see it", () => {
     const id = `indicator--${randomUUID()}`;
     const file = path.join(tmp, 'borrowed-authorship.json');
