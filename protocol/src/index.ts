@@ -19,6 +19,7 @@ export * from './payment';
 export * from './records';
 export * from './statement';
 export * from './stix';
+export * from './stix-rules';
 export * from './strict-json';
 export * from './text';
 export * from './timestamps';

@@ -2,6 +2,7 @@ import { ChaincodeError } from './errors';
 import { tlpFromMarkings } from './tlp';
 import type { TlpLevel } from './tlp';
 import { UUID_RE } from './constants';
+import { checkStixRules } from './stix-rules';
 
 /** STIX 2.1 cyber-observable types: their ids are UUIDv5 of their values, so guessable (not recorded). */
 export const SCO_TYPES: ReadonlySet<string> = new Set([
@@ -172,6 +173,7 @@ export function stixFacts(object: unknown): StixFacts {
   if (typeof created !== 'string' || !isStixTimestamp(created)) invalid('created must be a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s+]Z)');
   if (typeof modified !== 'string' || !isStixTimestamp(modified)) invalid('modified must be a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s+]Z)');
   if (timestampKey(modified) < timestampKey(created)) invalid('modified must not be earlier than created');
+  checkStixRules(obj);
 
   const facts: { -readonly [K in keyof StixFacts]: StixFacts[K] } = {
     id,

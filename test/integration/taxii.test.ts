@@ -44,7 +44,12 @@ async function ledgerView(client: XborderClient): Promise<string[]> {
   let bookmark = '';
   do {
     const page = await client.intel.listObjects({ filter: 'all', pageSize: 200, ...(bookmark ? { bookmark } : {}) });
-    ids.push(...page.items.filter((i) => i.latest && i.object !== null).map((i) => i.record.stixId));
+    // an observable's record is listed under its handle; TAXII names it by its real id
+    ids.push(
+      ...page.items
+        .filter((i) => i.latest && i.object !== null)
+        .map((i) => (i.record.observable !== undefined && typeof i.object?.id === 'string' ? i.object.id : i.record.stixId)),
+    );
     bookmark = page.bookmark;
   } while (bookmark !== '');
   return ids;
@@ -470,6 +475,70 @@ describe('TAXII 2.1 server on the real network', function () {
     const wrong = ask('indicator', 'x');
     expect(wrong.code).to.not.equal(0);
     expect(wrong.stdout + wrong.stderr).to.match(/INVALID_ARGUMENT/);
+  });
+
+  it("refuses spec-invalid objects a poster sends, so stix2's TAXIICollectionSource queries keep working for every reader", async () => {
+    const now = new Date().toISOString();
+    const base = (type: string, extra: Record<string, unknown>): Record<string, unknown> => ({
+      type,
+      spec_version: '2.1',
+      id: `${type}--${randomUUID()}`,
+      created: now,
+      modified: now,
+      object_marking_refs: [GREEN],
+      ...extra,
+    });
+    const ind = indicator(GREEN, 'stix2 source check');
+    const goodRel = base('relationship', { relationship_type: 'related-to', source_ref: ind.id, target_ref: `malware--${randomUUID()}` });
+    const goodLoc = base('location', { country: 'HK' });
+    const badRel = base('relationship', { relationship_type: 'related-to', source_ref: ind.id, target_ref: goodRel.id });
+    const badLoc = base('location', { name: 'nowhere in particular' });
+    const envelope = [ind, goodRel, goodLoc, badRel, badLoc];
+    const posted = await taxii(`${root()}collections/shared/objects/`, {
+      method: 'POST',
+      headers: { 'content-type': TAXII },
+      body: JSON.stringify({ objects: envelope }),
+    });
+    expect(posted.status).to.equal(202);
+    let status = posted.json();
+    for (let i = 0; i < 600 && status.status !== 'complete'; i++) {
+      await new Promise((r) => setTimeout(r, 100)); // polling the status resource, as clients do
+      status = (await taxii(`${root()}status/${String(status.id)}/`)).json();
+    }
+    expect(status).to.include({ status: 'complete', success_count: 3, failure_count: 2 });
+    const failures = (status.failures as { id: string; message: string }[]).map((f) => [f.id, f.message.split(':')[0]]);
+    expect(failures).to.have.deep.members([
+      [badRel.id, 'INTEL_INVALID_OBJECT'],
+      [badLoc.id, 'INTEL_INVALID_OBJECT'],
+    ]);
+    const r = spawnSync(
+      path.join(venv, 'bin', 'python'),
+      [
+        path.join(REPO_ROOT, 'taxii', 'test', 'python', 'stix2_source_check.py'),
+        discovery,
+        path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'),
+        'shared',
+        'relationship',
+        'location',
+        'indicator',
+      ],
+      {
+        env: {
+          ...process.env,
+          TAXII_USER: 'misp',
+          TAXII_PASSWORD: password,
+          REQUESTS_CA_BUNDLE: path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'),
+          CURL_CA_BUNDLE: '',
+        },
+        encoding: 'utf8',
+        timeout: 240_000,
+      },
+    );
+    expect(r.status, r.stderr).to.equal(0);
+    const found = JSON.parse(r.stdout) as Record<string, string[]>;
+    expect(found.relationship).to.include(goodRel.id).and.not.include(badRel.id);
+    expect(found.location).to.include(goodLoc.id).and.not.include(badLoc.id);
+    expect(found.indicator).to.include(ind.id);
   });
 
   it('passes the conformance suite, as does the OASIS reference server medallion', async () => {
