@@ -138,48 +138,59 @@ function stringList(o: Obj, type: string, key: string, required = false): void {
 const isEndpoint = (t: string): boolean => !NOT_AN_ENDPOINT.has(t);
 const isSdo = (t: string): boolean => SDO_TYPES.has(t) || t.startsWith('x-');
 
+function externalReference(e: unknown, type: string): void {
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) invalid(type, 'each external reference must be an object');
+  const r = e as Obj;
+  nonEmptyString(r, type, 'source_name');
+  for (const k of ['description', 'url', 'external_id']) optionalString(r, type, k);
+  if (r.description === undefined && r.url === undefined && r.external_id === undefined)
+    invalid(type, 'an external reference needs a description, url or external_id besides its source_name');
+  if ((r.source_name === 'cve' || r.source_name === 'capec') && typeof r.external_id !== 'string')
+    invalid(type, `an external reference to ${r.source_name} needs its external_id`);
+  if (r.hashes !== undefined && r.url === undefined) invalid(type, 'an external reference with hashes needs its url');
+}
+
+function killChainPhase(p: unknown, type: string): void {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) invalid(type, 'each kill chain phase must be an object');
+  nonEmptyString(p as Obj, type, 'kill_chain_name');
+  nonEmptyString(p as Obj, type, 'phase_name');
+}
+
 /** `external_references` and `kill_chain_phases`, wherever they appear. */
 function commonLists(o: Obj, type: string): void {
-  const ext = o.external_references;
-  if (ext !== undefined) {
-    if (!Array.isArray(ext)) invalid(type, 'external_references must be a list');
-    for (const e of ext) {
-      if (typeof e !== 'object' || e === null || Array.isArray(e)) invalid(type, 'each external reference must be an object');
-      const r = e as Obj;
-      nonEmptyString(r, type, 'source_name');
-      for (const k of ['description', 'url', 'external_id']) optionalString(r, type, k);
-      if (r.description === undefined && r.url === undefined && r.external_id === undefined)
-        invalid(type, 'an external reference needs a description, url or external_id besides its source_name');
-      if ((r.source_name === 'cve' || r.source_name === 'capec') && typeof r.external_id !== 'string')
-        invalid(type, `an external reference to ${String(r.source_name)} needs its external_id`);
-      if (r.hashes !== undefined && r.url === undefined) invalid(type, 'an external reference with hashes needs its url');
-    }
-  }
-  const phases = o.kill_chain_phases;
-  if (phases !== undefined) {
-    if (!Array.isArray(phases)) invalid(type, 'kill_chain_phases must be a list');
-    for (const p of phases) {
-      if (typeof p !== 'object' || p === null || Array.isArray(p)) invalid(type, 'each kill chain phase must be an object');
-      nonEmptyString(p as Obj, type, 'kill_chain_name');
-      nonEmptyString(p as Obj, type, 'phase_name');
-    }
+  for (const [key, each] of [
+    ['external_references', externalReference],
+    ['kill_chain_phases', killChainPhase],
+  ] as const) {
+    const list = o[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) invalid(type, `${key} must be a list`);
+    for (const item of list) each(item, type);
   }
 }
 
 /** Rules per type, for the properties each one requires or constrains. */
 const RULES: Readonly<Record<string, (o: Obj, type: string) => void>> = {
-  'attack-pattern': (o, t) => nonEmptyString(o, t, 'name'),
+  'attack-pattern': (o, t) => {
+    nonEmptyString(o, t, 'name');
+  },
   campaign: (o, t) => {
     nonEmptyString(o, t, 'name');
     ordered(t, ['first_seen', timestamp(o, t, 'first_seen', false)], ['last_seen', timestamp(o, t, 'last_seen', false)]);
   },
-  'course-of-action': (o, t) => nonEmptyString(o, t, 'name'),
+  'course-of-action': (o, t) => {
+    nonEmptyString(o, t, 'name');
+  },
   grouping: (o, t) => {
     nonEmptyString(o, t, 'context');
     refs(o, t, 'object_refs', { required: true });
   },
-  identity: (o, t) => nonEmptyString(o, t, 'name'),
-  incident: (o, t) => nonEmptyString(o, t, 'name'),
+  identity: (o, t) => {
+    nonEmptyString(o, t, 'name');
+  },
+  incident: (o, t) => {
+    nonEmptyString(o, t, 'name');
+  },
   indicator: (o, t) => {
     nonEmptyString(o, t, 'pattern');
     nonEmptyString(o, t, 'pattern_type');
@@ -206,7 +217,7 @@ const RULES: Readonly<Record<string, (o: Obj, type: string) => void>> = {
   },
   malware: (o, t) => {
     if (typeof o.is_family !== 'boolean') invalid(t, 'is_family is required (true or false)');
-    if (o.is_family === true) nonEmptyString(o, t, 'name');
+    if (o.is_family) nonEmptyString(o, t, 'name');
     ordered(t, ['first_seen', timestamp(o, t, 'first_seen', false)], ['last_seen', timestamp(o, t, 'last_seen', false)]);
     refs(o, t, 'sample_refs', { allowed: (x) => x === 'file' || x === 'artifact', what: 'files or artifacts' });
   },
@@ -243,8 +254,12 @@ const RULES: Readonly<Record<string, (o: Obj, type: string) => void>> = {
     nonEmptyString(o, t, 'name');
     ordered(t, ['first_seen', timestamp(o, t, 'first_seen', false)], ['last_seen', timestamp(o, t, 'last_seen', false)]);
   },
-  tool: (o, t) => nonEmptyString(o, t, 'name'),
-  vulnerability: (o, t) => nonEmptyString(o, t, 'name'),
+  tool: (o, t) => {
+    nonEmptyString(o, t, 'name');
+  },
+  vulnerability: (o, t) => {
+    nonEmptyString(o, t, 'name');
+  },
   relationship: (o, t) => {
     nonEmptyString(o, t, 'relationship_type');
     ref(o, t, 'source_ref', { required: true, allowed: isEndpoint, what: 'an SDO or SCO' });

@@ -146,7 +146,8 @@ function xborder(object: Record<string, unknown>): string | null {
  * definitions (which go other ways), and ids in upper case (ids are compared and used as ledger keys
  * in their canonical lower case; SECURITY.md).
  */
-const POLICY = /^(MARKING_UNCLASSIFIED|INTEL_UNSUPPORTED_OBJECT|TLP_UNKNOWN):|^INTEL_INVALID_OBJECT: [a-z_]*(id|ref|refs) ids are lower case/;
+const POLICY =
+  /^(MARKING_UNCLASSIFIED|INTEL_UNSUPPORTED_OBJECT|TLP_UNKNOWN):|^INTEL_INVALID_OBJECT: [a-z_]*(id|ref|refs) ids are lower case/;
 
 describe('STIX 2.1 checks against the OASIS stix2-validator', function () {
   this.timeout(180_000);
