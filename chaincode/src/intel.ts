@@ -22,7 +22,7 @@ import {
   observableValueTag,
   SEEN_DAILY_LIMIT,
   seenQueryArgument,
-  seenQueryValue,
+  seenQueryValues,
   observableFacts,
   observableHandle,
   observableTags,
@@ -305,13 +305,15 @@ const seenQuestionKey = (txId: string): string => key('seen-query', txId);
  * transaction (at-rest.ts): every endorser seals alike, and no one without the key can read the tag or
  * link two questions for the same value.
  */
-function sealQuestion(key: PartyKey, txId: string, question: { type: string; tag: string }): string {
+function sealQuestion(key: PartyKey, txId: string, question: { type: string; tags: string[] }): string {
   return Buffer.from(sealAtRest(key, 'seen-question', txId, Buffer.from(canonicalize(question), 'utf8'))).toString('base64');
 }
 
-function openQuestion(txId: string, sealedText: string): { type: string; tag: string } {
+function openQuestion(txId: string, sealedText: string): { type: string; tags: string[] } {
   const bytes = openAtRest(Buffer.from(sealedText, 'base64'), 'seen-question', txId, (id) => keyById(partyKeys(), id));
-  return JSON.parse(Buffer.from(bytes).toString('utf8')) as { type: string; tag: string };
+  // questions asked before several spellings were asked for carry one tag
+  const q = JSON.parse(Buffer.from(bytes).toString('utf8')) as { type: string; tag?: string; tags?: string[] };
+  return { type: q.type, tags: q.tags ?? (q.tag !== undefined ? [q.tag] : []) };
 }
 
 /** The ledger read/write steps of SubmitIntel and SubmitIntelBatch, with an overlay for batches. */
@@ -859,7 +861,7 @@ export class IntelContract extends XborderContract {
     if (!bytes || bytes.length > 4096)
       throw new ChaincodeError('INVALID_ARGUMENT', 'the question goes as transient data "query" (at most 4 KiB)');
     const q = seenQueryArgument(parseJson(decodeText(bytes), 'INVALID_ARGUMENT', 'query'));
-    const { kind, value } = seenQueryValue(q.type, q.value);
+    const { kind, values } = seenQueryValues(q.type, q.value);
     const now = txTime(ctx);
     const quotaKey = key('seen-quota', signer.who.institution, now.slice(0, 10));
     const asked = (await getRecord<{ count: number }>(ctx, quotaKey))?.count ?? 0;
@@ -870,13 +872,14 @@ export class IntelContract extends XborderContract {
       );
     const obsKey = observableKey();
     const txId = ctx.stub.getTxID();
-    const tag = observableValueTag(obsKey.secret, q.type, kind, value);
+    // every spelling the value may have been recorded under (canonical first)
+    const tags = values.map((value) => observableValueTag(obsKey.secret, q.type, kind, value));
     await putRecord(ctx, quotaKey, { count: asked + 1 });
     const question: SeenQuestionRecord = {
       institution: signer.who.institution,
       mspId: signer.who.mspId,
       keyId: obsKey.id,
-      sealed: sealQuestion(obsKey, txId, { type: q.type, tag }),
+      sealed: sealQuestion(obsKey, txId, { type: q.type, tags }),
       txTime: now,
     };
     await putRecord(ctx, seenQuestionKey(txId), question);
@@ -898,14 +901,11 @@ export class IntelContract extends XborderContract {
       throw new ChaincodeError('SEEN_QUESTION_NOT_FOUND', `no committed question ${questionId}: ask with AskSeen and wait for its commit`);
     if (question.institution !== signer.who.institution)
       throw new ChaincodeError('ACCESS_DENIED', 'a question is answered to the institution that asked it');
-    const { type, tag } = openQuestion(questionId, question.sealed);
-    const entries = await rangeBounded(ctx, prefixRange('obs-tag', tag), 'records of one observable');
-    const records = (
-      await getRecords<IntelRecord>(
-        ctx,
-        entries.map((e) => decodeText(e.value)),
-      )
-    ).filter((r): r is IntelRecord => r !== undefined);
+    const { type, tags } = openQuestion(questionId, question.sealed);
+    const keys = new Set<string>();
+    for (const tag of tags)
+      for (const e of await rangeBounded(ctx, prefixRange('obs-tag', tag), 'records of one observable')) keys.add(decodeText(e.value));
+    const records = (await getRecords<IntelRecord>(ctx, [...keys])).filter((r): r is IntelRecord => r !== undefined);
     const times = records.map((r) => r.txTime).sort();
     const answer: SeenAnswer = {
       type,

@@ -91,18 +91,46 @@ const HASH_ALGORITHMS: Readonly<Record<string, string>> = {
   TLSH: 'TLSH',
 };
 
+/** RFC 3986 unreserved characters: percent-encoding them changes nothing (section 6.2.2.2). */
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+/**
+ * A URL as analysts mean it: the WHATWG form (scheme and host in lower case, default port dropped,
+ * path resolved), percent-encodings in upper case with unreserved characters decoded, and no fragment
+ * (it never leaves the browser).
+ */
+function canonicalUrl(v: string): string {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return v;
+  }
+  url.hash = '';
+  return url.href.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => {
+    const c = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(c) ? c : `%${hex.toUpperCase()}`;
+  });
+}
+
+/** A bare address stays bare; a single-address CIDR (`/32`, `/128`) is the address itself. */
+function withoutHostPrefix(address: string, bits: string): string {
+  return address.endsWith(`/${bits}`) ? address.slice(0, -bits.length - 1) : address;
+}
+
 /** The canonical spelling of one observable value of a type, or an INTEL_INVALID_OBJECT error. */
 export function canonicalObservableValue(type: string, kind: string, raw: string): string {
   const v = raw.trim();
   if (v === '' || v.length > 2048) invalid(`${type} ${kind} must be 1-2048 characters`);
   switch (type) {
     case 'domain-name': {
-      const ascii = domainToASCII(v.toLowerCase());
+      // a fully qualified name's trailing dot names the same domain
+      const ascii = domainToASCII(v.toLowerCase().replace(/\.$/, ''));
       if (ascii === '') invalid(`domain-name value "${v.slice(0, 60)}" is not a domain name`);
       return ascii;
     }
     case 'ipv6-addr': {
-      const [address = '', prefix] = v.split('/');
+      const [address = '', prefix] = withoutHostPrefix(v, '128').split('/');
       let host: string;
       try {
         host = new URL(`http://[${address}]/`).hostname.slice(1, -1);
@@ -112,21 +140,43 @@ export function canonicalObservableValue(type: string, kind: string, raw: string
       return prefix === undefined ? host : `${host}/${prefix}`;
     }
     case 'ipv4-addr':
+      return withoutHostPrefix(v.toLowerCase(), '32');
     case 'email-addr':
     case 'mac-addr':
       return v.toLowerCase();
     case 'url':
-      try {
-        return new URL(v).href;
-      } catch {
-        return v;
-      }
+      return canonicalUrl(v);
+    case 'autonomous-system':
+      // AS174, as174 and 174 are one number
+      return /^as\d+$/i.test(v) ? v.slice(2) : v;
     case 'file':
       if (!/^[0-9A-Fa-f]+$/.test(v) && kind !== 'SSDEEP' && kind !== 'TLSH') invalid(`file hash ${kind} must be hexadecimal`);
       return v.toLowerCase();
     default:
       return v;
   }
+}
+
+/**
+ * Every spelling a value may have been recorded under: its canonical form first, then the forms
+ * earlier releases kept (a trailing dot, a `/32` or `/128`, a URL's fragment and encodings), so that
+ * "seen" finds records written before the canonical forms were widened.
+ */
+export function observableSpellings(type: string, kind: string, raw: string): string[] {
+  const canonical = canonicalObservableValue(type, kind, raw);
+  const v = raw.trim();
+  const earlier: string[] = [];
+  if (type === 'domain-name') earlier.push(`${canonical}.`);
+  if (type === 'ipv4-addr') earlier.push(`${canonical}/32`, v.toLowerCase());
+  if (type === 'ipv6-addr' && !canonical.includes('/')) earlier.push(`${canonical}/128`);
+  if (type === 'url') {
+    try {
+      earlier.push(new URL(v).href);
+    } catch {
+      // not a URL: recorded as given
+    }
+  }
+  return [...new Set([canonical, ...earlier])];
 }
 
 /** The values an observable is tagged by: its `value` (or number), and for files each hash. */
@@ -209,6 +259,12 @@ export function observableTags(key: Uint8Array, facts: ObservableFacts): { idTag
  * `<algorithm>:<hex>` or as bare hex (its length names the algorithm).
  */
 export function seenQueryValue(type: string, value: string): { kind: string; value: string } {
+  const { kind, values } = seenQueryValues(type, value);
+  return { kind, value: values[0] ?? '' };
+}
+
+/** A question's value as every spelling it may have been recorded under (canonical first). */
+export function seenQueryValues(type: string, value: string): { kind: string; values: string[] } {
   if (!SCO_TYPES.has(type)) throw new ChaincodeError('INVALID_ARGUMENT', `${type.slice(0, 40)} is not a cyber-observable type`);
   if (type === 'file') {
     const m = /^([A-Za-z0-9-]+):(.+)$/.exec(value.trim());
@@ -216,9 +272,10 @@ export function seenQueryValue(type: string, value: string): { kind: string; val
     const kind = m ? (HASH_ALGORITHMS[(m[1] ?? '').toUpperCase()] ?? (m[1] ?? '').toUpperCase()) : byLength[value.trim().length];
     if (kind === undefined)
       throw new ChaincodeError('INVALID_ARGUMENT', 'a file is asked for by hash: <algorithm>:<hex> or hex of 32, 40, 64 or 128 digits');
-    return { kind, value: canonicalObservableValue('file', kind, m ? (m[2] ?? '') : value) };
+    return { kind, values: observableSpellings('file', kind, m ? (m[2] ?? '') : value) };
   }
-  return { kind: type === 'autonomous-system' ? 'number' : 'value', value: canonicalObservableValue(type, 'value', value) };
+  const kind = type === 'autonomous-system' ? 'number' : 'value';
+  return { kind, values: observableSpellings(type, kind, value) };
 }
 
 /** Questions an institution may ask (`AskSeen`) per day (UTC, by transaction time). */

@@ -14,6 +14,7 @@ import {
   parseObservableStatement,
   prepareIntel,
   seenQueryValue,
+  seenQueryValues,
 } from '@xborder/protocol';
 
 const key = createHash('sha256').update('observable test key').digest();
@@ -43,6 +44,37 @@ describe('cyber-observables without revealing them', () => {
     expect(() => canonicalObservableValue('file', 'SHA-256', 'zz')).to.throw(
       /^INTEL_INVALID_OBJECT: file hash SHA-256 must be hexadecimal/,
     );
+  });
+
+  it('reads values as analysts type them: one canonical form per value, earlier spellings asked for too', () => {
+    const table: [string, string, string][] = [
+      ['domain-name', 'Pay-QR.Example.', 'pay-qr.example'],
+      ['domain-name', 'BÜCHER.example.', 'xn--bcher-kva.example'],
+      ['ipv4-addr', '198.51.100.7/32', '198.51.100.7'],
+      ['ipv4-addr', '198.51.100.0/24', '198.51.100.0/24'],
+      ['ipv6-addr', '2001:DB8::1/128', '2001:db8::1'],
+      ['ipv6-addr', '2001:db8:0:0::/64', '2001:db8::/64'],
+      ['url', 'https://Pay.Example:443/otp#step-2', 'https://pay.example/otp'],
+      ['url', 'https://pay.example/%6f%74p?q=%2f', 'https://pay.example/otp?q=%2F'],
+      ['autonomous-system', 'AS174', '174'],
+      ['autonomous-system', 'as174', '174'],
+    ];
+    for (const [type, typed, canonical] of table) {
+      const kind = type === 'autonomous-system' ? 'number' : 'value';
+      expect(canonicalObservableValue(type, kind, typed), `${type} ${typed}`).to.equal(canonical);
+      expect(seenQueryValues(type, typed).values[0], `${type} ${typed}`).to.equal(canonical);
+    }
+    // records written before the forms were widened keep their spelling: questions ask for it too
+    expect(seenQueryValues('ipv4-addr', '198.51.100.7').values).to.deep.equal(['198.51.100.7', '198.51.100.7/32']);
+    expect(seenQueryValues('domain-name', 'pay.example').values).to.deep.equal(['pay.example', 'pay.example.']);
+    expect(seenQueryValues('url', 'https://pay.example/otp#x').values).to.deep.equal([
+      'https://pay.example/otp',
+      'https://pay.example/otp#x',
+    ]);
+    // near misses stay misses
+    expect(canonicalObservableValue('domain-name', 'value', 'pay.example.org')).to.not.equal('pay.example');
+    expect(canonicalObservableValue('ipv4-addr', 'value', '198.51.100.7/31')).to.equal('198.51.100.7/31');
+    expect(canonicalObservableValue('url', 'value', 'https://pay.example/otp/')).to.not.equal('https://pay.example/otp');
   });
 
   it('tags an id and each value with the operators key: deterministic, key-dependent, one tag per file hash algorithm', () => {

@@ -464,6 +464,16 @@ describe('TAXII 2.1 server on the real network', function () {
     expect(hit.code, hit.stderr).to.equal(0);
     expect(JSON.parse(hit.stdout)).to.deep.include({ count: 1, producers: ['hk-bank-a'] });
     expect(JSON.parse(ask('file', `sha256:${sha256}`).stdout)).to.deep.include({ count: 1 });
+    // as analysts type them: a trailing dot, a /32, a URL with its default port and a fragment
+    for (const [type, spelled] of [
+      ['domain-name', `${domain.toUpperCase()}.`],
+      ['ipv4-addr', `${ipValue}/32`],
+      ['url', `https://${domain.toUpperCase()}:443/otp#after-login`],
+    ] as const) {
+      const r = ask(type, spelled);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(JSON.parse(r.stdout), spelled).to.deep.include({ count: 1 });
+    }
     for (const [type, near] of [
       ['domain-name', `pay-${tag}.example.org`],
       ['ipv4-addr', `${ipValue}0`],
