@@ -2,6 +2,56 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers: which workspace package's sources may import which others (CONTRIBUTING.md). Everything
+ * else of @xborder is refused, and so are deep imports past a package's `exports` map.
+ */
+const PACKAGES = ['protocol', 'chaincode', 'sdk', 'ledger-index', 'taxii', 'console', 'network', 'cli', 'bench'];
+const LAYERS = {
+  protocol: [],
+  chaincode: ['protocol'],
+  sdk: ['protocol'],
+  'ledger-index': ['protocol', 'sdk'],
+  taxii: ['protocol', 'sdk', 'ledger-index'],
+  console: ['protocol', 'sdk'],
+  network: ['protocol', 'sdk'],
+  cli: ['protocol', 'sdk', 'ledger-index', 'taxii', 'console', 'network'],
+  bench: ['protocol', 'sdk', 'ledger-index', 'taxii', 'console', 'network', 'cli'],
+};
+const FABRIC_CLIENTS = ['@hyperledger/*', 'fabric-*', '@grpc/*'];
+
+function layerRules(pkg) {
+  const above = PACKAGES.filter((p) => p !== pkg && !LAYERS[pkg].includes(p));
+  return {
+    files: [`${pkg}/src/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...(above.length > 0
+              ? [
+                  {
+                    group: above.flatMap((p) => [`@xborder/${p}`, `@xborder/${p}/*`]),
+                    message: `${pkg} may import ${LAYERS[pkg].length > 0 ? `only ${LAYERS[pkg].join(', ')}` : 'no other xborder package'} (CONTRIBUTING.md, layers)`,
+                  },
+                ]
+              : []),
+            {
+              group: ['@xborder/*/dist/*', '@xborder/*/src/*', '@xborder/*/internal/*'],
+              message: 'import a package by its exports map, never its files',
+            },
+            { group: PACKAGES.map((p) => `../../${p}/*`), message: 'import another package by its name, never by path' },
+            ...(pkg === 'protocol'
+              ? [{ group: FABRIC_CLIENTS, message: 'protocol is what both sides agree on: no Fabric or gRPC dependency' }]
+              : []),
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -36,6 +86,7 @@ export default tseslint.config(
       complexity: ['warn', 15],
     },
   },
+  ...PACKAGES.map(layerRules),
   {
     // the committed CommonJS launcher of the CLI (cli/bin/xborder.js)
     files: ['cli/bin/*.js'],
