@@ -5,8 +5,8 @@ import { readAllStdin, readStixInputs } from './inputs';
 import { outputFor, withClient } from './context';
 import { positiveInt } from './numbers';
 import { table } from './output';
-import { registerSearch } from './ledger-index';
-import { DEFAULT_PAGE_SIZE, MAX_BATCH, MAX_PAGE_SIZE } from '@xborder/protocol';
+import { registerSearch, withIndex } from './ledger-index';
+import { DEFAULT_PAGE_SIZE, MAX_BATCH, MAX_PAGE_SIZE, SCO_TYPES } from '@xborder/protocol';
 
 export function registerIntel(program: Command): void {
   const intel = program.command('intel').description('threat intelligence: hashed, signed STIX 2.1 records');
@@ -38,6 +38,20 @@ export function registerIntel(program: Command): void {
         );
         if (report.submitted === 0 && report.existing > 0 && report.rejected === 0)
           print('nothing new: every object was already on the ledger');
+        // what was written, by the id the ledger keeps it under (an observable's handle differs from its id)
+        const written = report.outcomes.filter((o) => o.status === 'submitted');
+        if (written.length > 0 && (written.length <= 20 || opts.all === true) && opts.quiet !== true) {
+          print('written:');
+          for (const line of table(
+            written.map((o) => [
+              o.stixId ?? '-',
+              o.ledgerId !== undefined && o.ledgerId !== o.stixId ? `as ${o.ledgerId}` : '',
+              o.transactionId ?? '',
+            ]),
+          ))
+            print(`  ${line}`);
+        } else if (written.length > 20 && opts.quiet !== true)
+          print(`written: ${String(written.length)} records (each with --all or --json)`);
         if (report.byCode.length === 0) return;
         // by code first (a feed refused for one reason is one line, not one per object)
         for (const line of table(report.byCode.map((c) => [String(c.count), c.code, c.examples[0]?.reason ?? '']))) print(`  ${line}`);
@@ -57,9 +71,20 @@ export function registerIntel(program: Command): void {
     .argument('<stixId>')
     .option('--modified <timestamp>', 'a given version instead of the latest')
     .action(async (stixId: string, opts: { modified?: string }, cmd: Command) => {
-      const record = await withClient(cmd, undefined, (c) =>
-        opts.modified !== undefined ? c.intel.version(stixId, opts.modified) : c.intel.get(stixId),
-      );
+      // a cyber-observable's record is kept under a handle: found by its own id in your ledger index,
+      // which holds only what you may read (the lookup asks nothing of the ledger)
+      const observable = SCO_TYPES.has(stixId.split('--')[0] ?? '');
+      const record = observable
+        ? await withIndex(cmd, undefined, async (follower) => {
+            await follower.catchUp();
+            const found = follower.store.versions(stixId).filter((v) => opts.modified === undefined || v.record.modified === opts.modified);
+            const last = found[found.length - 1];
+            if (!last) throw new XborderError('INTEL_NOT_FOUND', `no observable ${stixId} that you may read`);
+            return last.record;
+          })
+        : await withClient(cmd, undefined, (c) =>
+            opts.modified !== undefined ? c.intel.version(stixId, opts.modified) : c.intel.get(stixId),
+          );
       outputFor(cmd).result(record, (print) => {
         for (const line of table([
           ['id', record.stixId],

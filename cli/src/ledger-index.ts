@@ -37,7 +37,7 @@ async function openIndex(client: XborderClient, file: string, onBlock?: (n: numb
 }
 
 /** Opens the identity's index, runs `fn` on it, always closes it. */
-async function withIndex<T>(
+export async function withIndex<T>(
   cmd: Command,
   file: string | undefined,
   fn: (follower: IndexFollower, client: XborderClient) => Promise<T>,

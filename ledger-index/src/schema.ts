@@ -20,6 +20,7 @@ export const MIGRATIONS: readonly string[] = [
     tx_index      INTEGER NOT NULL,
     tx_id         TEXT    NOT NULL,
     stix_id       TEXT    NOT NULL,           -- the ledger's id (an observable's handle)
+    object_id     TEXT,                       -- the object's own id, when readable (an observable's real id)
     modified_us   INTEGER NOT NULL,           -- the version, in microseconds (orders versions of an id)
     stix_type     TEXT    NOT NULL,
     tlp           TEXT    NOT NULL,
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX intel_versions_pending ON intel_versions (seq) WHERE pending = 1;
   CREATE INDEX intel_versions_by_id ON intel_versions (stix_id, modified_us);
+  CREATE INDEX intel_versions_by_object_id ON intel_versions (object_id) WHERE object_id IS NOT NULL;
   CREATE INDEX intel_versions_by_producer ON intel_versions (producer, seq);
   CREATE INDEX intel_versions_by_tlp ON intel_versions (tlp, seq);
   CREATE INDEX intel_versions_by_added ON intel_versions (date_added_us);

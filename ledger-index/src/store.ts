@@ -155,6 +155,10 @@ function toStored(row: Row): StoredVersion {
   };
 }
 
+function objectIdOf(object: Record<string, unknown> | null): string | null {
+  return typeof object?.id === 'string' ? object.id : null;
+}
+
 function micros(timestamp: string): bigint {
   const value = toMicros(timestamp);
   if (value === undefined) throw new Error(`not a timestamp: ${timestamp.slice(0, 40)}`);
@@ -246,8 +250,8 @@ export class IndexStore {
       const exists = this.#db.prepare('SELECT 1 FROM intel_versions WHERE ledger_key = ?').pluck();
       const rewrite = this.#db.prepare('UPDATE intel_versions SET record = ? WHERE ledger_key = ?');
       const insert = this.#db.prepare(
-        `INSERT INTO intel_versions (ledger_key, block, tx_index, tx_id, stix_id, modified_us, stix_type, tlp, producer, tx_time_us, date_added_us, record, object, pending)
-         VALUES (@ledgerKey, @block, @txIndex, @txId, @stixId, @modifiedUs, @stixType, @tlp, @producer, @txTimeUs, @dateAdded, @record, @object, @pending)`,
+        `INSERT INTO intel_versions (ledger_key, block, tx_index, tx_id, stix_id, object_id, modified_us, stix_type, tlp, producer, tx_time_us, date_added_us, record, object, pending)
+         VALUES (@ledgerKey, @block, @txIndex, @txId, @stixId, @objectId, @modifiedUs, @stixType, @tlp, @producer, @txTimeUs, @dateAdded, @record, @object, @pending)`,
       );
       const next = (): bigint => {
         const now = this.#clock();
@@ -257,10 +261,10 @@ export class IndexStore {
       // content that arrived for a pending version makes it visible now: it moves to the end of the
       // commit order with a new date_added, so a poller past its old place still receives it
       const reveal = this.#db.prepare(
-        `UPDATE intel_versions SET seq = (SELECT max(seq) + 1 FROM intel_versions), date_added_us = ?, object = ?, pending = 0
+        `UPDATE intel_versions SET seq = (SELECT max(seq) + 1 FROM intel_versions), date_added_us = ?, object = ?, object_id = ?, pending = 0
          WHERE ledger_key = ? AND pending = 1`,
       );
-      for (const r of block.revealed ?? []) reveal.run(next(), JSON.stringify(r.object), r.ledgerKey);
+      for (const r of block.revealed ?? []) reveal.run(next(), JSON.stringify(r.object), objectIdOf(r.object), r.ledgerKey);
       for (const v of block.versions) {
         // a rewrite of an indexed version (a revocation) keeps its position and date_added
         if (exists.get(v.ledgerKey) !== undefined) {
@@ -273,6 +277,7 @@ export class IndexStore {
           txIndex: v.txIndex,
           txId: v.txId,
           stixId: v.record.stixId,
+          objectId: objectIdOf(v.object),
           modifiedUs: micros(v.record.modified),
           stixType: v.record.stixType,
           tlp: v.record.tlp,
@@ -371,10 +376,16 @@ export class IndexStore {
     });
   }
 
-  /** Every indexed version of a ledger id, oldest first. */
+  /**
+   * Every indexed version of an id, oldest first: the ledger's id, or an object's own id where the
+   * reader holds its content (a cyber-observable, whose record the ledger keeps under a handle, is
+   * found by its real id only in an index entitled to read it: the lookup asks nothing of the ledger).
+   */
   versions(stixId: string): StoredVersion[] {
     return (
-      this.#db.prepare(`SELECT ${COLUMNS} FROM intel_versions v WHERE v.stix_id = ? ORDER BY v.modified_us, v.seq`).all(stixId) as Row[]
+      this.#db
+        .prepare(`SELECT ${COLUMNS} FROM intel_versions v WHERE v.stix_id = @id OR v.object_id = @id ORDER BY v.modified_us, v.seq`)
+        .all({ id: stixId }) as Row[]
     ).map(toStored);
   }
 

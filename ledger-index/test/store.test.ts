@@ -219,4 +219,23 @@ describe('ledger index store (SQLite)', () => {
     expect(second.next).to.equal(null);
     store.close();
   });
+
+  it("finds a version by the object's own id (an observable's real id) only where the content is held", () => {
+    const store = IndexStore.open(file, OWNER);
+    const handle = 'observable--0f2d1c8e-5555-4a6e-9c0e-3d1f6a7b2c05';
+    const real = 'domain-name--6f3b6a5e-2d3c-5b1a-9c0e-3d1f6a7b2c06';
+    const hidden = 'observable--0f2d1c8e-6666-4a6e-9c0e-3d1f6a7b2c07';
+    const readable = version(handle, '2026-12-01T10:00:00.000Z', { stixType: 'domain-name' } as Partial<IntelRecord>, {});
+    store.apply({
+      number: 0,
+      versions: [
+        { ...readable, object: { type: 'domain-name', id: real, value: 'pay.example' } },
+        version(hidden, '2026-12-01T10:00:00.000Z', { stixType: 'domain-name' } as Partial<IntelRecord>, null),
+      ],
+    });
+    expect(store.versions(real).map((v) => v.record.stixId)).to.deep.equal([handle]);
+    expect(store.versions(handle).map((v) => v.record.stixId)).to.deep.equal([handle]);
+    expect(store.versions('domain-name--00000000-0000-5000-8000-000000000000')).to.deep.equal([]);
+    store.close();
+  });
 });

@@ -25,6 +25,11 @@ export interface IngestOutcome {
   readonly tlp?: string;
   /** When the ledger recorded it (the record's transaction time), for submitted and existing objects. */
   readonly recordedAt?: string;
+  /**
+   * The id the ledger keeps the record under: the object's own id, but for a cyber-observable the
+   * handle its record is listed and proven by (`observable--<uuid>`; the object's id is never public).
+   */
+  readonly ledgerId?: string;
 }
 
 /** The counts and per-object outcomes of one {@link ingestStix} run, in input order. */
@@ -94,6 +99,7 @@ function outcomeOf(item: IngestItem, signed: SignedIntel, s: IntelSubmission): I
     transactionId: s.transactionId,
     tlp: signed.prepared.statement.tlp,
     recordedAt: s.record.txTime,
+    ledgerId: s.record.stixId,
   };
 }
 

@@ -443,6 +443,24 @@ describe('TAXII 2.1 server on the real network', function () {
     for (const o of bundle) expect(served.get(o.id as string), String(o.id)).to.deep.equal(o);
     const amber = (await everything(`${root()}collections/tlp-amber/objects/?limit=1000&match[type]=ipv4-addr`)).objects;
     expect(amber.map((o) => o.id)).to.include(ipObj.id);
+    // observables by their own id too, from the server's index (which already holds what this
+    // institution may read: the lookup asks nothing of the ledger)
+    const byId = await taxii(`${root()}collections/shared/objects/${domainObj.id as string}/`);
+    expect(byId.status).to.equal(200);
+    expect(byId.json().objects).to.deep.equal([domainObj]);
+    const versions = await taxii(`${root()}collections/shared/objects/${domainObj.id as string}/versions/`);
+    expect(versions.status).to.equal(200);
+    expect((versions.json().versions as string[]).length).to.equal(1);
+    // another producer's strict observable would not be in the index; an unknown one is a plain 404
+    expect((await taxii(`${root()}collections/shared/objects/domain-name--${randomUUID()}/`)).status).to.equal(404);
+    // and through the CLI, for another bank entitled to read it (its own index), naming the handle
+    const got = xborder(['--as', 'th-bank-a', '--json', 'intel', 'get', domainObj.id as string]);
+    expect(got.code, got.stderr).to.equal(0);
+    expect(JSON.parse(got.stdout)).to.include({ stixType: 'domain-name', producer: 'hk-bank-a' });
+    expect((JSON.parse(got.stdout) as { stixId: string }).stixId).to.match(/^observable--/);
+    expect(xborder(['--as', 'th-bank-a', 'intel', 'get', `domain-name--${randomUUID()}`]).stderr).to.match(
+      /INTEL_NOT_FOUND: no observable/,
+    );
 
     // nothing that names an observable is in any block of either peer or the orderer
     const chains = ['peer0.hk', 'peer0.th', 'orderer0'].map((n) => path.join(home, 'data', n));
