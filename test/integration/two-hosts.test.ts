@@ -20,6 +20,7 @@ import { Hosts, available } from '@xborder/bench/internal/netns';
 import { EXAMPLES, REPO_ROOT } from '../support/paths';
 import type { ProbeResult } from '../support/deliver-probe';
 import { AMBER_STRICT, freshIndicator, GREEN } from '../support/stix-objects';
+import { deploymentCommands } from '../support/deployment-doc';
 import { listIdentities } from '@xborder/sdk';
 
 const XBNET = path.join(REPO_ROOT, 'network', 'dist', 'cli.js');
@@ -66,7 +67,12 @@ describe('two operators on two hosts (network namespaces)', function () {
   const inbox = (site: Site): string => path.join(base, `${site}-inbox`);
   const address = (site: Site): string => hosts.hosts.get(site)?.address ?? '';
   const hostName = (site: Site): string => hosts.hosts.get(site)?.hostName ?? '';
-  const xbnet = (site: Site, ...args: string[]) => hosts.exec(site, process.execPath, [XBNET, ...args, '--home', home(site)], cleanEnv());
+  /** Every xbnet command line run, to hold against DEPLOYMENT.md's. */
+  const ran: string[][] = [];
+  const xbnet = (site: Site, ...args: string[]) => {
+    ran.push([...args, '--home', home(site)]);
+    return hosts.exec(site, process.execPath, [XBNET, ...args, '--home', home(site)], cleanEnv());
+  };
   const xborder = (site: Site, as: string, ...args: string[]) =>
     hosts.exec(site, process.execPath, [XBORDER, '--home', home(site), '--as', as, ...args], cleanEnv());
   const send = (file: string, to: Site): string => {
@@ -355,9 +361,9 @@ describe('two operators on two hosts (network namespaces)', function () {
 
   it("changes the channel configuration only with both operators' admin signatures", async () => {
     const update = path.join(base, 'batch.pb');
-    expect(ok(await xbnet('hk', 'config-create', '--out', update, '--batch-timeout', '400ms'), 'create')).to.include(
-      'BatchTimeout = {"timeout":"400ms"}',
-    );
+    expect(
+      ok(await xbnet('hk', 'config-create', '--out', update, '--batch-timeout', '400ms', '--max-messages', '50'), 'create'),
+    ).to.include('BatchTimeout = {"timeout":"400ms"}');
     const alone = path.join(base, 'batch-alone.pb');
     fs.copyFileSync(update, alone);
     const refused = await xbnet('hk', 'config-submit', '--file', alone);
@@ -499,7 +505,7 @@ describe('two operators on two hosts (network namespaces)', function () {
 
   it('writes a systemd unit per process, with the environment (and any secret) in owner-only files', async () => {
     const out = path.join(base, 'units-hk');
-    ok(await xbnet('hk', 'units', '--out', out), 'units');
+    ok(await xbnet('hk', 'units', '--out', out, '--user', 'xborder'), 'units');
     const units = fs
       .readdirSync(out)
       .filter((f) => f.endsWith('.service'))
@@ -572,5 +578,18 @@ describe('two operators on two hosts (network namespaces)', function () {
     const st = JSON.parse((await xbnet('hk', 'status', '--json')).stdout) as { chaincodes: Record<string, number> };
     expect(st.chaincodes.xborder).to.equal(2);
     await submit('after the upgrade');
+  });
+
+  it('has run every xbnet command DEPLOYMENT.md gives, with the same flags', () => {
+    /** A command and the flags it was given, values aside. */
+    const shape = (args: readonly string[]): string => [args[0], ...args.filter((a) => a.startsWith('--')).sort()].join(' ');
+    const done = new Set(ran.map(shape));
+    // steps the document describes that this test does not take, and why
+    const notHere = new Map([['config-create --add-org --home --out', 'a third organisation joining: needs a fourth host']]);
+    const documented = deploymentCommands(fs.readFileSync(path.join(REPO_ROOT, 'DEPLOYMENT.md'), 'utf8'))
+      .filter((c) => c.tool === 'xbnet')
+      .map((c) => shape(c.args));
+    const missing = [...new Set(documented)].filter((d) => !done.has(d) && !notHere.has(d));
+    expect(missing, 'documented but never run here').to.deep.equal([]);
   });
 });
