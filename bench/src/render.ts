@@ -69,7 +69,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.taxii) {
     const t = r.taxii;
     lines.push(
-      `TAXII at ${String(t.records)} intel records: ${String(t.readers)} clients paging ${String(t.pages)} pages of 100 with content = ${String(t.objectsPerSecond)} objects/s, per page (ms) ${JSON.stringify(t.pageMs)}; ${String(t.post.objects)} objects posted in one envelope ${JSON.stringify(t.post.taxiiObjectsPerSecond)} objects/s vs ingestStix ${JSON.stringify(t.post.ingestObjectsPerSecond)} (ratio ${String(t.post.ratio)})`,
+      `TAXII at ${String(t.records)} intel records: ${String(t.readers)} clients paging ${String(t.pages)} pages of 100 with content = ${String(t.objectsPerSecond)} objects/s, per page (ms) ${JSON.stringify(t.pageMs)}; ${String(t.post.objects)} objects posted in one envelope ${JSON.stringify(t.post.taxiiObjectsPerSecond)} objects/s vs ingestStix ${JSON.stringify(t.post.ingestObjectsPerSecond)} (ratio ${String(t.post.ratio)}); ledger index from genesis: ${String(t.index.versions)} versions from ${String(t.index.blocks)} blocks in ${String(t.index.seconds)} s = ${String(t.index.versionsPerSecond)} versions/s`,
     );
   }
   if (r.errors.length > 0) {
