@@ -13,12 +13,13 @@ import type { Command } from 'commander';
 import { XborderError } from '@xborder/sdk';
 import { IndexFollower } from '@xborder/ledger-index';
 import { defaultIndexFile } from './ledger-index';
-import { createTaxiiServer, hashPassword, IndexSource, newToken, readCredentials } from '@xborder/taxii';
+import { createTaxiiServer, hashPassword, IndexSource, newToken, readCredentials, watchedCredentials } from '@xborder/taxii';
 import type { CredentialsFile } from '@xborder/taxii';
 
 import { globals, homeOf, outputFor, withClient } from './context';
 import { readAllStdin } from './inputs';
 import { nonNegative, positiveInt } from './numbers';
+import { table } from './output';
 
 interface ServeOptions {
   host: string;
@@ -109,7 +110,12 @@ export function registerTaxii(program: Command): void {
     .option('--index <file>', 'the ledger index the server lists from (SQLite; default <home>/index/<identity>.sqlite)')
     .action(async (o: ServeOptions, cmd: Command) => {
       const identity = identityOf(cmd);
-      const credentials = loadCredentials(credentialsFile(cmd, identity, o.credentials));
+      const file = credentialsFile(cmd, identity, o.credentials);
+      loadCredentials(file);
+      // read again when the file changes: clients added or removed take effect without a restart
+      const credentials = watchedCredentials(file, (message) => {
+        process.stderr.write(`[taxii] credentials: ${message} (the last good ones stay in force)\n`);
+      });
       const out = outputFor(cmd);
       await withClient(cmd, identity, async (client) => {
         // a TAXII server serves a member institution's tools; auditors read no content
@@ -221,6 +227,48 @@ export function registerTaxii(program: Command): void {
       });
       outputFor(cmd).result({ name, fingerprint256, credentials: file }, (print) => {
         print(`certificate ${fingerprint256} allowed as ${name}`);
+      });
+    });
+
+  taxii
+    .command('clients')
+    .description('the clients allowed: names and kinds, never a secret')
+    .option('--credentials <file>', 'credentials file (default <home>/taxii/<identity>/credentials.json)')
+    .action((o: { credentials?: string }, cmd: Command) => {
+      const c = loadCredentials(credentialsFile(cmd, identityOf(cmd), o.credentials));
+      const clients = [
+        ...(c.tokens ?? []).map((t) => ({ name: t.name, kind: 'token' })),
+        ...(c.basic ?? []).map((b) => ({ name: b.user, kind: 'basic' })),
+        ...(c.certificates ?? []).map((x) => ({ name: x.name, kind: 'certificate', fingerprint256: x.fingerprint256 })),
+      ];
+      outputFor(cmd).result(clients, (print) => {
+        for (const line of table([['NAME', 'KIND'], ...clients.map((x) => [x.name, x.kind])])) print(line);
+      });
+    });
+
+  taxii
+    .command('remove <name>')
+    .description('remove a client (token, user or certificate); a running server refuses it from its next request')
+    .option('--credentials <file>', 'credentials file (default <home>/taxii/<identity>/credentials.json)')
+    .action((name: string, o: { credentials?: string }, cmd: Command) => {
+      const file = credentialsFile(cmd, identityOf(cmd), o.credentials);
+      let found = false;
+      updateCredentials(file, (c) => {
+        const next: CredentialsFile = {
+          ...c,
+          tokens: (c.tokens ?? []).filter((t) => t.name !== name),
+          basic: (c.basic ?? []).filter((b) => b.user !== name),
+          certificates: (c.certificates ?? []).filter((x) => x.name !== name),
+        };
+        found =
+          next.tokens?.length !== (c.tokens ?? []).length ||
+          next.basic?.length !== (c.basic ?? []).length ||
+          next.certificates?.length !== (c.certificates ?? []).length;
+        if (!found) throw new XborderError('BAD_INPUT', `no client named ${name} in ${file}`);
+        return next;
+      });
+      outputFor(cmd).result({ removed: name, credentials: file }, (print) => {
+        print(`removed ${name} from ${file}`);
       });
     });
 }

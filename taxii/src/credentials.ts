@@ -123,13 +123,28 @@ export type LoginOutcome = { readonly principal: string } | { readonly principal
  * design), and guards the rest (see {@link LoginGuard}).
  */
 export class Authenticator {
-  readonly #file: CredentialsFile;
+  readonly #credentials: () => CredentialsFile;
+  #seen: CredentialsFile | undefined;
   readonly #recent = new Map<string, { user: string; until: number }>();
   readonly #guard: LoginGuard;
 
-  constructor(file: CredentialsFile, limits: Partial<LoginLimits> = {}) {
-    this.#file = file;
+  /**
+   * @param credentials - the credentials, or a function giving the current ones (a file read again when
+   * it changes: clients added or removed take effect on the next request, without a restart)
+   */
+  constructor(credentials: CredentialsFile | (() => CredentialsFile), limits: Partial<LoginLimits> = {}) {
+    this.#credentials = typeof credentials === 'function' ? credentials : () => credentials;
     this.#guard = new LoginGuard(limits);
+  }
+
+  /** The credentials in force; a change forgets remembered logins (a removed user is out at once). */
+  get #file(): CredentialsFile {
+    const current = this.#credentials();
+    if (current !== this.#seen) {
+      this.#recent.clear();
+      this.#seen = current;
+    }
+    return current;
   }
 
   /**
@@ -151,6 +166,7 @@ export class Authenticator {
     }
     if (scheme !== 'basic') return none;
     const cacheKey = sha256Hex(value);
+    const file = this.#file;
     const cached = this.#recent.get(cacheKey);
     if (cached && cached.until > Date.now()) return { principal: cached.user };
     const decoded = Buffer.from(value, 'base64').toString('utf8');
@@ -158,7 +174,7 @@ export class Authenticator {
     if (colon < 0) return none;
     const user = decoded.slice(0, colon);
     if (!this.#guard.allowed(client, user)) return { principal: undefined, refused: 'throttled' };
-    const entry = this.#file.basic?.find((b) => b.user === user);
+    const entry = file.basic?.find((b) => b.user === user);
     const matched = await this.#guard.run(() => passwordMatches(decoded.slice(colon + 1), entry?.scrypt ?? UNKNOWN_USER));
     if (matched === 'busy') return { principal: undefined, refused: 'busy' };
     if (!matched || !entry) {
@@ -176,4 +192,33 @@ export class Authenticator {
     const hex = fingerprint256.replace(/:/g, '').toLowerCase();
     return this.#file.certificates?.find((c) => equalHex(c.fingerprint256, hex))?.name;
   }
+}
+
+/**
+ * A function giving the credentials in `file`, read again whenever the file changes (size, time or
+ * inode), so `taxii add-token` and `taxii remove` act on a running server. A file that cannot be read
+ * or parsed keeps the last good credentials in force.
+ */
+export function watchedCredentials(file: string, onError: (message: string) => void = () => undefined): () => CredentialsFile {
+  let stamp = '';
+  let current: CredentialsFile = readCredentials(file);
+  return () => {
+    let next: string;
+    try {
+      const st = fs.statSync(file);
+      next = `${String(st.ino)}:${String(st.size)}:${String(st.mtimeMs)}`;
+    } catch (err) {
+      onError(err instanceof Error ? err.message : String(err));
+      return current;
+    }
+    if (next !== stamp) {
+      try {
+        current = readCredentials(file);
+        stamp = next;
+      } catch (err) {
+        onError(err instanceof Error ? err.message : String(err));
+      }
+    }
+    return current;
+  };
 }

@@ -10,7 +10,7 @@ export { IndexSource } from './index-source';
 export type { IngestResult, IntelSource, LedgerFilter, ListedVersion, SourcePage } from './source';
 export { COLLECTIONS, findCollection } from './collections';
 export type { Collection } from './collections';
-export { Authenticator, hashPassword, newToken, readCredentials } from './credentials';
+export { Authenticator, hashPassword, newToken, readCredentials, watchedCredentials } from './credentials';
 export type { LoginOutcome } from './credentials';
 export { DEFAULT_LOGIN_LIMITS, LoginGuard } from './login-guard';
 export type { LoginLimits, LoginRefusal } from './login-guard';

@@ -34,7 +34,8 @@ export interface TaxiiServerOptions {
   readonly source: IntelSource;
   /** Folder for the cursor key and status resources (created owner-only). */
   readonly stateDir: string;
-  readonly credentials: CredentialsFile;
+  /** Client credentials, or a function giving the current ones (`watchedCredentials`: changes apply without a restart). */
+  readonly credentials: CredentialsFile | (() => CredentialsFile);
   /** PEM server certificate and key; with `clientCa`, client certificates are asked for and checked. Omit only for plain HTTP. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly clientCa?: string };
   /** Largest request body accepted, advertised as `max_content_length` (default 10 MiB). */

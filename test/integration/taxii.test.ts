@@ -301,6 +301,36 @@ describe('TAXII 2.1 server on the real network', function () {
     expect(statusFiles()).to.deep.equal(statusesBefore);
   });
 
+  it('takes clients added and removed on the running server at their next request; lists them without secrets', async () => {
+    const collections = (authorization: string) => httpRequest(`${root()}collections/`, { headers: { accept: TAXII, authorization }, ca });
+    const added = xborder(['--as', 'hk-bank-a', '--json', 'taxii', 'add-token', 'late-tool', '--credentials', credentials]);
+    expect(added.code, added.stderr).to.equal(0);
+    const late = (JSON.parse(added.stdout) as { token: string }).token;
+    expect((await collections(`Bearer ${late}`)).status, 'a token added while serving').to.equal(200);
+    const tempPassword = `pw-${randomUUID()}`;
+    expect(
+      xborder(['--as', 'hk-bank-a', 'taxii', 'add-user', 'temp-user', '--credentials', credentials], `${tempPassword}\n`).code,
+    ).to.equal(0);
+    const basic = `Basic ${Buffer.from(`temp-user:${tempPassword}`).toString('base64')}`;
+    expect((await collections(basic)).status, 'a user added while serving').to.equal(200);
+    const listed = xborder(['--as', 'hk-bank-a', '--json', 'taxii', 'clients', '--credentials', credentials]);
+    expect(listed.code).to.equal(0);
+    expect(JSON.parse(listed.stdout)).to.deep.include.members([
+      { name: 'late-tool', kind: 'token' },
+      { name: 'temp-user', kind: 'basic' },
+    ]);
+    expect(listed.stdout).to.not.include(late).and.not.include(tempPassword).and.not.include('scrypt');
+    for (const name of ['late-tool', 'temp-user'])
+      expect(xborder(['--as', 'hk-bank-a', 'taxii', 'remove', name, '--credentials', credentials]).code).to.equal(0);
+    // refused at once: the remembered Basic login is forgotten with the change
+    expect((await collections(`Bearer ${late}`)).status, 'a removed token').to.equal(401);
+    expect((await collections(basic)).status, 'a removed user').to.equal(401);
+    expect((await collections(`Bearer ${token}`)).status, 'the others are untouched').to.equal(200);
+    const unknown = xborder(['--as', 'hk-bank-a', 'taxii', 'remove', 'nobody', '--credentials', credentials]);
+    expect(unknown.code).to.not.equal(0);
+    expect(unknown.stderr).to.match(/BAD_INPUT: no client named nobody/);
+  });
+
   it('refuses to serve as an identity that is not a member institution (an auditor reads no content)', () => {
     const r = xborder([
       '--as',
