@@ -825,24 +825,35 @@ export class IntelContract extends XborderContract {
   async GetIntelContent(ctx: Context, stixId: string, modified: string): Promise<string> {
     // a reader's key must be registered and not revoked, its institution active (as for writers)
     const signer = await requireRegisteredSigner(ctx);
-    if (!isStixId(stixId) || !isStixTimestamp(modified))
-      throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
-    const record = await getRecord<IntelRecord>(ctx, versionKey(stixId, modified));
-    if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no version ${modified} of ${stixId}`);
-    // AMBER+STRICT and RED: the producing institution only (TLP's "organisation" is the producer,
-    // not every member of its operator's MSP)
-    if (isStrict(record.tlp) && signer.who.institution !== record.producer) {
-      throw new ChaincodeError('ACCESS_DENIED', `${record.tlp} content is readable by its producer ${record.producer} only`);
+    return canonicalize(await readContent(ctx, signer.who.institution, stixId, modified));
+  }
+
+  /**
+   * The content of up to MAX_BATCH versions in one read (what GetIntelContent gives for each, with the
+   * same rules), as `[{"stixId","modified","content","contentCommitment","salt"} | {"stixId","modified","error"}]`
+   * in the order asked: a ledger index reads a block's versions at once.
+   */
+  @Transaction(false)
+  @Param('itemsJson', 'string', '[{"stixId","modified"}]')
+  @Returns('string')
+  async GetIntelContents(ctx: Context, itemsJson: string): Promise<string> {
+    const signer = await requireRegisteredSigner(ctx);
+    const items = parseJson(itemsJson, 'INVALID_ARGUMENT', 'items');
+    if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH)
+      throw new ChaincodeError('INVALID_ARGUMENT', `items must be a list of 1-${String(MAX_BATCH)} {"stixId","modified"}`);
+    const out: unknown[] = [];
+    for (const item of items) {
+      const { stixId, modified } = (typeof item === 'object' && item !== null ? item : {}) as { stixId?: unknown; modified?: unknown };
+      if (typeof stixId !== 'string' || typeof modified !== 'string')
+        throw new ChaincodeError('INVALID_ARGUMENT', 'each item is {"stixId","modified"} (strings)');
+      try {
+        out.push({ stixId, modified, ...(await readContent(ctx, signer.who.institution, stixId, modified)) });
+      } catch (err) {
+        if (!(err instanceof ChaincodeError)) throw err;
+        out.push({ stixId, modified, error: `${err.code}: ${err.reason}` });
+      }
     }
-    const collection = isStrict(record.tlp) ? implicitCollection(record.mspId) : SHARED_COLLECTION;
-    const bytes = await ctx.stub.getPrivateData(collection, contentKey(stixId, modified));
-    if (bytes.length === 0)
-      throw new ChaincodeError(
-        'INTEL_NOT_FOUND',
-        `content of ${stixId} ${modified} is not on this peer${isStrict(record.tlp) ? ' (strict content is stored by StoreStrictContent)' : ''}`,
-      );
-    const { salt, content } = openBounded(unsealedContent(bytes, record), record.contentCommitment);
-    return canonicalize({ content, contentCommitment: record.contentCommitment, salt });
+    return canonicalize(out);
   }
 
   /**
@@ -926,6 +937,35 @@ export class IntelContract extends XborderContract {
     const record = await recordByCommitment(ctx, commitment);
     return JSON.stringify({ found: record !== undefined, contentCommitment: commitment, record: record ?? null });
   }
+}
+
+/**
+ * The canonical content of a version, its commitment and salt, for `institution`: AMBER+STRICT and RED
+ * only to their producer (TLP's "organisation" is the producing institution, not every member of its
+ * operator's MSP).
+ */
+async function readContent(
+  ctx: Context,
+  institution: string | undefined,
+  stixId: string,
+  modified: string,
+): Promise<{ content: string; contentCommitment: string; salt: string }> {
+  if (!isStixId(stixId) || !isStixTimestamp(modified))
+    throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
+  const record = await getRecord<IntelRecord>(ctx, versionKey(stixId, modified));
+  if (!record) throw new ChaincodeError('INTEL_NOT_FOUND', `no version ${modified} of ${stixId}`);
+  if (isStrict(record.tlp) && institution !== record.producer) {
+    throw new ChaincodeError('ACCESS_DENIED', `${record.tlp} content is readable by its producer ${record.producer} only`);
+  }
+  const collection = isStrict(record.tlp) ? implicitCollection(record.mspId) : SHARED_COLLECTION;
+  const bytes = await ctx.stub.getPrivateData(collection, contentKey(stixId, modified));
+  if (bytes.length === 0)
+    throw new ChaincodeError(
+      'INTEL_NOT_FOUND',
+      `content of ${stixId} ${modified} is not on this peer${isStrict(record.tlp) ? ' (strict content is stored by StoreStrictContent)' : ''}`,
+    );
+  const { salt, content } = openBounded(unsealedContent(bytes, record), record.contentCommitment);
+  return { content, contentCommitment: record.contentCommitment, salt };
 }
 
 /** The MSP of the peer this chaincode server serves (set by the network scripts), or "unknown". */

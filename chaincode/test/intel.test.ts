@@ -303,6 +303,52 @@ describe('intel contract', () => {
     });
   });
 
+  describe('content of many versions at once (GetIntelContents)', () => {
+    it('answers each version as GetIntelContent would, in order, and refuses what it refuses', async () => {
+      const amber = stixIndicator();
+      const strict = stixIndicator({ object_marking_refs: [TLP.AMBER_STRICT] });
+      const signedAmber = signIntel(amber, ids.hkBankA);
+      await submit(world, ids.hkBankA, signedAmber);
+      const signedStrict = signIntel(strict, ids.hkBankA);
+      await submit(world, ids.hkBankA, signedStrict, false);
+      await world.invoke(ids.hkBankA, (ctx) => intel.StoreStrictContent(ctx, strict.id as string, strict.modified as string), {
+        transient: { content: sealed(signedStrict.prepared) },
+      });
+      const ask = [
+        { stixId: amber.id, modified: amber.modified },
+        { stixId: strict.id, modified: strict.modified },
+        { stixId: amber.id, modified: '2030-01-01T00:00:00.000Z' },
+      ];
+      const read = async (who: typeof ids.hkBankA) => {
+        const r = await world.invoke(who, (ctx) => intel.GetIntelContents(ctx, JSON.stringify(ask)));
+        if (r.error) throw r.error;
+        expect(r.writes).to.equal(0);
+        return parse(`{"items":${String(r.value)}}`).items as Rec[];
+      };
+      const producer = await read(ids.hkBankA);
+      expect(producer.map((i) => (i.error as string | undefined)?.split(':')[0] ?? i.content)).to.deep.equal([
+        signedAmber.prepared.canonical,
+        signedStrict.prepared.canonical,
+        'INTEL_NOT_FOUND',
+      ]);
+      const other = await read(ids.thBankA);
+      expect(other.map((i) => (i.error as string | undefined)?.split(':')[0] ?? 'content')).to.deep.equal([
+        'content',
+        'ACCESS_DENIED',
+        'INTEL_NOT_FOUND',
+      ]);
+      for (const [who, items, code] of [
+        [ids.auditor, ask, /^ACCESS_DENIED: /],
+        [ids.hkBankA, [], /^INVALID_ARGUMENT: items must be a list of 1-100/],
+        [ids.hkBankA, Array.from({ length: 101 }, () => ask[0]), /^INVALID_ARGUMENT: items must be a list of 1-100/],
+        [ids.hkBankA, [{ stixId: 1 }], /^INVALID_ARGUMENT: each item/],
+      ] as const) {
+        const r = await world.invoke(who, (ctx) => intel.GetIntelContents(ctx, JSON.stringify(items)));
+        expect(r.error?.message).to.match(code);
+      }
+    });
+  });
+
   describe('listing with content (ListIntelObjects)', () => {
     it('gives members content they may read, marks latest versions, and withholds strict content of other producers', async () => {
       const amber = stixIndicator();

@@ -6,11 +6,10 @@
  * block events, with a slow poll behind them should that stream break.
  */
 import type { XborderClient } from '@xborder/sdk';
-import { DEFAULT_CHAINCODE, toXborderError } from '@xborder/sdk';
+import { DEFAULT_CHAINCODE } from '@xborder/sdk';
 import { blockHeaderHash, decodeBlock } from '@xborder/sdk/audit';
 
 import { intelWrites } from './block-reader';
-import type { IntelWrite } from './block-reader';
 import type { IndexedVersion, IndexOwner, RevealedContent } from './store';
 import { IndexStore, IndexStoreError } from './store';
 
@@ -67,6 +66,9 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item:
 
 type ContentRead = { object: Record<string, unknown> } | { denied: true } | { missing: true };
 
+/** Versions whose content one GetIntelContents read asks for (the chaincode's batch limit). */
+const CONTENTS_PER_READ = 100;
+
 export class IndexFollower {
   readonly #client: XborderClient;
   readonly #store: IndexStore;
@@ -112,20 +114,17 @@ export class IndexFollower {
     };
   }
 
-  async #content(stixId: string, modified: string): Promise<ContentRead> {
-    try {
-      return { object: (await this.#client.intel.content(stixId, modified)).object as Record<string, unknown> };
-    } catch (err) {
-      const code = toXborderError(err).code;
-      if (code === 'ACCESS_DENIED') return { denied: true };
-      if (code === 'INTEL_NOT_FOUND') return { missing: true };
-      throw err;
-    }
-  }
-
-  async #version(w: IntelWrite): Promise<IndexedVersion> {
-    const read = await this.#content(w.record.stixId, w.record.modified);
-    return { ...w, object: 'object' in read ? read.object : null, pending: 'missing' in read };
+  /** The content of many versions, a hundred per read, each read as the reader. */
+  async #contents(versions: readonly { stixId: string; modified: string }[]): Promise<ContentRead[]> {
+    const chunks: { stixId: string; modified: string }[][] = [];
+    for (let i = 0; i < versions.length; i += CONTENTS_PER_READ) chunks.push(versions.slice(i, i + CONTENTS_PER_READ));
+    const answers = await mapLimited(chunks, this.#concurrency, (chunk) => this.#client.intel.contents(chunk));
+    return answers.flat().map((a): ContentRead => {
+      if ('object' in a) return { object: a.object as Record<string, unknown> };
+      if (a.error.startsWith('ACCESS_DENIED:')) return { denied: true };
+      if (a.error.startsWith('INTEL_NOT_FOUND:')) return { missing: true };
+      throw new Error(`content read refused: ${a.error}`);
+    });
   }
 
   /** Indexes every block the peer has committed; returns the next block to index. */
@@ -135,12 +134,18 @@ export class IndexFollower {
     // at the store's own next block, and a block the other applied first is skipped
     for (let n = this.#store.nextBlock; n < this.#ledgerHeight && !this.#closed; n = this.#store.nextBlock) {
       const writes = intelWrites(decodeBlock(await this.#client.audit.blockByNumber(n)), this.#chaincode);
-      const versions = await mapLimited(writes, this.#concurrency, (w) => this.#version(w));
+      const pending = this.#store.pending(this.#pendingPerBlock);
+      // one read for the block's versions and the pending ones
+      const reads = await this.#contents([...writes.map((w) => w.record), ...pending]);
+      const versions: IndexedVersion[] = writes.map((w, i) => {
+        const read = reads[i];
+        return { ...w, object: read && 'object' in read ? read.object : null, pending: read !== undefined && 'missing' in read };
+      });
       const revealed: RevealedContent[] = [];
-      for (const p of this.#store.pending(this.#pendingPerBlock)) {
-        const read = await this.#content(p.stixId, p.modified);
-        if ('object' in read) revealed.push({ ledgerKey: p.ledgerKey, object: read.object });
-      }
+      pending.forEach((p, i) => {
+        const read = reads[writes.length + i];
+        if (read && 'object' in read) revealed.push({ ledgerKey: p.ledgerKey, object: read.object });
+      });
       try {
         this.#store.apply({ number: n, versions, revealed });
       } catch (err) {

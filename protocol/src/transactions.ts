@@ -57,6 +57,17 @@ export interface Created<R> {
   readonly record: R;
 }
 
+/** One version's content from GetIntelContents, or the code it was refused with. */
+export type IntelContentItem =
+  | {
+      readonly stixId: string;
+      readonly modified: string;
+      readonly content: string;
+      readonly contentCommitment: string;
+      readonly salt: string;
+    }
+  | { readonly stixId: string; readonly modified: string; readonly error: string };
+
 export const TRANSACTIONS = {
   intel: {
     SubmitIntel: submit<[statementJson: string, signature: string], Created<IntelRecord>>('intel', 'SubmitIntel'),
@@ -80,6 +91,7 @@ export const TRANSACTIONS = {
       'intel',
       'GetIntelContent',
     ),
+    GetIntelContents: evaluate<[itemsJson: string], IntelContentItem[]>('intel', 'GetIntelContents'),
     VerifyIntel: evaluate<[commitment: string], { found: boolean; contentCommitment: string; record: IntelRecord | null }>(
       'intel',
       'VerifyIntel',

@@ -306,6 +306,36 @@ export class IntelClient {
   }
 
   /**
+   * The content of several versions in one read (at most 100), each as {@link IntelClient.content}
+   * gives it, or with the code it was refused with (`ACCESS_DENIED`, `INTEL_NOT_FOUND`, ...).
+   * @param versions - the versions, by id and `modified`
+   * @returns one entry per version, in order: its content, or `error` with the code and reason
+   * @throws {@link XborderError} INVALID_ARGUMENT for an empty or oversize list; ACCESS_DENIED for auditors
+   */
+  async contents(versions: readonly { stixId: string; modified: string }[]): Promise<(IntelContent | { readonly error: string })[]> {
+    const items = await this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntelContents, [
+      JSON.stringify(versions.map((v) => ({ stixId: v.stixId, modified: v.modified }))),
+    ]);
+    return items.map((item) => {
+      if ('error' in item) return { error: item.error };
+      const object = JSON.parse(item.content) as unknown;
+      return {
+        canonical: item.content,
+        object,
+        salt: item.salt,
+        opening: {
+          format: OPENING_FORMAT,
+          stixId: item.stixId,
+          modified: item.modified,
+          contentCommitment: item.contentCommitment,
+          salt: item.salt,
+          object,
+        },
+      };
+    });
+  }
+
+  /**
    * The canonical STIX object of a version and the salt of its commitment (HK/TH institutions; strict
    * levels: the producer only).
    * @param stixId - a lowercase STIX id
