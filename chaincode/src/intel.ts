@@ -53,6 +53,7 @@ import {
 import type {
   Assert,
   Implements,
+  IntelCosignature,
   IntelListArgument,
   IntelObject,
   IntelRecord,
@@ -93,6 +94,8 @@ const headKey = (stixId: string): string => key('intel-head', stixId);
 const commitmentKey = (commitment: string): string => key('intel-commitment', commitment);
 const contentKey = (stixId: string, modified: string): string => key('content', stixId, timestampKey(modified));
 const sightingKey = (stixId: string, txTimeKey: string, txId: string): string => key('sighting', stixId, txTimeKey, txId);
+const cosignatureKey = (stixId: string, modified: string, institution: string): string =>
+  key('intel-cosign', stixId, timestampKey(modified), institution);
 /** One report of an institution (same counts, times, flag and note) is one sighting, however often it is sent. */
 const sightingReportKey = (stixId: string, institution: string, reportHash: string): string =>
   key('sighting-report', stixId, institution, reportHash);
@@ -378,14 +381,72 @@ class IntelWriter {
     return opensTo(existing.contentCommitment, salt, sub.content);
   }
 
-  /** Writes one version; returns the existing record instead when this exact version is already there. */
-  async write(sub: Submission, signer: SigningKey): Promise<{ record: IntelRecord; created: boolean }> {
+  /**
+   * A producer's own versions name as creator only its own identities (or one no member holds). A
+   * co-signature adds no attribution (the version's creator stays as its producer recorded it), so it
+   * is not checked. Runs for every item before anything is written.
+   */
+  async requireAuthorship(sub: Submission): Promise<void> {
+    const head = await this.#head(sub.statement.stixId);
+    if (head && head.producer !== sub.statement.institution) return;
+    await requireOwnAuthorship(this.#ctx, sub.statement.institution, sub.facts);
+  }
+
+  /**
+   * Another member submits a version its producer recorded (a public feed re-shared): with the same
+   * content, its signed statement is kept as a co-signature of that version; with other content it is
+   * refused. Only content the endorsers see (CLEAR, GREEN, AMBER, which the member may read anyway) is
+   * compared: a strict version, or a version that does not exist, stays its producer's alone and is
+   * refused the same way whatever the content, so nobody learns whether a guess matches.
+   */
+  async #cosign(
+    head: IntelHead,
+    sub: Submission,
+    signer: SigningKey,
+  ): Promise<{ record: IntelRecord; created: boolean; cosignature: IntelCosignature }> {
     const ctx = this.#ctx;
     const s = sub.statement;
-    // the producer check comes first: nobody else learns whether a content matches a recorded version
+    const notProducer = (): ChaincodeError =>
+      new ChaincodeError(
+        'INTEL_NOT_PRODUCER',
+        `${s.stixId} was first produced by ${head.producer}: its versions are its producer's; another member co-signs a recorded CLEAR, GREEN or AMBER version by submitting the same content`,
+      );
+    if (sub.content === undefined || isStrict(s.tlp)) throw notProducer();
+    const existing = await this.#version(s.stixId, s.modified);
+    if (!existing || isStrict(existing.tlp)) throw notProducer();
+    if (existing.revoked) throw new ChaincodeError('INTEL_REVOKED', `${s.stixId} is revoked`);
+    if (existing.tlp !== s.tlp || !(await this.#sameContent(existing, sub)))
+      throw new ChaincodeError(
+        'INTEL_CONTENT_DIFFERS',
+        `${s.stixId} version ${s.modified} was recorded by ${existing.producer} with other content`,
+      );
+    const k = cosignatureKey(s.stixId, s.modified, s.institution);
+    const prior = await getRecord<IntelCosignature>(ctx, k);
+    if (prior) return { record: existing, created: false, cosignature: prior };
+    const cosignature: IntelCosignature = {
+      format: 1,
+      stixId: s.stixId,
+      modified: s.modified,
+      institution: s.institution,
+      mspId: s.mspId,
+      signerFingerprint: signer.fingerprint,
+      contentCommitment: s.contentCommitment,
+      statement: sub.statementText,
+      signature: sub.signature,
+      txId: ctx.stub.getTxID(),
+      txTime: txTime(ctx),
+    };
+    await putRecord(ctx, k, cosignature);
+    return { record: existing, created: true, cosignature };
+  }
+
+  /** Writes one version; returns the existing record instead when this exact version is already there. */
+  async write(sub: Submission, signer: SigningKey): Promise<{ record: IntelRecord; created: boolean; cosignature?: IntelCosignature }> {
+    const ctx = this.#ctx;
+    const s = sub.statement;
+    // another member: a co-signature of the same content, never a new version
     const head = await this.#head(s.stixId);
-    if (head && head.producer !== s.institution)
-      throw new ChaincodeError('INTEL_NOT_PRODUCER', `${s.stixId} was first produced by ${head.producer}`);
+    if (head && head.producer !== s.institution) return this.#cosign(head, sub, signer);
     const existing = await this.#version(s.stixId, s.modified);
     if (existing) {
       if (existing.contentCommitment !== s.contentCommitment && !(await this.#sameContent(existing, sub))) {
@@ -510,17 +571,17 @@ export class IntelContract extends XborderContract {
   async SubmitIntel(ctx: Context, statementJson: string, signature: string): Promise<string> {
     const signer = await requireRegisteredSigner(ctx);
     const sub = checkSubmission(signer, statementJson, signature, transientContent(ctx, 'content'));
-    await requireOwnAuthorship(ctx, signer.who.institution, sub.facts);
     const writer = new IntelWriter(ctx);
     await writer.prefetch([sub]);
-    const { record, created } = await writer.write(sub, signer.key);
+    await writer.requireAuthorship(sub);
+    const { record, created, cosignature } = await writer.write(sub, signer.key);
     await writer.finish();
-    if (created) {
+    if (created && !cosignature) {
       emit(ctx, 'IntelSubmitted', [
         { stixId: record.stixId, modified: record.modified, contentCommitment: record.contentCommitment, tlp: record.tlp },
       ]);
     }
-    return JSON.stringify({ created, record });
+    return JSON.stringify({ created, record, ...(cosignature ? { cosignature } : {}) });
   }
 
   /**
@@ -543,17 +604,17 @@ export class IntelContract extends XborderContract {
         throw err;
       }
     });
+    const writer = new IntelWriter(ctx);
+    await writer.prefetch(subs);
     for (const [i, sub] of subs.entries()) {
       try {
-        await requireOwnAuthorship(ctx, signer.who.institution, sub.facts);
+        await writer.requireAuthorship(sub);
       } catch (err) {
         if (err instanceof ChaincodeError) throw new ChaincodeError(err.code, `item ${String(i)}: ${err.reason}`);
         throw err;
       }
     }
-    const writer = new IntelWriter(ctx);
-    await writer.prefetch(subs);
-    const results: { created: boolean; record: IntelRecord }[] = [];
+    const results: { created: boolean; record: IntelRecord; cosignature?: IntelCosignature }[] = [];
     for (const [i, sub] of subs.entries()) {
       try {
         results.push(await writer.write(sub, signer.key));
@@ -564,7 +625,7 @@ export class IntelContract extends XborderContract {
     }
     await writer.finish();
     const createdOnes = results
-      .filter((r) => r.created)
+      .filter((r) => r.created && !r.cosignature)
       .map((r) => ({
         stixId: r.record.stixId,
         modified: r.record.modified,
@@ -854,6 +915,18 @@ export class IntelContract extends XborderContract {
       }
     }
     return canonicalize(out);
+  }
+
+  /** The co-signatures of a version: other members who shared the same content, oldest first. */
+  @Transaction(false)
+  @Returns('string')
+  async GetIntelCosignatures(ctx: Context, stixId: string, modified: string): Promise<string> {
+    requireReader(ctx);
+    if (!isStixId(stixId) || !isStixTimestamp(modified))
+      throw new ChaincodeError('INVALID_ARGUMENT', 'stixId and modified must be a STIX id and timestamp');
+    const entries = await rangeBounded(ctx, prefixRange('intel-cosign', stixId, timestampKey(modified)), 'co-signatures of one version');
+    const found = entries.map((e) => JSON.parse(decodeText(e.value)) as IntelCosignature);
+    return JSON.stringify(found.sort((a, b) => (a.txTime < b.txTime ? -1 : a.txTime > b.txTime ? 1 : 0)));
   }
 
   /**

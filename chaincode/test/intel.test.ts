@@ -218,18 +218,46 @@ describe('intel contract', () => {
   });
 
   describe('salted commitments against guessing', () => {
-    it('gives another institution no oracle: resubmitting a recorded version, right guess or wrong, is refused the same way and writes nothing', async () => {
-      const obj = stixIndicator();
-      await submit(world, ids.hkBankA, signIntel(obj, ids.hkBankA));
+    it('gives another institution no oracle on strict content: resubmitting a recorded version, right guess or wrong, is refused the same way and writes nothing', async () => {
+      const obj = stixIndicator({ object_marking_refs: [TLP.AMBER_STRICT] });
+      await submit(world, ids.hkBankA, signIntel(obj, ids.hkBankA), false);
       const before = world.snapshot();
       // hk-bank-b holds the exact content (right guess) or a variant (wrong guess), under its own salt
-      const right = await submit(world, ids.hkBankB, signIntel(obj, ids.hkBankB));
-      const wrong = await submit(world, ids.hkBankB, signIntel({ ...obj, name: 'a guess' }, ids.hkBankB));
+      const right = await submit(world, ids.hkBankB, signIntel(obj, ids.hkBankB), false);
+      const wrong = await submit(world, ids.hkBankB, signIntel({ ...obj, name: 'a guess' }, ids.hkBankB), false);
       for (const r of [right, wrong]) {
         expect(r.error?.message).to.match(/^INTEL_NOT_PRODUCER: /);
         expect(r.writes).to.equal(0);
       }
       expect(world.snapshot()).to.equal(before);
+    });
+
+    it('keeps another member sharing the same CLEAR/GREEN/AMBER version as a co-signature; other content or a new version is refused', async () => {
+      const obj = stixIndicator();
+      const first = await submit(world, ids.hkBankA, signIntel(obj, ids.hkBankA));
+      const recorded = parse(first.value).record as Rec;
+      // th-bank-a re-shares the same object (its own salt and signature)
+      const cosign = await submit(world, ids.thBankA, signIntel(obj, ids.thBankA));
+      expect(cosign.error).to.equal(undefined);
+      const result = parse(cosign.value);
+      expect(result.created).to.equal(true);
+      expect(result.record).to.deep.equal(recorded);
+      expect(result.cosignature).to.include({ stixId: obj.id, modified: obj.modified, institution: 'th-bank-a', mspId: 'THMSP' });
+      const again = await submit(world, ids.thBankA, signIntel(obj, ids.thBankA));
+      expect(parse(again.value).created).to.equal(false);
+      expect(again.writes).to.equal(0);
+      const before = world.snapshot();
+      const other = await submit(world, ids.hkBankB, signIntel({ ...obj, name: 'other content' }, ids.hkBankB));
+      expect(other.error?.message).to.match(/^INTEL_CONTENT_DIFFERS: /);
+      const newer = await submit(world, ids.hkBankB, signIntel({ ...obj, modified: '2026-11-30T00:00:00.000Z' }, ids.hkBankB));
+      expect(newer.error?.message).to.match(/^INTEL_NOT_PRODUCER: /);
+      for (const r of [other, newer]) expect(r.writes).to.equal(0);
+      expect(world.snapshot()).to.equal(before);
+      const listed = await world.invoke(ids.auditor, (ctx) => intel.GetIntelCosignatures(ctx, obj.id as string, obj.modified as string));
+      const cosigners = parse(`{"c":${String(listed.value)}}`).c as Rec[];
+      expect(cosigners.map((c) => c.institution)).to.deep.equal(['th-bank-a']);
+      // the co-signer's own statement, verifiable like the producer's
+      expect(JSON.parse(cosigners[0]?.statement as string)).to.include({ institution: 'th-bank-a' });
     });
 
     it('refuses strict content that does not open the recorded commitment (wrong salt) and writes nothing', async () => {

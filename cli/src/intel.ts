@@ -34,7 +34,7 @@ export function registerIntel(program: Command): void {
       );
       out.result(report, (print) => {
         print(
-          `${String(report.total)} objects in ${report.seconds.toFixed(1)}s: ${String(report.submitted)} submitted, ${String(report.existing)} already on the ledger, ${String(report.rejected)} rejected, ${String(report.skipped)} skipped`,
+          `${String(report.total)} objects in ${report.seconds.toFixed(1)}s: ${String(report.submitted)} submitted, ${String(report.existing)} already on the ledger, ${report.cosigned > 0 ? `${String(report.cosigned)} co-signed (recorded by another member with the same content), ` : ''}${String(report.rejected)} rejected, ${String(report.skipped)} skipped`,
         );
         if (report.submitted === 0 && report.existing > 0 && report.rejected === 0)
           print('nothing new: every object was already on the ledger');
@@ -85,7 +85,12 @@ export function registerIntel(program: Command): void {
         : await withClient(cmd, undefined, (c) =>
             opts.modified !== undefined ? c.intel.version(stixId, opts.modified) : c.intel.get(stixId),
           );
-      outputFor(cmd).result(record, (print) => {
+      // other members who shared the same content (a re-shared public feed)
+      const cosigners =
+        record.observable !== undefined
+          ? []
+          : await withClient(cmd, undefined, (c) => c.intel.cosignatures(record.stixId, record.modified));
+      outputFor(cmd).result({ ...record, cosignatures: cosigners }, (print) => {
         for (const line of table([
           ['id', record.stixId],
           ['modified', record.modified],
@@ -96,6 +101,7 @@ export function registerIntel(program: Command): void {
           ['signer', record.signerFingerprint],
           ['revoked', record.revoked ? `yes: ${record.revokeReason ?? ''}` : 'no'],
           ['transaction', `${record.txId} at ${record.txTime}`],
+          ['co-signed by', cosigners.length > 0 ? cosigners.map((c) => `${c.institution} (${c.mspId}, ${c.txTime})`).join(', ') : '-'],
         ]))
           print(line);
       });

@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   INTEL_SIGNATURE_INVALID: "the statement's signature does not verify with the submitter's certificate",
   INTEL_VERSION_CONFLICT: 'this version exists with a different content commitment, or is not newer than the latest',
   INTEL_NOT_PRODUCER: 'only the institution that produced the first version may version or revoke it',
+  INTEL_CONTENT_DIFFERS: 'another member recorded this version of the object with other content (a co-signature needs the same content)',
   INTEL_REVOKED: 'the intel object is revoked and takes no new versions or sightings',
   INTEL_NOT_FOUND: 'no such intel object or version',
   INTEL_CONTENT_MISSING: 'the content (transient data) required for this TLP level is missing',

@@ -126,6 +126,26 @@ export interface IntelObjectPage {
   readonly bookmark: string;
 }
 
+/**
+ * Another member's signature on a version it shares too (a public feed re-shared by several members):
+ * its own signed statement over the same content, under its own salted commitment.
+ */
+export interface IntelCosignature {
+  readonly format: 1;
+  readonly stixId: string;
+  readonly modified: string;
+  readonly institution: string;
+  readonly mspId: string;
+  readonly signerFingerprint: string;
+  /** The co-signer's commitment to the content (its own salt). */
+  readonly contentCommitment: string;
+  /** The co-signer's statement exactly as signed, and its base64 DER signature. */
+  readonly statement: string;
+  readonly signature: string;
+  readonly txId: string;
+  readonly txTime: string;
+}
+
 export interface Sighting {
   readonly stixId: string;
   readonly institution: string;

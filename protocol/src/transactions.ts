@@ -6,6 +6,7 @@ import type {
   CorridorProposal,
   CorridorSettings,
   Institution,
+  IntelCosignature,
   IntelObjectPage,
   IntelRecord,
   Page,
@@ -55,6 +56,8 @@ function evaluate<A extends readonly string[], R>(
 export interface Created<R> {
   readonly created: boolean;
   readonly record: R;
+  /** When the submitter is not the version's producer: its co-signature of the same content. */
+  readonly cosignature?: IntelCosignature;
 }
 
 /** One version's content from GetIntelContents, or the code it was refused with. */
@@ -92,6 +95,7 @@ export const TRANSACTIONS = {
       'GetIntelContent',
     ),
     GetIntelContents: evaluate<[itemsJson: string], IntelContentItem[]>('intel', 'GetIntelContents'),
+    GetIntelCosignatures: evaluate<[stixId: string, modified: string], IntelCosignature[]>('intel', 'GetIntelCosignatures'),
     VerifyIntel: evaluate<[commitment: string], { found: boolean; contentCommitment: string; record: IntelRecord | null }>(
       'intel',
       'VerifyIntel',

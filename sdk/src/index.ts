@@ -23,6 +23,7 @@ export { IntelClient, signIntel } from './intel';
 export type {
   ContentOpening,
   IntelContent,
+  IntelCosignature,
   IntelRecord,
   IntelSubmission,
   ListedObject,

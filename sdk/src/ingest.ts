@@ -18,7 +18,8 @@ export interface IngestOutcome {
   readonly index: number;
   readonly stixId: string | null;
   readonly modified: string | null;
-  readonly status: 'submitted' | 'existing' | 'rejected' | 'skipped';
+  /** `cosigned`: another member had recorded the same content; this institution's co-signature is kept. */
+  readonly status: 'submitted' | 'existing' | 'cosigned' | 'rejected' | 'skipped';
   readonly code?: string;
   readonly reason?: string;
   readonly transactionId?: string;
@@ -37,6 +38,8 @@ export interface IngestReport {
   readonly total: number;
   readonly submitted: number;
   readonly existing: number;
+  /** Versions another member had recorded with the same content, co-signed now. */
+  readonly cosigned: number;
   readonly rejected: number;
   readonly skipped: number;
   readonly outcomes: IngestOutcome[];
@@ -95,7 +98,7 @@ function outcomeOf(item: IngestItem, signed: SignedIntel, s: IntelSubmission): I
     index: item.index,
     stixId: signed.prepared.id,
     modified: signed.prepared.version,
-    status: s.created ? 'submitted' : 'existing',
+    status: s.cosignature ? (s.created ? 'cosigned' : 'existing') : s.created ? 'submitted' : 'existing',
     transactionId: s.transactionId,
     tlp: signed.prepared.statement.tlp,
     recordedAt: s.record.txTime,
@@ -219,6 +222,7 @@ export async function ingestStix(intel: IntelClient, items: readonly IngestItem[
     total: items.length,
     submitted: count('submitted'),
     existing: count('existing'),
+    cosigned: count('cosigned'),
     rejected: count('rejected'),
     skipped: count('skipped'),
     outcomes,

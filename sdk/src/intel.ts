@@ -1,14 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 
 import { canonicalize, isStrict, OPENING_FORMAT, prepareIntel, sealContent, statementBytes, TRANSACTIONS } from '@xborder/protocol';
-import type { ContentOpening, IntelObject, IntelRecord, PreparedIntel, SeenAnswer, Sighting } from '@xborder/protocol';
+import type { ContentOpening, IntelCosignature, IntelObject, IntelRecord, PreparedIntel, SeenAnswer, Sighting } from '@xborder/protocol';
 
 import { checkedLocally, toXborderError, XborderError } from './errors';
 import type { Page } from './registry';
 import { signLowS } from './signer';
 import type { Transactor } from './transactor';
 
-export type { IntelRecord, Sighting, ContentOpening, SeenAnswer };
+export type { IntelCosignature, IntelRecord, Sighting, ContentOpening, SeenAnswer };
 
 /** A version's content as read from private data, with the salt that opens its commitment. */
 export interface IntelContent {
@@ -34,6 +34,11 @@ export interface IntelSubmission {
   readonly transactionId: string;
   /** For AMBER+STRICT/RED: whether the content was stored in the producer's org collection. */
   readonly strictContentStored?: boolean;
+  /**
+   * When another member had recorded this version with the same content: this institution's
+   * co-signature of it (`created` then says whether the co-signature is new).
+   */
+  readonly cosignature?: IntelCosignature;
 }
 
 /** A listing of intel records by submission time: one filter (or `all`), an optional window, a page. */
@@ -103,7 +108,7 @@ export class IntelClient {
    */
   async submitSigned(signed: SignedIntel): Promise<IntelSubmission> {
     const strict = isStrict(signed.prepared.statement.tlp);
-    let result: { created: boolean; record: IntelRecord };
+    let result: { created: boolean; record: IntelRecord; cosignature?: IntelCosignature };
     try {
       result = (
         await this.#tx.submitTx(TRANSACTIONS.intel.SubmitIntel, [signed.statementJson, signed.signature], {
@@ -116,7 +121,8 @@ export class IntelClient {
       if (!again) throw err;
       return this.submitSigned(again);
     }
-    const { created, record } = result;
+    const { created, record, cosignature } = result;
+    if (cosignature) return { created, record, transactionId: cosignature.txId, cosignature };
     if (!strict) return { created, record, transactionId: record.txId };
     const stored = await this.storeStrictContent(signed.prepared);
     return {
@@ -203,7 +209,7 @@ export class IntelClient {
         const record = await this.#revokedIfContentSays(s.prepared, res.record);
         out.push({ ...res, record, transactionId: res.record.txId, strictContentStored: stored });
       } else {
-        out.push({ ...res, transactionId: res.record.txId });
+        out.push({ ...res, transactionId: res.cosignature?.txId ?? res.record.txId });
       }
     }
     return out;
@@ -303,6 +309,16 @@ export class IntelClient {
    */
   async sightings(stixId: string, options: { pageSize?: number; bookmark?: string } = {}): Promise<Page<Sighting>> {
     return this.#tx.evaluateTx(TRANSACTIONS.intel.GetSightings, [stixId, String(options.pageSize ?? 50), options.bookmark ?? '']);
+  }
+
+  /**
+   * The co-signatures of a version: other members who shared the same content after its producer.
+   * @param stixId - a lowercase STIX id
+   * @param modified - the version
+   * @returns each co-signer's signed statement, oldest first
+   */
+  async cosignatures(stixId: string, modified: string): Promise<IntelCosignature[]> {
+    return this.#tx.evaluateTx(TRANSACTIONS.intel.GetIntelCosignatures, [stixId, modified]);
   }
 
   /**

@@ -93,6 +93,27 @@ describe('xborder CLI end to end on the real network', () => {
       .and.to.match(/nothing new/);
   });
 
+  it('lets a second member share the same feed: each recorded version co-signed, shown by intel get, idempotent', () => {
+    const first = xborder(['intel', 'submit', BUNDLE, '--as', 'hk-bank-a', '--json']).json();
+    const versions = (first.outcomes as { status: string; stixId: string }[]).filter(
+      (o) => o.status === 'submitted' || o.status === 'existing',
+    );
+    const again = xborder(['intel', 'submit', BUNDLE, '--as', 'th-bank-a', '--json']);
+    expect(again.code, again.stderr).to.equal(0);
+    const report = again.json();
+    // the observables of the bundle are skipped for both; every other version is co-signed once
+    expect(report.cosigned + report.existing).to.equal(versions.length);
+    expect(report.rejected).to.equal(0);
+    const one = versions.find((o) => o.stixId.startsWith('indicator--'))?.stixId ?? '';
+    const got = xborder(['intel', 'get', one, '--as', 'hk-bank-b', '--json']).json();
+    expect(got.producer).to.equal('hk-bank-a');
+    expect(got.cosignatures.map((c: { institution: string }) => c.institution)).to.include('th-bank-a');
+    const human = xborder(['intel', 'get', one, '--as', 'hk-bank-b']);
+    expect(human.stdout).to.match(/co-signed by\s+th-bank-a \(THMSP/);
+    const third = xborder(['intel', 'submit', BUNDLE, '--as', 'th-bank-a', '--json']).json();
+    expect(third.cosigned).to.equal(0);
+  });
+
   it('summarises refusals by code: a feed refused for one reason is one line, with examples; --all lists each, --json counts', () => {
     const now = new Date().toISOString();
     const object = (i: number, extra: Record<string, unknown>): Record<string, unknown> => ({
