@@ -521,14 +521,36 @@ export async function approveChaincode(
   const definition = definitionFlags(config, spec, next.version, next.sequence, next.policy);
   if ((await approvals(config, definition))[org.mspId] === true) return { ...next, outcome: 'already approved' };
   log(`chaincode ${spec.name}: approving version ${next.version} sequence ${String(next.sequence)} as ${org.mspId}`);
-  await peerCli(
-    config,
-    org,
-    ['lifecycle', 'chaincode', 'approveformyorg', ...ordererFlags(config), ...definition, '--package-id', lane.packageId, '--waitForEvent'],
-    'approveformyorg',
-  );
+  try {
+    await peerCli(
+      config,
+      org,
+      [
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        ...ordererFlags(config),
+        ...definition,
+        '--package-id',
+        lane.packageId,
+        '--waitForEvent',
+        // an ordering service still recovering (a consenter back from a partition) can take longer
+        // than the CLI's 30 s to commit the approval
+        '--waitForEventTimeout',
+        APPROVAL_WAIT,
+      ],
+      'approveformyorg',
+    );
+  } catch (err) {
+    // the approval may have committed after the CLI stopped waiting: the definition says
+    if ((await approvals(config, definition))[org.mspId] !== true) throw err;
+    log(`chaincode ${spec.name}: the approval committed after the wait ended`);
+  }
   return { sequence: next.sequence, version: next.version, outcome: 'approved' };
 }
+
+/** How long `approveformyorg` waits for its transaction on the org's peers. */
+const APPROVAL_WAIT = '120s';
 
 interface LaneState {
   readonly index: 0 | 1;
