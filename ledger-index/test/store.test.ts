@@ -225,12 +225,12 @@ describe('ledger index store (SQLite)', () => {
     const handle = 'observable--0f2d1c8e-5555-4a6e-9c0e-3d1f6a7b2c05';
     const real = 'domain-name--6f3b6a5e-2d3c-5b1a-9c0e-3d1f6a7b2c06';
     const hidden = 'observable--0f2d1c8e-6666-4a6e-9c0e-3d1f6a7b2c07';
-    const readable = version(handle, '2026-12-01T10:00:00.000Z', { stixType: 'domain-name' } as Partial<IntelRecord>, {});
+    const readable = version(handle, '2026-12-01T10:00:00.000Z', { stixType: 'domain-name' }, {});
     store.apply({
       number: 0,
       versions: [
         { ...readable, object: { type: 'domain-name', id: real, value: 'pay.example' } },
-        version(hidden, '2026-12-01T10:00:00.000Z', { stixType: 'domain-name' } as Partial<IntelRecord>, null),
+        version(hidden, '2026-12-01T10:00:00.000Z', { stixType: 'domain-name' }, null),
       ],
     });
     expect(store.versions(real).map((v) => v.record.stixId)).to.deep.equal([handle]);
