@@ -88,6 +88,24 @@ describe('TAXII 2.1 server on the real network', function () {
     return { objects, body };
   };
 
+  /**
+   * Runs one of the Python TAXII tools (`taxii/test/python/<script>`) against the server as the Basic
+   * user misp; `requests` prefers REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE over the client's verify= when
+   * they are set, so they name the org CA.
+   */
+  const python = (script: string, args: readonly string[]) => {
+    const caFile = path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt');
+    return spawnSync(
+      path.join(venv, 'bin', 'python'),
+      [path.join(REPO_ROOT, 'taxii', 'test', 'python', script), discovery, caFile, ...args],
+      {
+        env: { ...process.env, TAXII_USER: 'misp', TAXII_PASSWORD: password, REQUESTS_CA_BUNDLE: caFile, CURL_CA_BUNDLE: '' },
+        encoding: 'utf8',
+        timeout: 240_000,
+      },
+    );
+  };
+
   before(async () => {
     ca = fs.readFileSync(path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'), 'utf8');
     venv = execFileSync('bash', [path.join(REPO_ROOT, 'taxii', 'scripts', 'python-env.sh')], { encoding: 'utf8' }).trim();
@@ -154,28 +172,7 @@ describe('TAXII 2.1 server on the real network', function () {
     ];
     const envelope = path.join(tmp, 'envelope.json');
     fs.writeFileSync(envelope, JSON.stringify({ objects: posted }));
-    const r = spawnSync(
-      path.join(venv, 'bin', 'python'),
-      [
-        path.join(REPO_ROOT, 'taxii', 'test', 'python', 'taxii_client_check.py'),
-        discovery,
-        path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'),
-        envelope,
-        '7',
-      ],
-      {
-        // requests prefers REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE over the client's verify= when they are set
-        env: {
-          ...process.env,
-          TAXII_USER: 'misp',
-          TAXII_PASSWORD: password,
-          REQUESTS_CA_BUNDLE: path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'),
-          CURL_CA_BUNDLE: '',
-        },
-        encoding: 'utf8',
-        timeout: 240_000,
-      },
-    );
+    const r = python('taxii_client_check.py', [envelope, '7']);
     expect(r.status, r.stderr).to.equal(0);
     const seen = JSON.parse(r.stdout) as {
       collections: [string, boolean, boolean][];
@@ -569,29 +566,7 @@ describe('TAXII 2.1 server on the real network', function () {
       [badRel.id, 'INTEL_INVALID_OBJECT'],
       [badLoc.id, 'INTEL_INVALID_OBJECT'],
     ]);
-    const r = spawnSync(
-      path.join(venv, 'bin', 'python'),
-      [
-        path.join(REPO_ROOT, 'taxii', 'test', 'python', 'stix2_source_check.py'),
-        discovery,
-        path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'),
-        'shared',
-        'relationship',
-        'location',
-        'indicator',
-      ],
-      {
-        env: {
-          ...process.env,
-          TAXII_USER: 'misp',
-          TAXII_PASSWORD: password,
-          REQUESTS_CA_BUNDLE: path.join(home, 'orgs', 'hk', 'taxii', 'tls', 'ca.crt'),
-          CURL_CA_BUNDLE: '',
-        },
-        encoding: 'utf8',
-        timeout: 240_000,
-      },
-    );
+    const r = python('stix2_source_check.py', ['shared', 'relationship', 'location', 'indicator']);
     expect(r.status, r.stderr).to.equal(0);
     const found = JSON.parse(r.stdout) as Record<string, string[]>;
     expect(found.relationship).to.include(goodRel.id).and.not.include(badRel.id);
