@@ -20,6 +20,8 @@ import {
   intelListArgument,
   isObservableStatementValue,
   observableValueTag,
+  patternValues,
+  canonicalObservableValue,
   SEEN_DAILY_LIMIT,
   seenQueryArgument,
   seenQueryValues,
@@ -123,6 +125,8 @@ interface Submission {
   readonly facts?: StixFacts;
   /** For a cyber-observable: the key id and the keyed tags of its values (its id and value stay private). */
   readonly observable?: { readonly keyId: string; readonly tags: readonly string[] };
+  /** For a shared indicator: the keyed tags of the values its simple pattern names (`seen`). */
+  readonly patternTags?: readonly string[];
 }
 
 /** Sealed content is the salt (64), a line feed, then at most MAX_OBJECT_BYTES of canonical object. */
@@ -266,9 +270,44 @@ function checkSubmission(
   if (contentBytes === undefined)
     throw new ChaincodeError('INTEL_CONTENT_MISSING', `${statement.tlp} content must be sent as transient data`);
   const { salt, content } = openBounded(contentBytes, statement.contentCommitment);
-  const facts = stixFacts(parseCanonical(content, 'content'));
+  const object = parseCanonical(content, 'content');
+  const facts = stixFacts(object);
   checkStatementMatchesContent(statement, salt, content, facts);
-  return { statement, statementText, signature: signatureB64, content, sealed: contentBytes, facts };
+  const patternTags = indicatorPatternTags(object);
+  return {
+    statement,
+    statementText,
+    signature: signatureB64,
+    content,
+    sealed: contentBytes,
+    facts,
+    ...(patternTags.length > 0 ? { patternTags } : {}),
+  };
+}
+
+/** Values an indicator's pattern may name for "seen" at most (a longer OR list names none). */
+const MAX_PATTERN_VALUES = 50;
+
+/**
+ * The keyed tags of the values a shared indicator's simple STIX pattern names (`[domain-name:value =
+ * '...']`, OR of them), so "seen" finds values that were shared inside patterns, where most are. Values
+ * that are not well formed for their type are left out; the indicator is recorded all the same.
+ */
+function indicatorPatternTags(object: unknown): string[] {
+  const o = object as Record<string, unknown>;
+  if (o.type !== 'indicator' || o.pattern_type !== 'stix' || typeof o.pattern !== 'string') return [];
+  const values = patternValues(o.pattern);
+  if (values.length === 0 || values.length > MAX_PATTERN_VALUES) return [];
+  const key = observableKey();
+  const tags = new Set<string>();
+  for (const v of values) {
+    try {
+      tags.add(observableValueTag(key.secret, v.type, v.kind, canonicalObservableValue(v.type, v.kind, v.value)));
+    } catch (err) {
+      if (!(err instanceof ChaincodeError)) throw err;
+    }
+  }
+  return [...tags];
 }
 
 /** The operators' key for observable tags: the oldest installed party key, so a tag never changes. */
@@ -499,7 +538,8 @@ class IntelWriter {
     };
     const k = versionKey(s.stixId, s.modified);
     await putRecord(ctx, k, record);
-    for (const tag of sub.observable?.tags ?? []) await putIndex(ctx, observableTagKey(tag, s.stixId), k);
+    for (const tag of [...(sub.observable?.tags ?? []), ...(sub.patternTags ?? [])])
+      await putIndex(ctx, observableTagKey(tag, s.stixId), k);
     const newHead: IntelHead = {
       stixId: s.stixId,
       stixType: s.stixType,

@@ -546,8 +546,8 @@ describe('intel contract', () => {
       const entries = [...world.state.keys()].filter((k) => k.startsWith('intel-by')).length - indexBefore;
       // all, type indicator, tlp AMBER, tlp GREEN, producer, org: 6 entries instead of 7 x 5
       expect(entries).to.equal(6);
-      // per object: record, head, hash index and content; plus the 6 entries
-      expect(writes).to.equal(7 * 4 + 6);
+      // per object: record, head, hash index, content and the "seen" tag of its pattern's domain; plus the 6 entries
+      expect(writes).to.equal(7 * 5 + 6);
       const singles = [0, 1, 2].map(() => stixIndicator());
       for (const o of singles) await submit(world, ids.hkBankA, signIntel(o, ids.hkBankA));
       const last = [0, 1, 2, 3].map(() => stixIndicator());

@@ -1,11 +1,11 @@
 /** Cyber-observables on the intel contract: handles, keyed tags, nothing revealing in public state, and "seen". */
-import { createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { createPrivateKey, randomUUID, sign as nodeSign } from 'node:crypto';
 
 import { expect } from 'chai';
 
 import { canonicalize, contentCommitment, SEEN_DAILY_LIMIT } from '@xborder/protocol';
 
-import { ids, intel, registeredWorld, sealed, signIntel, submit, TLP } from '../../test/support/chaincode-fixture';
+import { ids, intel, registeredWorld, sealed, signIntel, stixIndicator, submit, TLP } from '../../test/support/chaincode-fixture';
 import type { FakeWorld } from '../../test/support/fake-world';
 import { installPartyKeys } from '../../test/support/payment-fixture';
 
@@ -44,6 +44,31 @@ describe('cyber-observables on the intel contract', () => {
     const { questionId } = parse(asked.value) as { questionId: string };
     return world.invoke(who, (ctx) => intel.GetSeenAnswer(ctx, questionId));
   };
+
+  it('answers "seen" for values inside shared indicators\' simple patterns, however spelled, and not for other patterns', async () => {
+    const domain = `pay-${randomUUID().slice(0, 8)}.example`;
+    const simple = stixIndicator({
+      pattern: `[domain-name:value = '${domain}' OR url:value = 'https://${domain}/otp'] OR [ipv4-addr:value = '203.0.113.77']`,
+    });
+    expect((await submit(world, ids.hkBankA, signIntel(simple, ids.hkBankA))).error).to.equal(undefined);
+    const compound = stixIndicator({ pattern: `[domain-name:value = 'compound-${domain}' AND url:value = 'https://x.example/']` });
+    expect((await submit(world, ids.thBankA, signIntel(compound, ids.thBankA))).error).to.equal(undefined);
+    for (const [type, value] of [
+      ['domain-name', `${domain.toUpperCase()}.`],
+      ['url', `https://${domain}:443/otp#x`],
+      ['ipv4-addr', '203.0.113.77/32'],
+    ]) {
+      const r = await seen(ids.thBankA, type ?? '', value ?? '');
+      expect(parse(r.value), value).to.include({ count: 1 });
+      expect(parse(r.value).producers, value).to.deep.equal(['hk-bank-a']);
+    }
+    // an AND names no value plainly; a near miss is a miss
+    expect(parse((await seen(ids.hkBankA, 'domain-name', `compound-${domain}`)).value)).to.include({ count: 0 });
+    expect(parse((await seen(ids.hkBankA, 'domain-name', `${domain}.org`)).value)).to.include({ count: 0 });
+    // the tags are keyed: neither the value nor its plain hash is in the public state
+    const pub = publicState(world);
+    expect(pub).to.not.include(domain);
+  });
 
   it('records an observable under a keyed handle with keyed tags: its id and value appear in no public state', async () => {
     const obj = ip();

@@ -315,3 +315,61 @@ export interface SeenAnswer {
   /** How many of those records their producers revoked. */
   readonly revoked: number;
 }
+
+/** One comparison of a simple STIX pattern: `<type>:value = '...'`, `file:hashes.'SHA-256' = '...'`, `autonomous-system:number = 174`. */
+const COMPARISON =
+  /\s*([a-z0-9]+(?:-[a-z0-9]+)*):(value|number|hashes\.(?:'([^']+)'|([A-Za-z0-9-]+)))\s*=\s*(?:'((?:\\.|[^'\\])*)'|(\d+))\s*/y;
+
+/**
+ * The cyber-observable values an indicator's STIX pattern names, when the pattern is of the simple
+ * form analysts share: observations `[...]` of equality comparisons, joined by OR inside and between
+ * them. Anything else (AND, other operators, qualifiers) names no values here: "seen" answers only
+ * for what a pattern plainly says.
+ */
+export function patternValues(pattern: string): { type: string; kind: string; value: string }[] {
+  const values: { type: string; kind: string; value: string }[] = [];
+  let i = 0;
+  const skip = (): void => {
+    while (i < pattern.length && /\s/.test(pattern[i] ?? '')) i++;
+  };
+  const word = (w: string): boolean => {
+    skip();
+    if (pattern.slice(i, i + w.length).toUpperCase() === w && !/[A-Za-z]/.test(pattern[i + w.length] ?? '')) {
+      i += w.length;
+      return true;
+    }
+    return false;
+  };
+  for (;;) {
+    skip();
+    if (pattern[i] !== '[') return [];
+    i++;
+    for (;;) {
+      COMPARISON.lastIndex = i;
+      const m = COMPARISON.exec(pattern);
+      if (!m) return [];
+      i = COMPARISON.lastIndex;
+      const [, type = '', path = '', quotedHash, bareHash, text, digits] = m;
+      if (!SCO_TYPES.has(type)) return [];
+      if (path === 'number') {
+        if (type !== 'autonomous-system' || digits === undefined) return [];
+        values.push({ type, kind: 'number', value: digits });
+      } else if (path === 'value') {
+        if (text === undefined) return [];
+        values.push({ type, kind: 'value', value: text.replace(/\\(.)/g, '$1') });
+      } else {
+        const algorithm = (quotedHash ?? bareHash ?? '').toUpperCase();
+        if (type !== 'file' || text === undefined) return [];
+        values.push({ type, kind: HASH_ALGORITHMS[algorithm] ?? algorithm, value: text });
+      }
+      if (word('OR')) continue;
+      skip();
+      if (pattern[i] !== ']') return [];
+      i++;
+      break;
+    }
+    skip();
+    if (i >= pattern.length) return values;
+    if (!word('OR')) return [];
+  }
+}
