@@ -507,17 +507,18 @@ describe('TAXII 2.1 server on the real network', function () {
     const ask = (type: string, value: string) => xborder(['--as', 'th-bank-a', '--json', 'intel', 'seen', type, value]);
     const hit = ask('domain-name', domain.toUpperCase());
     expect(hit.code, hit.stderr).to.equal(0);
-    expect(JSON.parse(hit.stdout)).to.deep.include({ count: 1, producers: ['hk-bank-a'] });
+    // the domain observable, and the indicator whose pattern names it
+    expect(JSON.parse(hit.stdout)).to.deep.include({ count: 2, producers: ['hk-bank-a'] });
     expect(JSON.parse(ask('file', `sha256:${sha256}`).stdout)).to.deep.include({ count: 1 });
     // as analysts type them: a trailing dot, a /32, a URL with its default port and a fragment
-    for (const [type, spelled] of [
-      ['domain-name', `${domain.toUpperCase()}.`],
-      ['ipv4-addr', `${ipValue}/32`],
-      ['url', `https://${domain.toUpperCase()}:443/otp#after-login`],
+    for (const [type, spelled, count] of [
+      ['domain-name', `${domain.toUpperCase()}.`, 2],
+      ['ipv4-addr', `${ipValue}/32`, 1],
+      ['url', `https://${domain.toUpperCase()}:443/otp#after-login`, 1],
     ] as const) {
       const r = ask(type, spelled);
       expect(r.code, r.stderr).to.equal(0);
-      expect(JSON.parse(r.stdout), spelled).to.deep.include({ count: 1 });
+      expect(JSON.parse(r.stdout), spelled).to.deep.include({ count });
     }
     for (const [type, near] of [
       ['domain-name', `pay-${tag}.example.org`],
