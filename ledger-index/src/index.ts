@@ -6,6 +6,7 @@
  */
 export { IndexStore, IndexStoreError } from './store';
 export type {
+  Cosigner,
   IndexedBlock,
   IndexedVersion,
   IndexFilter,
@@ -19,7 +20,7 @@ export type {
 } from './store';
 export { IndexFollower, ownerOf } from './follower';
 export type { FollowerOptions, FollowerStatus } from './follower';
-export { intelWrites } from './block-reader';
-export type { IntelWrite } from './block-reader';
+export { cosignatureWrites, intelWrites } from './block-reader';
+export type { CosignatureWrite, IntelWrite } from './block-reader';
 export { checkIndex } from './check';
 export type { IndexCheck, IndexDifference } from './check';

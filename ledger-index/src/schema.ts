@@ -32,6 +32,16 @@ export const MIGRATIONS: readonly string[] = [
     pending       INTEGER NOT NULL            -- 1: readable but not on the peer yet (asked again later)
   ) STRICT;
   CREATE INDEX intel_versions_pending ON intel_versions (seq) WHERE pending = 1;
+
+  -- other members' co-signatures of a version (the same content re-shared)
+  CREATE TABLE cosignatures (
+    ledger_key  TEXT    NOT NULL,             -- the version's key
+    institution TEXT    NOT NULL,
+    signer_key  TEXT    NOT NULL,
+    tx_id       TEXT    NOT NULL,
+    block       INTEGER NOT NULL,
+    PRIMARY KEY (ledger_key, institution)
+  ) STRICT;
   CREATE INDEX intel_versions_by_id ON intel_versions (stix_id, modified_us);
   CREATE INDEX intel_versions_by_object_id ON intel_versions (object_id) WHERE object_id IS NOT NULL;
   CREATE INDEX intel_versions_by_producer ON intel_versions (producer, seq);

@@ -43,6 +43,14 @@ export interface IndexedBlock {
   readonly number: number;
   readonly versions: readonly IndexedVersion[];
   readonly revealed?: readonly RevealedContent[];
+  /** Other members' co-signatures of versions (by the version's key). */
+  readonly cosignatures?: readonly { versionKey: string; institution: string; signerKey: string; txId: string }[];
+}
+
+/** A member that co-signed a version, and the key it signed with. */
+export interface Cosigner {
+  readonly institution: string;
+  readonly signerKey: string;
 }
 
 /** A version whose content is awaited. */
@@ -65,6 +73,8 @@ export interface StoredVersion {
   readonly dateAdded: string;
   /** No later version of the same id is indexed. */
   readonly latest: boolean;
+  /** Other members who shared the same content (co-signatures), oldest first. */
+  readonly cosigners: readonly Cosigner[];
 }
 
 /** Which versions a listing holds: every one, or one producer's, or one TLP level's. */
@@ -126,10 +136,13 @@ interface Row {
   record: string;
   object: string | null;
   latest: bigint;
+  cosigners: string;
 }
 
 const COLUMNS = `v.seq, v.block, v.tx_index, v.tx_id, v.date_added_us, v.record, v.object,
-  NOT EXISTS (SELECT 1 FROM intel_versions n WHERE n.stix_id = v.stix_id AND n.modified_us > v.modified_us) AS latest`;
+  NOT EXISTS (SELECT 1 FROM intel_versions n WHERE n.stix_id = v.stix_id AND n.modified_us > v.modified_us) AS latest,
+  (SELECT json_group_array(json_object('institution', c.institution, 'signerKey', c.signer_key))
+     FROM (SELECT * FROM cosignatures c WHERE c.ledger_key = v.ledger_key ORDER BY c.block, c.institution) c) AS cosigners`;
 
 /** Refusals of the store: a file of another reader, chain or release. */
 export class IndexStoreError extends Error {
@@ -152,6 +165,7 @@ function toStored(row: Row): StoredVersion {
     object: row.object === null ? null : (JSON.parse(row.object) as Record<string, unknown>),
     dateAdded: formatMicros(row.date_added_us),
     latest: row.latest === 1n,
+    cosigners: JSON.parse(row.cosigners) as Cosigner[],
   };
 }
 
@@ -289,6 +303,10 @@ export class IndexStore {
           pending: v.pending === true && v.object === null ? 1 : 0,
         });
       }
+      const cosign = this.#db.prepare(
+        'INSERT OR IGNORE INTO cosignatures (ledger_key, institution, signer_key, tx_id, block) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const c of block.cosignatures ?? []) cosign.run(c.versionKey, c.institution, c.signerKey, c.txId, block.number);
       this.#setMeta('last_date_added_us', last.toString());
       this.#setMeta('next_block', String(block.number + 1));
     })();

@@ -238,4 +238,24 @@ describe('ledger index store (SQLite)', () => {
     expect(store.versions('domain-name--00000000-0000-5000-8000-000000000000')).to.deep.equal([]);
     store.close();
   });
+
+  it("keeps other members' co-signatures with their version, once each, without moving it", () => {
+    const store = IndexStore.open(file, OWNER);
+    const v = version(A, '2026-12-01T10:00:00.000Z');
+    store.apply({ number: 0, versions: [v] });
+    const before = store.versions(A)[0];
+    expect(before?.cosigners).to.deep.equal([]);
+    const cosign = { versionKey: v.ledgerKey, institution: 'th-bank-a', signerKey: 'cd'.repeat(32), txId: 'tx-cosign' };
+    store.apply({ number: 1, versions: [], cosignatures: [cosign] });
+    store.apply({ number: 2, versions: [], cosignatures: [cosign, { ...cosign, institution: 'hk-bank-b', txId: 'tx-2' }] });
+    const after = store.versions(A)[0];
+    expect(after?.cosigners).to.deep.equal([
+      { institution: 'th-bank-a', signerKey: 'cd'.repeat(32) },
+      { institution: 'hk-bank-b', signerKey: 'cd'.repeat(32) },
+    ]);
+    expect(after?.seq).to.equal(before?.seq);
+    expect(after?.dateAdded).to.equal(before?.dateAdded);
+    expect(store.page({ filter: 'all' }, undefined, 0, 10).items[0]?.cosigners).to.have.length(2);
+    store.close();
+  });
 });

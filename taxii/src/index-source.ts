@@ -14,7 +14,7 @@ import { LedgerSource, versionOf } from './ledger-source';
 import type { IngestResult, IntelSource, LedgerFilter, ListedVersion, SourcePage } from './source';
 
 function listed(v: StoredVersion): ListedVersion {
-  return versionOf(v.record, v.latest, v.object, v.dateAdded);
+  return { ...versionOf(v.record, v.latest, v.object, v.dateAdded), cosigners: v.cosigners };
 }
 
 export class IndexSource implements IntelSource {

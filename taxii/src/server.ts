@@ -355,6 +355,10 @@ export function createTaxiiServer(options: TaxiiServerOptions): TaxiiServer {
                 media_type: STIX_MEDIA_TYPE,
                 x_xborder_producer: v.producer,
                 x_xborder_signer_key: v.signerKey,
+                // other members who shared the same content (a re-shared feed), each with its key
+                ...(v.cosigners !== undefined && v.cosigners.length > 0
+                  ? { x_xborder_cosigners: v.cosigners.map((c) => ({ institution: c.institution, signer_key: c.signerKey })) }
+                  : {}),
               })),
             }
           : {}),

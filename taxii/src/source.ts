@@ -24,6 +24,8 @@ export interface ListedVersion {
   readonly signerKey: string;
   /** The object, or null when this institution may not read its content. */
   readonly object: Record<string, unknown> | null;
+  /** Other members who shared the same content (co-signatures), where the source knows them. */
+  readonly cosigners?: readonly { readonly institution: string; readonly signerKey: string }[];
 }
 
 export interface SourcePage {

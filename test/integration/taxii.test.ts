@@ -22,6 +22,7 @@ import { startProcess } from '../support/processes';
 import type { Started } from '../support/processes';
 import { AMBER, AMBER_STRICT, freshIndicator, GREEN } from '../support/stix-objects';
 import { CONFORMANCE, TAXII } from '../support/taxii-conformance';
+import { until } from '../support/until';
 import type { TaxiiTarget } from '../support/taxii-conformance';
 
 const CLI = path.join(REPO_ROOT, 'cli', 'dist', 'main.js');
@@ -230,6 +231,21 @@ describe('TAXII 2.1 server on the real network', function () {
     const own = await taxii(`${root()}collections/own/objects/${objects.hkStrict?.id as string}/`);
     expect(own.status).to.equal(200);
     expect((await taxii(`${root()}collections/tlp-amber/objects/${objects.green?.id as string}/`)).status).to.equal(404);
+  });
+
+  it("names other members' co-signatures of a version in the manifest (a re-shared object), with their keys", async () => {
+    const green = objects.green ?? {};
+    const cosigned = await as('th-bank-a').intel.submit(green);
+    expect(cosigned.cosignature).to.include({ institution: 'th-bank-a' });
+    const url = `${root()}collections/shared/manifest/?match[id]=${String(green.id)}`;
+    // the server's index takes the co-signature from the block that wrote it
+    const entry = await until('the co-signature in the manifest', async () => {
+      const r = await taxii(url);
+      const found = (r.json().objects as Record<string, unknown>[] | undefined)?.[0];
+      return found?.x_xborder_cosigners !== undefined ? found : undefined;
+    });
+    expect(entry).to.include({ x_xborder_producer: 'hk-bank-a' });
+    expect(entry.x_xborder_cosigners).to.deep.equal([{ institution: 'th-bank-a', signer_key: cosigned.cosignature?.signerFingerprint }]);
   });
 
   it('attack: strict content of another producer is not served by id, versions, listing or manifest', async () => {
