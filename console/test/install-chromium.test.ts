@@ -90,16 +90,16 @@ describe('install-chromium.sh: what the archive serves, within the supported ran
   });
 
   it("installs the archive's current candidate (no exact build pinned) and says which build it uses", () => {
-    const o = check({ candidate: '156.0.9999.1-1~deb12u1' });
+    const o = check({ candidate: '156.0.9999.1-1~stub1' });
     expect(o.status, o.stderr).to.equal(0);
-    expect(o.apt).to.include('install -y -qq --no-install-recommends chromium=156.0.9999.1-1~deb12u1');
+    expect(o.apt).to.include('install -y -qq --no-install-recommends chromium=156.0.9999.1-1~stub1');
     expect(o.stdout.trim().split('\n').at(-1)).to.equal(path.join(o.bin, 'chromium'));
-    expect(o.stderr).to.include('installing chromium 156.0.9999.1-1~deb12u1');
+    expect(o.stderr).to.include('installing chromium 156.0.9999.1-1~stub1');
     expect(o.stderr).to.include('using Chromium 156.0.9999.1');
   });
 
   it('accepts a newer major than the floor, the build after the one once pinned included', () => {
-    for (const candidate of ['156.0.8078.200-1~deb12u1', '163.0.9000.1-1~deb12u1']) {
+    for (const candidate of ['156.0.8078.200-1~stub1', '163.0.9000.1-1~stub1']) {
       const o = check({ candidate });
       expect(o.status, o.stderr).to.equal(0);
       expect(o.apt.at(-1)).to.equal(`install -y -qq --no-install-recommends chromium=${candidate}`);
@@ -107,18 +107,18 @@ describe('install-chromium.sh: what the archive serves, within the supported ran
   });
 
   it('refuses a candidate below the floor with a clear message, and installs nothing', () => {
-    const o = check({ candidate: '150.0.7871.100-1~deb12u1' });
+    const o = check({ candidate: '150.0.7871.100-1~stub1' });
     expect(o.status).to.equal(1);
-    expect(o.stderr).to.include('the Debian archive offers chromium 150.0.7871.100-1~deb12u1, older than the supported floor (major 156)');
+    expect(o.stderr).to.include('the Debian archive offers chromium 150.0.7871.100-1~stub1, older than the supported floor (major 156)');
     expect(o.stderr).to.include('XB_CHROMIUM');
     expect(o.apt.filter((c) => c.startsWith('install'))).to.deep.equal([]);
     expect(o.stdout).to.equal('');
   });
 
   it('takes a lower floor when XB_CHROMIUM_MIN_MAJOR says so', () => {
-    const o = check({ candidate: '150.0.7871.100-1~deb12u1', env: { XB_CHROMIUM_MIN_MAJOR: '150' } });
+    const o = check({ candidate: '150.0.7871.100-1~stub1', env: { XB_CHROMIUM_MIN_MAJOR: '150' } });
     expect(o.status, o.stderr).to.equal(0);
-    expect(o.apt.at(-1)).to.equal('install -y -qq --no-install-recommends chromium=150.0.7871.100-1~deb12u1');
+    expect(o.apt.at(-1)).to.equal('install -y -qq --no-install-recommends chromium=150.0.7871.100-1~stub1');
   });
 
   it('says so when the archive has no chromium at all', () => {
@@ -128,17 +128,17 @@ describe('install-chromium.sh: what the archive serves, within the supported ran
   });
 
   it('keeps an installed build within range without touching apt, and replaces one below the floor', () => {
-    const kept = check({ installed: '157.0.8100.5-1~deb12u1', candidate: '158.0.1.1-1~deb12u1' });
+    const kept = check({ installed: '157.0.8100.5-1~stub1', candidate: '158.0.1.1-1~stub1' });
     expect(kept.status, kept.stderr).to.equal(0);
     expect(kept.apt).to.deep.equal([]);
-    expect(kept.stderr).to.include('Debian package chromium 157.0.8100.5-1~deb12u1');
-    const replaced = check({ installed: '120.0.6099.224-1~deb12u1', candidate: '156.0.9999.1-1~deb12u1', reports: '156.0.9999.1' });
+    expect(kept.stderr).to.include('Debian package chromium 157.0.8100.5-1~stub1');
+    const replaced = check({ installed: '120.0.6099.224-1~stub1', candidate: '156.0.9999.1-1~stub1', reports: '156.0.9999.1' });
     expect(replaced.status, replaced.stderr).to.equal(0);
-    expect(replaced.apt.at(-1)).to.equal('install -y -qq --no-install-recommends chromium=156.0.9999.1-1~deb12u1');
+    expect(replaced.apt.at(-1)).to.equal('install -y -qq --no-install-recommends chromium=156.0.9999.1-1~stub1');
   });
 
   it('checks the installed browser itself: a build reporting a major below the floor is refused', () => {
-    const o = check({ candidate: '156.0.9999.1-1~deb12u1', reports: '140.0.1.1' });
+    const o = check({ candidate: '156.0.9999.1-1~stub1', reports: '140.0.1.1' });
     expect(o.status).to.equal(1);
     expect(o.stderr).to.match(/reports 'Chromium 140\.0\.1\.1 .*', older than the supported floor \(major 156\)/);
   });
@@ -147,14 +147,14 @@ describe('install-chromium.sh: what the archive serves, within the supported ran
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xb-own-chromium-'));
     made.push(dir);
     const good = browser(dir, 'good', '160.0.1.2');
-    const o = check({ candidate: '156.0.9999.1-1~deb12u1', env: { XB_CHROMIUM: good } });
+    const o = check({ candidate: '156.0.9999.1-1~stub1', env: { XB_CHROMIUM: good } });
     expect(o.status, o.stderr).to.equal(0);
     expect(o.stdout.trim()).to.equal(good);
     expect(o.apt).to.deep.equal([]);
-    const old = check({ candidate: '156.0.9999.1-1~deb12u1', env: { XB_CHROMIUM: browser(dir, 'old', '101.0.1.1') } });
+    const old = check({ candidate: '156.0.9999.1-1~stub1', env: { XB_CHROMIUM: browser(dir, 'old', '101.0.1.1') } });
     expect(old.status).to.equal(1);
     expect(old.stderr).to.include('older than the supported floor');
-    const missing = check({ candidate: '156.0.9999.1-1~deb12u1', env: { XB_CHROMIUM: path.join(dir, 'nothing') } });
+    const missing = check({ candidate: '156.0.9999.1-1~stub1', env: { XB_CHROMIUM: path.join(dir, 'nothing') } });
     expect(missing.status).to.equal(1);
     expect(missing.stderr).to.include('is not an executable file');
   });

@@ -1,6 +1,7 @@
 /**
- * The intel versions a block wrote: public writes of the chaincode's namespace at intel version keys,
- * in valid transactions only (the block's validation flags), in transaction and write order.
+ * What a block wrote for the ledger index: intel versions (public writes of the chaincode's namespace
+ * at intel version keys) and co-signatures, in valid transactions only (the block's validation flags),
+ * in transaction and write order.
  */
 import type { common } from '@hyperledger/fabric-protos';
 
@@ -24,33 +25,19 @@ export interface CosignatureWrite {
   readonly txId: string;
 }
 
-/** The co-signatures a block's valid transactions wrote (`intel-cosign` keys). */
-export function cosignatureWrites(block: common.Block, chaincode: string): CosignatureWrite[] {
-  const flags = validationCodes(block);
-  const found: CosignatureWrite[] = [];
-  block
-    .getData()
-    ?.getDataList_asU8()
-    .forEach((envelope, txIndex) => {
-      if (flags[txIndex] !== VALIDATION_CODE_VALID) return;
-      const tx = parseTransaction(envelope);
-      for (const w of tx.writes) {
-        if (w.namespace !== chaincode || w.isDelete || !w.key.startsWith(`intel-cosign${KEY_SEPARATOR}`)) continue;
-        const c = JSON.parse(new TextDecoder().decode(w.value)) as IntelCosignature;
-        found.push({
-          versionKey: intelVersionKey(c.stixId, c.modified),
-          institution: c.institution,
-          signerKey: c.signerFingerprint,
-          txId: tx.txId,
-        });
-      }
-    });
-  return found;
+/** What a block wrote that the index keeps: intel versions and co-signatures, in order. */
+export interface BlockIntel {
+  readonly versions: IntelWrite[];
+  readonly cosignatures: CosignatureWrite[];
 }
 
-export function intelWrites(block: common.Block, chaincode: string): IntelWrite[] {
+/**
+ * Reads a block once: the intel versions (records at their own version keys) and co-signatures
+ * (`intel-cosign` keys) its valid transactions wrote in the chaincode's namespace.
+ */
+export function readBlockIntel(block: common.Block, chaincode: string): BlockIntel {
   const flags = validationCodes(block);
-  const found: IntelWrite[] = [];
+  const out: BlockIntel = { versions: [], cosignatures: [] };
   block
     .getData()
     ?.getDataList_asU8()
@@ -58,12 +45,22 @@ export function intelWrites(block: common.Block, chaincode: string): IntelWrite[
       if (flags[txIndex] !== VALIDATION_CODE_VALID) return;
       const tx = parseTransaction(envelope);
       for (const w of tx.writes) {
-        if (w.namespace !== chaincode || w.isDelete || recordKind(w.key) !== 'intel') continue;
-        const record = JSON.parse(new TextDecoder().decode(w.value)) as IntelRecord;
-        // a record is indexed under its own ids only (the key says which version it is)
-        if (intelVersionKey(record.stixId, record.modified) !== w.key) continue;
-        found.push({ ledgerKey: w.key, txIndex, txId: tx.txId, record });
+        if (w.namespace !== chaincode || w.isDelete) continue;
+        if (recordKind(w.key) === 'intel') {
+          const record = JSON.parse(new TextDecoder().decode(w.value)) as IntelRecord;
+          // a record is indexed under its own ids only (the key says which version it is)
+          if (intelVersionKey(record.stixId, record.modified) === w.key)
+            out.versions.push({ ledgerKey: w.key, txIndex, txId: tx.txId, record });
+        } else if (w.key.startsWith(`intel-cosign${KEY_SEPARATOR}`)) {
+          const c = JSON.parse(new TextDecoder().decode(w.value)) as IntelCosignature;
+          out.cosignatures.push({
+            versionKey: intelVersionKey(c.stixId, c.modified),
+            institution: c.institution,
+            signerKey: c.signerFingerprint,
+            txId: tx.txId,
+          });
+        }
       }
     });
-  return found;
+  return out;
 }

@@ -9,7 +9,7 @@ import type { XborderClient } from '@xborder/sdk';
 import { DEFAULT_CHAINCODE } from '@xborder/sdk';
 import { blockHeaderHash, decodeBlock } from '@xborder/sdk/audit';
 
-import { cosignatureWrites, intelWrites } from './block-reader';
+import { readBlockIntel } from './block-reader';
 import type { IndexedVersion, IndexOwner, RevealedContent } from './store';
 import { IndexStore, IndexStoreError } from './store';
 
@@ -133,8 +133,7 @@ export class IndexFollower {
     // another process may follow into the same file (a TAXII server and the CLI): each round starts
     // at the store's own next block, and a block the other applied first is skipped
     for (let n = this.#store.nextBlock; n < this.#ledgerHeight && !this.#closed; n = this.#store.nextBlock) {
-      const block = decodeBlock(await this.#client.audit.blockByNumber(n));
-      const writes = intelWrites(block, this.#chaincode);
+      const { versions: writes, cosignatures } = readBlockIntel(decodeBlock(await this.#client.audit.blockByNumber(n)), this.#chaincode);
       const pending = this.#store.pending(this.#pendingPerBlock);
       // one read for the block's versions and the pending ones
       const reads = await this.#contents([...writes.map((w) => w.record), ...pending]);
@@ -148,7 +147,7 @@ export class IndexFollower {
         if (read && 'object' in read) revealed.push({ ledgerKey: p.ledgerKey, object: read.object });
       });
       try {
-        this.#store.apply({ number: n, versions, revealed, cosignatures: cosignatureWrites(block, this.#chaincode) });
+        this.#store.apply({ number: n, versions, revealed, cosignatures });
       } catch (err) {
         if (err instanceof IndexStoreError && err.code === 'INDEX_OUT_OF_ORDER' && this.#store.nextBlock > n) continue;
         throw err;

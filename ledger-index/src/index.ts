@@ -20,7 +20,7 @@ export type {
 } from './store';
 export { IndexFollower, ownerOf } from './follower';
 export type { FollowerOptions, FollowerStatus } from './follower';
-export { cosignatureWrites, intelWrites } from './block-reader';
-export type { CosignatureWrite, IntelWrite } from './block-reader';
+export { readBlockIntel } from './block-reader';
+export type { BlockIntel, CosignatureWrite, IntelWrite } from './block-reader';
 export { checkIndex } from './check';
 export type { IndexCheck, IndexDifference } from './check';
